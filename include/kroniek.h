@@ -1,0 +1,173 @@
+/*
+** kroniek.h -- the one public header of libkroniek.
+**
+** kroniek turns dated news articles (Dutch and English) into CAMEO-coded political
+** events: who did what to whom, when and where.  The pipeline, in order:
+**
+**   read (kr_reader)  ->  normalize + split + tokenize  ->  match actors
+**   ->  segment clauses, find subjects  ->  match verb patterns  ->  events
+**
+** Ownership rules, for every function below:
+**   - A kr_xxx_new() result is owned by the caller and released with kr_xxx_free().
+**   - Pointers inside a kr_article or kr_event handed to a callback are borrowed: they
+**     stay valid only until the callback returns.  Copy what you keep.
+**   - Strings passed in are copied when they must outlive the call.
+** Errors: functions return a kr_status; a human-readable message with context (file and
+** line where known) is available from kr_dict_error() / kr_reader_error().
+*/
+#ifndef KRONIEK_H
+#define KRONIEK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KRONIEK_VERSION "0.1.0"
+
+typedef enum {
+    KR_OK = 0,
+    KR_ERR_IO,        /* file could not be opened or read */
+    KR_ERR_PARSE,     /* malformed input (dictionary line, JSON, date) */
+    KR_ERR_NOMEM,     /* allocation failed */
+    KR_ERR_LIMIT,     /* input exceeds a documented limit */
+    KR_ERR_ARG,       /* bad argument */
+    KR_ERR_DB,        /* database error */
+    KR_EOF            /* no more input (readers) */
+} kr_status;
+
+const char *kr_strerror(kr_status st);
+
+/* ---- limits (documented in docs/TESTING.md) ---- */
+#define KR_MAX_LINE      (64u << 20)   /* longest input line (JSONL record) */
+#define KR_MAX_ARTICLE   (16u << 20)   /* longest article text, bytes */
+#define KR_MAX_SENTENCE  4096          /* longer sentences are cut into pieces */
+#define KR_MAX_TOKENS    512           /* tokens per sentence piece */
+
+/* ---- articles ---- */
+typedef struct {
+    const char *id;      /* article id (JSONL id, or file name without extension) */
+    const char *date;    /* as given: YYYY-MM-DD or YYYY-MM */
+    const char *lang;    /* "nl", "en", or NULL/"" to detect */
+    const char *title;   /* may be NULL */
+    const char *text;    /* UTF-8 (invalid bytes are repaired and counted) */
+    const char *url;     /* may be NULL */
+    const char *source;  /* publisher, may be NULL */
+    const char *origin;  /* "file:line" the article came from, may be NULL */
+} kr_article;
+
+/* Parse YYYY-MM-DD, YYYY-MM or YYMMDD into yyyymmdd (day 1 for month precision).
+** Returns 0 on error (bad month/day, year outside 1900..2100). */
+int kr_parse_date(const char *s);
+
+/* ---- events ---- */
+typedef struct {
+    const char *doc, *date;
+    int sentence;                 /* 1-based within the text */
+    const char *source, *target;  /* CAMEO actor codes */
+    const char *code;             /* CAMEO event code, e.g. "043" */
+    char root[3];                 /* "04" */
+    int quad;                     /* 1..4 */
+    double goldstein;             /* -10..10 */
+    const char *location;         /* country code of a named place, or "" */
+    const char *source_text, *target_text, *verb_text, *text;
+    int sent_off, sent_len;       /* the sentence within the normalized text */
+} kr_event;
+
+/* ---- dictionaries ---- */
+typedef struct kr_dict kr_dict;
+
+kr_dict *kr_dict_new(void);
+void kr_dict_free(kr_dict *d);
+/* The dictionaries compiled into the binary (data/ at build time). */
+kr_status kr_dict_load_builtin(kr_dict *d);
+/* A data directory laid out like data/ (cameo/, common/, nl/, en/). */
+kr_status kr_dict_load_dir(kr_dict *d, const char *dir);
+/* One file; lang "nl", "en" or NULL for both; kind "actors","agents","verbs",
+** "discards" or NULL to detect from the name and content.  Formats detected from
+** content: kroniek, TABARI, PETRARCH-1, PETRARCH-2. */
+kr_status kr_dict_load_file(kr_dict *d, const char *path, const char *lang, const char *kind);
+/* Load from memory (name used in messages). */
+kr_status kr_dict_load_mem(kr_dict *d, const char *name, const char *buf, size_t len,
+                           const char *lang, const char *kind);
+/* Finish loading (build indexes).  Must be called before coding. */
+kr_status kr_dict_finish(kr_dict *d);
+/* Diagnostics: number of errors/warnings seen while loading, and the messages
+** ("file:line: error: ..."), newline-separated; owned by d. */
+int kr_dict_nerrors(const kr_dict *d);
+int kr_dict_nwarnings(const kr_dict *d);
+const char *kr_dict_messages(const kr_dict *d);
+const char *kr_dict_error(const kr_dict *d);
+/* Run the semantic checks of `kroniek dict check` (unknown codes, duplicates,
+** overlapping date ranges); messages are appended, returns the error count. */
+int kr_dict_check(kr_dict *d);
+/* Write the loaded dictionaries in kroniek's own format. */
+kr_status kr_dict_write(const kr_dict *d, FILE *out, const char *what);
+/* Counts for reports. */
+void kr_dict_stats(const kr_dict *d, FILE *out);
+
+/* CAMEO code table (from data/cameo/codes.tsv). NULL label if unknown. */
+const char *kr_cameo_label(const kr_dict *d, const char *code);
+int kr_cameo_lookup(const kr_dict *d, const char *code, double *goldstein, int *quad);
+
+/* ---- the coder ---- */
+typedef struct kr_coder kr_coder;
+typedef int (*kr_event_fn)(void *ctx, const kr_event *ev);   /* nonzero stops */
+
+/* The coder borrows d; d must outlive it.  One coder per thread. */
+kr_coder *kr_coder_new(const kr_dict *d);
+void kr_coder_free(kr_coder *c);
+/* Code one article; ev is called for each event in text order.  Returns KR_OK or an
+** error (message in kr_coder_error).  Sets the detected language in *lang_out if
+** non-NULL ("nl"/"en", or "" if unknown). */
+kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn ev, void *ctx);
+const char *kr_coder_error(const kr_coder *c);
+const char *kr_coder_lang(const kr_coder *c);      /* language of the last article */
+int kr_coder_bad_bytes(const kr_coder *c);          /* invalid UTF-8 repaired, last article */
+int kr_coder_nsentences(const kr_coder *c);         /* sentences of the last article */
+/* Sentence i (0-based) of the last article: its normalized text. */
+const char *kr_coder_sentence(const kr_coder *c, int i, int *len);
+/* Normalized text of the last article. */
+const char *kr_coder_text(const kr_coder *c, size_t *len);
+/* Actor mentions of the last article, for indexing: calls fn(ctx, sentence, code, text). */
+void kr_coder_actors(const kr_coder *c, void (*fn)(void *, int, const char *, const char *), void *ctx);
+/* Debug trace of clauses and mentions to f (NULL = off). */
+void kr_coder_trace(kr_coder *c, FILE *f);
+
+/* Split only (the floor the coder can approach): returns sentence count. */
+int kr_split_article(kr_coder *c, const kr_article *a);
+
+/* ---- readers ---- */
+typedef struct kr_reader kr_reader;
+/* path "-" is stdin; a directory is read recursively (*.txt, *.jsonl, *.json). */
+kr_reader *kr_reader_open(const char *path);
+void kr_reader_free(kr_reader *r);
+/* Next article: KR_OK, KR_EOF, or an error for one bad record (message in
+** kr_reader_error, naming file and line); reading can go on after an error. */
+kr_status kr_reader_next(kr_reader *r, kr_article *a);
+const char *kr_reader_error(const kr_reader *r);
+
+/* ---- output ---- */
+typedef enum { KR_FMT_JSONL, KR_FMT_TSV, KR_FMT_CSV, KR_FMT_PLOVER } kr_format;
+int kr_format_parse(const char *name, kr_format *f);
+void kr_write_header(FILE *f, kr_format fmt);
+void kr_write_event(FILE *f, kr_format fmt, const kr_event *e, const kr_dict *d, long seq);
+/* JSON string escaping into f. */
+void kr_json_str(FILE *f, const char *s);
+
+/* ---- evaluation (eval/GUIDE.md) ---- */
+typedef struct {
+    int matched, predicted, gold_required, optional_matched;
+    double precision, recall, f1;
+} kr_score;
+/* Score predicted events (JSONL file, one event per line) against a gold file;
+** report per-article misses and false events to rep (may be NULL). */
+kr_status kr_eval_files(const char *gold, const char *pred, FILE *rep, kr_score *out,
+                        char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/*
+** cli.c -- main() of the kroniek program: dispatches sub-commands, loads dictionaries,
+** and implements `code`, `eval` and `dict`.  Exit status: 0 success, 1 some input
+** failed (reported on stderr with file and line), 2 usage or setup error.
+*/
+#include "kroniek.h"
+#include "cmd.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f) {
+    fprintf(f,
+"kroniek %s -- political event data from Dutch and English news (CAMEO)\n"
+"\n"
+"usage: kroniek COMMAND [OPTIONS] [ARGS]\n"
+"\n"
+"  code [FILE|DIR|-]...     code articles, write one event per line (JSON Lines)\n"
+"      --format jsonl|tsv|csv|plover   output format (tsv: GDELT 1.0 columns)\n"
+"      --lang nl|en          language when articles do not say (default: detect)\n"
+"      -j N, --threads N     code on N threads (output stays in input order)\n"
+"      --stats               print a summary on stderr\n"
+"      --trace               print clauses, actors and triggers on stderr\n"
+"  eval --gold GOLD.jsonl (--pred EVENTS.jsonl | ARTICLES...)\n"
+"      [--min-precision P] [--min-recall R] [--quiet]\n"
+"  dict check|stats|convert [FILES...]\n"
+"  test CASES...            run sentence test cases (tests/cases/*.cases)\n"
+"  version | help\n"
+"\n"
+"dictionary options (all commands that code):\n"
+"  --data DIR                read dictionaries from DIR instead of the built-in ones\n"
+"  --actors F --agents F --verbs F --discards F   extra dictionaries (kroniek, TABARI\n"
+"                            or PETRARCH format, detected); they replace the built-in\n"
+"                            ones unless --add-dicts is given\n", KRONIEK_VERSION);
+}
+
+int kr_dictopt(kr_dictopts *o, int argc, char **argv, int *i) {
+    const char *a = argv[*i];
+    if (!strcmp(a, "--data") && *i + 1 < argc) { o->data_dir = argv[++*i]; return 1; }
+    if (!strcmp(a, "--add-dicts")) { o->add_dicts = 1; return 1; }
+    static const char *kinds[] = {"--actors", "--agents", "--verbs", "--discards", NULL};
+    for (int k = 0; kinds[k]; k++) if (!strcmp(a, kinds[k])) {
+        if (*i + 1 >= argc) { fprintf(stderr, "kroniek: %s needs a file\n", a); exit(2); }
+        if (o->nextra == 64) { fprintf(stderr, "kroniek: too many dictionary files\n"); exit(2); }
+        o->extra[o->nextra][0] = kinds[k] + 2; o->extra[o->nextra][1] = argv[++*i]; o->nextra++;
+        return 1;
+    }
+    return 0;
+}
+
+kr_dict *kr_load_dicts(const kr_dictopts *o, int quiet) {
+    kr_dict *d = kr_dict_new();
+    if (!d) { fprintf(stderr, "kroniek: out of memory\n"); return NULL; }
+    const char *dir = o->data_dir ? o->data_dir : getenv("KRONIEK_DATA");
+    kr_status st;
+    if (o->nextra && !o->add_dicts) {
+        /* foreign dictionaries replace actors and verbs; keep CAMEO codes and word lists */
+        st = dir ? kr_dict_load_dir(d, dir) : kr_dict_load_builtin(d);
+        (void)st;
+    } else st = dir && *dir ? kr_dict_load_dir(d, dir) : kr_dict_load_builtin(d);
+    for (int i = 0; i < o->nextra; i++) {
+        kr_status s = kr_dict_load_file(d, o->extra[i][1], NULL, o->extra[i][0]);
+        if (s != KR_OK) st = s;
+    }
+    kr_dict_finish(d);
+    if (kr_dict_nerrors(d)) {
+        fputs(kr_dict_messages(d), stderr);
+        fprintf(stderr, "kroniek: %d dictionary error(s)%s\n", kr_dict_nerrors(d), quiet ? "" : "; run 'kroniek dict check' for details");
+        kr_dict_free(d);
+        return NULL;
+    }
+    return d;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) { usage(stderr); return 2; }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "code")) return cmd_code(argc - 1, argv + 1);
+    if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    if (!strcmp(cmd, "dict")) return cmd_dict(argc - 1, argv + 1);
+    if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) { printf("kroniek %s\n", KRONIEK_VERSION); return 0; }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) { usage(stdout); return 0; }
+    fprintf(stderr, "kroniek: unknown command '%s'\n\n", cmd);
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,1006 @@
+/*
+** code.c -- the coder: from one article to its events.
+**
+** Per article: normalize (text.c), tokenize and split (tok.c), then per sentence:
+**   1. actors: match dictionary phrases and assemble noun phrases into mentions
+**      (adjective + role -> RUSGOV, person by office at the article date, role +
+**      unknown name -> alias for the rest of the article, "X's minister", "minister
+**      van X", hyphen compounds, "het buurland", "die eisen" -> who made them);
+**   2. clauses: cut at subordinators, relatives, coordinators and punctuation; give
+**      each clause a type (main, that, condition, whether, purpose, infinitive,
+**      relative), its subject (first mention outside a prepositional phrase, a
+**      resolved pronoun, the antecedent of a relative, or the subject inherited by an
+**      om/te clause), passive agent, negation, modality and future;
+**   3. triggers: verb, noun and phrase forms from the verb dictionary (separable Dutch
+**      verbs need their particle in the clause);
+**   4. events: the first matching pattern of each trigger gives code and target, else
+**      the trigger's code with the nearest other actor; negated and irrealis clauses
+**      code nothing; future and stated intent map material actions to 03/13 codes;
+**      a material threat with a condition ("als Rusland aanvalt") is a THREATEN
+**      towards the condition's subject.  Duplicate (source, target, root) within a
+**      sentence are dropped, as are events of an actor towards itself.
+*/
+#include "kr_int.h"
+#include <stdio.h>
+
+#define MAXM 256          /* mentions per sentence */
+#define MAXC 64           /* clauses per sentence */
+#define CODELEN 24
+
+typedef struct {
+    uint32_t s, e;        /* token range */
+    char code[CODELEN];
+    uint8_t kind, in_pp, loc_only, skip, plural;
+    uint32_t prep;        /* wid of the governing preposition */
+    int group;            /* index of the first member */
+} mention;
+
+enum { CL_MAIN = 0, CL_DAT, CL_COND, CL_QUEST, CL_PURPOSE, CL_OM, CL_OTHER, CL_REL };
+
+typedef struct {
+    uint32_t s, e;
+    int type;
+    int subj;             /* mention index of the subject (group head), -1 none */
+    int pron_subj;        /* subject is a resolved pronoun: index into c->pron */
+    int by;               /* passive agent mention, -1 */
+    int passive, neg, modal, future, intent, gov, governed, irrealis;
+    int parent;
+    int antecedent;
+} clause;
+
+typedef struct {
+    uint32_t tok, ntok;   /* trigger position and length */
+    uint32_t trig;
+    int clause;
+    int inf;              /* preceded by te / to */
+    int root;             /* root number of the trigger code (0 if ---) */
+} trig_hit;
+
+/* a pronoun resolved to a group of codes */
+typedef struct { char code[4][CODELEN]; int n; } codeset;
+
+struct kr_coder {
+    const kr_dict *d;
+    const kr_lang *L;
+    int lang, date;
+    kr_arena ar;
+    kr_buf text;
+    kr_tok *tok; uint32_t ntok, tokcap;
+    kr_sent *sent; uint32_t nsent, sentcap;
+    mention m[MAXM]; int nm;
+    clause cl[MAXC]; int ncl;
+    trig_hit th[MAXM]; int nth;
+    codeset pron[MAXC]; int npron;
+    kr_map alias; kr_arena alias_ar;       /* per article: folded name -> index+1 into aliases */
+    char (*aliases)[CODELEN]; uint32_t nalias, aliascap;
+    codeset last_subj; int last_subj_plural;
+    codeset prev_subj; int prev_subj_plural;
+    char last_src[21][CODELEN];            /* per root: source of the latest event */
+    char recent_state[8][CODELEN]; int nrecent;
+    char loc[CODELEN];
+    /* per-sentence dedupe */
+    struct { char s[CODELEN], t[CODELEN]; int root; } seen[128]; int nseen;
+    char err[512];
+    const char *langname;
+    int bad;
+    FILE *trace;
+    /* actor mentions of the article for kr_coder_actors */
+    struct { int sent; char code[CODELEN]; uint32_t off, len; } *am; uint32_t nam, amcap;
+    /* event emission */
+    kr_event_fn fn; void *ctx; const kr_article *art; int stop;
+    char verbbuf[256], srcbuf[512], tgtbuf[512];
+};
+
+kr_coder *kr_coder_new(const kr_dict *d) {
+    kr_coder *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->d = d;
+    kr_map_init(&c->alias, &c->alias_ar);
+    return c;
+}
+
+void kr_coder_free(kr_coder *c) {
+    if (!c) return;
+    kr_arena_free(&c->ar); kr_buf_free(&c->text);
+    free(c->tok); free(c->sent); free(c->aliases); free(c->am);
+    kr_map_free(&c->alias); kr_arena_free(&c->alias_ar);
+    free(c);
+}
+
+const char *kr_coder_error(const kr_coder *c) { return c->err; }
+const char *kr_coder_lang(const kr_coder *c) { return c->langname ? c->langname : ""; }
+int kr_coder_bad_bytes(const kr_coder *c) { return c->bad; }
+int kr_coder_nsentences(const kr_coder *c) { return (int)c->nsent; }
+void kr_coder_trace(kr_coder *c, FILE *f) { c->trace = f; }
+const char *kr_coder_sentence(const kr_coder *c, int i, int *len) {
+    if (i < 0 || (uint32_t)i >= c->nsent) { if (len) *len = 0; return ""; }
+    if (len) *len = (int)c->sent[i].len;
+    return c->text.p + c->sent[i].off;
+}
+const char *kr_coder_text(const kr_coder *c, size_t *len) { if (len) *len = c->text.len; return c->text.p ? c->text.p : ""; }
+void kr_coder_actors(const kr_coder *c, void (*fn)(void *, int, const char *, const char *), void *ctx) {
+    char buf[512];
+    for (uint32_t i = 0; i < c->nam; i++) {
+        uint32_t l = c->am[i].len < sizeof buf - 1 ? c->am[i].len : sizeof buf - 1;
+        memcpy(buf, c->text.p + c->am[i].off, l); buf[l] = 0;
+        fn(ctx, c->am[i].sent, c->am[i].code, buf);
+    }
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static inline uint32_t wcls(const kr_coder *c, uint32_t t) {
+    uint32_t w = c->tok[t].wid;
+    return w ? c->L->wclass[w] : 0;
+}
+static inline int is_punct(const kr_coder *c, uint32_t t) { return (c->tok[t].flags & TF_PUNCT) != 0; }
+static inline char first_char(const kr_coder *c, uint32_t t) { return c->text.p[c->tok[t].off]; }
+
+/* combine a base code with an agent code ("~GOV") */
+static void with_sector(char *out, const char *base, const char *agent) {
+    size_t bl = strlen(base);
+    if (bl >= CODELEN) bl = CODELEN - 1;
+    memcpy(out, base, bl); out[bl] = 0;
+    if (!agent || agent[0] != '~' || !agent[1]) return;
+    if (bl != 3) return;                 /* IGO codes and codes with a sector keep theirs */
+    size_t al = strlen(agent + 1);
+    if (bl + al < CODELEN) memcpy(out + bl, agent + 1, al + 1);
+}
+
+static int same_actor(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (!strcmp(a, b)) return 1;
+    /* RUSGOV vs RUS: same state */
+    if (la >= 3 && lb >= 3 && !memcmp(a, b, 3) && (la == 3 || lb == 3) && strncmp(a, "IGO", 3)) return 1;
+    if (la >= 3 && lb >= 3 && !memcmp(a, b, 3) && strncmp(a, "IGO", 3)) return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ actor pieces */
+
+typedef struct { uint32_t len; uint8_t kind; uint32_t code; uint32_t person; } piece;
+
+static uint32_t person_code(const kr_coder *c, uint32_t p) {
+    const kr_person *P = &c->d->persons[p];
+    uint32_t undated = 0;
+    for (uint32_t i = 0; i < P->off_n; i++) {
+        const kr_office *o = &c->d->offices[P->off_start + i];
+        if (!o->from && !o->to) { undated = o->code; continue; }
+        if ((!o->from || c->date >= o->from) && (!o->to || c->date <= o->to)) return o->code;
+    }
+    return undated;
+}
+
+/* longest dictionary phrase at token t (not past end); kind filter 0 = any */
+static int match_piece(const kr_coder *c, uint32_t t, uint32_t end, piece *out) {
+    const kr_lang *L = c->L;
+    uint32_t node = 0, best_len = 0;
+    const kr_actor_entry *best = NULL;
+    uint32_t best_code = 0;
+    for (uint32_t k = t; k < end && k - t < 12; k++) {
+        if (is_punct(c, k) && first_char(c, k) != '.') break;
+        node = kr_trie_child(L, node, c->tok[k].wid);
+        if (!node) break;
+        for (uint32_t e = L->node_entry[node]; e; e = L->ent[e-1].next) {
+            const kr_actor_entry *a = &L->ent[e-1];
+            int ok = 1;
+            for (uint32_t w = 0; w < a->nwords && ok; w++) {
+                uint8_t need = a->caps[w], have = c->tok[t + w].cap;
+                if (need == 2 && have != 2) ok = 0;
+                else if (need == 1 && have == 0) ok = 0;
+            }
+            if (!ok) continue;
+            uint32_t code = a->code;
+            if (a->kind == AK_PERSON) { code = person_code(c, a->person); if (!code) continue; }
+            else if ((a->from && c->date < a->from) || (a->to && c->date > a->to)) continue;
+            if (k - t + 1 > best_len || (k - t + 1 == best_len && best && best->kind == AK_PLACE)) {
+                best_len = k - t + 1; best = a; best_code = code;
+            }
+        }
+    }
+    if (best) {
+        out->len = best_len; out->kind = best->kind; out->code = best_code; out->person = best->person;
+        return 1;
+    }
+    /* article aliases (surnames seen with a role or full name) */
+    if (c->tok[t].cap && c->nalias && !is_punct(c, t)) {
+        uint32_t a = kr_map_get(&c->alias, c->tok[t].fold, c->tok[t].flen);
+        if (a) { out->len = 1; out->kind = AK_PERSON; out->code = 0; out->person = a; return 2; }
+    }
+    return 0;
+}
+
+static void add_alias(kr_coder *c, uint32_t t, const char *code) {
+    if (!c->tok[t].cap || !c->tok[t].flen || c->tok[t].flen < 3) return;
+    if (c->tok[t].wid && (c->L->wclass[c->tok[t].wid])) return;   /* function words */
+    if (c->nalias == c->aliascap) { c->aliascap = c->aliascap ? c->aliascap * 2 : 16; c->aliases = kr_xrealloc(c->aliases, c->aliascap * sizeof *c->aliases); }
+    snprintf(c->aliases[c->nalias], CODELEN, "%s", code);
+    c->nalias++;
+    kr_map_put(&c->alias, c->tok[t].fold, c->tok[t].flen, c->nalias);
+}
+
+static void note_state(kr_coder *c, const char *code) {
+    if (strlen(code) < 3 || !strncmp(code, "IGO", 3)) return;
+    char s[4]; memcpy(s, code, 3); s[3] = 0;
+    if (c->nrecent && !strcmp(c->recent_state[0], s)) return;
+    memmove(c->recent_state[1], c->recent_state[0], sizeof c->recent_state[0] * 7);
+    snprintf(c->recent_state[0], CODELEN, "%s", s);
+    if (c->nrecent < 8) c->nrecent++;
+}
+
+static int add_mention(kr_coder *c, uint32_t s, uint32_t e, const char *code, int kind) {
+    if (c->nm >= MAXM || !code[0]) return -1;
+    mention *m = &c->m[c->nm];
+    memset(m, 0, sizeof *m);
+    m->s = s; m->e = e; m->kind = (uint8_t)kind; m->group = c->nm;
+    snprintf(m->code, CODELEN, "%s", code);
+    for (uint32_t t = s; t < e; t++) if (wcls(c, t) & WC_PLURAL) m->plural = 1;
+    return c->nm++;
+}
+
+/* tokens that may stand between an adjective and its role word: lower-case words
+** that are not function words ("diplomatieke", "voormalige") */
+static int is_filler(const kr_coder *c, uint32_t t) {
+    if (is_punct(c, t) || c->tok[t].cap) return 0;
+    uint32_t w = wcls(c, t);
+    return !(w & (WC_PREP | WC_AND | WC_COORD | WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OM |
+                  WC_SUB_OTHER | WC_REL | WC_NEG | WC_PRON | WC_MODAL | WC_FUTURE | WC_PASS_AUX | WC_OF | WC_DET));
+}
+
+/* capitalized name tokens after a role: up to 4, stop at function words */
+static uint32_t take_names(kr_coder *c, uint32_t t, uint32_t end, const char *code, char *override) {
+    uint32_t k = t, last = 0;
+    override[0] = 0;
+    /* "van Buitenlandse Zaken", "of State": department names */
+    if (k + 1 < end && (wcls(c, k) & WC_OF) && c->tok[k+1].cap && !is_punct(c, k + 1)) {
+        uint32_t j = k + 1;
+        while (j < end && c->tok[j].cap && !is_punct(c, j) && j - k < 5) j++;
+        piece p;
+        if (j > k + 1 && !(j < end && match_piece(c, k + 1, end, &p) == 1 && p.kind != AK_PERSON)) k = j;
+    }
+    while (k < end && k - t < 7 && c->tok[k].cap && !is_punct(c, k) && !(c->tok[k].flags & TF_NUM)) {
+        piece p;
+        int r = match_piece(c, k, end, &p);
+        if (r == 1 && p.kind == AK_PERSON) {
+            snprintf(override, CODELEN, "%s", kr_str(c->d, p.code));
+            k += p.len; last = k; break;
+        }
+        if (r == 1 && p.kind != AK_PERSON) break;
+        if (wcls(c, k) & (WC_PREP | WC_DET | WC_PRON | WC_AND | WC_SUB_DAT | WC_COORD)) break;
+        last = ++k;
+    }
+    if (last > t) {
+        add_alias(c, last - 1, override[0] ? override : code);
+        return last;
+    }
+    return t;
+}
+
+static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
+    c->nm = 0;
+    for (uint32_t i = a; i < b;) {
+        if (is_punct(c, i)) { i++; continue; }
+        uint32_t wc = wcls(c, i);
+        /* "het buurland": the latest other state */
+        if (wc & WC_NEIGHBOUR) {
+            const char *first = c->nm ? c->m[0].code : "";
+            for (int k = 0; k < c->nrecent; k++) if (strncmp(c->recent_state[k], first, 3)) {
+                int mi = add_mention(c, i, i + 1, c->recent_state[k], AK_STATE);
+                if (mi >= 0 && (wc & WC_PLURAL)) c->m[mi].plural = 1;
+                break;
+            }
+            i++; continue;
+        }
+        /* "zijn land", "its country": the country of the latest subject */
+        if ((wc & WC_COUNTRY) && i > a && (wcls(c, i - 1) & WC_POSS)) {
+            const char *who = c->last_subj.n ? c->last_subj.code[0] : NULL;
+            for (int k = c->nm - 1; k >= 0; k--) {      /* the latest actor of this sentence outside a PP */
+                uint32_t t = c->m[k].s;
+                while (t > a && (wcls(c, t - 1) & (WC_DET | WC_POSS))) t--;
+                if (t > a && (wcls(c, t - 1) & WC_PREP)) continue;
+                who = c->m[k].code; break;
+            }
+            if (!who) { i++; continue; }
+            char cc[4]; snprintf(cc, sizeof cc, "%.3s", who);
+            if (strncmp(cc, "IGO", 3)) { add_mention(c, i - 1, i + 1, cc, AK_STATE); i++; continue; }
+        }
+        /* "die eisen": whoever made the latest demand */
+        if (i > a && (wcls(c, i - 1) & WC_DEMONSTR) && c->tok[i].flen) {
+            uint32_t root = kr_map_get(&c->L->eventref, c->tok[i].fold, c->tok[i].flen);
+            if (root && c->last_src[root][0]) { add_mention(c, i - 1, i + 1, c->last_src[root], AK_STATE); i++; continue; }
+        }
+        piece p;
+        int r = match_piece(c, i, b, &p);
+        if (!r) { i++; continue; }
+        char code[CODELEN] = "", ov[CODELEN];
+        uint32_t s = i, e = i + p.len;
+        uint32_t prev = i;
+        while (prev > a && (wcls(c, prev - 1) & (WC_DET | WC_POSS))) prev--;
+        int after_place = prev > a && (wcls(c, prev - 1) & WC_PLACE_PREP);
+        if (r == 2) {                            /* alias */
+            snprintf(code, CODELEN, "%s", c->aliases[p.person - 1]);
+        } else switch (p.kind) {
+        case AK_PLACE:
+            if (!c->loc[0]) snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code));
+            i = e; continue;
+        case AK_CAPITAL:
+            if (after_place) { if (!c->loc[0]) snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); i = e; continue; }
+            /* fall through */
+        case AK_STATE: case AK_ORG: case AK_PEOPLE:
+            snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
+            if (after_place && p.kind == AK_STATE && !c->loc[0]) snprintf(c->loc, CODELEN, "%.3s", code);
+            break;
+        case AK_PERSON:
+            snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
+            /* the surname alone refers to this person for the rest of the article */
+            if (p.len > 1) add_alias(c, e - 1, code);
+            break;
+        case AK_ADJ: {
+            uint32_t j = e, nf = 0;
+            piece q; int rq = 0;
+            while (j < b && nf <= 3) {
+                rq = match_piece(c, j, b, &q);
+                if (rq == 1 && q.kind == AK_AGENT) break;
+                if (rq == 1 && q.kind == AK_ADJ) { j += q.len; nf++; rq = 0; continue; }
+                rq = 0;
+                if (!is_filler(c, j)) break;
+                j++; nf++;
+            }
+            if (!rq) { i = e; continue; }
+            with_sector(code, kr_str(c->d, p.code), kr_str(c->d, q.code));
+            e = j + q.len;
+            e = take_names(c, e, b, code, ov);
+            if (ov[0]) snprintf(code, CODELEN, "%s", ov);
+            break;
+        }
+        case AK_AGENT: {
+            /* role + person, or role + van/of + state */
+            uint32_t j = e;
+            piece q;
+            if (j < b && match_piece(c, j, b, &q) == 1 && q.kind == AK_PERSON) {
+                snprintf(code, CODELEN, "%s", kr_str(c->d, q.code)); e = j + q.len;
+                if (q.len > 1) add_alias(c, e - 1, code);
+                break;
+            }
+            if (j + 1 < b && (wcls(c, j) & WC_OF)) {
+                uint32_t k = j + 1;
+                while (k < b && (wcls(c, k) & WC_DET)) k++;
+                if (k < b && match_piece(c, k, b, &q) == 1 && (q.kind == AK_STATE || q.kind == AK_ORG || q.kind == AK_CAPITAL)) {
+                    with_sector(code, kr_str(c->d, q.code), kr_str(c->d, p.code));
+                    e = k + q.len;
+                    break;
+                }
+            }
+            i = e; continue;
+        }
+        default: i = e; continue;
+        }
+        /* base actor followed by 's + role, or a hyphen compound with a role (NAVO-landen) */
+        if (p.kind != AK_ADJ && p.kind != AK_AGENT && e < b) {
+            uint32_t j = e;
+            int gen = (wcls(c, j) & WC_GENITIVE) != 0;
+            if (gen) j++;
+            piece q;
+            if (j < b && (gen || (c->tok[j].flags & TF_HYPH_PART)) && match_piece(c, j, b, &q) == 1 && q.kind == AK_AGENT) {
+                char tmp[CODELEN]; with_sector(tmp, code, kr_str(c->d, q.code));
+                snprintf(code, CODELEN, "%s", tmp);
+                e = j + q.len;
+                if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) snprintf(code, CODELEN, "%s", ov); }
+            }
+        }
+        int mi = add_mention(c, s, e, code, p.kind);
+        if (mi >= 0 && r == 2) c->m[mi].kind = AK_PERSON;
+        i = e;
+    }
+    /* prepositional phrases, loc-only and skipped mentions */
+    for (int k = 0; k < c->nm; k++) {
+        mention *m = &c->m[k];
+        uint32_t t = m->s;
+        while (t > a && (wcls(c, t - 1) & (WC_DET | WC_POSS) || (c->tok[t-1].flags & TF_NUM))) t--;
+        if (t > a && (wcls(c, t - 1) & WC_PREP)) {
+            m->in_pp = 1; m->prep = c->tok[t-1].wid;
+            if (wcls(c, t - 1) & WC_SKIP) m->skip = 1;
+        }
+        /* a parenthesized repeat "(OVSE)" is the same actor */
+        if (k > 0 && m->s > a && (c->tok[m->s - 1].flags & TF_OPEN) && m->s - 1 == c->m[k-1].e && !strcmp(m->code, c->m[k-1].code)) m->skip = 1;
+    }
+    /* groups: mentions joined by en/and/commas */
+    for (int k = 1; k < c->nm; k++) {
+        mention *p = &c->m[k-1], *m = &c->m[k];
+        uint32_t gap = m->s - p->e, joins = 0, ok = gap <= 5;
+        for (uint32_t t = p->e; t < m->s && ok; t++) {
+            uint32_t w = wcls(c, t);
+            if (w & WC_AND) joins++;
+            else if (c->tok[t].flags & (TF_COMMA | TF_OPEN | TF_CLOSE)) joins++;
+            else if (!(w & (WC_DET | WC_POSS))) ok = 0;
+        }
+        if (ok && joins) { m->group = p->group; m->in_pp = c->m[p->group].in_pp; m->prep = c->m[p->group].prep; if (c->m[p->group].skip) m->skip = 1; }
+    }
+    for (int k = 0; k < c->nm; k++) note_state(c, c->m[k].code);
+}
+
+/* ------------------------------------------------------------ clauses */
+
+static int mention_at(const kr_coder *c, uint32_t t) {
+    for (int k = 0; k < c->nm; k++) if (c->m[k].s <= t && t < c->m[k].e) return k;
+    return -1;
+}
+
+static int next_is_actor(const kr_coder *c, uint32_t t, uint32_t b) {
+    uint32_t k = t;
+    while (k < b && (wcls(c, k) & (WC_DET | WC_POSS))) k++;
+    if (k >= b) return 0;
+    if (wcls(c, k) & WC_PRON) return 1;
+    return mention_at(c, k) >= 0;
+}
+
+static void new_clause(kr_coder *c, uint32_t s, int type) {
+    if (c->ncl >= MAXC) return;
+    if (c->ncl) c->cl[c->ncl - 1].e = s;
+    clause *k = &c->cl[c->ncl++];
+    memset(k, 0, sizeof *k);
+    k->s = s; k->type = type; k->subj = -1; k->pron_subj = -1; k->by = -1; k->parent = -1; k->antecedent = -1;
+}
+
+static void segment(kr_coder *c, uint32_t a, uint32_t b) {
+    c->ncl = 0;
+    new_clause(c, a, CL_MAIN);
+    for (uint32_t t = a; t < b; t++) {
+        uint32_t w = wcls(c, t);
+        int in_m = mention_at(c, t) >= 0;
+        clause *cur = &c->cl[c->ncl - 1];
+        if (c->tok[t].flags & TF_COLON) { new_clause(c, t + 1, CL_MAIN); continue; }
+        if (c->tok[t].flags & TF_COMMA) {
+            /* a comma inside a list of actors does not end a clause */
+            int prev_m = t > a && mention_at(c, t - 1) >= 0;
+            uint32_t k = t + 1; while (k < b && (wcls(c, k) & WC_DET)) k++;
+            int next_m = k < b && mention_at(c, k) >= 0;
+            if (prev_m && next_m && mention_at(c, t - 1) >= 0 && c->m[mention_at(c, k)].group == c->m[mention_at(c, t - 1)].group) continue;
+            if (t + 1 < b && (wcls(c, t + 1) & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_PURPOSE | WC_SUB_OM | WC_SUB_OTHER | WC_REL | WC_COORD))) continue;  /* the word starts it */
+            new_clause(c, t + 1, CL_MAIN);
+            continue;
+        }
+        if (in_m || t == cur->s) {
+            /* a clause-initial subordinator sets the type of the current clause */
+            if (t == cur->s && t == a) {
+                if (w & WC_SUB_COND && next_is_actor(c, t + 1, b)) cur->type = CL_COND;
+                else if ((w & WC_SUB_OTHER) && !(w & WC_SUB_DAT)) cur->type = CL_OTHER;
+                continue;
+            }
+            if (t == cur->s && !in_m) {
+                if ((w & WC_SUB_DAT) && !(t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen))) cur->type = CL_DAT;
+                else if (w & WC_SUB_COND) cur->type = CL_COND;
+                else if (w & WC_SUB_QUEST) cur->type = CL_QUEST;
+                else if (w & WC_SUB_PURPOSE) cur->type = CL_PURPOSE;
+                else if (w & WC_SUB_OM) cur->type = CL_OM;
+                else if (w & WC_SUB_OTHER) cur->type = CL_OTHER;
+                else if (w & WC_REL) cur->type = CL_REL;
+            }
+            continue;
+        }
+        if (is_punct(c, t)) continue;
+        int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
+        if (w & WC_COORD) { new_clause(c, t, CL_MAIN); continue; }
+        if ((w & WC_SUB_DAT) && t > a) {
+            /* "dat" after a determiner-less position: subordinator; before an event noun: demonstrative */
+            if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
+            new_clause(c, t, CL_DAT); continue;
+        }
+        if ((w & WC_SUB_COND) && next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_COND); continue; }
+        if ((w & WC_SUB_QUEST) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
+        if (w & WC_SUB_PURPOSE) { new_clause(c, t, CL_PURPOSE); continue; }
+        if (w & WC_SUB_OM) {
+            int te = 0;
+            for (uint32_t k = t + 1; k < b && k < t + 14; k++) if (wcls(c, k) & WC_TE) { te = 1; break; }
+            if (te) { new_clause(c, t, CL_OM); continue; }
+        }
+        if ((w & WC_SUB_OTHER) && !(w & WC_PREP)) { new_clause(c, t, CL_OTHER); continue; }
+        if (w & WC_SUB_OTHER && next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_OTHER); continue; }
+        if ((w & WC_REL) && t > a && (mention_at(c, t - 1) >= 0 || prev_comma)) {
+            if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
+            int ante = mention_at(c, t - 1);
+            if (ante < 0 && prev_comma && t >= a + 2) ante = mention_at(c, t - 2);
+            new_clause(c, t, CL_REL);
+            c->cl[c->ncl - 1].antecedent = ante;
+            continue;
+        }
+    }
+    c->cl[c->ncl - 1].e = b;
+    /* drop empty clauses */
+    int n = 0;
+    for (int i = 0; i < c->ncl; i++) if (c->cl[i].e > c->cl[i].s) c->cl[n++] = c->cl[i];
+    c->ncl = n;
+}
+
+static void codeset_from_group(const kr_coder *c, int head, codeset *cs) {
+    cs->n = 0;
+    for (int k = head; k < c->nm && cs->n < 4; k++) {
+        if (c->m[k].group != head || c->m[k].skip) continue;
+        int dup = 0;
+        for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
+        if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
+    }
+}
+
+static int group_plural(const kr_coder *c, int head) {
+    int n = 0, pl = 0;
+    for (int k = head; k < c->nm; k++) if (c->m[k].group == head) { n++; if (c->m[k].plural) pl = 1; }
+    return n > 1 || pl;
+}
+
+static void analyse_clauses(kr_coder *c) {
+    for (int i = 0; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        k->parent = i > 0 ? i - 1 : (c->ncl > 1 ? 1 : -1);
+        if (k->type != CL_MAIN && i > 0) {
+            /* parent: nearest earlier clause that is not a sibling of the same kind */
+            k->parent = i - 1;
+        }
+        for (uint32_t t = k->s; t < k->e; t++) {
+            uint32_t w = wcls(c, t);
+            if (mention_at(c, t) >= 0) continue;
+            if (w & WC_NEG) k->neg = 1;
+            if (w & WC_MODAL) k->modal = 1;
+            if (w & WC_FUTURE) k->future = 1;
+            if (w & WC_INTENT) k->intent = 1;
+            if (w & WC_GOV) k->gov = 1;
+            if (w & WC_PASS_AUX) k->passive = 1;
+        }
+        /* passive agent: a mention after door/by */
+        k->by = -1;
+        for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e && c->m[m].in_pp && c->m[m].prep && (c->L->wclass[c->m[m].prep] & WC_BY)) { k->by = c->m[m].group; break; }
+        if (!k->passive) k->by = -1;
+        /* subject */
+        if (k->type == CL_REL && k->antecedent >= 0) { k->subj = c->m[k->antecedent].group; continue; }
+        if (k->type == CL_OM && k->parent >= 0) {
+            /* the om/te clause has the subject of its parent */
+            clause *p = &c->cl[k->parent];
+            k->subj = p->subj; k->pron_subj = p->pron_subj;
+            continue;
+        }
+        for (uint32_t t = k->s; t < k->e; t++) {
+            int mi = mention_at(c, t);
+            if (mi >= 0) {
+                mention *m = &c->m[mi];
+                if (m->in_pp || m->skip || m->loc_only) { t = m->e - 1; continue; }
+                k->subj = m->group;
+                break;
+            }
+            uint32_t w = wcls(c, t);
+            /* a pronoun is a subject unless it follows a preposition ("bij het begin")
+            ** or is an article before a name ("het Kremlin") */
+            if ((w & WC_PRON) && !(t > c->cl[0].s && (wcls(c, t - 1) & WC_PREP)) &&
+                !((w & WC_DET) && t + 1 < k->e && mention_at(c, t + 1) >= 0)) {
+                /* resolve to the latest subject (singular pronouns skip plural ones) */
+                if (c->npron >= MAXC) break;
+                codeset *cs = &c->pron[c->npron];
+                const codeset *src = &c->last_subj;
+                int pl = c->last_subj_plural;
+                if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
+                if (!src->n) break;
+                *cs = *src;
+                k->pron_subj = c->npron++;
+                break;
+            }
+        }
+        if (k->subj >= 0 || k->pron_subj >= 0) {
+            codeset cs;
+            int pl;
+            if (k->subj >= 0) { codeset_from_group(c, k->subj, &cs); pl = group_plural(c, k->subj); }
+            else { cs = c->pron[k->pron_subj]; pl = c->last_subj_plural; }
+            if (cs.n && (k->subj >= 0)) {
+                c->prev_subj = c->last_subj; c->prev_subj_plural = c->last_subj_plural;
+                c->last_subj = cs; c->last_subj_plural = pl;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ triggers */
+
+static int clause_of(const kr_coder *c, uint32_t t) {
+    for (int i = 0; i < c->ncl; i++) if (c->cl[i].s <= t && t < c->cl[i].e) return i;
+    return -1;
+}
+
+static int code_root(const kr_dict *d, int code) {
+    if (code < 0) return 0;
+    const char *s = d->cameo[code].code;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
+    const kr_lang *L = c->L;
+    c->nth = 0;
+    for (uint32_t t = a; t < b && c->nth < MAXM; t++) {
+        uint32_t w = c->tok[t].wid;
+        if (!w || w >= L->tf_cap || !L->tf_first[w]) continue;
+        if (mention_at(c, t) >= 0) continue;
+        int ci = clause_of(c, t);
+        if (ci < 0) continue;
+        int have_particle_form = 0, start = c->nth;
+        for (uint32_t f = L->tf_first[w]; f; f = L->tf[f-1].next) {
+            const kr_tform *F = &L->tf[f-1];
+            if (F->nseq > 1) {
+                if (t + F->nseq > b) continue;
+                int ok = 1;
+                for (uint32_t k = 1; k < F->nseq && ok; k++) if (c->tok[t+k].wid != F->seq[k]) ok = 0;
+                if (!ok) continue;
+            }
+            const kr_trigger *T = &L->trig[F->trig];
+            if (F->needs_particle) {
+                int found = 0;
+                for (uint32_t k = c->cl[ci].s; k < c->cl[ci].e; k++) if (k != t && c->tok[k].wid == T->particle) { found = 1; break; }
+                if (!found) continue;
+                have_particle_form = 1;
+            }
+            /* one hit per trigger */
+            int dup = 0;
+            for (int h = start; h < c->nth; h++) if (c->th[h].trig == F->trig) dup = 1;
+            if (dup || c->nth >= MAXM) continue;
+            trig_hit *h = &c->th[c->nth++];
+            h->tok = t; h->ntok = F->nseq; h->trig = F->trig; h->clause = ci;
+            h->root = code_root(c->d, T->code);
+            if (!h->root && T->npat) h->root = T->pat[0].code >= 0 ? code_root(c->d, T->pat[0].code) : 0;
+            h->inf = t > a && (wcls(c, t - 1) & WC_TE);
+            if (t > a + 1 && !h->inf && (wcls(c, t - 2) & WC_TE) && (wcls(c, t - 1) & WC_FUTURE)) h->inf = 1;   /* te zullen bewapenen */
+            if (t > a + 1 && !h->inf && (wcls(c, t - 2) & WC_TE) && c->tok[t-1].wid == L->trig[F->trig].particle) h->inf = 1;  /* terug te trekken */
+        }
+        if (have_particle_form) {
+            /* the separable reading wins over a plain verb with the same form */
+            int n = start;
+            for (int h = start; h < c->nth; h++) if (L->trig[c->th[h].trig].particle) c->th[n++] = c->th[h];
+            c->nth = n;
+        }
+        if (c->nth > start && c->th[start].ntok > 1) t += c->th[start].ntok - 1;
+    }
+}
+
+static int governing_root(int r) { return r == 2 || r == 3 || r == 10 || r == 11 || r == 12 || r == 13; }
+
+static void mark_irrealis(kr_coder *c) {
+    for (int i = 0; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (k->type == CL_COND || k->type == CL_QUEST || k->type == CL_PURPOSE || k->modal) k->irrealis = 1;
+        if (k->type != CL_MAIN && k->type != CL_REL && k->type != CL_OTHER && k->parent >= 0) {
+            clause *p = &c->cl[k->parent];
+            int gov = p->gov || (p->irrealis && p->type != CL_COND && k->type == CL_OM);
+            for (int h = 0; h < c->nth; h++) if (c->th[h].clause == k->parent && governing_root(c->th[h].root)) gov = 1;
+            if (p->governed && (k->type == CL_DAT || k->type == CL_OM)) gov = 1;
+            if (gov) { k->governed = 1; k->irrealis = 1; }
+        }
+    }
+}
+
+/* ------------------------------------------------------------ patterns */
+
+static int tok_matches(const kr_coder *c, uint32_t t, const kr_pelem *e) {
+    const kr_tok *k = &c->tok[t];
+    if (e->type == PE_WORD) { for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1; return 0; }
+    if (e->type == PE_PREFIX) return k->flen >= e->plen && !memcmp(k->fold, e->prefix, e->plen);
+    if (e->type == PE_SET) {
+        for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1;
+        for (uint32_t i = 0; i < e->nprefix; i++) { size_t l = strlen(e->prefixes[i]); if (k->flen >= l && !memcmp(k->fold, e->prefixes[i], l)) return 1; }
+        return 0;
+    }
+    return 0;
+}
+
+typedef struct {
+    int code;
+    codeset src, tgt;
+    int explicit_src, recip;
+    int tgt_head;          /* mention group used as target */
+} match_res;
+
+/* first mention group starting at or after t within [t, e) that is usable; adjacent:
+** only determiners, possessives and lower-case fillers in between */
+static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent, int not_group) {
+    for (int k = 0; k < c->nm; k++) {
+        const mention *m = &c->m[k];
+        if (m->s < t || m->s >= e || m->skip || m->group == not_group) continue;
+        if (adjacent) {
+            for (uint32_t x = t; x < m->s; x++) {
+                if (x - t > 3) return -1;
+                uint32_t w = wcls(c, x);
+                if (!(w & (WC_DET | WC_POSS)) && !is_filler(c, x)) return -1;
+            }
+        }
+        return m->group == k ? k : m->group;
+    }
+    return -1;
+}
+
+static void subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
+    cs->n = 0;
+    if (k->subj >= 0) codeset_from_group(c, k->subj, cs);
+    else if (k->pron_subj >= 0) *cs = c->pron[k->pron_subj];
+}
+
+static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, const codeset *subj, int subj_group, match_res *r) {
+    int ci = h->clause;
+    uint32_t pos = c->cl[ci].s;
+    int prev_word = 0, prev_sub = 0;
+    r->explicit_src = r->recip = 0; r->tgt.n = 0; r->tgt_head = -1;
+    int have_target = 0;
+    for (uint32_t i = 0; i < P->nel; i++) {
+        const kr_pelem *e = &P->el[i];
+        if (e->type == PE_WORD || e->type == PE_PREFIX || e->type == PE_SET) {
+            int found = -1;
+            for (uint32_t t = pos; t < c->cl[ci].e; t++) {
+                if (t >= h->tok && t < h->tok + h->ntok) continue;
+                if (tok_matches(c, t, e)) { found = (int)t; break; }
+            }
+            /* a subordinator word may open a following clause */
+            if (found < 0 && e->type == PE_WORD && (c->L->wclass[e->alts[0]] & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OM | WC_SUB_PURPOSE | WC_SUB_OTHER | WC_REL))) {
+                for (int cj = ci + 1; cj < c->ncl; cj++) {
+                    if (tok_matches(c, c->cl[cj].s, e)) { ci = cj; found = (int)c->cl[cj].s; break; }
+                }
+                if (found >= 0) { pos = (uint32_t)found + 1; prev_sub = 1; prev_word = 0; continue; }
+            }
+            if (found < 0) return 0;
+            pos = (uint32_t)found + 1; prev_word = 1; prev_sub = 0;
+            continue;
+        }
+        if (e->type == PE_TARGET || e->type == PE_SOURCE) {
+            int g;
+            codeset cs;
+            if (prev_sub) {
+                const clause *k = &c->cl[ci];
+                subject_codes(c, k, &cs);
+                if (!cs.n) return 0;
+                g = k->subj;
+            } else {
+                g = mention_from(c, pos, c->cl[ci].e, e->adjacent && prev_word, subj_group);
+                if (g < 0) return 0;
+                codeset_from_group(c, g, &cs);
+                pos = c->m[g].e;
+                for (int k = g; k < c->nm; k++) if (c->m[k].group == g && c->m[k].e > pos) pos = c->m[k].e;
+            }
+            if (e->type == PE_TARGET) { if (!have_target) { r->tgt = cs; r->tgt_head = g; have_target = 1; } }
+            else { r->src = cs; r->explicit_src = 1; }
+            prev_word = prev_sub = 0;
+            continue;
+        }
+        if (e->type == PE_RECIP) {
+            r->recip = 1;
+            if (i == 0 && subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
+            int g = mention_from(c, pos, c->cl[ci].e, 0, -1);
+            if (g >= 0) {
+                codeset cs; codeset_from_group(c, g, &cs);
+                if (cs.n >= 2) { r->src = cs; r->explicit_src = 1; pos = c->m[g].e; continue; }
+                if (subj && subj->n) { r->tgt = cs; have_target = 1; pos = c->m[g].e; continue; }
+            }
+            if (subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
+            return 0;
+        }
+    }
+    r->code = P->code;
+    if (r->recip) return 1;
+    if (!have_target && !r->explicit_src) return 0;
+    return 1;
+}
+
+/* ------------------------------------------------------------ events */
+
+static const char *map_intent(const kr_coder *c, const char *code) {
+    const kr_lang *L = c->L;
+    size_t best = 0; const char *to = NULL;
+    for (uint32_t i = 0; i < L->nintent; i++) {
+        size_t l = strlen(L->intent[i].from);
+        if (l > best && !strncmp(code, L->intent[i].from, l)) { best = l; to = L->intent[i].to; }
+    }
+    return to;
+}
+
+static void span_text(const kr_coder *c, uint32_t s, uint32_t e, char *out, size_t cap) {
+    if (e <= s) { out[0] = 0; return; }
+    uint32_t off = c->tok[s].off, end = c->tok[e-1].off + c->tok[e-1].len;
+    size_t l = end - off; if (l >= cap) l = cap - 1;
+    memcpy(out, c->text.p + off, l); out[l] = 0;
+}
+
+static void group_text(const kr_coder *c, int g, char *out, size_t cap) {
+    if (g < 0) { out[0] = 0; return; }
+    uint32_t s = c->m[g].s, e = c->m[g].e;
+    for (int k = g; k < c->nm; k++) if (c->m[k].group == g && c->m[k].e > e) e = c->m[k].e;
+    span_text(c, s, e, out, cap);
+}
+
+static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
+                 const char *vtext, const char *stext, const char *ttext) {
+    if (c->stop || !src[0] || !tgt[0] || same_actor(src, tgt)) return;
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    for (int i = 0; i < c->nseen; i++)
+        if (c->seen[i].root == root && !strcmp(c->seen[i].s, src) && !strcmp(c->seen[i].t, tgt)) return;
+    if (c->nseen < 128) {
+        snprintf(c->seen[c->nseen].s, CODELEN, "%s", src); snprintf(c->seen[c->nseen].t, CODELEN, "%s", tgt);
+        c->seen[c->nseen++].root = root;
+    }
+    if (root >= 1 && root <= 20) snprintf(c->last_src[root], CODELEN, "%s", src);
+    kr_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.doc = c->art->id ? c->art->id : ""; ev.date = c->art->date ? c->art->date : "";
+    ev.sentence = sent_no; ev.source = src; ev.target = tgt; ev.code = code;
+    ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
+    kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
+    ev.location = c->loc;
+    ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
+    char *st = kr_strndup(&c->ar, c->text.p + S->off, S->len);
+    ev.text = st; ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
+    if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
+}
+
+static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
+    const kr_dict *d = c->d;
+    const kr_lang *L = c->L;
+    uint32_t a = S->tok0, b = S->tok0 + S->ntok;
+    c->loc[0] = 0; c->nseen = 0; c->npron = 0;
+    find_mentions(c, a, b);
+    segment(c, a, b);
+    analyse_clauses(c);
+    find_triggers(c, a, b);
+    mark_irrealis(c);
+    for (int k = 0; k < c->nm && c->am; k++) {}
+    for (int k = 0; k < c->nm; k++) {
+        if (c->nam == c->amcap) { c->amcap = c->amcap ? c->amcap * 2 : 64; c->am = kr_xrealloc(c->am, c->amcap * sizeof *c->am); }
+        c->am[c->nam].sent = sent_no; snprintf(c->am[c->nam].code, CODELEN, "%s", c->m[k].code);
+        c->am[c->nam].off = c->tok[c->m[k].s].off;
+        c->am[c->nam].len = c->tok[c->m[k].e - 1].off + c->tok[c->m[k].e - 1].len - c->am[c->nam].off;
+        c->nam++;
+    }
+    if (c->trace) {
+        fprintf(c->trace, "S%d:", sent_no);
+        for (int k = 0; k < c->nm; k++) { char t[200]; span_text(c, c->m[k].s, c->m[k].e, t, sizeof t); fprintf(c->trace, " [%s=%s%s g%d]", t, c->m[k].code, c->m[k].in_pp ? " pp" : "", c->m[k].group); }
+        fputc('\n', c->trace);
+        for (int i = 0; i < c->ncl; i++) {
+            char t[400]; span_text(c, c->cl[i].s, c->cl[i].e, t, sizeof t);
+            codeset cs; subject_codes(c, &c->cl[i], &cs);
+            fprintf(c->trace, "  C%d type=%d subj=%s%s par=%d%s%s%s%s%s: %s\n", i, c->cl[i].type, cs.n ? cs.code[0] : "-", c->cl[i].pron_subj >= 0 ? "(pron)" : "",
+                    c->cl[i].parent, c->cl[i].neg ? " NEG" : "", c->cl[i].irrealis ? " IRR" : "", c->cl[i].future ? " FUT" : "", c->cl[i].passive ? " PASS" : "", c->cl[i].governed ? " GOV" : "", t);
+        }
+        for (int h = 0; h < c->nth; h++) fprintf(c->trace, "  T %s (C%d%s)\n", L->trig[c->th[h].trig].lemma, c->th[h].clause, c->th[h].inf ? " inf" : "");
+    }
+    for (int h = 0; h < c->nth && !c->stop; h++) {
+        trig_hit *H = &c->th[h];
+        const kr_trigger *T = &L->trig[H->trig];
+        clause *k = &c->cl[H->clause];
+        if (k->neg || k->irrealis) continue;
+        /* a te/to infinitive under a governing verb or an irrealis word is not coded;
+        ** under an intent word (bereid, van plan, ready to) it is an intent */
+        int intent = k->future || k->intent;
+        if (H->inf) {
+            int gov = 0, inten = 0;
+            for (uint32_t t = k->s; t < H->tok; t++) {
+                if (wcls(c, t) & WC_GOV) gov = 1;
+                if (wcls(c, t) & WC_INTENT) inten = 1;
+            }
+            for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok && governing_root(c->th[g].root)) gov = 1;
+            if (gov && !inten) continue;
+            if (inten) intent = 1;
+        }
+        codeset subj; subject_codes(c, k, &subj);
+        int subj_group = k->subj;
+        match_res r; memset(&r, 0, sizeof r);
+        int matched = 0;
+        for (uint32_t p = 0; p < T->npat; p++) {
+            if (run_pattern(c, H, &T->pat[p], &subj, subj_group, &r)) { matched = 1; break; }
+        }
+        if (matched && r.code < 0) continue;          /* discard pattern */
+        codeset src = subj, tgt;
+        int code = -1;
+        int tgt_group = -1;
+        tgt.n = 0;
+        if (matched) {
+            code = r.code;
+            if (r.recip) {
+                /* all ordered pairs among src (compound) or src x tgt both ways */
+                const codeset *A = r.explicit_src ? &r.src : &subj;
+                if (r.tgt.n) {
+                    codeset both = *A;
+                    for (int i = 0; i < r.tgt.n && both.n < 4; i++) snprintf(both.code[both.n++], CODELEN, "%s", r.tgt.code[i]);
+                    A = &both;
+                    src = *A;
+                } else src = *A;
+                char vt[256]; span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
+                const char *cs = d->cameo[code].code;
+                for (int i = 0; i < src.n; i++) for (int j = 0; j < src.n; j++) if (i != j)
+                    emit(c, sent_no, S, src.code[i], src.code[j], intent && map_intent(c, cs) ? map_intent(c, cs) : cs, vt, src.code[i], src.code[j]);
+                continue;
+            }
+            if (r.explicit_src) { src = r.src; tgt = subj; tgt_group = subj_group; if (r.tgt.n) { tgt = r.tgt; tgt_group = r.tgt_head; } }
+            else { tgt = r.tgt; tgt_group = r.tgt_head; }
+        } else {
+            if (T->code < 0) continue;
+            code = T->code;
+            if (k->passive && k->by >= 0) {
+                codeset_from_group(c, k->by, &src);
+                tgt = subj; tgt_group = subj_group;
+            } else {
+                /* nearest other actor in the clause: after the trigger, else before */
+                int g = -1;
+                for (int m = 0; m < c->nm; m++) {
+                    const mention *M = &c->m[m];
+                    if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
+                    if (M->s >= H->tok + H->ntok) { g = m; break; }
+                }
+                if (g < 0) for (int m = c->nm - 1; m >= 0; m--) {
+                    const mention *M = &c->m[m];
+                    if (M->s < k->s || M->s >= H->tok || M->skip || M->group == subj_group) continue;
+                    g = M->group; break;
+                }
+                if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
+            }
+        }
+        if (!src.n || !tgt.n) continue;
+        const char *cs = d->cameo[code].code;
+        /* a material action under a condition ("... als Rusland aanvalt") threatens the
+        ** condition's subject */
+        int root = code_root(d, code);
+        int cond_cl = -1;
+        if (root >= 14 || root == 6 || root == 7 || root == 8) {
+            for (int i = 0; i < c->ncl; i++) if (c->cl[i].type == CL_COND && (i == H->clause + 1 || i == H->clause - 1 || c->cl[i].parent == H->clause)) { cond_cl = i; break; }
+        }
+        if (cond_cl >= 0 && root >= 14) {
+            codeset cc; subject_codes(c, &c->cl[cond_cl], &cc);
+            const char *m = map_intent(c, cs);
+            if (cc.n && m) { tgt = cc; cs = m; tgt_group = c->cl[cond_cl].subj; }
+        } else if (intent) {
+            const char *m = map_intent(c, cs);
+            if (m) cs = m;
+        }
+        char vt[256], st[256], tt[256];
+        span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
+        if (k->subj >= 0 && !r.explicit_src) group_text(c, k->subj, st, sizeof st); else snprintf(st, sizeof st, "%s", src.code[0]);
+        if (tgt_group >= 0) group_text(c, tgt_group, tt, sizeof tt); else snprintf(tt, sizeof tt, "%s", tgt.code[0]);
+        for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
+            emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
+    }
+}
+
+/* ------------------------------------------------------------ articles */
+
+static void reset_article(kr_coder *c) {
+    kr_arena_reset(&c->ar);
+    c->ntok = c->nsent = 0;
+    c->nalias = 0;
+    kr_map_free(&c->alias); kr_arena_reset(&c->alias_ar); kr_map_init(&c->alias, &c->alias_ar);
+    c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
+    memset(c->last_src, 0, sizeof c->last_src);
+    c->nrecent = 0; c->nam = 0; c->stop = 0; c->err[0] = 0;
+}
+
+static kr_status prepare(kr_coder *c, const kr_article *a) {
+    reset_article(c);
+    if (!c->d->finished) { snprintf(c->err, sizeof c->err, "dictionaries not finished"); return KR_ERR_ARG; }
+    const char *text = a->text ? a->text : "";
+    size_t n = strlen(text);
+    if (n > KR_MAX_ARTICLE) { snprintf(c->err, sizeof c->err, "article text of %zu bytes exceeds the limit of %u", n, KR_MAX_ARTICLE); return KR_ERR_LIMIT; }
+    kr_text_normalize(text, n, &c->text, &c->bad);
+    int li = kr_lang_index(a->lang);
+    if (a->lang && a->lang[0] && li < 0) { snprintf(c->err, sizeof c->err, "unsupported language '%s' (nl, en)", a->lang); return KR_ERR_ARG; }
+    if (li < 0) li = kr_detect_lang(c->text.p, c->text.len);
+    if (li < 0) {
+        if (c->text.len < 3) li = 0;
+        else { snprintf(c->err, sizeof c->err, "language not recognized (neither Dutch nor English); set \"lang\""); c->langname = ""; return KR_ERR_ARG; }
+    }
+    c->lang = li; c->L = &c->d->lang[li]; c->langname = li == 0 ? "nl" : "en";
+    c->date = kr_parse_date(a->date);
+    if (!c->date) { snprintf(c->err, sizeof c->err, "bad or missing date '%s' (want YYYY-MM-DD or YYYY-MM, 1900-2100)", a->date ? a->date : ""); return KR_ERR_PARSE; }
+    kr_tokenize(c->text.p, c->text.len, c->L, &c->ar, &c->tok, &c->ntok, &c->tokcap);
+    kr_split(c->text.p, c->tok, c->ntok, c->L, &c->sent, &c->nsent, &c->sentcap);
+    return KR_OK;
+}
+
+int kr_split_article(kr_coder *c, const kr_article *a) {
+    if (prepare(c, a) != KR_OK) return -1;
+    return (int)c->nsent;
+}
+
+kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void *ctx) {
+    kr_status st = prepare(c, a);
+    if (st != KR_OK) return st;
+    c->fn = fn; c->ctx = ctx; c->art = a;
+    for (uint32_t i = 0; i < c->nsent && !c->stop; i++) code_sentence(c, (int)i + 1, &c->sent[i]);
+    return KR_OK;
+}

@@ -1,0 +1,203 @@
+/*
+** kr_int.h -- internal declarations shared by the modules of libkroniek.
+** Not installed; the public API is include/kroniek.h.
+**
+** Memory: dictionaries live in one arena owned by kr_dict; per-article data lives in
+** an arena owned by the coder and reset at the start of each article.
+*/
+#ifndef KR_INT_H
+#define KR_INT_H
+
+#include "kroniek.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define KR_UNUSED(x) (void)(x)
+#define NLANG 2          /* 0 = nl, 1 = en */
+
+/* ---- util.c: arena, growable buffer, string hash map ---- */
+typedef struct kr_arena_blk kr_arena_blk;
+typedef struct { kr_arena_blk *head; size_t total; } kr_arena;
+void *kr_alloc(kr_arena *a, size_t n);            /* zeroed, 8-aligned; aborts on OOM */
+char *kr_strndup(kr_arena *a, const char *s, size_t n);
+void kr_arena_reset(kr_arena *a);                 /* keep the first block */
+void kr_arena_free(kr_arena *a);
+void *kr_xmalloc(size_t n);
+void *kr_xrealloc(void *p, size_t n);
+
+typedef struct { char *p; size_t len, cap; } kr_buf;
+void kr_buf_add(kr_buf *b, const char *s, size_t n);
+void kr_buf_addc(kr_buf *b, char c);
+void kr_buf_addf(kr_buf *b, const char *fmt, ...);
+void kr_buf_free(kr_buf *b);
+
+/* open-addressing map from byte string to uint32 value (0 = absent) */
+typedef struct { const char **keys; uint32_t *klen; uint32_t *vals; uint32_t cap, n; kr_arena *ar; } kr_map;
+void kr_map_init(kr_map *m, kr_arena *ar);
+void kr_map_free(kr_map *m);
+uint32_t kr_map_get(const kr_map *m, const char *k, size_t n);
+void kr_map_put(kr_map *m, const char *k, size_t n, uint32_t v);   /* copies key into ar */
+uint64_t kr_hash(const char *s, size_t n);
+
+/* growable array of uint32 */
+typedef struct { uint32_t *v; uint32_t n, cap; } kr_u32v;
+void kr_u32v_push(kr_u32v *a, uint32_t x);
+
+/* ---- text.c ---- */
+/* Repair UTF-8 (invalid -> U+FFFD, counted in *bad), NFC-normalize, map curly quotes,
+** dashes and odd spaces to ASCII.  Result in out (NUL-terminated). */
+void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad);
+/* Fold for matching: lower case, accents stripped.  Writes to out, returns length. */
+size_t kr_fold(const char *s, size_t n, char *out, size_t outcap);
+/* capitalization class of a word: 0 lower/other, 1 initial capital, 2 all capitals */
+int kr_capclass(const char *s, size_t n);
+int kr_utf8_valid(const char *s, size_t n);
+
+/* ---- dictionary structures (dict.c) ---- */
+enum { AK_STATE = 1, AK_ORG, AK_CAPITAL, AK_ADJ, AK_PEOPLE, AK_AGENT, AK_PERSON, AK_PLACE };
+
+/* word classes (words.txt) -- bit flags on a vocabulary entry */
+enum {
+    WC_DET = 1u << 0, WC_POSS = 1u << 1, WC_PREP = 1u << 2, WC_AND = 1u << 3,
+    WC_SUB_DAT = 1u << 4, WC_SUB_COND = 1u << 5, WC_SUB_QUEST = 1u << 6,
+    WC_SUB_PURPOSE = 1u << 7, WC_SUB_OM = 1u << 8, WC_SUB_OTHER = 1u << 9,
+    WC_REL = 1u << 10, WC_COORD = 1u << 11, WC_NEG = 1u << 12, WC_PRON = 1u << 13,
+    WC_PRON_SG = 1u << 14, WC_MODAL = 1u << 15, WC_FUTURE = 1u << 16,
+    WC_INTENT = 1u << 17, WC_GOV = 1u << 18, WC_PASS_AUX = 1u << 19, WC_BY = 1u << 20,
+    WC_TE = 1u << 21, WC_PLACE_PREP = 1u << 22, WC_QPREV = 1u << 23, WC_PLURAL = 1u << 24,
+    WC_NEIGHBOUR = 1u << 25, WC_DEMONSTR = 1u << 26, WC_GENITIVE = 1u << 27,
+    WC_OF = 1u << 28, WC_SKIP = 1u << 29, WC_SELF = 1u << 30, WC_COUNTRY = 1u << 31
+};
+
+typedef struct {
+    uint32_t code;       /* interned code string id (index into d->strs) */
+    uint8_t kind;
+    int from, to;        /* yyyymmdd, 0 = open */
+    uint32_t person;     /* AK_PERSON: person index */
+    const uint8_t *caps; /* per word: 0 any, 1 initial cap, 2 all caps */
+    uint16_t nwords;
+    const char *file; int line;
+    uint32_t next;       /* next entry at the same trie node (index+1) */
+} kr_actor_entry;
+
+typedef struct { uint32_t code; int from, to; } kr_office;
+typedef struct { const char *name; uint32_t off_start, off_n; const char *file; int line; } kr_person;
+
+enum { PE_WORD = 1, PE_PREFIX, PE_TARGET, PE_SOURCE, PE_RECIP, PE_SUB, PE_SET };
+typedef struct {
+    uint8_t type;
+    uint8_t adjacent;    /* PE_TARGET/SOURCE right after a word */
+    uint32_t wid;        /* PE_WORD/PE_SUB: word; */
+    uint32_t nalt; const uint32_t *alts;   /* PE_WORD alternatives, PE_SET words */
+    const char *prefix; uint32_t plen;     /* PE_PREFIX (folded) */
+    const char *const *prefixes; uint32_t nprefix;  /* PE_SET prefixes */
+} kr_pelem;
+
+typedef struct {
+    const kr_pelem *el; uint32_t nel;
+    int code;            /* index into cameo table; -1 = discard ([###]) */
+    const char *file; int line;
+} kr_pattern;
+
+enum { TK_VERB = 1, TK_NOUN, TK_PHRASE };
+typedef struct {
+    uint8_t kind;
+    int code;            /* cameo index or -1 for --- */
+    uint32_t particle;   /* separable particle wid (nl), 0 none */
+    const kr_pattern *pat; uint32_t npat;
+    const char *lemma, *file; int line;
+} kr_trigger;
+
+/* a trigger form indexed by its first word */
+typedef struct {
+    uint32_t trig;       /* trigger index */
+    uint8_t needs_particle;   /* base verb form of a separable verb */
+    uint8_t nseq;        /* words in the form (>=1) */
+    const uint32_t *seq; /* the words (seq[0] is the key) */
+    uint32_t next;       /* next form with the same first word (index+1) */
+} kr_tform;
+
+typedef struct { uint32_t parent, wid; } kr_trie_key;
+
+typedef struct {
+    kr_map vocab;                /* folded word -> wid */
+    uint32_t nwords;
+    uint32_t *wclass;            /* per wid flags */
+    uint32_t wclass_cap;
+    /* actor trie: node ids; (parent,wid) -> child via hash */
+    uint32_t *trie_keys_parent, *trie_keys_wid, *trie_vals, trie_cap, trie_n;
+    uint32_t nnodes;
+    uint32_t *node_entry, node_cap;      /* first entry+1 per node */
+    uint32_t *first_word_node;           /* per wid: node id for 1-word prefix (0 none), sized with vocab */
+    uint32_t fw_cap;
+    kr_actor_entry *ent; uint32_t nent, entcap;
+    kr_trigger *trig; uint32_t ntrig, trigcap;
+    kr_tform *tf; uint32_t ntf, tfcap;
+    uint32_t *tf_first; uint32_t tf_cap;  /* per wid: first form index+1 */
+    /* sets */
+    kr_map sets;                 /* "&NAME" -> set index+1 */
+    struct kr_wset { uint32_t *w; uint32_t n, cap; char **pre; uint32_t npre, precap; } *wsets;
+    uint32_t nwsets, wsetcap;
+    /* intent / conditional code mappings: from code prefix -> code */
+    struct kr_cmap { char from[8]; char to[8]; } *intent; uint32_t nintent, intentcap;
+    /* event references: noun wid -> root */
+    kr_map eventref;             /* folded noun -> root number (1..20) */
+    kr_map abbrev;               /* folded abbreviation without final '.' -> 1 */
+    int loaded;
+} kr_lang;
+
+typedef struct { char code[8]; double goldstein; int quad; const char *label; } kr_cameo;
+
+struct kr_dict {
+    kr_arena ar;
+    kr_lang lang[NLANG];
+    kr_map strs; const char **str; uint32_t nstr, strcap;   /* interned strings */
+    kr_cameo *cameo; uint32_t ncameo, cameocap; kr_map cameo_idx;
+    kr_person *persons; uint32_t npersons, personcap;
+    kr_office *offices; uint32_t noffices, officecap;
+    kr_buf msgs; int nerr, nwarn;
+    char err[512];
+    int finished;
+};
+
+uint32_t kr_intern(kr_dict *d, const char *s, size_t n);     /* 1-based id */
+static inline const char *kr_str(const kr_dict *d, uint32_t id) { return id ? d->str[id - 1] : ""; }
+uint32_t kr_wid(const kr_lang *L, const char *fold, size_t n); /* 0 if unknown */
+uint32_t kr_wid_add(kr_dict *d, kr_lang *L, const char *fold, size_t n);
+int kr_cameo_index(const kr_dict *d, const char *code);       /* -1 if unknown */
+void kr_dict_msg(kr_dict *d, int is_err, const char *file, int line, const char *fmt, ...);
+uint32_t kr_trie_child(const kr_lang *L, uint32_t node, uint32_t wid);
+int kr_lang_index(const char *lang);                           /* 0 nl, 1 en, -1 */
+
+/* foreign formats (dictfmt.c) */
+int kr_detect_format(const char *buf, size_t len);     /* 0 kroniek, 1 TABARI/PETRARCH */
+kr_status kr_load_foreign(kr_dict *d, const char *name, const char *buf, size_t len,
+                          int lang, const char *kind);
+
+/* builtin data (generated by tools/embed into build/data.c) */
+typedef struct { const char *name; const char *data; size_t len; } kr_embedded;
+extern const kr_embedded kr_builtin_files[];
+extern const size_t kr_builtin_nfiles;
+
+/* ---- tok.c ---- */
+enum { TF_PUNCT = 1, TF_NUM = 2, TF_OPEN = 4, TF_CLOSE = 8, TF_SENT_END = 16, TF_HYPH_PART = 32, TF_QUOTE = 64, TF_COMMA = 128, TF_COLON = 256 };
+typedef struct {
+    uint32_t off, len;   /* in the normalized article text */
+    uint32_t wid;        /* vocabulary id of the folded form, 0 unknown */
+    uint32_t flags;
+    uint8_t cap;         /* 0 lower, 1 initial capital, 2 all caps */
+    const char *fold; uint32_t flen;
+} kr_tok;
+
+typedef struct { uint32_t tok0, ntok; uint32_t off, len; } kr_sent;
+
+/* Tokenize text[0..n) appending tokens; folds with the language's vocabulary. */
+void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
+                 kr_tok **toks, uint32_t *ntok, uint32_t *cap);
+/* Split tokens into sentences (abbreviations from the language's words). */
+void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L,
+              kr_sent **s, uint32_t *ns, uint32_t *cap);
+int kr_detect_lang(const char *text, size_t n);   /* 0 nl, 1 en, -1 unknown */
+
+#endif

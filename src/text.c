@@ -1,0 +1,129 @@
+/*
+** text.c -- Unicode handling: UTF-8 repair, NFC normalization (utf8proc), mapping of
+** typographic quotes, dashes and spaces to ASCII, and the case/accent folding used for
+** dictionary matching.  Pure ASCII input takes a fast path that never calls utf8proc.
+*/
+#include "kr_int.h"
+#include <utf8proc.h>
+
+/* Length of a valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
+static int seqlen(const unsigned char *s, size_t n) {
+    unsigned c = s[0];
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c < 0xF0) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
+        if (c == 0xE0 && s[1] < 0xA0) return 0;          /* overlong */
+        if (c == 0xED && s[1] >= 0xA0) return 0;         /* surrogates */
+        return 3;
+    }
+    if (c < 0xF5) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80) return 0;
+        if (c == 0xF0 && s[1] < 0x90) return 0;
+        if (c == 0xF4 && s[1] >= 0x90) return 0;
+        return 4;
+    }
+    return 0;
+}
+
+int kr_utf8_valid(const char *s, size_t n) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) { int l = seqlen(p + i, n - i); if (!l) return 0; i += (size_t)l; }
+    return 1;
+}
+
+/* ASCII replacement for typographic characters, or NULL to keep the code point. */
+static const char *ascii_for(int32_t cp) {
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x00B4: return "'";
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB: return "\"";
+    case 0x2010: case 0x2011: return "-";                 /* hyphens */
+    case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212: return " - ";  /* dashes */
+    case 0x00A0: case 0x2002: case 0x2003: case 0x2009: case 0x202F: case 0x2007: case 0x200A: return " ";
+    case 0x200B: case 0x200C: case 0x200D: case 0xFEFF: case 0x00AD: return "";   /* invisible */
+    case 0x2026: return "...";
+    }
+    return NULL;
+}
+
+void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
+    const unsigned char *p = (const unsigned char *)in;
+    int nbad = 0, ascii = 1;
+    out->len = 0;
+    kr_buf_add(out, "", 0);
+    /* pass 1: repair + ASCII mapping of control chars; note whether all ASCII */
+    kr_buf tmp = {0};
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        if (c < 0x80) {
+            if (c == 0) { kr_buf_addc(&tmp, ' '); nbad++; }
+            else if (c == '\r') { if (i + 1 < n && p[i+1] == '\n') {} else kr_buf_addc(&tmp, '\n'); }
+            else if (c < 0x20 && c != '\n' && c != '\t') kr_buf_addc(&tmp, ' ');
+            else kr_buf_addc(&tmp, (char)c);
+            i++; continue;
+        }
+        int l = seqlen(p + i, n - i);
+        if (!l) { kr_buf_add(&tmp, "\xEF\xBF\xBD", 3); nbad++; ascii = 0; i++; continue; }
+        int32_t cp;
+        utf8proc_iterate(p + i, l, &cp);
+        const char *rep = ascii_for(cp);
+        if (rep) kr_buf_add(&tmp, rep, strlen(rep));
+        else { kr_buf_add(&tmp, in + i, (size_t)l); ascii = 0; }
+        i += (size_t)l;
+    }
+    if (bad) *bad = nbad;
+    if (ascii || !tmp.len) {
+        kr_buf_add(out, tmp.p ? tmp.p : "", tmp.len);
+        kr_buf_free(&tmp);
+        return;
+    }
+    utf8proc_uint8_t *res = NULL;
+    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)tmp.p, (utf8proc_ssize_t)tmp.len, &res,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (r >= 0) kr_buf_add(out, (const char *)res, (size_t)r);
+    else kr_buf_add(out, tmp.p, tmp.len);
+    free(res);
+    kr_buf_free(&tmp);
+}
+
+size_t kr_fold(const char *s, size_t n, char *out, size_t outcap) {
+    size_t i, k = 0;
+    int ascii = 1;
+    for (i = 0; i < n; i++) if ((unsigned char)s[i] >= 0x80) { ascii = 0; break; }
+    if (ascii) {
+        for (i = 0; i < n && k + 1 < outcap; i++) {
+            char c = s[i];
+            out[k++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        out[k] = 0;
+        return k;
+    }
+    utf8proc_uint8_t *res = NULL;
+    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &res,
+        UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+    if (r < 0) {   /* cannot happen on repaired text; copy as is */
+        k = n < outcap - 1 ? n : outcap - 1;
+        memcpy(out, s, k); out[k] = 0; return k;
+    }
+    k = (size_t)r < outcap - 1 ? (size_t)r : outcap - 1;
+    memcpy(out, res, k); out[k] = 0;
+    free(res);
+    return k;
+}
+
+int kr_capclass(const char *s, size_t n) {
+    int32_t cp; size_t i = 0; int nup = 0, nlow = 0, first = -1;
+    while (i < n) {
+        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (l <= 0) { i++; continue; }
+        i += (size_t)l;
+        if (utf8proc_isupper(cp)) { nup++; if (first < 0) first = 1; }
+        else if (utf8proc_islower(cp)) { nlow++; if (first < 0) first = 0; }
+    }
+    if (nup >= 2 && nlow == 0) return 2;
+    if (nup == 1 && nlow == 0 && n == 1) return 2;
+    return first == 1 ? 1 : 0;
+}

@@ -1,0 +1,210 @@
+/*
+** tok.c -- tokenizer and sentence splitter.
+** Tokens: words (letters and digits, with inner hyphens, apostrophes and dots as in
+** "Oost-Europa", "U.S", "o.a"), numbers ("3,5", "2022-01-10"), clitics split off
+** ("Russia's" -> "Russia" "'s", "didn't" -> "did" "n't"), and single punctuation marks.
+** A hyphenated word the dictionaries do not know is split into its parts
+** ("NAVO-landen" -> "NAVO" "landen").  Each token carries its folded form (lower case,
+** accents stripped), its vocabulary id and its capitalization class.
+** Sentences end at . ! ? followed by a capital, digit, quote or the end, unless the
+** word before is a known abbreviation or an initial; a blank line always ends one.
+*/
+#include "kr_int.h"
+
+static int is_word_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+static int is_alpha_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* U+FFFD (EF BF BD) and other non-letters >= 0x80 left after normalization count as
+** letters; that is harmless for matching. */
+
+static void push(const char *text, uint32_t off, uint32_t len, uint32_t flags, const kr_lang *L, kr_arena *ar,
+                 kr_tok **toks, uint32_t *ntok, uint32_t *cap) {
+    if (*ntok == *cap) { *cap = *cap ? *cap * 2 : 1024; *toks = kr_xrealloc(*toks, *cap * sizeof **toks); }
+    kr_tok *t = &(*toks)[(*ntok)++];
+    t->off = off; t->len = len; t->flags = flags; t->wid = 0; t->cap = 0;
+    const char *s = text + off;
+    char buf[256];
+    size_t fl;
+    if (len < 200) fl = kr_fold(s, len, buf, sizeof buf);
+    else { fl = 0; buf[0] = 0; }
+    /* ascii capitalization fast path */
+    int ascii = 1;
+    for (uint32_t i = 0; i < len; i++) if ((unsigned char)s[i] >= 0x80) { ascii = 0; break; }
+    if (ascii) {
+        int up = 0, low = 0, first = -1;
+        for (uint32_t i = 0; i < len; i++) {
+            char c = s[i];
+            if (c >= 'A' && c <= 'Z') { up++; if (first < 0) first = 1; }
+            else if (c >= 'a' && c <= 'z') { low++; if (first < 0) first = 0; }
+        }
+        t->cap = (up >= 1 && low == 0 && (up >= 2 || len == 1)) ? 2 : first == 1 ? 1 : 0;
+    } else t->cap = (uint8_t)kr_capclass(s, len);
+    t->fold = kr_strndup(ar, buf, fl);
+    t->flen = (uint32_t)fl;
+    t->wid = fl ? kr_wid(L, buf, fl) : 0;
+}
+
+void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
+                 kr_tok **toks, uint32_t *ntok, uint32_t *cap) {
+    size_t i = 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c == ' ' || c == '\n' || c == '\t') { i++; continue; }
+        if (is_word_byte(c)) {
+            size_t j = i;
+            int hyph = 0;
+            while (j < n) {
+                if (is_word_byte(p[j])) { j++; continue; }
+                /* inner connectors */
+                if (j + 1 < n && is_word_byte(p[j+1]) && j > i) {
+                    if (p[j] == '-') { hyph = 1; j++; continue; }
+                    if (p[j] == '.' && is_alpha_byte(p[j-1]) && is_alpha_byte(p[j+1])) {
+                        /* "U.S", "o.a" -- but not "word.Next" sentence glue: require short parts */
+                        size_t a = j; while (a > i && is_alpha_byte(p[a-1])) a--;
+                        if (j - a <= 2) { j++; continue; }
+                    }
+                    if ((p[j] == '.' || p[j] == ',') && is_digit(p[j-1]) && is_digit(p[j+1])) { j++; continue; }
+                    if (p[j] == '\'' && is_alpha_byte(p[j+1])) {
+                        /* clitics: 's, n't, 're, 've, 'll, 'd */
+                        size_t k = j + 1; while (k < n && is_alpha_byte(p[k])) k++;
+                        size_t cl = k - j - 1;
+                        if ((cl == 1 && (p[j+1] == 's' || p[j+1] == 'd' || p[j+1] == 'S')) || (cl == 2 && (!memcmp(p + j + 1, "re", 2) || !memcmp(p + j + 1, "ve", 2) || !memcmp(p + j + 1, "ll", 2)))) break;
+                        if (cl == 1 && p[j+1] == 't' && j > i && (p[j-1] == 'n' || p[j-1] == 'N')) break;
+                        j++; continue;      /* O'Brien, d'Ivoire */
+                    }
+                }
+                break;
+            }
+            /* n't: "didn't" -> did + n't */
+            if (j < n && p[j] == '\'' && j + 1 < n && p[j+1] == 't' && j > i + 1 && (p[j-1] == 'n' || p[j-1] == 'N')) {
+                push(text, (uint32_t)i, (uint32_t)(j - 1 - i), 0, L, ar, toks, ntok, cap);
+                push(text, (uint32_t)(j - 1), 3, 0, L, ar, toks, ntok, cap);
+                i = j + 2;
+                continue;
+            }
+            uint32_t flags = is_digit(c) ? TF_NUM : 0;
+            if (hyph) {
+                uint32_t before = *ntok;
+                push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
+                if (!(*toks)[before].wid) {
+                    /* unknown compound: split into parts */
+                    *ntok = before;
+                    size_t a = i;
+                    while (a < j) {
+                        size_t b = a; while (b < j && p[b] != '-') b++;
+                        if (b > a) push(text, (uint32_t)a, (uint32_t)(b - a), flags | TF_HYPH_PART, L, ar, toks, ntok, cap);
+                        a = b + 1;
+                    }
+                }
+            } else push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
+            /* clitic 's / 're ... */
+            if (j < n && p[j] == '\'' && j + 1 < n && is_alpha_byte(p[j+1])) {
+                size_t k = j + 1; while (k < n && is_alpha_byte(p[k])) k++;
+                push(text, (uint32_t)j, (uint32_t)(k - j), 0, L, ar, toks, ntok, cap);
+                j = k;
+            }
+            i = j;
+            continue;
+        }
+        /* punctuation; multi-byte non-letters are words by the rule above */
+        uint32_t flags = TF_PUNCT;
+        if (c == '(' || c == '[') flags |= TF_OPEN;
+        if (c == ')' || c == ']') flags |= TF_CLOSE;
+        if (c == '"' || c == '\'') flags |= TF_QUOTE;
+        if (c == ',') flags |= TF_COMMA;
+        if (c == ':' || c == ';') flags |= TF_COLON;
+        /* "'s" at word start (Dutch 's-Gravenhage, 's avonds) is fine as quote + word */
+        size_t j = i + 1;
+        if (c == '.') while (j < n && p[j] == '.') j++;
+        push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
+        i = j;
+    }
+}
+
+static int blank_line_between(const char *text, uint32_t a, uint32_t b) {
+    int nl = 0;
+    for (uint32_t i = a; i < b; i++) {
+        if (text[i] == '\n') { if (++nl >= 2) return 1; }
+        else if (text[i] != ' ' && text[i] != '\t') nl = 0;
+    }
+    return 0;
+}
+
+static void add_sent(kr_sent **s, uint32_t *ns, uint32_t *cap, const kr_tok *t, uint32_t a, uint32_t b) {
+    if (b <= a) return;
+    /* long sentences are cut into pieces of at most KR_MAX_TOKENS tokens */
+    while (a < b) {
+        uint32_t e = b - a > KR_MAX_TOKENS ? a + KR_MAX_TOKENS : b;
+        if (*ns == *cap) { *cap = *cap ? *cap * 2 : 64; *s = kr_xrealloc(*s, *cap * sizeof **s); }
+        kr_sent *x = &(*s)[(*ns)++];
+        x->tok0 = a; x->ntok = e - a; x->off = t[a].off; x->len = t[e-1].off + t[e-1].len - t[a].off;
+        a = e;
+    }
+}
+
+void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L,
+              kr_sent **s, uint32_t *ns, uint32_t *cap) {
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < ntok; i++) {
+        if (i > start && blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off)) {
+            add_sent(s, ns, cap, t, start, i);
+            start = i;
+        }
+        if (!(t[i].flags & TF_PUNCT)) continue;
+        char c = text[t[i].off];
+        if (c != '.' && c != '!' && c != '?') continue;
+        uint32_t end = i + 1;
+        /* closing quotes / brackets belong to this sentence */
+        while (end < ntok && (t[end].flags & (TF_QUOTE | TF_CLOSE)) && (end + 1 >= ntok || t[end].off > t[end-1].off)) {
+            if ((t[end].flags & TF_QUOTE) && end + 1 < ntok && t[end+1].off == t[end].off + 1 && !(t[end+1].flags & TF_PUNCT)) break;
+            end++;
+        }
+        if (c == '.' && i > start && t[i].len == 1) {
+            const kr_tok *w = &t[i-1];
+            if (w->off + w->len == t[i].off && !(w->flags & TF_PUNCT)) {
+                if (w->flen && kr_map_get(&L->abbrev, w->fold, w->flen)) continue;
+                if (w->len == 1 && w->cap) continue;                 /* initial: J. Biden */
+                if (memchr(w->fold, '.', w->flen) && w->flen <= 6 && end < ntok && t[end].cap == 0) continue;  /* o.a. */
+            }
+        }
+        if (end < ntok) {
+            const kr_tok *nx = &t[end];
+            unsigned char f = (unsigned char)text[nx->off];
+            int starts = nx->cap || (f >= '0' && f <= '9') || (nx->flags & (TF_QUOTE | TF_OPEN)) || f >= 0x80 || f == '-';
+            if (!starts) continue;
+        }
+        add_sent(s, ns, cap, t, start, end);
+        start = end;
+        i = end - 1;
+    }
+    add_sent(s, ns, cap, t, start, ntok);
+}
+
+int kr_detect_lang(const char *text, size_t n) {
+    static const char *nl[] = {"de", "het", "een", "en", "van", "is", "dat", "niet", "zijn", "op", "met", "voor", "ook", "wordt", "naar", "heeft", NULL};
+    static const char *en[] = {"the", "and", "of", "to", "is", "that", "was", "for", "with", "on", "has", "are", "by", "from", "have", "it", NULL};
+    int snl = 0, sen = 0;
+    size_t lim = n < 4000 ? n : 4000, i = 0;
+    while (i < lim) {
+        while (i < lim && !((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) i++;
+        size_t j = i;
+        while (j < lim && ((text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z'))) j++;
+        size_t l = j - i;
+        if (l && l <= 6) {
+            char w[8];
+            for (size_t k = 0; k < l; k++) w[k] = (char)(text[i+k] | 0x20);
+            w[l] = 0;
+            for (int k = 0; nl[k]; k++) if (!strcmp(w, nl[k])) { snl++; break; }
+            for (int k = 0; en[k]; k++) if (!strcmp(w, en[k])) { sen++; break; }
+        }
+        i = j;
+    }
+    if (snl + sen < 3) return -1;
+    if (snl > sen * 3 / 2) return 0;
+    if (sen > snl * 3 / 2) return 1;
+    return -1;
+}

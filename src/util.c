@@ -1,0 +1,179 @@
+/*
+** util.c -- arena allocator, growable buffers, string hash map.
+** The arena hands out zeroed memory that lives until kr_arena_reset/free; nothing
+** allocated from it is freed individually.
+*/
+#include "kr_int.h"
+#include <stdarg.h>
+#include <stdio.h>
+
+struct kr_arena_blk { kr_arena_blk *next; size_t used, cap; char mem[]; };
+
+void *kr_xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p) { fprintf(stderr, "kroniek: out of memory (%zu bytes)\n", n); abort(); }
+    return p;
+}
+void *kr_xrealloc(void *p, size_t n) {
+    void *q = realloc(p, n ? n : 1);
+    if (!q) { fprintf(stderr, "kroniek: out of memory (%zu bytes)\n", n); abort(); }
+    return q;
+}
+
+void *kr_alloc(kr_arena *a, size_t n) {
+    n = (n + 7) & ~(size_t)7;
+    kr_arena_blk *b = a->head;
+    if (!b || b->used + n > b->cap) {
+        size_t cap = 64 * 1024;
+        if (n > cap / 4) cap = n;   /* big requests get their own block */
+        kr_arena_blk *nb = kr_xmalloc(sizeof *nb + cap);
+        nb->used = 0; nb->cap = cap;
+        if (b && n == cap && b->used + 4096 < b->cap) {  /* keep filling the current block */
+            nb->next = b->next; b->next = nb;
+            a->total += cap;
+            memset(nb->mem, 0, n); nb->used = n;
+            return nb->mem;
+        }
+        nb->next = b; a->head = nb; b = nb;
+        a->total += cap;
+    }
+    void *p = b->mem + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *kr_strndup(kr_arena *a, const char *s, size_t n) {
+    char *p = kr_alloc(a, n + 1);
+    memcpy(p, s, n); p[n] = 0;
+    return p;
+}
+
+void kr_arena_reset(kr_arena *a) {
+    kr_arena_blk *b = a->head, *keep = NULL;
+    while (b) {
+        kr_arena_blk *nx = b->next;
+        if (!nx && b->cap == 64 * 1024) { keep = b; break; }
+        free(b); b = nx;
+    }
+    if (keep) { keep->used = 0; keep->next = NULL; a->total = keep->cap; } else a->total = 0;
+    a->head = keep;
+}
+
+void kr_arena_free(kr_arena *a) {
+    kr_arena_blk *b = a->head;
+    while (b) { kr_arena_blk *nx = b->next; free(b); b = nx; }
+    a->head = NULL; a->total = 0;
+}
+
+void kr_buf_add(kr_buf *b, const char *s, size_t n) {
+    if (b->len + n + 1 > b->cap) {
+        size_t c = b->cap ? b->cap : 256;
+        while (c < b->len + n + 1) c *= 2;
+        b->p = kr_xrealloc(b->p, c); b->cap = c;
+    }
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n; b->p[b->len] = 0;
+}
+void kr_buf_addc(kr_buf *b, char c) { kr_buf_add(b, &c, 1); }
+void kr_buf_addf(kr_buf *b, const char *fmt, ...) {
+    char tmp[1024];
+    va_list ap; va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n < sizeof tmp) { kr_buf_add(b, tmp, (size_t)n); return; }
+    char *big = kr_xmalloc((size_t)n + 1);
+    va_start(ap, fmt); vsnprintf(big, (size_t)n + 1, fmt, ap); va_end(ap);
+    kr_buf_add(b, big, (size_t)n); free(big);
+}
+void kr_buf_free(kr_buf *b) { free(b->p); b->p = NULL; b->len = b->cap = 0; }
+
+uint64_t kr_hash(const char *s, size_t n) {      /* FNV-1a, 64 bit */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ULL; }
+    return h;
+}
+
+void kr_map_init(kr_map *m, kr_arena *ar) { memset(m, 0, sizeof *m); m->ar = ar; }
+void kr_map_free(kr_map *m) { free(m->keys); free(m->klen); free(m->vals); memset(m, 0, sizeof *m); }
+
+uint32_t kr_map_get(const kr_map *m, const char *k, size_t n) {
+    if (!m->cap) return 0;
+    uint32_t mask = m->cap - 1, i = (uint32_t)kr_hash(k, n) & mask;
+    while (m->keys[i]) {
+        if (m->klen[i] == n && memcmp(m->keys[i], k, n) == 0) return m->vals[i];
+        i = (i + 1) & mask;
+    }
+    return 0;
+}
+
+static void map_grow(kr_map *m) {
+    uint32_t oc = m->cap, nc = oc ? oc * 2 : 64;
+    const char **ok = m->keys; uint32_t *ol = m->klen, *ov = m->vals;
+    m->keys = calloc(nc, sizeof *m->keys); m->klen = calloc(nc, 4); m->vals = calloc(nc, 4);
+    if (!m->keys || !m->klen || !m->vals) { fprintf(stderr, "kroniek: out of memory\n"); abort(); }
+    m->cap = nc;
+    for (uint32_t i = 0; i < oc; i++) if (ok[i]) {
+        uint32_t j = (uint32_t)kr_hash(ok[i], ol[i]) & (nc - 1);
+        while (m->keys[j]) j = (j + 1) & (nc - 1);
+        m->keys[j] = ok[i]; m->klen[j] = ol[i]; m->vals[j] = ov[i];
+    }
+    free(ok); free(ol); free(ov);
+}
+
+void kr_map_put(kr_map *m, const char *k, size_t n, uint32_t v) {
+    if ((m->n + 1) * 2 > m->cap) map_grow(m);
+    uint32_t mask = m->cap - 1, i = (uint32_t)kr_hash(k, n) & mask;
+    while (m->keys[i]) {
+        if (m->klen[i] == n && memcmp(m->keys[i], k, n) == 0) { m->vals[i] = v; return; }
+        i = (i + 1) & mask;
+    }
+    m->keys[i] = kr_strndup(m->ar, k, n); m->klen[i] = (uint32_t)n; m->vals[i] = v; m->n++;
+}
+
+void kr_u32v_push(kr_u32v *a, uint32_t x) {
+    if (a->n == a->cap) { a->cap = a->cap ? a->cap * 2 : 8; a->v = kr_xrealloc(a->v, a->cap * 4); }
+    a->v[a->n++] = x;
+}
+
+const char *kr_strerror(kr_status st) {
+    switch (st) {
+    case KR_OK: return "ok";
+    case KR_ERR_IO: return "input/output error";
+    case KR_ERR_PARSE: return "parse error";
+    case KR_ERR_NOMEM: return "out of memory";
+    case KR_ERR_LIMIT: return "limit exceeded";
+    case KR_ERR_ARG: return "bad argument";
+    case KR_ERR_DB: return "database error";
+    case KR_EOF: return "end of input";
+    }
+    return "unknown error";
+}
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int kr_parse_date(const char *s) {
+    if (!s) return 0;
+    while (*s == ' ') s++;
+    int y = 0, m = 0, dd = 1, i;
+    size_t n = strlen(s);
+    while (n && (s[n-1] == ' ' || s[n-1] == '\n' || s[n-1] == '\r')) n--;
+    if (n == 6) {                       /* YYMMDD (TABARI) */
+        for (i = 0; i < 6; i++) if (s[i] < '0' || s[i] > '9') return 0;
+        y = (s[0]-'0')*10 + (s[1]-'0'); y += y < 50 ? 2000 : 1900;
+        m = (s[2]-'0')*10 + (s[3]-'0'); dd = (s[4]-'0')*10 + (s[5]-'0');
+    } else if (n == 7 || n == 10 || (n > 10 && (s[10] == 'T' || s[10] == ' '))) {
+        for (i = 0; i < 4; i++) if (s[i] < '0' || s[i] > '9') return 0;
+        if (s[4] != '-' || s[5] < '0' || s[5] > '9' || s[6] < '0' || s[6] > '9') return 0;
+        y = atoi(s); m = (s[5]-'0')*10 + (s[6]-'0');
+        if (n >= 10) {
+            if (s[7] != '-' || s[8] < '0' || s[8] > '9' || s[9] < '0' || s[9] > '9') return 0;
+            dd = (s[8]-'0')*10 + (s[9]-'0');
+        }
+    } else return 0;
+    static const int mdays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
+    if (y < 1900 || y > 2100 || m < 1 || m > 12 || dd < 1) return 0;
+    if (dd > mdays[m-1] + (m == 2 && leap(y))) return 0;
+    return y * 10000 + m * 100 + dd;
+}

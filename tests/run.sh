@@ -1,0 +1,38 @@
+#!/bin/sh
+# tests/run.sh -- everything `make test` runs.  Each step prints PASS/FAIL; the script
+# exits non-zero if any step fails.  SHARED points at the read-only data (../shared).
+set -u
+SHARED=${SHARED:-../shared}
+K=./kroniek
+KA=build/kroniek-asan
+fail=0
+step() { name=$1; shift; if "$@" > build/test-$name.log 2>&1; then echo "PASS $name"; else echo "FAIL $name (build/test-$name.log)"; tail -20 build/test-$name.log; fail=1; fi; }
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# dictionaries are valid
+step dict-check $K dict check
+# sentence cases (data files), plain and under ASan+UBSan
+for f in tests/cases/*.cases; do
+  [ -f "$f" ] || continue
+  b=$(basename $f .cases)
+  step cases-$b $K test $f
+  step cases-asan-$b $KA test $f
+done
+# the founding example
+step seed-eval $K eval --gold $SHARED/eval/seed-gold.jsonl --min-precision 0.85 --min-recall 0.85 $SHARED/data/news/seed-2022-01-geneve.txt
+# every gold set present is scored (reported, not gated, except the seed)
+for g in $SHARED/eval/*.jsonl; do
+  echo "== $g"; $K eval --gold $g --quiet $SHARED/data/news/ 2>/dev/null | tail -1
+done
+# the bundled examples, both formats
+step examples sh -c "$K code examples/ > build/examples.jsonl && test -s build/examples.jsonl"
+# scripted behaviour tests (tests/cli/*.sh)
+for t in tests/cli/*.sh; do
+  [ -f "$t" ] || continue
+  step cli-$(basename $t .sh) sh $t
+done
+# all news under ASan+UBSan: no crash, no sanitizer report
+step news-asan sh -c "$KA code --stats $SHARED/data/news/ > /dev/null"
+exit $fail
