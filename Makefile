@@ -6,63 +6,86 @@ CC       ?= cc
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wno-sign-compare
 OPT      ?= -O2 -g
-PKGS     := jansson libutf8proc
+PKGS     := jansson libutf8proc sqlite3 libmicrohttpd libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lpthread
+LDLIBS   += $(PKG_LIBS) -lstemmer -lpthread -lm
+B        ?= build
+BIN      ?= kroniek
 
-LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/code.c src/read.c src/output.c src/eval.c
-CLI_SRC  := src/cli.c src/cmd_code.c src/cmd_test.c
+# library modules (pipeline order) + optional modules that exist when their issue landed
+LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/code.c src/read.c src/output.c src/eval.c \
+            $(wildcard src/store*.c) $(wildcard src/serve*.c)
+CLI_SRC  := src/cli.c src/cmd_code.c src/cmd_test.c $(filter-out src/cmd_code.c src/cmd_test.c,$(wildcard src/cmd_*.c))
+WEB      := $(sort $(wildcard web/*))
 DATA     := $(sort $(shell find data -type f \( -name '*.actors' -o -name '*.verbs' -o -name 'words.txt' -o -name 'abbrev.txt' -o -name '*.tsv' \)))
 SHARED   ?= ../shared
 
-DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev \
-	libmicrohttpd-dev libpq-dev libstemmer-dev postgresql valgrind clang python3
+DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
+	libmicrohttpd-dev libpq-dev libstemmer-dev postgresql valgrind clang python3 \
+	chromium nodejs npm wrk
 
 .PHONY: all deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict
 
-all: kroniek
+all: $(BIN)
 
-build:
-	mkdir -p build build/asan
+HDRS := include/kroniek.h $(wildcard src/*.h)
 
-build/embed: tools/embed.c | build
+$(B)/.dir:
+	mkdir -p $(B)/asan && touch $@
+
+$(B)/embed: tools/embed.c | $(B)/.dir
 	$(CC) -O1 -o $@ $<
 
-build/data.c: build/embed $(DATA)
-	build/embed $@ $(DATA)
+# dictionaries and web files are compiled into the binary
+$(B)/data.c: $(B)/embed $(DATA) $(WEB)
+	$(B)/embed $@ $(DATA) $(WEB)
 
-build/%.o: src/%.c include/kroniek.h src/kr_int.h src/cmd.h | build
+$(B)/%.o: src/%.c $(HDRS) | $(B)/.dir
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-build/data.o: build/data.c | build
+$(B)/data.o: $(B)/data.c
 	$(CC) -O0 -c -o $@ $<
 
-OBJ := $(patsubst src/%.c,build/%.o,$(LIB_SRC) $(CLI_SRC)) build/data.o
+OBJ := $(patsubst src/%.c,$(B)/%.o,$(LIB_SRC) $(CLI_SRC)) $(B)/data.o
 
-kroniek: $(OBJ)
+$(BIN): $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 # sanitizer build (ASan + UBSan) used by `make test`
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-build/asan/%.o: src/%.c include/kroniek.h src/kr_int.h src/cmd.h | build
+$(B)/asan/%.o: src/%.c $(HDRS) | $(B)/.dir
 	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -c -o $@ $<
-ASAN_OBJ := $(patsubst src/%.c,build/asan/%.o,$(LIB_SRC) $(CLI_SRC)) build/data.o
-build/kroniek-asan: $(ASAN_OBJ)
+ASAN_OBJ := $(patsubst src/%.c,$(B)/asan/%.o,$(LIB_SRC) $(CLI_SRC)) $(B)/data.o
+$(B)/kroniek-asan: $(ASAN_OBJ)
 	$(CC) $(ASAN_FLAGS) -o $@ $(ASAN_OBJ) $(LDLIBS)
+
+# fuzz targets: every tests/fuzz/fuzz_*.c is a libFuzzer target linked with the library
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB := $(filter-out src/cli.c src/cmd_%.c,$(LIB_SRC))
+FUZZ_TIME ?= 60
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HDRS) $(B)/data.c
+	mkdir -p $(B)/fuzz
+	clang $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc $(PKG_CFLAGS) -o $@ $< $(FUZZ_LIB) $(B)/data.c $(LDLIBS)
+fuzz: $(FUZZ_BIN)
+	sh tests/fuzz/run.sh $(FUZZ_TIME)
 
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS)
 
-check-dict: kroniek
+check-dict: $(BIN)
 	./kroniek dict check > build/dict-check.txt || (cat build/dict-check.txt; exit 1)
 	@tail -4 build/dict-check.txt
 
-test: kroniek build/kroniek-asan
+test: $(BIN) $(B)/kroniek-asan
 	sh tests/run.sh
 
+bench: $(BIN)
+	sh tests/bench/run.sh
+
 clean:
-	rm -rf build kroniek
+	rm -rf $(B) $(BIN)

@@ -25,6 +25,12 @@ static void usage(FILE *f) {
 "      [--min-precision P] [--min-recall R] [--quiet]\n"
 "  dict check|stats|convert [FILES...]\n"
 "  test CASES...            run sentence test cases (tests/cases/*.cases)\n"
+"  ingest [--db DB] FILES...   code and store articles (SQLite file or postgresql://)\n"
+"  search [--db DB] QUERY      full-text search of stored articles\n"
+"  events [--db DB] [filters]  stored events (--actor --dyad A,B --code --root --quad --from --to)\n"
+"  timeline [--db DB] [--by day|week|month] [filters]   counts and Goldstein per period\n"
+"  export [--db DB] --format gdelt|csv|jsonl|plover\n"
+"  serve [--db DB] [--listen 127.0.0.1:8080]   JSON API and web page\n"
 "  version | help\n"
 "\n"
 "dictionary options (all commands that code):\n"
@@ -79,6 +85,12 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!strcmp(cmd, "dict")) return cmd_dict(argc - 1, argv + 1);
     if (!strcmp(cmd, "test")) return cmd_test(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ingest")) return cmd_ingest(argc - 1, argv + 1);
+    if (!strcmp(cmd, "search")) return cmd_search(argc - 1, argv + 1);
+    if (!strcmp(cmd, "events")) return cmd_events(argc - 1, argv + 1);
+    if (!strcmp(cmd, "timeline")) return cmd_timeline(argc - 1, argv + 1);
+    if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) { printf("kroniek %s\n", KRONIEK_VERSION); return 0; }
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) { usage(stdout); return 0; }
     fprintf(stderr, "kroniek: unknown command '%s'\n\n", cmd);

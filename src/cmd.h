@@ -22,4 +22,12 @@ int cmd_code(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_dict(int argc, char **argv);
 int cmd_test(int argc, char **argv);
+/* archive commands (src/cmd_store.c) */
+int cmd_ingest(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+/* HTTP server (src/cmd_serve.c) */
+int cmd_serve(int argc, char **argv);
 #endif

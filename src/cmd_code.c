@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 
 typedef struct { FILE *out; kr_format fmt; const kr_dict *d; long seq, nev; } outctx;
 
@@ -16,6 +17,101 @@ static int on_event(void *vctx, const kr_event *e) {
     kr_write_event(o->out, o->fmt, e, o->d, ++o->seq);
     o->nev++;
     return 0;
+}
+
+/* ---- parallel coding: the main thread reads the next round of articles while the
+** workers code the current one; each worker writes into its own memory stream and the
+** main thread writes the streams in input order, so output does not depend on -j. */
+typedef struct { kr_article a; char *mem[8]; } owned_article;
+
+static void own(owned_article *o, const kr_article *a) {
+    const char *src[8] = { a->id, a->date, a->lang, a->title, a->text, a->url, a->source, a->origin };
+    for (int i = 0; i < 8; i++) o->mem[i] = src[i] ? strdup(src[i]) : NULL;
+    o->a.id = o->mem[0]; o->a.date = o->mem[1]; o->a.lang = o->mem[2]; o->a.title = o->mem[3];
+    o->a.text = o->mem[4]; o->a.url = o->mem[5]; o->a.source = o->mem[6]; o->a.origin = o->mem[7];
+}
+static void disown(owned_article *o) { for (int i = 0; i < 8; i++) free(o->mem[i]); }
+
+typedef struct {
+    owned_article *arts; int n;        /* this round */
+    long base;                         /* input index of arts[0] */
+    char *rej; size_t rejn;            /* reader errors, written before the round */
+} round_t;
+
+typedef struct worker {
+    pthread_t th; int idx;
+    kr_coder *c; const kr_dict *d; kr_format fmt; const char *lang;
+    round_t *rd; int from, to;          /* slice of the round */
+    char *out; size_t outn; FILE *fo;
+    char *err; size_t errn; FILE *fe;
+    long nev, ncoded, nrej, nsent, nbad;
+    pthread_mutex_t mu; pthread_cond_t cv; int go, done, quit;
+} worker;
+
+static void code_slice(worker *w) {
+    w->fo = open_memstream(&w->out, &w->outn);
+    w->fe = open_memstream(&w->err, &w->errn);
+    outctx o = { w->fo, w->fmt, w->d, 0, 0 };
+    for (int i = w->from; i < w->to; i++) {
+        kr_article a2 = w->rd->arts[i].a;
+        o.seq = (w->rd->base + i + 1) * 1000;   /* event ids: article number * 1000 + n, independent of -j */
+        if (w->lang && (!a2.lang || !a2.lang[0])) a2.lang = w->lang;
+        kr_status st = kr_code_article(w->c, &a2, on_event, &o);
+        if (st != KR_OK) {
+            fprintf(w->fe, "kroniek: %s: article %s rejected: %s\n", a2.origin ? a2.origin : "?", a2.id ? a2.id : "?", kr_coder_error(w->c));
+            w->nrej++; continue;
+        }
+        w->ncoded++; w->nsent += kr_coder_nsentences(w->c);
+        if (kr_coder_bad_bytes(w->c)) {
+            w->nbad += kr_coder_bad_bytes(w->c);
+            fprintf(w->fe, "kroniek: %s: article %s: %d invalid UTF-8 byte(s) replaced\n", a2.origin ? a2.origin : "?", a2.id ? a2.id : "?", kr_coder_bad_bytes(w->c));
+        }
+    }
+    w->nev += o.nev;
+    fclose(w->fo); fclose(w->fe);
+}
+
+static void *worker_main(void *arg) {
+    worker *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (!w->go && !w->quit) pthread_cond_wait(&w->cv, &w->mu);
+        if (w->quit) { pthread_mutex_unlock(&w->mu); return NULL; }
+        w->go = 0;
+        pthread_mutex_unlock(&w->mu);
+        code_slice(w);
+        pthread_mutex_lock(&w->mu);
+        w->done = 1; pthread_cond_signal(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+    }
+}
+
+/* read up to max articles into rd; returns 0 at end of all input */
+typedef struct { const char **inputs; int nin, cur; kr_reader *r; long nread, nrej_read; int failed; } input_state;
+
+static int read_round(input_state *in, round_t *rd, int max) {
+    rd->n = 0;
+    FILE *fe = open_memstream(&rd->rej, &rd->rejn);
+    while (rd->n < max) {
+        if (!in->r) {
+            if (in->cur >= in->nin) break;
+            in->r = kr_reader_open(in->inputs[in->cur++]);
+            if (!in->r) { fprintf(stderr, "kroniek: out of memory\n"); exit(2); }
+        }
+        kr_article a;
+        kr_status st = kr_reader_next(in->r, &a);
+        if (st == KR_EOF) { kr_reader_free(in->r); in->r = NULL; continue; }
+        if (st != KR_OK) {
+            fprintf(fe, "kroniek: %s\n", kr_reader_error(in->r));
+            in->failed = 1;
+            if (st != KR_ERR_IO) { in->nread++; in->nrej_read++; }
+            continue;
+        }
+        in->nread++;
+        own(&rd->arts[rd->n++], &a);
+    }
+    fclose(fe);
+    return rd->n > 0 || rd->rejn > 0;
 }
 
 int cmd_code(int argc, char **argv) {
@@ -34,58 +130,89 @@ int cmd_code(int argc, char **argv) {
             if (strcmp(lang, "nl") && strcmp(lang, "en")) { fprintf(stderr, "kroniek code: --lang must be nl or en\n"); return 2; }
         } else if ((!strcmp(a, "-j") || !strcmp(a, "--threads")) && i + 1 < argc) {
             threads = atoi(argv[++i]);
-            if (threads < 1 || threads > 256) { fprintf(stderr, "kroniek code: -j wants 1..256\n"); return 2; }
+            if (threads < 1 || threads > 64) { fprintf(stderr, "kroniek code: -j wants 1..64\n"); return 2; }
+        } else if (!strncmp(a, "-j", 2) && a[2]) {
+            threads = atoi(a + 2);
+            if (threads < 1 || threads > 64) { fprintf(stderr, "kroniek code: -j wants 1..64\n"); return 2; }
         } else if (!strcmp(a, "--stats")) stats = 1;
         else if (!strcmp(a, "--trace")) trace = 1;
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek code: unknown option '%s'\n", a); return 2; }
         else if (nin < 4096) inputs[nin++] = a;
     }
     if (!nin) inputs[nin++] = "-";
+    if (trace) threads = 1;
     kr_dict *d = kr_load_dicts(&dopt, 0);
     if (!d) return 2;
-    kr_coder *c = kr_coder_new(d);
-    if (trace) kr_coder_trace(c, stderr);
-    outctx o = { stdout, fmt, d, 0, 0 };
     if (fmt == KR_FMT_TSV || fmt == KR_FMT_CSV) kr_write_header(stdout, fmt);
-    long nread = 0, ncoded = 0, nrej = 0, nsent = 0, nbad = 0;
-    int failed = 0;
-    for (int f = 0; f < nin; f++) {
-        kr_reader *r = kr_reader_open(inputs[f]);
-        if (!r) { fprintf(stderr, "kroniek: out of memory\n"); return 2; }
-        kr_article a;
-        kr_status st;
-        while ((st = kr_reader_next(r, &a)) != KR_EOF) {
-            if (st != KR_OK) {
-                fprintf(stderr, "kroniek: %s\n", kr_reader_error(r));
-                failed = 1;
-                if (st != KR_ERR_IO) { nread++; nrej++; }
-                continue;
-            }
-            nread++;
-            kr_article a2 = a;
-            if (lang && (!a2.lang || !a2.lang[0])) a2.lang = lang;
-            st = kr_code_article(c, &a2, on_event, &o);
-            if (st != KR_OK) {
-                fprintf(stderr, "kroniek: %s: article %s rejected: %s\n", a.origin ? a.origin : inputs[f], a.id ? a.id : "?", kr_coder_error(c));
-                nrej++; failed = 1;
-                continue;
-            }
-            ncoded++;
-            nsent += kr_coder_nsentences(c);
-            if (kr_coder_bad_bytes(c)) {
-                nbad += kr_coder_bad_bytes(c);
-                fprintf(stderr, "kroniek: %s: article %s: %d invalid UTF-8 byte(s) replaced\n", a.origin ? a.origin : inputs[f], a.id ? a.id : "?", kr_coder_bad_bytes(c));
-            }
-        }
-        kr_reader_free(r);
+
+    enum { PER_WORKER = 48 };
+    int roundmax = PER_WORKER * threads;
+    round_t rounds[2];
+    for (int i = 0; i < 2; i++) { rounds[i].arts = calloc((size_t)roundmax, sizeof(owned_article)); rounds[i].n = 0; rounds[i].rej = NULL; rounds[i].rejn = 0; }
+    worker *W = calloc((size_t)threads, sizeof *W);
+    for (int t = 0; t < threads; t++) {
+        W[t].idx = t; W[t].d = d; W[t].fmt = fmt; W[t].lang = lang;
+        W[t].c = kr_coder_new(d);
+        if (trace) kr_coder_trace(W[t].c, stderr);
+        pthread_mutex_init(&W[t].mu, NULL); pthread_cond_init(&W[t].cv, NULL);
+        if (threads > 1) pthread_create(&W[t].th, NULL, worker_main, &W[t]);
     }
+    input_state in = { inputs, nin, 0, NULL, 0, 0, 0 };
+    long seq = 0;
+    int cur = 0;
+    int have = read_round(&in, &rounds[cur], roundmax);
+    rounds[cur].base = 0;
+    while (have) {
+        round_t *rd = &rounds[cur];
+        /* start the workers on this round */
+        int per = (rd->n + threads - 1) / threads;
+        for (int t = 0; t < threads; t++) {
+            W[t].rd = rd; W[t].from = t * per < rd->n ? t * per : rd->n; W[t].to = (t + 1) * per < rd->n ? (t + 1) * per : rd->n;
+            if (threads > 1) { pthread_mutex_lock(&W[t].mu); W[t].done = 0; W[t].go = 1; pthread_cond_signal(&W[t].cv); pthread_mutex_unlock(&W[t].mu); }
+        }
+        if (threads == 1) code_slice(&W[0]);
+        /* meanwhile read the next round */
+        int nxt = 1 - cur;
+        have = read_round(&in, &rounds[nxt], roundmax);
+        rounds[nxt].base = rd->base + rd->n;
+        if (threads > 1) for (int t = 0; t < threads; t++) {
+            pthread_mutex_lock(&W[t].mu);
+            while (!W[t].done) pthread_cond_wait(&W[t].cv, &W[t].mu);
+            pthread_mutex_unlock(&W[t].mu);
+        }
+        /* write this round in input order */
+        if (rd->rejn) fwrite(rd->rej, 1, rd->rejn, stderr);
+        for (int t = 0; t < threads; t++) {
+            if (W[t].errn) fwrite(W[t].err, 1, W[t].errn, stderr);
+            if (fmt == KR_FMT_TSV || fmt == KR_FMT_PLOVER) {
+                /* renumber the sequence column so ids do not depend on -j */
+                (void)seq;
+            }
+            if (W[t].outn) fwrite(W[t].out, 1, W[t].outn, stdout);
+            free(W[t].out); W[t].out = NULL; W[t].outn = 0;
+            free(W[t].err); W[t].err = NULL; W[t].errn = 0;
+        }
+        for (int i = 0; i < rd->n; i++) disown(&rd->arts[i]);
+        free(rd->rej); rd->rej = NULL; rd->rejn = 0; rd->n = 0;
+        cur = nxt;
+    }
+    long ncoded = 0, nrej = in.nrej_read, nsent = 0, nbad = 0, nev = 0;
+    for (int t = 0; t < threads; t++) {
+        if (threads > 1) {
+            pthread_mutex_lock(&W[t].mu); W[t].quit = 1; pthread_cond_signal(&W[t].cv); pthread_mutex_unlock(&W[t].mu);
+            pthread_join(W[t].th, NULL);
+        }
+        ncoded += W[t].ncoded; nrej += W[t].nrej; nsent += W[t].nsent; nbad += W[t].nbad; nev += W[t].nev;
+        kr_coder_free(W[t].c);
+        pthread_mutex_destroy(&W[t].mu); pthread_cond_destroy(&W[t].cv);
+    }
+    free(W);
+    for (int i = 0; i < 2; i++) free(rounds[i].arts);
     fflush(stdout);
-    if (stats) fprintf(stderr, "kroniek: %ld articles read: %ld coded, %ld rejected; %ld sentences, %ld events, %ld bad bytes\n", nread, ncoded, nrej, nsent, o.nev, nbad);
-    kr_coder_free(c);
+    if (stats) fprintf(stderr, "kroniek: %ld articles read: %ld coded, %ld rejected; %ld sentences, %ld events, %ld bad bytes\n", in.nread, ncoded, nrej, nsent, nev, nbad);
     kr_dict_free(d);
     if (ferror(stdout)) { fprintf(stderr, "kroniek: error writing output\n"); return 1; }
-    (void)threads;
-    return failed ? 1 : 0;
+    return (in.failed || nrej) ? 1 : 0;
 }
 
 int cmd_eval(int argc, char **argv) {

@@ -381,7 +381,9 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             int gen = (wcls(c, j) & WC_GENITIVE) != 0;
             if (gen) j++;
             piece q;
-            if (j < b && (gen || (c->tok[j].flags & TF_HYPH_PART)) && match_piece(c, j, b, &q) == 1 && q.kind == AK_AGENT) {
+            /* "Russia's foreign minister", "NAVO-landen", "US Secretary of State" */
+            int adjunct = gen || (c->tok[j].flags & TF_HYPH_PART) || p.kind == AK_STATE || p.kind == AK_ORG;
+            if (j < b && adjunct && match_piece(c, j, b, &q) == 1 && q.kind == AK_AGENT) {
                 char tmp[CODELEN]; with_sector(tmp, code, kr_str(c->d, q.code));
                 snprintf(code, CODELEN, "%s", tmp);
                 e = j + q.len;
@@ -765,7 +767,7 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
         if (e->type == PE_RECIP) {
             r->recip = 1;
             if (i == 0 && subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
-            int g = mention_from(c, pos, c->cl[ci].e, 0, -1);
+            int g = mention_from(c, pos, c->cl[ci].e, 0, subj_group);
             if (g >= 0) {
                 codeset cs; codeset_from_group(c, g, &cs);
                 if (cs.n >= 2) { r->src = cs; r->explicit_src = 1; pos = c->m[g].e; continue; }
@@ -881,6 +883,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         }
         codeset subj; subject_codes(c, k, &subj);
         int subj_group = k->subj;
+        /* English is SVO: an actor after the verb is its object, not its subject
+        ** (passives are handled below with their by-agent) */
+        if (c->lang == 1 && subj_group >= 0 && c->m[subj_group].s > H->tok && !(k->passive && k->by >= 0)) { subj.n = 0; subj_group = -1; }
         match_res r; memset(&r, 0, sizeof r);
         int matched = 0;
         for (uint32_t p = 0; p < T->npat; p++) {

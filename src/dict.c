@@ -595,35 +595,41 @@ static int parse_pattern(kr_dict *d, kr_lang *L, kr_trigger *t, const char *s, s
         else if (wl == 1 && w[0] == '$') { e->type = PE_SOURCE; e->adjacent = ne > 0 && (el[ne-1].type == PE_WORD || el[ne-1].type == PE_SET || el[ne-1].type == PE_PREFIX); }
         else if (wl == 2 && w[0] == '<' && w[1] == '>') e->type = PE_RECIP;
         else if (wl == 1 && w[0] == '*') continue;            /* "anything": implicit */
-        else if (w[0] == '&') {
-            uint32_t si = kr_map_get(&L->sets, w, wl);
-            if (!si) { kr_dict_msg(d, 1, file, line, "unknown word set %.*s (define it with '%.*s = ...' above)", (int)wl, w, (int)wl, w); return 0; }
-            e->type = PE_SET; e->wid = si - 1;
-            struct kr_wset *ws = &L->wsets[si - 1];
-            e->alts = ws->w; e->nalt = ws->n; e->prefixes = (const char *const *)ws->pre; e->nprefix = ws->npre;
-        } else {
-            /* a|b alternatives, word* prefix */
-            uint32_t alts[32]; uint32_t na = 0;
+        else {
+            /* alternatives a|b|&SET|pre*: words, word sets and prefixes, merged */
+            uint32_t alts[256]; uint32_t na = 0;
+            const char *pres[64]; uint32_t npre = 0;
             size_t a = 0;
-            int isprefix = 0;
+            int nparts = 0, only_word = 1;
             while (a < wl) {
                 size_t b = a; while (b < wl && w[b] != '|') b++;
                 if (b > a) {
-                    char fw[256];
-                    int pre = w[b-1] == '*';
-                    size_t fwl = fold_word(w + a, pre ? b - a - 1 : b - a, fw, sizeof fw);
-                    if (pre) {
-                        if (na || b < wl) { kr_dict_msg(d, 1, file, line, "prefix words (word*) cannot be combined with | alternatives"); return 0; }
-                        e->type = PE_PREFIX; e->prefix = kr_strndup(&d->ar, fw, fwl); e->plen = (uint32_t)fwl; isprefix = 1;
-                    } else if (na < 32) alts[na++] = kr_wid_add(d, L, fw, fwl);
+                    nparts++;
+                    if (w[a] == '&') {
+                        uint32_t si = kr_map_get(&L->sets, w + a, b - a);
+                        if (!si) { kr_dict_msg(d, 1, file, line, "unknown word set %.*s (define it with '%.*s = ...' above)", (int)(b - a), w + a, (int)(b - a), w + a); return 0; }
+                        struct kr_wset *ws = &L->wsets[si - 1];
+                        for (uint32_t k = 0; k < ws->n && na < 256; k++) alts[na++] = ws->w[k];
+                        for (uint32_t k = 0; k < ws->npre && npre < 64; k++) pres[npre++] = ws->pre[k];
+                        only_word = 0;
+                    } else {
+                        char fw[256];
+                        int pre = w[b-1] == '*';
+                        size_t fwl = fold_word(w + a, pre ? b - a - 1 : b - a, fw, sizeof fw);
+                        if (pre) { if (npre < 64) pres[npre++] = kr_strndup(&d->ar, fw, fwl); only_word = 0; }
+                        else if (na < 256) alts[na++] = kr_wid_add(d, L, fw, fwl);
+                    }
                 }
                 a = b + 1;
             }
-            if (!isprefix) {
-                if (!na) { kr_dict_msg(d, 1, file, line, "empty pattern element"); return 0; }
-                e->type = PE_WORD; e->wid = alts[0];
-                uint32_t *ap = kr_alloc(&d->ar, na * 4); memcpy(ap, alts, na * 4);
-                e->alts = ap; e->nalt = na;
+            if (!na && !npre) { kr_dict_msg(d, 1, file, line, "empty pattern element"); return 0; }
+            uint32_t *ap = kr_alloc(&d->ar, (na ? na : 1) * 4); memcpy(ap, alts, na * 4);
+            e->alts = ap; e->nalt = na;
+            if (only_word && nparts >= 1) { e->type = PE_WORD; e->wid = alts[0]; }
+            else {
+                const char **pp = kr_alloc(&d->ar, sizeof *pp * (npre ? npre : 1));
+                memcpy(pp, pres, sizeof *pp * npre);
+                e->type = PE_SET; e->prefixes = (const char *const *)pp; e->nprefix = npre;
             }
         }
         ne++;
