@@ -148,6 +148,15 @@ void kr_reader_free(kr_reader *r);
 ** kr_reader_error, naming file and line); reading can go on after an error. */
 kr_status kr_reader_next(kr_reader *r, kr_article *a);
 const char *kr_reader_error(const kr_reader *r);
+/* Like kr_reader_next, but a JSON Lines record comes back unparsed: *raw (borrowed until
+** the next call, *rawlen bytes) with a->origin set and the other fields NULL, so that
+** parsing can happen on another thread.  Seed-format files come back parsed (*raw NULL). */
+kr_status kr_reader_next_raw(kr_reader *r, kr_article *a, const char **raw, size_t *rawlen);
+/* Parse one JSON Lines record; the strings are malloc'ed into hold[0..7] (release with
+** kr_article_release, also after an error).  origin ("file:line") prefixes messages. */
+kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, kr_article *a,
+                                char *hold[8], char *err, size_t errlen);
+void kr_article_release(char *hold[8]);
 
 /* ---- output ---- */
 typedef enum { KR_FMT_JSONL, KR_FMT_TSV, KR_FMT_CSV, KR_FMT_PLOVER } kr_format;

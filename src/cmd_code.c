@@ -22,7 +22,7 @@ static int on_event(void *vctx, const kr_event *e) {
 /* ---- parallel coding: the main thread reads the next round of articles while the
 ** workers code the current one; each worker writes into its own memory stream and the
 ** main thread writes the streams in input order, so output does not depend on -j. */
-typedef struct { kr_article a; char *mem[8]; } owned_article;
+typedef struct { kr_article a; char *mem[8]; char *raw; size_t rawlen; } owned_article;
 
 static void own(owned_article *o, const kr_article *a) {
     const char *src[8] = { a->id, a->date, a->lang, a->title, a->text, a->url, a->source, a->origin };
@@ -30,7 +30,8 @@ static void own(owned_article *o, const kr_article *a) {
     o->a.id = o->mem[0]; o->a.date = o->mem[1]; o->a.lang = o->mem[2]; o->a.title = o->mem[3];
     o->a.text = o->mem[4]; o->a.url = o->mem[5]; o->a.source = o->mem[6]; o->a.origin = o->mem[7];
 }
-static void disown(owned_article *o) { for (int i = 0; i < 8; i++) free(o->mem[i]); }
+static char *kr_memdup(const char *p, size_t n) { char *c = malloc(n + 1); if (!c) { fprintf(stderr, "kroniek: out of memory\n"); exit(2); } memcpy(c, p, n); c[n] = 0; return c; }
+static void disown(owned_article *o) { for (int i = 0; i < 8; i++) { free(o->mem[i]); o->mem[i] = NULL; } free(o->raw); o->raw = NULL; }
 
 typedef struct {
     owned_article *arts; int n;        /* this round */
@@ -40,7 +41,7 @@ typedef struct {
 
 typedef struct worker {
     pthread_t th; int idx;
-    kr_coder *c; const kr_dict *d; kr_format fmt; const char *lang;
+    kr_coder *c; const kr_dict *d; kr_format fmt; const char *lang; int split_only;
     round_t *rd; int from, to;          /* slice of the round */
     char *out; size_t outn; FILE *fo;
     char *err; size_t errn; FILE *fe;
@@ -53,10 +54,21 @@ static void code_slice(worker *w) {
     w->fe = open_memstream(&w->err, &w->errn);
     outctx o = { w->fo, w->fmt, w->d, 0, 0 };
     for (int i = w->from; i < w->to; i++) {
-        kr_article a2 = w->rd->arts[i].a;
+        owned_article *oa = &w->rd->arts[i];
+        if (oa->raw) {
+            char err[1200];
+            char *origin = oa->mem[7];
+            oa->mem[7] = NULL;
+            kr_status ps = kr_article_parse_json(oa->raw, oa->rawlen, origin ? origin : "?", &oa->a, oa->mem, err, sizeof err);
+            free(origin);
+            if (ps != KR_OK) { fprintf(w->fe, "kroniek: %s\n", err); w->nrej++; continue; }
+        }
+        kr_article a2 = oa->a;
         o.seq = (w->rd->base + i + 1) * 1000;   /* event ids: article number * 1000 + n, independent of -j */
         if (w->lang && (!a2.lang || !a2.lang[0])) a2.lang = w->lang;
-        kr_status st = kr_code_article(w->c, &a2, on_event, &o);
+        kr_status st;
+        if (w->split_only) st = kr_split_article(w->c, &a2) < 0 ? KR_ERR_PARSE : KR_OK;
+        else st = kr_code_article(w->c, &a2, on_event, &o);
         if (st != KR_OK) {
             fprintf(w->fe, "kroniek: %s: article %s rejected: %s\n", a2.origin ? a2.origin : "?", a2.id ? a2.id : "?", kr_coder_error(w->c));
             w->nrej++; continue;
@@ -99,7 +111,8 @@ static int read_round(input_state *in, round_t *rd, int max) {
             if (!in->r) { fprintf(stderr, "kroniek: out of memory\n"); exit(2); }
         }
         kr_article a;
-        kr_status st = kr_reader_next(in->r, &a);
+        const char *raw; size_t rawlen;
+        kr_status st = kr_reader_next_raw(in->r, &a, &raw, &rawlen);
         if (st == KR_EOF) { kr_reader_free(in->r); in->r = NULL; continue; }
         if (st != KR_OK) {
             fprintf(fe, "kroniek: %s\n", kr_reader_error(in->r));
@@ -108,7 +121,9 @@ static int read_round(input_state *in, round_t *rd, int max) {
             continue;
         }
         in->nread++;
-        own(&rd->arts[rd->n++], &a);
+        owned_article *oa = &rd->arts[rd->n++];
+        own(oa, &a);
+        if (raw) { oa->raw = kr_memdup(raw, rawlen); oa->rawlen = rawlen; }
     }
     fclose(fe);
     return rd->n > 0 || rd->rejn > 0;
@@ -118,7 +133,7 @@ int cmd_code(int argc, char **argv) {
     kr_dictopts dopt = {0};
     kr_format fmt = KR_FMT_JSONL;
     const char *lang = NULL;
-    int stats = 0, trace = 0, threads = 1;
+    int stats = 0, trace = 0, threads = 1, split_only = 0;
     const char *inputs[4096]; int nin = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -131,7 +146,8 @@ int cmd_code(int argc, char **argv) {
         } else if ((!strcmp(a, "-j") || !strcmp(a, "--threads")) && i + 1 < argc) {
             threads = atoi(argv[++i]);
             if (threads < 1 || threads > 64) { fprintf(stderr, "kroniek code: -j wants 1..64\n"); return 2; }
-        } else if (!strncmp(a, "-j", 2) && a[2]) {
+        } else if (!strcmp(a, "--split-only")) split_only = 1;   /* benchmark floor: read, normalize, split */
+        else if (!strncmp(a, "-j", 2) && a[2]) {
             threads = atoi(a + 2);
             if (threads < 1 || threads > 64) { fprintf(stderr, "kroniek code: -j wants 1..64\n"); return 2; }
         } else if (!strcmp(a, "--stats")) stats = 1;
@@ -151,7 +167,7 @@ int cmd_code(int argc, char **argv) {
     for (int i = 0; i < 2; i++) { rounds[i].arts = calloc((size_t)roundmax, sizeof(owned_article)); rounds[i].n = 0; rounds[i].rej = NULL; rounds[i].rejn = 0; }
     worker *W = calloc((size_t)threads, sizeof *W);
     for (int t = 0; t < threads; t++) {
-        W[t].idx = t; W[t].d = d; W[t].fmt = fmt; W[t].lang = lang;
+        W[t].idx = t; W[t].d = d; W[t].fmt = fmt; W[t].lang = lang; W[t].split_only = split_only;
         W[t].c = kr_coder_new(d);
         if (trace) kr_coder_trace(W[t].c, stderr);
         pthread_mutex_init(&W[t].mu, NULL); pthread_cond_init(&W[t].cv, NULL);

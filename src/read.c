@@ -86,21 +86,16 @@ const char *kr_reader_error(const kr_reader *r) { return r->err; }
 /* read one line (without the newline) into r->buf; returns length, -1 at EOF,
 ** -2 if the line exceeded the limit (the rest of it is skipped) */
 static long read_line(kr_reader *r) {
-    size_t n = 0; int c, over = 0;
-    if (!r->buf) { r->bufcap = 4096; r->buf = kr_xmalloc(r->bufcap); }
-    while ((c = getc(r->f)) != EOF) {
-        if (c == '\n') break;
-        if (over) continue;
-        if (n + 2 > r->bufcap) {
-            if (r->bufcap >= KR_MAX_LINE) { over = 1; continue; }
-            r->bufcap *= 2; r->buf = kr_xrealloc(r->buf, r->bufcap);
-        }
-        r->buf[n++] = (char)c;
-    }
-    if (c == EOF && n == 0 && !over) return -1;
-    r->buf[n] = 0;
+    ssize_t n = getline(&r->buf, &r->bufcap, r->f);
+    if (n < 0) return -1;
     r->line++;
-    return over ? -2 : (long)n;
+    if (n > 0 && r->buf[n-1] == '\n') r->buf[--n] = 0;
+    if ((size_t)n > KR_MAX_LINE) {
+        /* do not keep a huge buffer around */
+        free(r->buf); r->buf = NULL; r->bufcap = 0;
+        return -2;
+    }
+    return (long)n;
 }
 
 static char *base_id(const char *path) {
@@ -111,12 +106,17 @@ static char *base_id(const char *path) {
     return s;
 }
 
-static char *dupstr(const char *s) { return s ? strdup(s) : NULL; }
 
 static char *json_field(json_t *o, const char *k, int allow_num) {
     json_t *v = json_object_get(o, k);
     if (!v || json_is_null(v)) return NULL;
-    if (json_is_string(v)) return strndup(json_string_value(v), json_string_length(v));
+    if (json_is_string(v)) {
+        size_t l = json_string_length(v);
+        char *c = kr_xmalloc(l + 1);
+        memcpy(c, json_string_value(v), l); c[l] = 0;
+        for (size_t i = 0; i < l; i++) if (!c[i]) c[i] = ' ';   /* \u0000 would cut the text */
+        return c;
+    }
     if (allow_num && json_is_integer(v)) { char b[32]; snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v)); return strdup(b); }
     return (char *)-1;
 }
@@ -164,37 +164,69 @@ static kr_status read_seed(kr_reader *r, kr_article *a) {
     return KR_OK;
 }
 
-static kr_status read_json(kr_reader *r, kr_article *a) {
-    for (;;) {
-        long n = read_line(r);
-        if (n == -1) return KR_EOF;
-        if (n == -2) { snprintf(r->err, sizeof r->err, "%s:%ld: line longer than %u bytes, skipped", r->fname, r->line, KR_MAX_LINE); return KR_ERR_LIMIT; }
-        char *s = r->buf; while (*s == ' ' || *s == '\t' || *s == '\r') s++;
-        if (!*s) continue;
-        clear_rec(r);
-        json_error_t je;
-        json_t *o = json_loadb(r->buf, (size_t)n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-        if (!o) { snprintf(r->err, sizeof r->err, "%s:%ld: invalid JSON: %s (column %d)", r->fname, r->line, je.text, je.column); return KR_ERR_PARSE; }
-        if (!json_is_object(o)) { json_decref(o); snprintf(r->err, sizeof r->err, "%s:%ld: expected a JSON object per line", r->fname, r->line); return KR_ERR_PARSE; }
-        r->obj = o;
-        const char *names[] = {"id", "date", "lang", "title", "text", "url", "source"};
-        char **dst[] = {&r->id, &r->date, &r->lang, &r->title, &r->text, &r->url, &r->source};
-        for (int i = 0; i < 7; i++) {
-            char *v = json_field(o, names[i], i == 0);
-            if (v == (char *)-1) { snprintf(r->err, sizeof r->err, "%s:%ld: field \"%s\" must be a string", r->fname, r->line, names[i]); *dst[i] = NULL; clear_rec(r); return KR_ERR_PARSE; }
-            *dst[i] = v;
+/* one JSON Lines record -> article; strings are malloc'ed into hold[] */
+kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, kr_article *a,
+                                char *hold[8], char *err, size_t errlen) {
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < 8; i++) hold[i] = NULL;
+    json_error_t je;
+    json_t *o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (!o) { snprintf(err, errlen, "%s: invalid JSON: %s (column %d)", origin, je.text, je.column); return KR_ERR_PARSE; }
+    if (!json_is_object(o)) { json_decref(o); snprintf(err, errlen, "%s: expected a JSON object per line", origin); return KR_ERR_PARSE; }
+    static const char *names[] = {"id", "date", "lang", "title", "text", "url", "source"};
+    for (int i = 0; i < 7; i++) {
+        char *v = json_field(o, names[i], i == 0);
+        if (v == (char *)-1) {
+            snprintf(err, errlen, "%s: field \"%s\" must be a string", origin, names[i]);
+            json_decref(o); kr_article_release(hold); return KR_ERR_PARSE;
         }
-        char o2[600]; snprintf(o2, sizeof o2, "%s:%ld", r->fname, r->line); r->origin = strdup(o2);
-        if (!r->id) { char b[600]; snprintf(b, sizeof b, "%s:%ld", r->fname, r->line); r->id = strdup(b); }
-        if (!r->text) { snprintf(r->err, sizeof r->err, "%s:%ld: article %s has no \"text\"", r->fname, r->line, r->id); fill(r, a); return KR_ERR_PARSE; }
-        if (memchr(r->text, 0, strlen(r->text) + 1) != r->text + strlen(r->text)) {}
-        if (!r->date) { snprintf(r->err, sizeof r->err, "%s:%ld: article %s has no \"date\"", r->fname, r->line, r->id); fill(r, a); return KR_ERR_PARSE; }
-        fill(r, a);
-        return KR_OK;
+        hold[i] = v;
+    }
+    json_decref(o);
+    hold[7] = strdup(origin);
+    if (!hold[0]) hold[0] = strdup(origin);
+    a->id = hold[0]; a->date = hold[1]; a->lang = hold[2]; a->title = hold[3]; a->text = hold[4];
+    a->url = hold[5]; a->source = hold[6]; a->origin = hold[7];
+    if (!a->text) { snprintf(err, errlen, "%s: article %s has no \"text\"", origin, a->id); return KR_ERR_PARSE; }
+    if (!a->date) { snprintf(err, errlen, "%s: article %s has no \"date\"", origin, a->id); return KR_ERR_PARSE; }
+    return KR_OK;
+}
+
+void kr_article_release(char *hold[8]) { for (int i = 0; i < 8; i++) { free(hold[i]); hold[i] = NULL; } }
+
+/* next non-blank line of a JSON Lines file: 1, 0 at EOF, -1 error (message set) */
+static int next_json_line(kr_reader *r, long *n) {
+    for (;;) {
+        *n = read_line(r);
+        if (*n == -1) return 0;
+        if (*n == -2) { snprintf(r->err, sizeof r->err, "%s:%ld: line longer than %u bytes, skipped", r->fname, r->line, KR_MAX_LINE); return -1; }
+        char *s = r->buf; while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+        if (*s) return 1;
     }
 }
 
-kr_status kr_reader_next(kr_reader *r, kr_article *a) {
+static kr_status read_json(kr_reader *r, kr_article *a) {
+    long n;
+    int k = next_json_line(r, &n);
+    if (k == 0) return KR_EOF;
+    if (k < 0) return KR_ERR_LIMIT;
+    clear_rec(r);
+    char origin[600]; snprintf(origin, sizeof origin, "%s:%ld", r->fname, r->line);
+    char *hold[8];
+    kr_status st = kr_article_parse_json(r->buf, (size_t)n, origin, a, hold, r->err, sizeof r->err);
+    r->id = hold[0]; r->date = hold[1]; r->lang = hold[2]; r->title = hold[3]; r->text = hold[4];
+    r->url = hold[5]; r->source = hold[6]; r->origin = hold[7];
+    return st;
+}
+
+static kr_status reader_next(kr_reader *r, kr_article *a, const char **raw, size_t *rawlen);
+kr_status kr_reader_next(kr_reader *r, kr_article *a) { return reader_next(r, a, NULL, NULL); }
+kr_status kr_reader_next_raw(kr_reader *r, kr_article *a, const char **raw, size_t *rawlen) {
+    *raw = NULL; *rawlen = 0;
+    return reader_next(r, a, raw, rawlen);
+}
+
+static kr_status reader_next(kr_reader *r, kr_article *a, const char **raw, size_t *rawlen) {
     memset(a, 0, sizeof *a);
     r->err[0] = 0;
     for (;;) {
@@ -228,7 +260,22 @@ kr_status kr_reader_next(kr_reader *r, kr_article *a) {
             /* we consumed leading white space; the seed reader tolerates its absence */
             return read_seed(r, a);
         }
-        kr_status st = read_json(r, a);
+        kr_status st;
+        if (raw) {
+            /* JSON Lines record handed back unparsed (parsed by the caller's worker) */
+            long n;
+            int k = next_json_line(r, &n);
+            if (k == 0) st = KR_EOF;
+            else if (k < 0) st = KR_ERR_LIMIT;
+            else {
+                clear_rec(r);
+                char o[600]; snprintf(o, sizeof o, "%s:%ld", r->fname, r->line);
+                r->origin = strdup(o);
+                a->origin = r->origin;
+                *raw = r->buf; *rawlen = (size_t)n;
+                return KR_OK;
+            }
+        } else st = read_json(r, a);
         if (st == KR_EOF) { if (ferror(r->f)) { snprintf(r->err, sizeof r->err, "%s: read error", r->fname); close_file(r); return KR_ERR_IO; } close_file(r); continue; }
         return st;
     }

@@ -56,8 +56,18 @@ void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
     /* pass 1: repair + ASCII mapping of control chars; note whether all ASCII */
     kr_buf tmp = {0};
     size_t i = 0;
+    int need_nfc = 0;
+    kr_buf_add(&tmp, "", 0);
     while (i < n) {
         unsigned c = p[i];
+        /* fast path: a run of printable ASCII is copied at once */
+        if (c >= 0x20 && c < 0x7F) {
+            size_t j = i + 1;
+            while (j < n && p[j] >= 0x20 && p[j] < 0x7F) j++;
+            kr_buf_add(&tmp, in + i, j - i);
+            i = j;
+            continue;
+        }
         if (c < 0x80) {
             if (c == 0) { kr_buf_addc(&tmp, ' '); nbad++; }
             else if (c == '\r') { if (i + 1 < n && p[i+1] == '\n') {} else kr_buf_addc(&tmp, '\n'); }
@@ -71,11 +81,13 @@ void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
         utf8proc_iterate(p + i, l, &cp);
         const char *rep = ascii_for(cp);
         if (rep) kr_buf_add(&tmp, rep, strlen(rep));
-        else { kr_buf_add(&tmp, in + i, (size_t)l); ascii = 0; }
+        else { kr_buf_add(&tmp, in + i, (size_t)l); ascii = 0; if (cp >= 0x300) need_nfc = 1; }
         i += (size_t)l;
     }
     if (bad) *bad = nbad;
-    if (ascii || !tmp.len) {
+    /* text made only of code points below U+0300 (ASCII, Latin-1, Latin Extended) holds
+    ** no combining marks and is already in NFC: skip utf8proc */
+    if (ascii || !need_nfc || !tmp.len) {
         kr_buf_add(out, tmp.p ? tmp.p : "", tmp.len);
         kr_buf_free(&tmp);
         return;
@@ -89,9 +101,29 @@ void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
     kr_buf_free(&tmp);
 }
 
+/* lower-case ASCII base letter of U+00C0..U+017F, 0 if none (e.g. Æ, ß) */
+static const char latin_base[192] =
+    "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0yaaaaaaccccccccdd\0\0eeeeeeeeeegggg"
+    "gggghh\0\0iiiiiiiiii\0\0jjkkkllllll\0\0\0\0nnnnnnn\0\0oooooo\0\0rrrrrrsssssssstttt\0\0uuuuuuuuuuuuwwyyyzzzzzzs";
+static size_t fold_latin(const char *s, size_t n, char *out, size_t outcap) {
+    size_t i = 0, k = 0;
+    while (i < n && k + 1 < outcap) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) { out[k++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : (char)c; i++; continue; }
+        if ((c == 0xC3 || c == 0xC4 || c == 0xC5) && i + 1 < n) {
+            unsigned cp = ((c & 0x1Fu) << 6) | ((unsigned char)s[i+1] & 0x3Fu);
+            if (cp >= 0xC0 && cp < 0x180 && latin_base[cp - 0xC0]) { out[k++] = latin_base[cp - 0xC0]; i += 2; continue; }
+        }
+        return (size_t)-1;      /* something else: let utf8proc do it */
+    }
+    out[k] = 0;
+    return k;
+}
+
 size_t kr_fold(const char *s, size_t n, char *out, size_t outcap) {
     size_t i, k = 0;
     int ascii = 1;
+    if (outcap < 2) { if (outcap) out[0] = 0; return 0; }
     for (i = 0; i < n; i++) if ((unsigned char)s[i] >= 0x80) { ascii = 0; break; }
     if (ascii) {
         for (i = 0; i < n && k + 1 < outcap; i++) {
@@ -101,6 +133,8 @@ size_t kr_fold(const char *s, size_t n, char *out, size_t outcap) {
         out[k] = 0;
         return k;
     }
+    k = fold_latin(s, n, out, outcap);
+    if (k != (size_t)-1) return k;
     utf8proc_uint8_t *res = NULL;
     utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &res,
         UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
