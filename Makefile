@@ -19,6 +19,10 @@ LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/code.c 
             $(wildcard src/store*.c) $(wildcard src/serve*.c)
 CLI_SRC  := src/cli.c src/cmd_code.c src/cmd_test.c $(filter-out src/cmd_code.c src/cmd_test.c,$(wildcard src/cmd_*.c))
 WEB      := $(sort $(wildcard web/*))
+ifdef CORE_ONLY
+LIB_SRC  := $(filter-out src/store%.c src/serve%.c,$(LIB_SRC))
+CLI_SRC  := $(filter-out src/cmd_store.c src/cmd_serve.c,$(CLI_SRC)) src/stubs/cmd_stubs.c
+endif
 DATA     := $(sort $(shell find data -type f \( -name '*.actors' -o -name '*.verbs' -o -name 'words.txt' -o -name 'abbrev.txt' -o -name '*.tsv' \)))
 SHARED   ?= ../shared
 
@@ -44,6 +48,9 @@ $(B)/data.c: $(B)/embed $(DATA) $(WEB)
 
 $(B)/%.o: src/%.c $(HDRS) | $(B)/.dir
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/stubs/%.o: src/stubs/%.c $(HDRS) | $(B)/.dir
+	mkdir -p $(B)/stubs && $(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/data.o: $(B)/data.c
 	$(CC) -O0 -c -o $@ $<

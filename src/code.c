@@ -77,6 +77,7 @@ struct kr_coder {
     codeset prev_subj; int prev_subj_plural;
     char last_src[21][CODELEN];            /* per root: source of the latest event */
     char recent_state[8][CODELEN]; int nrecent;
+    char recent_m[8][CODELEN]; int nrecent_m;   /* latest actor codes of the article */
     char loc[CODELEN];
     /* per-sentence dedupe */
     struct { char s[CODELEN], t[CODELEN]; int root; } seen[128]; int nseen;
@@ -129,7 +130,7 @@ void kr_coder_actors(const kr_coder *c, void (*fn)(void *, int, const char *, co
 
 /* ------------------------------------------------------------ helpers */
 
-static inline uint32_t wcls(const kr_coder *c, uint32_t t) {
+static inline uint64_t wcls(const kr_coder *c, uint32_t t) {
     uint32_t w = c->tok[t].wid;
     return w ? c->L->wclass[w] : 0;
 }
@@ -242,7 +243,7 @@ static int add_mention(kr_coder *c, uint32_t s, uint32_t e, const char *code, in
 ** that are not function words ("diplomatieke", "voormalige") */
 static int is_filler(const kr_coder *c, uint32_t t) {
     if (is_punct(c, t) || c->tok[t].cap) return 0;
-    uint32_t w = wcls(c, t);
+    uint64_t w = wcls(c, t);
     return !(w & (WC_PREP | WC_AND | WC_COORD | WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OM |
                   WC_SUB_OTHER | WC_REL | WC_NEG | WC_PRON | WC_MODAL | WC_FUTURE | WC_PASS_AUX | WC_OF | WC_DET));
 }
@@ -280,7 +281,7 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     c->nm = 0;
     for (uint32_t i = a; i < b;) {
         if (is_punct(c, i)) { i++; continue; }
-        uint32_t wc = wcls(c, i);
+        uint64_t wc = wcls(c, i);
         /* "het buurland": the latest other state */
         if (wc & WC_NEIGHBOUR) {
             const char *first = c->nm ? c->m[0].code : "";
@@ -303,6 +304,14 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             if (!who) { i++; continue; }
             char cc[4]; snprintf(cc, sizeof cc, "%.3s", who);
             if (strncmp(cc, "IGO", 3)) { add_mention(c, i - 1, i + 1, cc, AK_STATE); i++; continue; }
+        }
+        /* object pronoun ("him", "hen"): the latest actor that is not the latest subject */
+        if ((wc & WC_PRON_OBJ) && !(wc & WC_POSS && i + 1 < b && !is_punct(c, i + 1) && !(wcls(c, i + 1) & (WC_PREP | WC_DET)))) {
+            const char *who = NULL;
+            for (int k = c->nm - 1; k >= 0 && !who; k--) if (!c->last_subj.n || !same_actor(c->m[k].code, c->last_subj.code[0])) who = c->m[k].code;
+            for (int k = 0; k < c->nrecent_m && !who; k++) if (!c->last_subj.n || !same_actor(c->recent_m[k], c->last_subj.code[0])) who = c->recent_m[k];
+            if (who) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%s", who); add_mention(c, i, i + 1, tmp, AK_STATE); }
+            i++; continue;
         }
         /* "die eisen": whoever made the latest demand */
         if (i > a && (wcls(c, i - 1) & WC_DEMONSTR) && c->tok[i].flen) {
@@ -411,14 +420,20 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         mention *p = &c->m[k-1], *m = &c->m[k];
         uint32_t gap = m->s - p->e, joins = 0, ok = gap <= 5;
         for (uint32_t t = p->e; t < m->s && ok; t++) {
-            uint32_t w = wcls(c, t);
+            uint64_t w = wcls(c, t);
             if (w & WC_AND) joins++;
             else if (c->tok[t].flags & (TF_COMMA | TF_OPEN | TF_CLOSE)) joins++;
             else if (!(w & (WC_DET | WC_POSS))) ok = 0;
         }
         if (ok && joins) { m->group = p->group; m->in_pp = c->m[p->group].in_pp; m->prep = c->m[p->group].prep; if (c->m[p->group].skip) m->skip = 1; }
     }
-    for (int k = 0; k < c->nm; k++) note_state(c, c->m[k].code);
+    for (int k = 0; k < c->nm; k++) {
+        note_state(c, c->m[k].code);
+        if (c->nrecent_m && !strcmp(c->recent_m[0], c->m[k].code)) continue;
+        memmove(c->recent_m[1], c->recent_m[0], sizeof c->recent_m[0] * 7);
+        snprintf(c->recent_m[0], CODELEN, "%s", c->m[k].code);
+        if (c->nrecent_m < 8) c->nrecent_m++;
+    }
 }
 
 /* ------------------------------------------------------------ clauses */
@@ -448,7 +463,7 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
     c->ncl = 0;
     new_clause(c, a, CL_MAIN);
     for (uint32_t t = a; t < b; t++) {
-        uint32_t w = wcls(c, t);
+        uint64_t w = wcls(c, t);
         int in_m = mention_at(c, t) >= 0;
         clause *cur = &c->cl[c->ncl - 1];
         if (c->tok[t].flags & TF_COLON) { new_clause(c, t + 1, CL_MAIN); continue; }
@@ -539,7 +554,7 @@ static void analyse_clauses(kr_coder *c) {
             k->parent = i - 1;
         }
         for (uint32_t t = k->s; t < k->e; t++) {
-            uint32_t w = wcls(c, t);
+            uint64_t w = wcls(c, t);
             if (mention_at(c, t) >= 0) continue;
             if (w & WC_NEG) k->neg = 1;
             if (w & WC_MODAL) k->modal = 1;
@@ -568,7 +583,7 @@ static void analyse_clauses(kr_coder *c) {
                 k->subj = m->group;
                 break;
             }
-            uint32_t w = wcls(c, t);
+            uint64_t w = wcls(c, t);
             /* a pronoun is a subject unless it follows a preposition ("bij het begin")
             ** or is an article before a name ("het Kremlin") */
             if ((w & WC_PRON) && !(t > c->cl[0].s && (wcls(c, t - 1) & WC_PREP)) &&
@@ -576,6 +591,22 @@ static void analyse_clauses(kr_coder *c) {
                 /* resolve to the latest subject (singular pronouns skip plural ones) */
                 if (c->npron >= MAXC) break;
                 codeset *cs = &c->pron[c->npron];
+                /* in a subordinate clause a singular pronoun refers back to an actor of the
+                ** governing clause other than its subject: "warned Russia that it ..." */
+                if (k->type != CL_MAIN && (w & WC_PRON_SG) && i > 0) {
+                    int psubj = c->cl[k->parent >= 0 ? k->parent : 0].subj;
+                    int found = -1;
+                    for (int m = c->nm - 1; m >= 0; m--) {
+                        if (c->m[m].s >= t || c->m[m].skip || c->m[m].plural) continue;
+                        if (psubj >= 0 && c->m[m].group == psubj) continue;
+                        found = m; break;
+                    }
+                    if (found >= 0) {
+                        cs->n = 1; snprintf(cs->code[0], CODELEN, "%s", c->m[found].code);
+                        k->pron_subj = c->npron++;
+                        break;
+                    }
+                }
                 const codeset *src = &c->last_subj;
                 int pl = c->last_subj_plural;
                 if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
@@ -660,6 +691,10 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
 
 static int governing_root(int r) { return r == 2 || r == 3 || r == 10 || r == 11 || r == 12 || r == 13; }
 
+static void subject_codes(const kr_coder *c, const clause *k, codeset *cs);
+typedef struct match_res match_res;
+static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, const codeset *subj, int subj_group, match_res *r);
+
 static void mark_irrealis(kr_coder *c) {
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
@@ -688,12 +723,12 @@ static int tok_matches(const kr_coder *c, uint32_t t, const kr_pelem *e) {
     return 0;
 }
 
-typedef struct {
+struct match_res {
     int code;
     codeset src, tgt;
     int explicit_src, recip;
     int tgt_head;          /* mention group used as target */
-} match_res;
+};
 
 /* first mention group starting at or after t within [t, e) that is usable; adjacent:
 ** only determiners, possessives and lower-case fillers in between */
@@ -704,7 +739,7 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
         if (adjacent) {
             for (uint32_t x = t; x < m->s; x++) {
                 if (x - t > 3) return -1;
-                uint32_t w = wcls(c, x);
+                uint64_t w = wcls(c, x);
                 if (!(w & (WC_DET | WC_POSS)) && !is_filler(c, x)) return -1;
             }
         }
@@ -771,7 +806,8 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
             if (g >= 0) {
                 codeset cs; codeset_from_group(c, g, &cs);
                 if (cs.n >= 2) { r->src = cs; r->explicit_src = 1; pos = c->m[g].e; continue; }
-                if (subj && subj->n) { r->tgt = cs; have_target = 1; pos = c->m[g].e; continue; }
+                /* "A met B": A -> B only; both ways is for "A and B met" / "between A and B" */
+                if (subj && subj->n) { r->tgt = cs; r->tgt_head = g; have_target = 1; r->recip = 0; pos = c->m[g].e; continue; }
             }
             if (subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
             return 0;
@@ -779,8 +815,23 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
     }
     r->code = P->code;
     if (r->recip) return 1;
+    if (have_target && !r->explicit_src && r->tgt_head < 0 && !prev_sub) {}
     if (!have_target && !r->explicit_src) return 0;
     return 1;
+}
+
+/* the root each trigger will code (first matching pattern, else its own code): needed
+** before coding to know which clauses are governed by demands, threats, appeals ... */
+static void resolve_roots(kr_coder *c) {
+    const kr_lang *L = c->L;
+    for (int h = 0; h < c->nth; h++) {
+        trig_hit *H = &c->th[h];
+        const kr_trigger *T = &L->trig[H->trig];
+        codeset subj; subject_codes(c, &c->cl[H->clause], &subj);
+        match_res r; memset(&r, 0, sizeof r);
+        for (uint32_t p = 0; p < T->npat; p++)
+            if (run_pattern(c, H, &T->pat[p], &subj, c->cl[H->clause].subj, &r)) { H->root = r.code >= 0 ? code_root(c->d, r.code) : 0; break; }
+    }
 }
 
 /* ------------------------------------------------------------ events */
@@ -842,6 +893,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     segment(c, a, b);
     analyse_clauses(c);
     find_triggers(c, a, b);
+    resolve_roots(c);
     mark_irrealis(c);
     for (int k = 0; k < c->nm && c->am; k++) {}
     for (int k = 0; k < c->nm; k++) {
@@ -868,6 +920,36 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         const kr_trigger *T = &L->trig[H->trig];
         clause *k = &c->cl[H->clause];
         if (k->neg || k->irrealis) continue;
+        /* an action after "hopes", "considers", "refuses" ... in the same clause did not happen */
+        {
+            int after_gov = 0;
+            for (uint32_t t = k->s; t < H->tok; t++) if ((wcls(c, t) & WC_GOV) && !(wcls(c, t) & WC_INTENT)) {
+                int is_own = 0;
+                for (int g = 0; g < c->nth; g++) if (c->th[g].tok == t && g != h) is_own = 1;
+                (void)is_own;
+                after_gov = 1;
+            }
+            if (after_gov && !H->inf) continue;
+        }
+        /* an event noun that is the object of another trigger ("condemned the attack",
+        ** "demanded guarantees", "arrived for talks") reports background, not an event */
+        if (!H->inf) {
+            int embedded = 0;
+            for (int g = 0; g < c->nth && !embedded; g++) {
+                if (g == h || c->th[g].clause != H->clause || c->th[g].inf) continue;
+                /* a trigger that is itself a noun phrase ("Russia's demands", "die eisen")
+                ** does not take an object */
+                uint32_t gt = c->th[g].tok;
+                if (gt > 0 && (wcls(c, gt - 1) & (WC_GENITIVE | WC_DET | WC_DEMONSTR | WC_POSS))) continue;
+                if (c->th[g].tok < H->tok) {
+                    /* an earlier trigger makes this one its object, unless "and" joins them */
+                    int joined = 0;
+                    for (uint32_t t = c->th[g].tok + c->th[g].ntok; t < H->tok; t++) if (wcls(c, t) & (WC_AND | WC_COORD)) joined = 1;
+                    if (!joined) embedded = 1;
+                } else if (H->tok > 0 && (wcls(c, H->tok - 1) & WC_GENITIVE)) embedded = 1;   /* "Russia's demands are unacceptable" */
+            }
+            if (embedded) continue;
+        }
         /* a te/to infinitive under a governing verb or an irrealis word is not coded;
         ** under an intent word (bereid, van plan, ready to) it is an intent */
         int intent = k->future || k->intent;
@@ -915,6 +997,11 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             }
             if (r.explicit_src) { src = r.src; tgt = subj; tgt_group = subj_group; if (r.tgt.n) { tgt = r.tgt; tgt_group = r.tgt_head; } }
             else { tgt = r.tgt; tgt_group = r.tgt_head; }
+            /* passive: "Zelensky was welcomed by Biden" -- the by-agent acts on the subject */
+            if (k->passive && k->by >= 0 && !r.explicit_src) {
+                codeset_from_group(c, k->by, &src);
+                if (tgt_group == k->by || tgt_group < 0) { tgt = subj; tgt_group = subj_group; }
+            }
         } else {
             if (T->code < 0) continue;
             code = T->code;
@@ -937,20 +1024,21 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
             }
         }
-        if (!src.n || !tgt.n) continue;
+        if (code < 0) continue;
         const char *cs = d->cameo[code].code;
         /* a material action under a condition ("... als Rusland aanvalt") threatens the
         ** condition's subject */
         int root = code_root(d, code);
         int cond_cl = -1;
-        if (root >= 14 || root == 6 || root == 7 || root == 8) {
+        if (root >= 15) {
             for (int i = 0; i < c->ncl; i++) if (c->cl[i].type == CL_COND && (i == H->clause + 1 || i == H->clause - 1 || c->cl[i].parent == H->clause)) { cond_cl = i; break; }
         }
-        if (cond_cl >= 0 && root >= 14) {
-            codeset cc; subject_codes(c, &c->cl[cond_cl], &cc);
-            const char *m = map_intent(c, cs);
-            if (cc.n && m) { tgt = cc; cs = m; tgt_group = c->cl[cond_cl].subj; }
-        } else if (intent) {
+        codeset cc; cc.n = 0;
+        if (cond_cl >= 0) subject_codes(c, &c->cl[cond_cl], &cc);
+        if (cc.n && map_intent(c, cs) && src.n && !same_actor(cc.code[0], src.code[0])) {
+            tgt = cc; cs = map_intent(c, cs); tgt_group = c->cl[cond_cl].subj;
+        } else if (!src.n || !tgt.n) continue;
+        else if (intent) {
             const char *m = map_intent(c, cs);
             if (m) cs = m;
         }
@@ -972,7 +1060,7 @@ static void reset_article(kr_coder *c) {
     kr_map_free(&c->alias); kr_arena_reset(&c->alias_ar); kr_map_init(&c->alias, &c->alias_ar);
     c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
     memset(c->last_src, 0, sizeof c->last_src);
-    c->nrecent = 0; c->nam = 0; c->stop = 0; c->err[0] = 0;
+    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->stop = 0; c->err[0] = 0;
 }
 
 static kr_status prepare(kr_coder *c, const kr_article *a) {

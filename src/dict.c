@@ -92,8 +92,8 @@ uint32_t kr_wid_add(kr_dict *d, kr_lang *L, const char *fold, size_t n) {
     if (w >= L->wclass_cap) {
         uint32_t nc = L->wclass_cap ? L->wclass_cap * 2 : 1024;
         while (nc <= w) nc *= 2;
-        L->wclass = kr_xrealloc(L->wclass, nc * 4);
-        memset(L->wclass + L->wclass_cap, 0, (nc - L->wclass_cap) * 4);
+        L->wclass = kr_xrealloc(L->wclass, nc * sizeof *L->wclass);
+        memset(L->wclass + L->wclass_cap, 0, (nc - L->wclass_cap) * sizeof *L->wclass);
         L->wclass_cap = nc;
     }
     return w;
@@ -129,8 +129,15 @@ static int next_line(lines *ls, const char **s, size_t *n, int *indent) {
         if (!e) e = ls->end;
         ls->p = e < ls->end ? e + 1 : e;
         ls->line++;
+        /* '#' starts a comment, except in the discard code "###" */
         const char *h = b;
-        while (h < e && *h != '#') h++;
+        while (h < e) {
+            if (*h == '#') {
+                if (e - h >= 3 && h[1] == '#' && h[2] == '#' && (e - h == 3 || isspace((unsigned char)h[3]) || h[3] == ']') && (h == b || isspace((unsigned char)h[-1]) || h[-1] == '[')) { h += 3; continue; }
+                break;
+            }
+            h++;
+        }
         const char *t = h;
         while (t > b && isspace((unsigned char)t[-1])) t--;
         const char *f = b;
@@ -395,7 +402,7 @@ static void load_actors(kr_dict *d, lines *ls, int lang) {
 
 /* ------------------------------------------------------------------ words.txt */
 
-static const struct { const char *name; uint32_t flag; } wclasses[] = {
+static const struct { const char *name; uint64_t flag; } wclasses[] = {
     {"det", WC_DET}, {"poss", WC_POSS}, {"prep", WC_PREP}, {"and", WC_AND},
     {"sub-that", WC_SUB_DAT}, {"sub-cond", WC_SUB_COND}, {"sub-whether", WC_SUB_QUEST},
     {"sub-purpose", WC_SUB_PURPOSE}, {"sub-inf", WC_SUB_OM}, {"sub-other", WC_SUB_OTHER},
@@ -404,10 +411,10 @@ static const struct { const char *name; uint32_t flag; } wclasses[] = {
     {"irrealis", WC_GOV}, {"passive-aux", WC_PASS_AUX}, {"by", WC_BY}, {"inf", WC_TE},
     {"place-prep", WC_PLACE_PREP}, {"before-whether", WC_QPREV}, {"plural", WC_PLURAL},
     {"neighbour", WC_NEIGHBOUR}, {"demonstrative", WC_DEMONSTR}, {"genitive", WC_GENITIVE},
-    {"of", WC_OF}, {"skip", WC_SKIP}, {"self", WC_SELF}, {"own-country", WC_COUNTRY},
+    {"of", WC_OF}, {"skip", WC_SKIP}, {"self", WC_SELF}, {"own-country", WC_COUNTRY}, {"pron-obj", WC_PRON_OBJ},
 };
 
-typedef struct { kr_dict *d; kr_lang *L; uint32_t flag; int root; const char *file; int line; } word_ctx;
+typedef struct { kr_dict *d; kr_lang *L; uint64_t flag; int root; const char *file; int line; } word_ctx;
 
 static void word_piece(void *vctx, const char *s, size_t n) {
     word_ctx *c = vctx;
@@ -456,7 +463,7 @@ static void load_words(kr_dict *d, lines *ls, int lang, int abbrev) {
             wc.root = 0;
             continue;
         }
-        uint32_t flag = 0;
+        uint64_t flag = 0;
         for (size_t k = 0; k < sizeof wclasses / sizeof *wclasses; k++)
             if (strlen(wclasses[k].name) == cl && !memcmp(wclasses[k].name, cls, cl)) flag = wclasses[k].flag;
         if (!flag) { kr_dict_msg(d, 1, ls->name, ls->line, "unknown word class '%.*s'", (int)cl, cls); continue; }
@@ -582,6 +589,16 @@ static int parse_pattern(kr_dict *d, kr_lang *L, kr_trigger *t, const char *s, s
     int nf = fields(s, n, f, fl, 64);
     if (nf < 1) { kr_dict_msg(d, 1, file, line, "empty pattern"); return 0; }
     int code = t->code;
+    /* the code usually stands last, but is accepted anywhere ("- ### +"): move it last */
+    for (int i = 0; i < nf - 1; i++) {
+        int isc = fl[i] == 3 && (!memcmp(f[i], "---", 3) || !memcmp(f[i], "###", 3));
+        if (!isc && fl[i] >= 2 && fl[i] <= 4) { isc = 1; for (size_t k = 0; k < fl[i]; k++) if (!isdigit((unsigned char)f[i][k])) isc = 0; }
+        if (!isc) continue;
+        const char *cf = f[i]; size_t cl = fl[i];
+        for (int j = i + 1; j < nf; j++) { f[j-1] = f[j]; fl[j-1] = fl[j]; }
+        f[nf-1] = cf; fl[nf-1] = cl;
+        break;
+    }
     int last = nf - 1;
     if (fl[last] == 3 && (!memcmp(f[last], "---", 3) || !memcmp(f[last], "###", 3))) { if (!parse_code(d, f[last], fl[last], file, line, &code)) return 0; nf--; }
     else if (isdigit((unsigned char)f[last][0])) { if (!parse_code(d, f[last], fl[last], file, line, &code)) return 0; nf--; }

@@ -69,6 +69,7 @@ enum {
     WC_NEIGHBOUR = 1u << 25, WC_DEMONSTR = 1u << 26, WC_GENITIVE = 1u << 27,
     WC_OF = 1u << 28, WC_SKIP = 1u << 29, WC_SELF = 1u << 30, WC_COUNTRY = 1u << 31
 };
+#define WC_PRON_OBJ (1ull << 32)
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
@@ -123,7 +124,7 @@ typedef struct { uint32_t parent, wid; } kr_trie_key;
 typedef struct {
     kr_map vocab;                /* folded word -> wid */
     uint32_t nwords;
-    uint32_t *wclass;            /* per wid flags */
+    uint64_t *wclass;            /* per wid flags (WC_*) */
     uint32_t wclass_cap;
     /* actor trie: node ids; (parent,wid) -> child via hash */
     uint32_t *trie_keys_parent, *trie_keys_wid, *trie_vals, trie_cap, trie_n;
