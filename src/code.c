@@ -90,6 +90,7 @@ struct kr_coder {
     /* event emission */
     kr_event_fn fn; void *ctx; const kr_article *art; int stop;
     char verbbuf[256], srcbuf[512], tgtbuf[512];
+    int relax_target;     /* run_pattern: a missing + does not fail the pattern */
 };
 
 kr_coder *kr_coder_new(const kr_dict *d) {
@@ -347,15 +348,29 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         case AK_ADJ: {
             uint32_t j = e, nf = 0;
             piece q; int rq = 0;
-            while (j < b && nf <= 3) {
+            /* "Russische en Oekraïense onderhandelaars": each adjective gets the role */
+            uint32_t other_code[4], other_tok[4]; int nother = 0;
+            while (j < b && nf <= 4) {
                 rq = match_piece(c, j, b, &q);
                 if (rq == 1 && q.kind == AK_AGENT) break;
                 if (rq == 1 && q.kind == AK_ADJ) { j += q.len; nf++; rq = 0; continue; }
                 rq = 0;
+                if (j + 1 < b && ((wcls(c, j) & WC_AND) || (c->tok[j].flags & TF_COMMA)) && nother < 4) {
+                    piece q2;
+                    if (match_piece(c, j + 1, b, &q2) == 1 && q2.kind == AK_ADJ) {
+                        other_code[nother] = p.code; other_tok[nother] = s; nother++;
+                        p = q2; s = j + 1; j += 1 + q2.len; e = j; nf++;
+                        continue;
+                    }
+                }
                 if (!is_filler(c, j)) break;
                 j++; nf++;
             }
             if (!rq) { i = e; continue; }
+            for (int k = 0; k < nother; k++) {
+                char oc[CODELEN]; with_sector(oc, kr_str(c->d, other_code[k]), kr_str(c->d, q.code));
+                add_mention(c, other_tok[k], other_tok[k] + 1, oc, AK_ADJ);
+            }
             with_sector(code, kr_str(c->d, p.code), kr_str(c->d, q.code));
             e = j + q.len;
             e = take_names(c, e, b, code, ov);
@@ -415,17 +430,32 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         /* a parenthesized repeat "(OVSE)" is the same actor */
         if (k > 0 && m->s > a && (c->tok[m->s - 1].flags & TF_OPEN) && m->s - 1 == c->m[k-1].e && !strcmp(m->code, c->m[k-1].code)) m->skip = 1;
     }
-    /* groups: mentions joined by en/and/commas */
+    /* groups: mentions joined by en/and, parentheses, or commas in a list that ends
+    ** with en/and ("Rusland, China en Iran"); a lone comma ("..., the US will") is not
+    ** a join */
+    int join[MAXM];     /* join[k]: how m[k-1] and m[k] are joined: 0 no, 1 comma, 2 and/paren */
     for (int k = 1; k < c->nm; k++) {
         mention *p = &c->m[k-1], *m = &c->m[k];
-        uint32_t gap = m->s - p->e, joins = 0, ok = gap <= 5;
+        uint32_t gap = m->s - p->e, ok = gap <= 5;
+        int ands = 0, commas = 0;
         for (uint32_t t = p->e; t < m->s && ok; t++) {
             uint64_t w = wcls(c, t);
-            if (w & WC_AND) joins++;
-            else if (c->tok[t].flags & (TF_COMMA | TF_OPEN | TF_CLOSE)) joins++;
+            if (w & WC_AND) ands++;
+            else if (c->tok[t].flags & (TF_OPEN | TF_CLOSE)) ands++;
+            else if (c->tok[t].flags & TF_COMMA) commas++;
             else if (!(w & (WC_DET | WC_POSS))) ok = 0;
         }
-        if (ok && joins) { m->group = p->group; m->in_pp = c->m[p->group].in_pp; m->prep = c->m[p->group].prep; if (c->m[p->group].skip) m->skip = 1; }
+        join[k] = !ok ? 0 : ands ? 2 : commas ? 1 : 0;
+    }
+    for (int k = 1; k < c->nm; k++) {
+        if (!join[k]) continue;
+        if (join[k] == 1) {
+            int j = k + 1, closes = 0;
+            while (j < c->nm && join[j]) { if (join[j] == 2) { closes = 1; break; } j++; }
+            if (!closes) continue;
+        }
+        mention *p = &c->m[k-1], *m = &c->m[k];
+        m->group = p->group; m->in_pp = c->m[p->group].in_pp; m->prep = c->m[p->group].prep; if (c->m[p->group].skip) m->skip = 1;
     }
     for (int k = 0; k < c->nm; k++) {
         note_state(c, c->m[k].code);
@@ -679,6 +709,14 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
             if (t > a + 1 && !h->inf && (wcls(c, t - 2) & WC_TE) && (wcls(c, t - 1) & WC_FUTURE)) h->inf = 1;   /* te zullen bewapenen */
             if (t > a + 1 && !h->inf && (wcls(c, t - 2) & WC_TE) && c->tok[t-1].wid == L->trig[F->trig].particle) h->inf = 1;  /* terug te trekken */
         }
+        /* a longer form wins at the same word: "backed down" over "backed" */
+        if (c->nth - start > 1) {
+            uint32_t maxn = 0;
+            for (int h = start; h < c->nth; h++) if (c->th[h].ntok > maxn) maxn = c->th[h].ntok;
+            int n = start;
+            for (int h = start; h < c->nth; h++) if (c->th[h].ntok == maxn) c->th[n++] = c->th[h];
+            c->nth = n;
+        }
         if (have_particle_form) {
             /* the separable reading wins over a plain verb with the same form */
             int n = start;
@@ -696,6 +734,16 @@ typedef struct match_res match_res;
 static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, const codeset *subj, int subj_group, match_res *r);
 
 static void mark_irrealis(kr_coder *c) {
+    /* a trailing fragment after a relative clause (", nog altijd niet.") belongs to the
+    ** main clause the relative clause interrupted */
+    for (int i = 2; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (k->type != CL_MAIN || !k->neg || c->cl[i-1].type != CL_REL) continue;
+        int has_m = 0, has_t = 0;
+        for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e) has_m = 1;
+        for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i) has_t = 1;
+        if (!has_m && !has_t) c->cl[i-2].neg = 1;
+    }
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
         if (k->type == CL_COND || k->type == CL_QUEST || k->type == CL_PURPOSE || k->modal) k->irrealis = 1;
@@ -737,9 +785,13 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
         const mention *m = &c->m[k];
         if (m->s < t || m->s >= e || m->skip || m->group == not_group) continue;
         if (adjacent) {
+            /* only articles, possessives, ordinary words and one "van"/"of" between:
+            ** "op de uitspraken van Poetin", "met zijn Amerikaanse collega" */
+            int nof = 0;
             for (uint32_t x = t; x < m->s; x++) {
-                if (x - t > 3) return -1;
+                if (x - t > 5) return -1;
                 uint64_t w = wcls(c, x);
+                if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
                 if (!(w & (WC_DET | WC_POSS)) && !is_filler(c, x)) return -1;
             }
         }
@@ -788,7 +840,11 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
                 if (!cs.n) return 0;
                 g = k->subj;
             } else {
-                g = mention_from(c, pos, c->cl[ci].e, e->adjacent && prev_word, subj_group);
+                /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
+                int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
+                          (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));
+                g = mention_from(c, pos, c->cl[ci].e, adj, subj_group);
+                if (g < 0 && c->relax_target && e->type == PE_TARGET) { prev_word = prev_sub = 0; continue; }
                 if (g < 0) return 0;
                 codeset_from_group(c, g, &cs);
                 pos = c->m[g].e;
@@ -815,6 +871,7 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
     }
     r->code = P->code;
     if (r->recip) return 1;
+    if (c->relax_target && !have_target) return 1;
     if (have_target && !r->explicit_src && r->tgt_head < 0 && !prev_sub) {}
     if (!have_target && !r->explicit_src) return 0;
     return 1;
@@ -829,6 +886,7 @@ static void resolve_roots(kr_coder *c) {
         const kr_trigger *T = &L->trig[H->trig];
         codeset subj; subject_codes(c, &c->cl[H->clause], &subj);
         match_res r; memset(&r, 0, sizeof r);
+        H->root = code_root(c->d, T->code);      /* 0 for --- unless a pattern matches */
         for (uint32_t p = 0; p < T->npat; p++)
             if (run_pattern(c, H, &T->pat[p], &subj, c->cl[H->clause].subj, &r)) { H->root = r.code >= 0 ? code_root(c->d, r.code) : 0; break; }
     }
@@ -936,7 +994,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!H->inf) {
             int embedded = 0;
             for (int g = 0; g < c->nth && !embedded; g++) {
-                if (g == h || c->th[g].clause != H->clause || c->th[g].inf) continue;
+                if (g == h || c->th[g].clause != H->clause || c->th[g].inf || !c->th[g].root) continue;
                 /* a trigger that is itself a noun phrase ("Russia's demands", "die eisen")
                 ** does not take an object */
                 uint32_t gt = c->th[g].tok;
@@ -972,6 +1030,18 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         int matched = 0;
         for (uint32_t p = 0; p < T->npat; p++) {
             if (run_pattern(c, H, &T->pat[p], &subj, subj_group, &r)) { matched = 1; break; }
+        }
+        if (!matched && T->code < 0) {
+            /* "..., zullen de VS sancties opleggen" under a condition: the condition gives
+            ** the target, so a pattern may match without one */
+            int has_cond = 0;
+            for (int i = 0; i < c->ncl; i++) if (c->cl[i].type == CL_COND && (i == H->clause + 1 || i == H->clause - 1)) has_cond = 1;
+            if (has_cond) {
+                c->relax_target = 1;
+                for (uint32_t p = 0; p < T->npat; p++) if (run_pattern(c, H, &T->pat[p], &subj, subj_group, &r)) { matched = 1; break; }
+                c->relax_target = 0;
+                if (matched && r.code >= 0 && code_root(d, r.code) < 15) matched = 0;
+            }
         }
         if (matched && r.code < 0) continue;          /* discard pattern */
         codeset src = subj, tgt;

@@ -446,7 +446,8 @@ static void load_words(kr_dict *d, lines *ls, int lang, int abbrev) {
         while (i < n && isspace((unsigned char)s[i])) i++;
         if (cl == 6 && !memcmp(cls, "intent", 6)) {       /* intent FROM TO */
             char a[16], b[16];
-            if (sscanf(s + i, "%15s %15s", a, b) != 2 || kr_cameo_index(d, b) < 0) {
+            /* issue 7: a FROM of 8+ characters overflowed intent[].from (char[8]) */
+            if (sscanf(s + i, "%15s %15s", a, b) != 2 || kr_cameo_index(d, b) < 0 || strlen(a) >= sizeof wc.L->intent->from) {
                 kr_dict_msg(d, 1, ls->name, ls->line, "intent line wants: intent FROMCODE TOCODE (known CAMEO code)"); continue;
             }
             kr_lang *L = wc.L;
@@ -604,14 +605,16 @@ static int parse_pattern(kr_dict *d, kr_lang *L, kr_trigger *t, const char *s, s
     else if (isdigit((unsigned char)f[last][0])) { if (!parse_code(d, f[last], fl[last], file, line, &code)) return 0; nf--; }
     if (code == -1) { kr_dict_msg(d, 1, file, line, "pattern has no code and its trigger codes nothing (---)"); return 0; }
     kr_pelem *el = kr_alloc(&d->ar, sizeof *el * (size_t)(nf ? nf : 1));
-    int ne = 0, ntarget = 0;
+    int ne = 0, ntarget = 0, star = 0;
     for (int i = 0; i < nf; i++) {
         const char *w = f[i]; size_t wl = fl[i];
         kr_pelem *e = &el[ne];
-        if (wl == 1 && w[0] == '+') { e->type = PE_TARGET; e->adjacent = ne > 0 && (el[ne-1].type == PE_WORD || el[ne-1].type == PE_SET || el[ne-1].type == PE_PREFIX || el[ne-1].type == PE_SUB); ntarget++; }
-        else if (wl == 1 && w[0] == '$') { e->type = PE_SOURCE; e->adjacent = ne > 0 && (el[ne-1].type == PE_WORD || el[ne-1].type == PE_SET || el[ne-1].type == PE_PREFIX); }
+        int after_word = !star && ne > 0 && (el[ne-1].type == PE_WORD || el[ne-1].type == PE_SET || el[ne-1].type == PE_PREFIX || el[ne-1].type == PE_SUB);
+        if (wl == 1 && w[0] == '*') { star = 1; continue; }   /* "anything between": lifts adjacency */
+        star = 0;
+        if (wl == 1 && w[0] == '+') { e->type = PE_TARGET; e->adjacent = after_word; ntarget++; }
+        else if (wl == 1 && w[0] == '$') { e->type = PE_SOURCE; e->adjacent = after_word; }
         else if (wl == 2 && w[0] == '<' && w[1] == '>') e->type = PE_RECIP;
-        else if (wl == 1 && w[0] == '*') continue;            /* "anything": implicit */
         else {
             /* alternatives a|b|&SET|pre*: words, word sets and prefixes, merged */
             uint32_t alts[256]; uint32_t na = 0;
@@ -764,6 +767,21 @@ static void load_verbs(kr_dict *d, lines *ls, int lang) {
     #undef FLUSH
 }
 
+/* ------------------------------------------------------------------ for dictfmt.c */
+
+void kr_dict_add_actor(kr_dict *d, kr_lang *L, const char *phrase, size_t n, uint32_t code, int kind,
+                       int from, int to, uint32_t person, const char *file, int line) {
+    add_actor(d, L, phrase, n, code, kind, from, to, person, file, line);
+}
+
+kr_status kr_dict_load_kroniek(kr_dict *d, const char *file, const char *buf, size_t len, int lang, const char *kind) {
+    lines ls = { buf, buf + len, file, 0 };
+    int before = d->nerr;
+    if (kind && !strcmp(kind, "verbs")) load_verbs(d, &ls, lang < 0 ? 1 : lang);
+    else load_actors(d, &ls, lang);
+    return d->nerr > before ? KR_ERR_PARSE : KR_OK;
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 static const char *base_name(const char *p) { const char *s = strrchr(p, '/'); return s ? s + 1 : p; }
@@ -786,6 +804,8 @@ kr_status kr_dict_load_mem(kr_dict *d, const char *name, const char *buf, size_t
     int li = lang ? kr_lang_index(lang) : path_lang(name);
     if (lang && li < 0 && strcmp(lang, "all")) { kr_dict_msg(d, 1, name, 0, "unknown language '%s' (nl, en)", lang); return KR_ERR_ARG; }
     const char *file = kr_strndup(&d->ar, name, strlen(name));
+    /* issue 7: a UTF-8 byte order mark (editors on Windows) made the first entry fail */
+    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) { buf += 3; len -= 3; }
     lines ls = { buf, buf + len, file, 0 };
     int before = d->nerr;
     const char *b = base_name(name);
@@ -950,9 +970,14 @@ int kr_dict_check(kr_dict *d) {
     for (int l = 0; l < NLANG; l++) {
         kr_lang *L = &d->lang[l];
         for (uint32_t node = 1; node < L->nnodes; node++) {
+            uint32_t nchain = 0;
             for (uint32_t e = L->node_entry[node]; e; e = L->ent[e-1].next) {
+                /* issue 7: entries of one phrase are compared pairwise; a phrase repeated
+                ** 10^5 times took hours.  Past 64 entries only the first 64 are compared. */
+                if (++nchain > 64) { kr_dict_msg(d, 0, L->ent[e-1].file, L->ent[e-1].line, "phrase has more than 64 entries; only 64 were compared"); break; }
                 kr_actor_entry *a = &L->ent[e-1];
-                for (uint32_t f = a->next; f; f = L->ent[f-1].next) {
+                uint32_t ninner = 0;
+                for (uint32_t f = a->next; f && ninner++ < 64; f = L->ent[f-1].next) {
                     kr_actor_entry *b = &L->ent[f-1];
                     if (!ranges_overlap(a->from, a->to, b->from, b->to) && a->kind != AK_PERSON) continue;
                     if (a->kind == AK_PERSON && b->kind == AK_PERSON) {
