@@ -78,6 +78,8 @@ struct kr_coder {
     char last_src[21][CODELEN];            /* per root: source of the latest event */
     char recent_state[8][CODELEN]; int nrecent;
     char recent_m[8][CODELEN]; int nrecent_m;   /* latest actor codes of the article */
+    int recent_m_sent[8];                       /* ... and the sentence each was seen in */
+    int cur_sent, last_subj_sent;
     char loc[CODELEN];
     /* per-sentence dedupe */
     struct { char s[CODELEN], t[CODELEN]; int root; } seen[128]; int nseen;
@@ -310,7 +312,8 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         if ((wc & WC_PRON_OBJ) && !(wc & WC_POSS && i + 1 < b && !is_punct(c, i + 1) && !(wcls(c, i + 1) & (WC_PREP | WC_DET)))) {
             const char *who = NULL;
             for (int k = c->nm - 1; k >= 0 && !who; k--) if (!c->last_subj.n || !same_actor(c->m[k].code, c->last_subj.code[0])) who = c->m[k].code;
-            for (int k = 0; k < c->nrecent_m && !who; k++) if (!c->last_subj.n || !same_actor(c->recent_m[k], c->last_subj.code[0])) who = c->recent_m[k];
+            for (int k = 0; k < c->nrecent_m && !who; k++)
+                if (c->cur_sent - c->recent_m_sent[k] <= 1 && (!c->last_subj.n || !same_actor(c->recent_m[k], c->last_subj.code[0]))) who = c->recent_m[k];
             if (who) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%s", who); add_mention(c, i, i + 1, tmp, AK_STATE); }
             i++; continue;
         }
@@ -461,7 +464,9 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         note_state(c, c->m[k].code);
         if (c->nrecent_m && !strcmp(c->recent_m[0], c->m[k].code)) continue;
         memmove(c->recent_m[1], c->recent_m[0], sizeof c->recent_m[0] * 7);
+        memmove(c->recent_m_sent + 1, c->recent_m_sent, sizeof c->recent_m_sent[0] * 7);
         snprintf(c->recent_m[0], CODELEN, "%s", c->m[k].code);
+        c->recent_m_sent[0] = c->cur_sent;
         if (c->nrecent_m < 8) c->nrecent_m++;
     }
 }
@@ -500,7 +505,7 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (c->tok[t].flags & TF_COMMA) {
             /* a comma inside a list of actors does not end a clause */
             int prev_m = t > a && mention_at(c, t - 1) >= 0;
-            uint32_t k = t + 1; while (k < b && (wcls(c, k) & WC_DET)) k++;
+            uint32_t k = t + 1; while (k < b && (wcls(c, k) & (WC_DET | WC_AND))) k++;
             int next_m = k < b && mention_at(c, k) >= 0;
             if (prev_m && next_m && mention_at(c, t - 1) >= 0 && c->m[mention_at(c, k)].group == c->m[mention_at(c, t - 1)].group) continue;
             if (t + 1 < b && (wcls(c, t + 1) & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_PURPOSE | WC_SUB_OM | WC_SUB_OTHER | WC_REL | WC_COORD))) continue;  /* the word starts it */
@@ -557,6 +562,23 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
     int n = 0;
     for (int i = 0; i < c->ncl; i++) if (c->cl[i].e > c->cl[i].s) c->cl[n++] = c->cl[i];
     c->ncl = n;
+    /* an apposition between commas (", a US peace envoy,", ", Mike Pence,") is not a
+    ** clause: a short comma-delimited piece without a subordinator joins its neighbours */
+    for (int i = 1; i + 1 < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (k->type != CL_MAIN || k->e - k->s > 7) continue;
+        if (!(c->tok[k->s - 1].flags & TF_COMMA) || !(c->tok[k->e - 1].flags & TF_COMMA)) continue;
+        if (wcls(c, k->s) & (WC_COORD | WC_AND)) continue;
+        int has_m = 0;
+        for (uint32_t t = k->s; t < k->e; t++) if (mention_at(c, t) >= 0) has_m = 1;
+        if (!has_m && !(c->cl[i-1].type == CL_MAIN)) continue;
+        /* merge i-1, i and i+1 when i+1 continues the main clause */
+        if (c->cl[i+1].type != CL_MAIN) continue;
+        c->cl[i-1].e = c->cl[i+1].e;
+        for (int j = i + 2; j < c->ncl; j++) c->cl[j-2] = c->cl[j];
+        c->ncl -= 2;
+        i--;
+    }
 }
 
 static void codeset_from_group(const kr_coder *c, int head, codeset *cs) {
@@ -637,6 +659,9 @@ static void analyse_clauses(kr_coder *c) {
                         break;
                     }
                 }
+                /* across sentences only from the sentence before: a pronoun further away
+                ** is more often someone the dictionaries do not know */
+                if (c->cur_sent - c->last_subj_sent > 1) break;
                 const codeset *src = &c->last_subj;
                 int pl = c->last_subj_plural;
                 if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
@@ -653,7 +678,7 @@ static void analyse_clauses(kr_coder *c) {
             else { cs = c->pron[k->pron_subj]; pl = c->last_subj_plural; }
             if (cs.n && (k->subj >= 0)) {
                 c->prev_subj = c->last_subj; c->prev_subj_plural = c->last_subj_plural;
-                c->last_subj = cs; c->last_subj_plural = pl;
+                c->last_subj = cs; c->last_subj_plural = pl; c->last_subj_sent = c->cur_sent;
             }
         }
     }
@@ -858,7 +883,8 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
         if (e->type == PE_RECIP) {
             r->recip = 1;
             if (i == 0 && subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
-            int g = mention_from(c, pos, c->cl[ci].e, 0, subj_group);
+            int radj = i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt && (c->L->wclass[P->el[i-1].alts[0]] & WC_PREP);
+            int g = mention_from(c, pos, c->cl[ci].e, radj, subj_group);
             if (g >= 0) {
                 codeset cs; codeset_from_group(c, g, &cs);
                 if (cs.n >= 2) { r->src = cs; r->explicit_src = 1; pos = c->m[g].e; continue; }
@@ -1023,9 +1049,30 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         }
         codeset subj; subject_codes(c, k, &subj);
         int subj_group = k->subj;
-        /* English is SVO: an actor after the verb is its object, not its subject
-        ** (passives are handled below with their by-agent) */
-        if (c->lang == 1 && subj_group >= 0 && c->m[subj_group].s > H->tok && !(k->passive && k->by >= 0)) { subj.n = 0; subj_group = -1; }
+        if (c->lang == 1 && subj_group >= 0) {
+            /* English is SVO: the subject is the actor closest before the verb ("Fars
+            ** reported Iran issued warrants"), unless an earlier verb joined by "and"
+            ** shares the clause subject; an actor after the verb is its object */
+            int joined = 0;
+            for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok) joined = 1;
+            if (!joined) {
+                int best = -1;
+                for (int m = 0; m < c->nm; m++) {
+                    const mention *M = &c->m[m];
+                    if (M->s < k->s || M->e > H->tok || M->in_pp || M->skip) continue;
+                    best = M->group;
+                }
+                if (best >= 0 && best != subj_group) { subj_group = best; codeset_from_group(c, best, &subj); }
+            }
+            if (c->m[subj_group].s > H->tok && !(k->passive && k->by >= 0)) { subj.n = 0; subj_group = -1; }
+        } else if (c->lang == 0 && subj_group >= 0 && c->m[subj_group].s > H->tok + H->ntok + 3 && !(k->passive && k->by >= 0)) {
+            /* Dutch: a subject after the verb stands right behind it (inversion: "Vrijdag
+            ** ontmoette minister Hoekstra ..."); an actor further on is not the subject */
+            subj.n = 0; subj_group = -1;
+        }
+        /* an event noun takes its source from before it ("Rusland voerde gesprekken"),
+        ** not from a later clause subject ("ondanks oproepen van X maken landen ...") */
+        if (T->kind == TK_NOUN && subj_group >= 0 && c->m[subj_group].s > H->tok) { subj.n = 0; subj_group = -1; }
         match_res r; memset(&r, 0, sizeof r);
         int matched = 0;
         for (uint32_t p = 0; p < T->npat; p++) {
@@ -1081,14 +1128,17 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             } else {
                 /* nearest other actor in the clause: after the trigger, else before */
                 int g = -1;
+                /* (a state after "in"/"at" is where it happened, not whom it concerned) */
                 for (int m = 0; m < c->nm; m++) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
+                    if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     if (M->s >= H->tok + H->ntok) { g = m; break; }
                 }
                 if (g < 0) for (int m = c->nm - 1; m >= 0; m--) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= H->tok || M->skip || M->group == subj_group) continue;
+                    if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     g = M->group; break;
                 }
                 if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
@@ -1130,7 +1180,7 @@ static void reset_article(kr_coder *c) {
     kr_map_free(&c->alias); kr_arena_reset(&c->alias_ar); kr_map_init(&c->alias, &c->alias_ar);
     c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
     memset(c->last_src, 0, sizeof c->last_src);
-    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->stop = 0; c->err[0] = 0;
+    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->stop = 0; c->err[0] = 0;
 }
 
 static kr_status prepare(kr_coder *c, const kr_article *a) {
@@ -1164,6 +1214,6 @@ kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void
     kr_status st = prepare(c, a);
     if (st != KR_OK) return st;
     c->fn = fn; c->ctx = ctx; c->art = a;
-    for (uint32_t i = 0; i < c->nsent && !c->stop; i++) code_sentence(c, (int)i + 1, &c->sent[i]);
+    for (uint32_t i = 0; i < c->nsent && !c->stop; i++) { c->cur_sent = (int)i + 1; code_sentence(c, (int)i + 1, &c->sent[i]); }
     return KR_OK;
 }
