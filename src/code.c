@@ -536,6 +536,10 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
         if ((w & WC_SUB_DAT) && t > a) {
             /* "dat" after a determiner-less position: subordinator; before an event noun: demonstrative */
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
+            /* "dat moment", "that agreement": a determiner before an ordinary noun */
+            if (c->lang == 0 && t + 1 < b && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && mention_at(c, t + 1) < 0 &&
+                !(c->tok[t+1].wid && c->L->tf_first[c->tok[t+1].wid])) continue;
+            if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
             new_clause(c, t, CL_DAT); continue;
         }
         if ((w & WC_SUB_COND) && next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_COND); continue; }
