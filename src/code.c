@@ -43,7 +43,7 @@ typedef struct {
     int subj;             /* mention index of the subject (group head), -1 none */
     int pron_subj;        /* subject is a resolved pronoun: index into c->pron */
     int by;               /* passive agent mention, -1 */
-    int passive, neg, modal, future, intent, gov, governed, irrealis;
+    int passive, true_passive, neg, modal, future, intent, gov, governed, irrealis;
     int parent;
     int antecedent;
 } clause;
@@ -533,6 +533,15 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (is_punct(c, t)) continue;
         int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
         if (w & WC_COORD) { new_clause(c, t, CL_MAIN); continue; }
+        /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
+        if ((w & WC_AND) && t > cur->s && mention_at(c, t - 1) < 0 && next_is_actor(c, t + 1, b)) {
+            int verb_before = 0;
+            for (uint32_t k = cur->s; k < t; k++) {
+                uint32_t wid = c->tok[k].wid;
+                if (wid && wid < c->L->tf_cap && c->L->tf_first[wid] && mention_at(c, k) < 0) verb_before = 1;
+            }
+            if (verb_before) { new_clause(c, t, CL_MAIN); continue; }
+        }
         if ((w & WC_SUB_DAT) && t > a) {
             /* "dat" after a determiner-less position: subordinator; before an event noun: demonstrative */
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
@@ -615,9 +624,18 @@ static void analyse_clauses(kr_coder *c) {
             if (w & WC_NEG) k->neg = 1;
             if (w & WC_MODAL) k->modal = 1;
             if (w & WC_FUTURE) k->future = 1;
-            if (w & WC_INTENT) k->intent = 1;
+            /* intent words; Dutch "plan" only in "van plan" ("steunen zijn plan" is no intent) */
+            if ((w & WC_INTENT) && !(c->tok[t].flen == 4 && !memcmp(c->tok[t].fold, "plan", 4) && c->lang == 0 &&
+                                      !(t > k->s && c->tok[t-1].flen == 3 && !memcmp(c->tok[t-1].fold, "van", 3)))) k->intent = 1;
             if (w & WC_GOV) k->gov = 1;
             if (w & WC_PASS_AUX) k->passive = 1;
+            if (w & WC_PASS_AUX && !(w & WC_POSS) && c->tok[t].wid) {
+                /* werd/wordt/worden/was/were: a real passive auxiliary (is/zijn/are also
+                ** make perfects and copulas) */
+                const char *f = c->tok[t].fold;
+                if (!strcmp(f, "werd") || !strcmp(f, "werden") || !strcmp(f, "wordt") || !strcmp(f, "worden") ||
+                    !strcmp(f, "was") || !strcmp(f, "were") || !strcmp(f, "been") || !strcmp(f, "being")) k->true_passive = 1;
+            }
         }
         /* passive agent: a mention after door/by */
         k->by = -1;
@@ -720,9 +738,21 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
                 if (!ok) continue;
             }
             const kr_trigger *T = &L->trig[F->trig];
+            /* "de aanvallen", "zijn oproepen": a verb form after an article is a noun */
+            if (T->kind == TK_VERB && t > a) {
+                uint64_t pw = wcls(c, t - 1);
+                if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT))) continue;
+            }
             if (F->needs_particle) {
                 int found = 0;
-                for (uint32_t k = c->cl[ci].s; k < c->cl[ci].e; k++) if (k != t && c->tok[k].wid == T->particle) { found = 1; break; }
+                for (uint32_t k = c->cl[ci].s; k < c->cl[ci].e; k++) {
+                    if (k == t || c->tok[k].wid != T->particle) continue;
+                    /* a separated particle follows the verb ("trekt ... terug") or stands
+                    ** before "te" ("terug te trekken"); before the verb it is a preposition
+                    ** ("komt uit Zuid-Afrika ... gezet") */
+                    if (k < t && !(k + 2 == t && (wcls(c, t - 1) & WC_TE))) continue;
+                    found = 1; break;
+                }
                 if (!found) continue;
                 have_particle_form = 1;
             }
@@ -892,8 +922,9 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
             if (g >= 0) {
                 codeset cs; codeset_from_group(c, g, &cs);
                 if (cs.n >= 2) { r->src = cs; r->explicit_src = 1; pos = c->m[g].e; continue; }
-                /* "A met B": A -> B only; both ways is for "A and B met" / "between A and B" */
-                if (subj && subj->n) { r->tgt = cs; r->tgt_head = g; have_target = 1; r->recip = 0; pos = c->m[g].e; continue; }
+                /* a single subject and one other actor is not reciprocal: the pattern
+                ** fails and the trigger's own code (if any) codes A -> B */
+                return 0;
             }
             if (subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
             return 0;
@@ -1041,6 +1072,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* a te/to infinitive under a governing verb or an irrealis word is not coded;
         ** under an intent word (bereid, van plan, ready to) it is an intent */
         int intent = k->future || k->intent;
+        if (k->type == CL_OM && k->parent >= 0 && c->cl[k->parent].intent) intent = 1;   /* "bereid om ... te praten" */
         if (H->inf) {
             int gov = 0, inten = 0;
             for (uint32_t t = k->s; t < H->tok; t++) {
@@ -1050,6 +1082,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok && governing_root(c->th[g].root)) gov = 1;
             if (gov && !inten) continue;
             if (inten) intent = 1;
+        }
+        /* a passive without its agent ("worden vastgehouden in Syrië") names no source */
+        if (k->true_passive && k->by < 0 && T->kind == TK_VERB) {
+            const char *vf = c->tok[H->tok].fold;
+            size_t vl = c->tok[H->tok].flen;
+            int participle = (c->lang == 0 && (strstr(vf, "ge") != NULL || vl > 0)) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t")));
+            if (participle) continue;
         }
         codeset subj; subject_codes(c, k, &subj);
         int subj_group = k->subj;

@@ -683,6 +683,8 @@ static void load_verbs(kr_dict *d, lines *ls, int lang) {
             memset(&L->wsets[L->nwsets], 0, sizeof *L->wsets);
             kr_map_put(&L->sets, s, nl, ++L->nwsets);
             set_ctx sc = { d, L, L->nwsets - 1 };
+            /* issue 7: "&A = x | &A" (or &A -> &B -> &A) was taken silently */
+            if (memchr(eq + 1, '&', n - (size_t)(eq + 1 - s))) kr_dict_msg(d, 0, ls->name, ls->line, "a word set cannot contain a word set: the '&' member is a word that never matches");
             each_piece(eq + 1, n - (size_t)(eq + 1 - s), set_piece, &sc);
             continue;
         }
@@ -740,8 +742,8 @@ static void load_verbs(kr_dict *d, lines *ls, int lang) {
             while (p < e) {
                 while (p < e && isspace((unsigned char)*p)) p++;
                 const char *q = p; while (q < e && !isspace((unsigned char)*q)) q++;
+                have_forms = 1;            /* "{}" too: the forms are given (none) */
                 if (q > p) {
-                    have_forms = 1;
                     if (bar) {
                         char fw[256]; size_t k = fold_word(p, (size_t)(q - p), fw, sizeof fw);
                         char full[400];
