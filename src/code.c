@@ -561,7 +561,11 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
         }
         if ((w & WC_SUB_OTHER) && !(w & WC_PREP)) { new_clause(c, t, CL_OTHER); continue; }
         if (w & WC_SUB_OTHER && next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_OTHER); continue; }
-        if ((w & WC_REL) && t > a && (mention_at(c, t - 1) >= 0 || prev_comma)) {
+        /* relative pronoun after an actor, a comma, or an ordinary noun ("overeenkomsten
+        ** die Moskou met Venezuela sloot") */
+        int after_noun = t > a && !is_punct(c, t - 1) && !wcls(c, t - 1) && !c->tok[t-1].cap && c->lang == 0 &&
+                         t + 1 < b && ((wcls(c, t + 1) & (WC_DET | WC_POSS | WC_PRON)) || mention_at(c, t + 1) >= 0);
+        if ((w & WC_REL) && t > a && (mention_at(c, t - 1) >= 0 || prev_comma || after_noun)) {
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
             int ante = mention_at(c, t - 1);
             if (ante < 0 && prev_comma && t >= a + 2) ante = mention_at(c, t - 2);
@@ -621,7 +625,9 @@ static void analyse_clauses(kr_coder *c) {
         for (uint32_t t = k->s; t < k->e; t++) {
             uint64_t w = wcls(c, t);
             if (mention_at(c, t) >= 0) continue;
-            if (w & WC_NEG) k->neg = 1;
+            /* "niet alleen ... maar ook", "not only": no negation */
+            if ((w & WC_NEG) && !(t + 1 < k->e && ((c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "alleen", 6)) ||
+                                                  (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4))))) k->neg = 1;
             if (w & WC_MODAL) k->modal = 1;
             if (w & WC_FUTURE) k->future = 1;
             /* intent words; Dutch "plan" only in "van plan" ("steunen zijn plan" is no intent) */
@@ -879,6 +885,10 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
                 if (t >= h->tok && t < h->tok + h->ntok) continue;
                 if (tok_matches(c, t, e)) { found = (int)t; break; }
             }
+            /* in a relative clause the antecedent noun belongs to the verb too:
+            ** "overeenkomsten die Moskou met Venezuela sloot" */
+            if (found < 0 && c->cl[ci].type == CL_REL && c->cl[ci].s > 0 && !is_punct(c, c->cl[ci].s - 1) && pos <= c->cl[ci].s + 1 &&
+                tok_matches(c, c->cl[ci].s - 1, e)) found = (int)c->cl[ci].s;
             /* a subordinator word may open a following clause */
             if (found < 0 && e->type == PE_WORD && (c->L->wclass[e->alts[0]] & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OM | WC_SUB_PURPOSE | WC_SUB_OTHER | WC_REL))) {
                 for (int cj = ci + 1; cj < c->ncl; cj++) {
