@@ -80,6 +80,8 @@ struct kr_coder {
     char recent_m[8][CODELEN]; int nrecent_m;   /* latest actor codes of the article */
     int recent_m_sent[8];                       /* ... and the sentence each was seen in */
     int cur_sent, last_subj_sent;
+    char prev_codes[8][CODELEN]; int nprev_codes;   /* distinct actors of the previous sentence */
+    char cur_codes[8][CODELEN]; int ncur_codes;
     char loc[CODELEN];
     /* per-sentence dedupe */
     struct { char s[CODELEN], t[CODELEN]; int root; } seen[128]; int nseen;
@@ -308,13 +310,14 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             char cc[4]; snprintf(cc, sizeof cc, "%.3s", who);
             if (strncmp(cc, "IGO", 3)) { add_mention(c, i - 1, i + 1, cc, AK_STATE); i++; continue; }
         }
-        /* object pronoun ("him", "hen"): the latest actor that is not the latest subject */
+        /* object pronoun ("him", "hen"): resolved only when the previous sentence had
+        ** exactly one actor besides this sentence's subject ("Truss met Lavrov. She
+        ** warned him.") -- otherwise it stays unresolved rather than guessed */
         if ((wc & WC_PRON_OBJ) && !(wc & WC_POSS && i + 1 < b && !is_punct(c, i + 1) && !(wcls(c, i + 1) & (WC_PREP | WC_DET)))) {
-            const char *who = NULL;
-            for (int k = c->nm - 1; k >= 0 && !who; k--) if (!c->last_subj.n || !same_actor(c->m[k].code, c->last_subj.code[0])) who = c->m[k].code;
-            for (int k = 0; k < c->nrecent_m && !who; k++)
-                if (c->cur_sent - c->recent_m_sent[k] <= 1 && (!c->last_subj.n || !same_actor(c->recent_m[k], c->last_subj.code[0]))) who = c->recent_m[k];
-            if (who) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%s", who); add_mention(c, i, i + 1, tmp, AK_STATE); }
+            const char *subj = c->nm ? c->m[0].code : (c->last_subj.n ? c->last_subj.code[0] : "");
+            const char *who = NULL; int n = 0;
+            for (int k = 0; k < c->nprev_codes; k++) if (!same_actor(c->prev_codes[k], subj)) { who = c->prev_codes[k]; n++; }
+            if (n == 1) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%s", who); add_mention(c, i, i + 1, tmp, AK_STATE); }
             i++; continue;
         }
         /* "die eisen": whoever made the latest demand */
@@ -459,6 +462,14 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         }
         mention *p = &c->m[k-1], *m = &c->m[k];
         m->group = p->group; m->in_pp = c->m[p->group].in_pp; m->prep = c->m[p->group].prep; if (c->m[p->group].skip) m->skip = 1;
+    }
+    c->ncur_codes = 0;
+    for (int k = 0; k < c->nm; k++) {
+        const mention *M = &c->m[k];
+        if (M->skip || (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP))) continue;
+        int dup = 0;
+        for (int j = 0; j < c->ncur_codes; j++) if (same_actor(c->cur_codes[j], M->code)) dup = 1;
+        if (!dup && c->ncur_codes < 8) snprintf(c->cur_codes[c->ncur_codes++], CODELEN, "%s", M->code);
     }
     for (int k = 0; k < c->nm; k++) {
         note_state(c, c->m[k].code);
@@ -1233,7 +1244,7 @@ static void reset_article(kr_coder *c) {
     kr_map_free(&c->alias); kr_arena_reset(&c->alias_ar); kr_map_init(&c->alias, &c->alias_ar);
     c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
     memset(c->last_src, 0, sizeof c->last_src);
-    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->stop = 0; c->err[0] = 0;
+    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->nprev_codes = c->ncur_codes = 0; c->stop = 0; c->err[0] = 0;
 }
 
 static kr_status prepare(kr_coder *c, const kr_article *a) {
@@ -1267,6 +1278,10 @@ kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void
     kr_status st = prepare(c, a);
     if (st != KR_OK) return st;
     c->fn = fn; c->ctx = ctx; c->art = a;
-    for (uint32_t i = 0; i < c->nsent && !c->stop; i++) { c->cur_sent = (int)i + 1; code_sentence(c, (int)i + 1, &c->sent[i]); }
+    for (uint32_t i = 0; i < c->nsent && !c->stop; i++) {
+        c->cur_sent = (int)i + 1;
+        code_sentence(c, (int)i + 1, &c->sent[i]);
+        memcpy(c->prev_codes, c->cur_codes, sizeof c->prev_codes); c->nprev_codes = c->ncur_codes;
+    }
     return KR_OK;
 }

@@ -8,6 +8,7 @@
 ** accents stripped), its vocabulary id and its capitalization class.
 ** Sentences end at . ! ? followed by a capital, digit, quote or the end, unless the
 ** word before is a known abbreviation or an initial; a blank line always ends one.
+** Longer than KR_MAX_TOKENS tokens or KR_MAX_SENTENCE bytes, a sentence is cut into pieces.
 */
 #include "kr_int.h"
 
@@ -120,6 +121,9 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
         /* "'s" at word start (Dutch 's-Gravenhage, 's avonds) is fine as quote + word */
         size_t j = i + 1;
         if (c == '.') while (j < n && p[j] == '.') j++;
+        /* Dutch newspapers open quotes with ",," and close them with '' */
+        if (c == ',' && j < n && p[j] == ',') { j++; flags = TF_PUNCT | TF_QUOTE | TF_OPEN; }
+        else if (c == '\'' && j < n && p[j] == '\'') { j++; flags = TF_PUNCT | TF_QUOTE; }
         push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
         i = j;
     }
@@ -139,6 +143,9 @@ static void add_sent(kr_sent **s, uint32_t *ns, uint32_t *cap, const kr_tok *t, 
     /* long sentences are cut into pieces of at most KR_MAX_TOKENS tokens */
     while (a < b) {
         uint32_t e = b - a > KR_MAX_TOKENS ? a + KR_MAX_TOKENS : b;
+        /* issue 7: and of at most KR_MAX_SENTENCE bytes, as documented (a single longer
+        ** token stays whole) */
+        while (e > a + 1 && t[e-1].off + t[e-1].len - t[a].off > KR_MAX_SENTENCE) e--;
         if (*ns == *cap) { *cap = *cap ? *cap * 2 : 64; *s = kr_xrealloc(*s, *cap * sizeof **s); }
         kr_sent *x = &(*s)[(*ns)++];
         x->tok0 = a; x->ntok = e - a; x->off = t[a].off; x->len = t[e-1].off + t[e-1].len - t[a].off;
