@@ -92,6 +92,12 @@ kr_status kr_dict_load_file(kr_dict *d, const char *path, const char *lang, cons
 /* Load from memory (name used in messages). */
 kr_status kr_dict_load_mem(kr_dict *d, const char *name, const char *buf, size_t len,
                            const char *lang, const char *kind);
+/* Leave parts of the built-in (or --data) dictionaries out, before loading them: used
+** when foreign dictionaries replace kroniek's own.  KR_SKIP_ACTORS skips the actor
+** files except the gazetteer (common/places.actors); KR_SKIP_VERBS the verb files. */
+#define KR_SKIP_ACTORS 1
+#define KR_SKIP_VERBS  2
+void kr_dict_set_skip(kr_dict *d, int what);
 /* Finish loading (build indexes).  Must be called before coding. */
 kr_status kr_dict_finish(kr_dict *d);
 /* Diagnostics: number of errors/warnings seen while loading, and the messages

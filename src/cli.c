@@ -60,10 +60,16 @@ kr_dict *kr_load_dicts(const kr_dictopts *o, int quiet) {
     const char *dir = o->data_dir ? o->data_dir : getenv("KRONIEK_DATA");
     kr_status st;
     if (o->nextra && !o->add_dicts) {
-        /* foreign dictionaries replace actors and verbs; keep CAMEO codes and word lists */
-        st = dir ? kr_dict_load_dir(d, dir) : kr_dict_load_builtin(d);
-        (void)st;
-    } else st = dir && *dir ? kr_dict_load_dir(d, dir) : kr_dict_load_builtin(d);
+        /* dictionaries given on the command line replace kroniek's own of that kind
+        ** (CAMEO codes, word lists and the gazetteer stay) */
+        int skip = 0;
+        for (int i = 0; i < o->nextra; i++) {
+            if (!strcmp(o->extra[i][0], "actors") || !strcmp(o->extra[i][0], "agents")) skip |= KR_SKIP_ACTORS;
+            if (!strcmp(o->extra[i][0], "verbs")) skip |= KR_SKIP_VERBS;
+        }
+        kr_dict_set_skip(d, skip);
+    }
+    st = dir && *dir ? kr_dict_load_dir(d, dir) : kr_dict_load_builtin(d);
     for (int i = 0; i < o->nextra; i++) {
         kr_status s = kr_dict_load_file(d, o->extra[i][1], NULL, o->extra[i][0]);
         if (s != KR_OK) st = s;

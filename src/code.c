@@ -95,6 +95,9 @@ struct kr_coder {
     kr_event_fn fn; void *ctx; const kr_article *art; int stop;
     char verbbuf[256], srcbuf[512], tgtbuf[512];
     int relax_target;     /* run_pattern: a missing + does not fail the pattern */
+    int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
+    int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
+    codeset fprev;        /* foreign coding: the source of the previous clause */
 };
 
 kr_coder *kr_coder_new(const kr_dict *d) {
@@ -403,7 +406,7 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             }
             i = e; continue;
         }
-        default: i = e; continue;
+        default: if (p.kind == AK_DISCARD) c->fdiscard = 1; i = e; continue;
         }
         /* base actor followed by 's + role, or a hyphen compound with a role (NAVO-landen) */
         if (p.kind != AK_ADJ && p.kind != AK_AGENT && e < b) {
@@ -755,8 +758,9 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
                 if (!ok) continue;
             }
             const kr_trigger *T = &L->trig[F->trig];
-            /* "de aanvallen", "zijn oproepen": a verb form after an article is a noun */
-            if (T->kind == TK_VERB && t > a) {
+            /* "de aanvallen", "zijn oproepen": a verb form after an article is a noun
+            ** (foreign verbs: code_foreign decides, the TABARI way) */
+            if (T->kind == TK_VERB && t > a && !(T->flags & TRIG_FOREIGN)) {
                 uint64_t pw = wcls(c, t - 1);
                 if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT))) continue;
             }
@@ -1024,11 +1028,404 @@ static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, co
     if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
 }
 
+/* ------------------------------------------------------------ foreign triggers */
+
+/* Triggers from TABARI/PETRARCH dictionaries (TRIG_FOREIGN) are coded the way TABARI
+** codes: comma-delimited asides are dropped, the sentence is cut into clauses at
+** conjunctions that start a new verb, and in each clause the first verb that codes
+** gives the events (weak "?" verbs only when no other does).  Patterns are matched
+** around the verb: elements before '*' backwards from it, the others forwards; an
+** adjacent element ('_') must be directly next to the one before; '+', '$' and '%'
+** may take any actor, also the subject; '^' passes over one actor.  Negation,
+** modality and intent are what the patterns say: kroniek's own rules do not apply. */
+
+/* emit an event of a foreign trigger (the caller dedupes on source, target, code) */
+static void emit_foreign(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code, const char *vtext) {
+    if (c->stop || !src[0] || !tgt[0]) return;
+    kr_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.doc = c->art->id ? c->art->id : ""; ev.date = c->art->date ? c->art->date : "";
+    ev.sentence = sent_no; ev.source = src; ev.target = tgt; ev.code = code;
+    ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
+    kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
+    ev.location = c->loc;
+    ev.source_text = src; ev.target_text = tgt; ev.verb_text = vtext;
+    ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
+    if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
+}
+
+/* foreign coding groups actors like TABARI: "Fornost and the evil awful Gondor" is one
+** compound (kroniek's own groups allow only articles in between) */
+static int fg[MAXM];
+
+static void f_make_groups(const kr_coder *c) {
+    for (int k = 0; k < c->nm; k++) {
+        fg[k] = k;
+        if (!k) continue;
+        uint32_t gap = c->m[k].s - c->m[k-1].e, joins = 0; int ok = gap <= 6;
+        for (uint32_t t = c->m[k-1].e; t < c->m[k].s && ok; t++) {
+            const char *f = c->tok[t].fold;
+            if ((wcls(c, t) & WC_AND) || (c->tok[t].flags & TF_COMMA) || !strcmp(f, "or") || !strcmp(f, "nor")) joins++;
+            else if (wcls(c, t) & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OTHER | WC_REL | WC_PREP)) ok = 0;
+            else if (!(wcls(c, t) & (WC_DET | WC_POSS)) && !(is_filler(c, t) && !(c->tok[t].flags & TF_NUM))) ok = 0;
+        }
+        if (ok && joins) fg[k] = fg[k-1];
+    }
+}
+
+/* mention group (head index) that covers token t, or -1 */
+static int f_group_at(const kr_coder *c, uint32_t t) {
+    for (int k = 0; k < c->nm; k++) if (c->m[k].s <= t && t < c->m[k].e && !c->m[k].skip) return fg[k];
+    return -1;
+}
+
+static void f_group_span(const kr_coder *c, int g, uint32_t *s, uint32_t *e) {
+    *s = c->m[g].s; *e = c->m[g].e;
+    for (int k = g; k < c->nm; k++) if (fg[k] == g && c->m[k].e > *e) *e = c->m[k].e;
+}
+
+static void f_codeset(const kr_coder *c, int head, codeset *cs) {
+    cs->n = 0;
+    for (int k = head; k < c->nm && cs->n < 4; k++) {
+        if (fg[k] != head || c->m[k].skip) continue;
+        int dup = 0;
+        for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
+        if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
+    }
+}
+
+static int f_is_obj_pron(const kr_coder *c, uint32_t t) {
+    const char *f = c->tok[t].fold;
+    return !strcmp(f, "him") || !strcmp(f, "her") || !strcmp(f, "them");
+}
+
+typedef struct {
+    codeset src, tgt;
+    int have_src, have_tgt, recip, swap;
+    int tgt_group, src_group;      /* -2: a pronoun */
+} fbind;
+
+static int f_is_word_el(const kr_pelem *e) { return e->type == PE_WORD || e->type == PE_PREFIX || e->type == PE_SET; }
+
+/* match pattern P around hit H within [cs, ce) (del: dropped tokens from a); subj: the
+** subject group; pron: what a pronoun stands for */
+static int f_match(const kr_coder *c, const trig_hit *H, const kr_pattern *P, uint32_t cs, uint32_t ce,
+                   const uint8_t *del, uint32_t a, int subj, const codeset *pron, fbind *b) {
+    int vi = -1;
+    for (uint32_t i = 0; i < P->nel; i++) if (P->el[i].type == PE_VERB) { vi = (int)i; break; }
+    memset(b, 0, sizeof *b); b->tgt_group = b->src_group = -1;
+    /* elements before the verb, from the verb backwards */
+    int64_t pos = (int64_t)H->tok - 1;
+    int next_adj = vi >= 0 && P->el[vi].adjacent;
+    for (int i = vi - 1; i >= 0; i--) {
+        const kr_pelem *e = &P->el[i];
+        int adj = next_adj;
+        next_adj = e->adjacent;
+        while (pos >= (int64_t)cs && del[pos - a]) pos--;
+        if (f_is_word_el(e)) {
+            int64_t found = -1;
+            for (int64_t t = pos; t >= (int64_t)cs; t--) {
+                if (del[t - a]) continue;
+                if (tok_matches(c, (uint32_t)t, e)) { found = t; break; }
+                if (adj) break;
+            }
+            if (found < 0) return 0;
+            pos = found - 1;
+            continue;
+        }
+        if (e->type == PE_VERB) continue;
+        if ((e->type == PE_TARGET || e->type == PE_SOURCE) && e->wid == 1) { if (e->type == PE_SOURCE) b->swap = 1; continue; }
+        int g = -1, is_pron = 0; int64_t t = pos;
+        for (; t >= (int64_t)cs; t--) {
+            if (del[t - a]) continue;
+            g = f_group_at(c, (uint32_t)t);
+            if (g >= 0) break;
+            if ((wcls(c, (uint32_t)t) & WC_PRON) && pron && pron->n && (e->type == PE_SOURCE || e->type == PE_TARGET)) { is_pron = 1; break; }
+            if (adj && !(wcls(c, (uint32_t)t) & (WC_DET | WC_POSS))) return 0;
+        }
+        if (g < 0 && !is_pron) return 0;
+        codeset cs2;
+        if (is_pron) { cs2 = *pron; pos = t - 1; }
+        else { uint32_t s0, e0; f_group_span(c, g, &s0, &e0); f_codeset(c, g, &cs2); pos = (int64_t)s0 - 1; }
+        if (e->type == PE_SKIP) continue;
+        if (e->type == PE_RECIP) { if (cs2.n < 2) return 0; b->src = cs2; b->recip = 1; b->have_src = 1; continue; }
+        if (e->type == PE_TARGET) { b->tgt = cs2; b->have_tgt = 1; b->tgt_group = is_pron ? -2 : g; }
+        else { b->src = cs2; b->have_src = 1; b->src_group = is_pron ? -2 : g; }
+    }
+    /* the elements after the verb (all of them when there is no '*'), forwards */
+    uint32_t fpos = H->tok + H->ntok;
+    int prev_word = 1;
+    for (uint32_t i = (uint32_t)(vi + 1); i < P->nel; i++) {
+        const kr_pelem *e = &P->el[i];
+        int adj = e->adjacent && prev_word;
+        while (fpos < ce && del[fpos - a]) fpos++;
+        if (f_is_word_el(e)) {
+            int64_t found = -1;
+            for (uint32_t t = fpos; t < ce; t++) {
+                if (del[t - a] || (t >= H->tok && t < H->tok + H->ntok)) continue;
+                if (tok_matches(c, t, e)) { found = t; break; }
+                if (adj) break;
+            }
+            if (found < 0) return 0;
+            fpos = (uint32_t)found + 1; prev_word = 1;
+            continue;
+        }
+        if (e->type == PE_VERB) continue;
+        if ((e->type == PE_TARGET || e->type == PE_SOURCE) && e->wid == 1) { if (e->type == PE_SOURCE) b->swap = 1; continue; }
+        int g = -1;
+        for (uint32_t t = fpos; t < ce; t++) {
+            if (del[t - a]) continue;
+            g = f_group_at(c, t);
+            if (g >= 0) break;
+            if (adj && !(wcls(c, t) & (WC_DET | WC_POSS)) && !is_filler(c, t)) return 0;
+        }
+        if (g < 0) return 0;
+        uint32_t s0, e0; f_group_span(c, g, &s0, &e0);
+        fpos = e0; prev_word = 0;
+        codeset cs2; f_codeset(c, g, &cs2);
+        if (e->type == PE_SKIP) continue;
+        if (e->type == PE_RECIP) { if (cs2.n < 2) return 0; b->src = cs2; b->recip = 1; b->have_src = 1; continue; }
+        if (e->type == PE_TARGET) { if (!b->have_tgt) { b->tgt = cs2; b->have_tgt = 1; b->tgt_group = g; } }
+        else { b->src = cs2; b->have_src = 1; b->src_group = g; }
+    }
+    return 1;
+}
+
+typedef struct { char s[CODELEN], t[CODELEN], code[8]; } fseen;
+
+static int f_emit(kr_coder *c, int sent_no, const kr_sent *S, fseen *seen, int *nseen, const char *src, const char *tgt, const char *code, const char *vt) {
+    if (same_actor(src, tgt)) return 0;
+    for (int i = 0; i < *nseen; i++) if (!strcmp(seen[i].s, src) && !strcmp(seen[i].t, tgt) && !strcmp(seen[i].code, code)) return 0;
+    if (*nseen < 64) { snprintf(seen[*nseen].s, CODELEN, "%s", src); snprintf(seen[*nseen].t, CODELEN, "%s", tgt); snprintf(seen[*nseen].code, 8, "%s", code); (*nseen)++; }
+    emit_foreign(c, sent_no, S, src, tgt, code, vt);
+    return 1;
+}
+
+/* first actor group after token t in [t, ce), not group not_g; -1 if none */
+static int f_next_actor(const kr_coder *c, uint32_t t, uint32_t ce, const uint8_t *del, uint32_t a, int not_g) {
+    for (; t < ce; t++) {
+        if (del[t - a]) continue;
+        int g = f_group_at(c, t);
+        if (g >= 0 && g != not_g) return g;
+    }
+    return -1;
+}
+
+static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
+    const kr_dict *d = c->d;
+    const kr_lang *L = c->L;
+    uint32_t a = S->tok0, b = S->tok0 + S->ntok;
+    int any = 0;
+    for (int h = 0; h < c->nth; h++) {
+        const kr_trigger *T = &L->trig[c->th[h].trig];
+        if (!(T->flags & TRIG_FOREIGN)) continue;
+        any = 1;
+        if (T->kind == TK_DISCARD) { if (T->flags & TRIG_STORY) c->fstory_discard = 1; return; }
+    }
+    if (!any || c->fdiscard) return;
+    uint32_t n = b - a < KR_MAX_TOKENS ? b - a : KR_MAX_TOKENS;
+    b = a + n;
+    /* 1. comma-delimited asides are dropped (TABARI's COMMA defaults: an inner or final
+    **    part of 2..10 words; not the first part; not a comma inside a list of actors) */
+    uint8_t del[KR_MAX_TOKENS + 8];
+    memset(del, 0, sizeof del);
+    uint32_t commas[64]; int nc = 0;
+    for (uint32_t t = a; t < b && nc < 64; t++) if (c->tok[t].flags & TF_COMMA) commas[nc++] = t;
+    f_make_groups(c);
+    for (int i = 0; i < nc; ) {
+        /* a pair of commas around 2..10 words, else the part after the last comma */
+        uint32_t s0 = commas[i] + 1, e0 = i + 1 < nc ? commas[i+1] : b;
+        uint32_t words = 0;
+        for (uint32_t t = s0; t < e0; t++) if (!is_punct(c, t)) words++;
+        int g0 = commas[i] > a ? f_group_at(c, commas[i] - 1) : -1, g1 = f_group_at(c, s0);
+        int list = g0 >= 0 && g0 == g1;
+        if (!list && words >= 2 && words <= 10) {
+            for (uint32_t t = commas[i]; t < e0 + (i + 1 < nc); t++) del[t - a] = 1;
+            i += 2;
+        } else i++;
+    }
+    /* 2. clauses: cut at a conjunction when a verb comes right after it (the next four
+    **    words, an actor counting as one) and one came before */
+    struct { uint32_t s, e; } cl[64]; int ncl = 0;
+    uint32_t start = a;
+    for (uint32_t t = a + 1; t < b; t++) {
+        const char *cf = c->tok[t].fold;
+        int conj_and = (wcls(c, t) & WC_AND) || !strcmp(cf, "or") || !strcmp(cf, "nor");
+        if (del[t - a] || !(conj_and || (wcls(c, t) & WC_COORD))) continue;
+        if (conj_and && f_group_at(c, t - 1) >= 0 && t + 1 < b && f_group_at(c, t - 1) == f_group_at(c, t + 1 < b ? t + 1 : t)) continue;
+        int inside = 0, before = 0, soon = 0;
+        for (int h = 0; h < c->nth; h++) if (c->th[h].tok < t && t < c->th[h].tok + c->th[h].ntok) inside = 1;
+        if (inside) continue;
+        for (int h = 0; h < c->nth; h++) {
+            if (!(L->trig[c->th[h].trig].flags & TRIG_FOREIGN)) continue;
+            if (c->th[h].tok >= start && c->th[h].tok < t) before = 1;
+            if (c->th[h].tok <= t) continue;
+            uint32_t k = t + 1; int steps = 0;
+            while (k < c->th[h].tok && steps < 3) {
+                int g = f_group_at(c, k);
+                if (g >= 0) { uint32_t s0, e0; f_group_span(c, g, &s0, &e0); k = e0; } else k++;
+                steps++;
+            }
+            if (k == c->th[h].tok) soon = 1;
+        }
+        /* "... and then it requested": a conjunction before a subject pronoun */
+        {
+            uint32_t k = t + 1;
+            while (k < b && (!strcmp(c->tok[k].fold, "then") || !strcmp(c->tok[k].fold, "also"))) k++;
+            if (k < b && (wcls(c, k) & WC_PRON) && !f_is_obj_pron(c, k)) for (int h = 0; h < c->nth; h++)
+                if ((L->trig[c->th[h].trig].flags & TRIG_FOREIGN) && c->th[h].tok > k) soon = 1;
+        }
+        if (before && soon && ncl < 63) { cl[ncl].s = start; cl[ncl].e = t; ncl++; start = t + 1; }
+    }
+    cl[ncl].s = start; cl[ncl].e = b; ncl++;
+    /* a verb form that reads as a noun: capitalized inside the sentence ("To Restore",
+    ** "March"; not in an all-capitals text), after the/a/an, or before 's */
+    uint8_t noun[MAXM]; memset(noun, 0, sizeof noun);
+    uint32_t ncap = 0, nw = 0;
+    for (uint32_t t = a; t < b; t++) if (!is_punct(c, t)) { nw++; if (c->tok[t].cap == 2) ncap++; }
+    int allcaps = ncap * 2 > nw;
+    for (int h = 0; h < c->nth; h++) {
+        uint32_t t = c->th[h].tok;
+        if (!(L->trig[c->th[h].trig].flags & TRIG_FOREIGN)) continue;
+        if (!allcaps && t > a && c->tok[t].cap && !(t > a && (c->tok[t-1].flags & (TF_QUOTE | TF_COLON)))) noun[h] = 1;
+        if (t > a) { const char *f = c->tok[t-1].fold; if (!strcmp(f, "the") || !strcmp(f, "a") || !strcmp(f, "an")) noun[h] = 1; }
+        if (t + c->th[h].ntok < b && (wcls(c, t + c->th[h].ntok) & WC_GENITIVE) && c->tok[t + c->th[h].ntok].fold[0] == '\'') noun[h] = 1;
+    }
+    /* TABARI's COMPLEX filter with the settings of its standard options (VERBS[5]
+    ** CONJ[4] NOACTPRIOR): five verbs, four conjunctions, or no actor before the first
+    ** verb make the sentence too complex to code */
+    {
+        int nverb = 0, nconj = 0;
+        for (int h = 0; h < c->nth; h++) {
+            const kr_trigger *T = &L->trig[c->th[h].trig];
+            if ((T->flags & TRIG_FOREIGN) && !noun[h] && !del[c->th[h].tok - a] && T->kind != TK_DISCARD && (h == 0 || c->th[h-1].tok != c->th[h].tok)) nverb++;
+        }
+        for (uint32_t t = a; t < b; t++) {
+            const char *cf = c->tok[t].fold;
+            if (del[t - a] || !((wcls(c, t) & (WC_AND | WC_COORD)) || !strcmp(cf, "or") || !strcmp(cf, "nor"))) continue;
+            int g0 = t > a ? f_group_at(c, t - 1) : -1, g1 = t + 1 < b ? f_group_at(c, t + 1) : -1;
+            int inside = 0;
+            for (int h = 0; h < c->nth; h++) if (c->th[h].tok < t && t < c->th[h].tok + c->th[h].ntok) inside = 1;
+            if (!inside && !(g0 >= 0 && g0 == g1)) nconj++;
+        }
+        if (nverb >= 5 || nconj >= 4) return;
+    }
+    /* no actor before the first verb that codes anything: TABARI's NOACTPRIOR */
+    for (int h = 0; h < c->nth; h++) {
+        const kr_trigger *T = &L->trig[c->th[h].trig];
+        if (!(T->flags & TRIG_FOREIGN) || noun[h] || del[c->th[h].tok - a]) continue;
+        if (T->code < 0) continue;                     /* a null-coded verb ("On accord ...") does not count */
+        int actor = 0;
+        for (uint32_t t = a; t < c->th[h].tok && !actor; t++) if (!del[t - a] && (f_group_at(c, t) >= 0 || (wcls(c, t) & WC_PRON))) actor = 1;
+        if (!actor && !c->fprev.n) return;
+        break;
+    }
+    fseen seen[64]; int nseen = 0;
+    codeset prev_src = c->fprev;
+    /* 3. in each clause the first verb that codes */
+    for (int ci = 0; ci < ncl; ci++) {
+        uint32_t cs = cl[ci].s, ce = cl[ci].e;
+        int done = 0;
+        for (int pass = 0; pass < 2 && !done; pass++) {           /* pass 1: weak verbs (code?) */
+            for (int h = 0; h < c->nth && !done; h++) {
+                trig_hit *H = &c->th[h];
+                const kr_trigger *T = &L->trig[H->trig];
+                if (!(T->flags & TRIG_FOREIGN) || H->tok < cs || H->tok >= ce || del[H->tok - a] || noun[h]) continue;
+                if (((T->flags & TRIG_WEAK) != 0) != pass) continue;
+                /* at one word the verb with the longest entry ("ATTACKED" over "ATTACK") and its
+                ** reverse-event twin (same line) */
+                int best = h;
+                for (int h2 = 0; h2 < c->nth; h2++) {
+                    const kr_trigger *T2 = &L->trig[c->th[h2].trig];
+                    if (c->th[h2].tok != H->tok || !(T2->flags & TRIG_FOREIGN) || T2->kind == TK_DISCARD) continue;
+                    const kr_trigger *TB = &L->trig[c->th[best].trig];
+                    if (c->th[h2].ntok > c->th[best].ntok || (c->th[h2].ntok == c->th[best].ntok && strlen(T2->lemma) > strlen(TB->lemma))) best = h2;
+                }
+                if (best != h && !(L->trig[c->th[best].trig].line == T->line && L->trig[c->th[best].trig].file == T->file)) continue;
+                /* the subject: the first actor of the clause before the verb, else a
+                ** pronoun or the source of the clause before */
+                int subj = -1; codeset scs; scs.n = 0;
+                codeset pron = prev_src.n ? prev_src : c->last_subj;
+                for (uint32_t t = cs; t < H->tok && subj < 0 && !scs.n; t++) {
+                    if (del[t - a]) continue;
+                    if ((subj = f_group_at(c, t)) >= 0) f_codeset(c, subj, &scs);
+                    else if ((wcls(c, t) & WC_PRON) && !f_is_obj_pron(c, t)) scs = pron;
+                }
+                if (subj < 0 && !scs.n) scs = prev_src;
+                codeset objpron = pron;
+                if (scs.n) pron = scs;
+                int coded = 0;
+                for (int h2 = 0; h2 < c->nth; h2++) {     /* paired codes: the twin at this word too */
+                    trig_hit *H2 = &c->th[h2];
+                    const kr_trigger *T2 = &L->trig[H2->trig];
+                    if (H2->tok != H->tok || !(T2->flags & TRIG_FOREIGN) || T2->line != T->line || T2->file != T->file) continue;
+                    fbind bd; int matched = 0, code = T2->code;
+                    for (uint32_t p = 0; p < T2->npat && !matched; p++)
+                        if (f_match(c, H2, &T2->pat[p], cs, ce, del, a, subj, &pron, &bd)) { matched = 1; code = T2->pat[p].code; }
+                    if (matched && code == -2) return;                 /* [###]: the sentence is not coded */
+                    if (!matched) { memset(&bd, 0, sizeof bd); bd.tgt_group = bd.src_group = -1; }
+                    if (code < 0) { if (matched) coded = 1; continue; }
+                    char vt[256]; span_text(c, H2->tok, H2->tok + H2->ntok, vt, sizeof vt);
+                    const char *code_s = d->cameo[code].code;
+                    if (bd.recip) {
+                        for (int i = 0; i < bd.src.n; i++) for (int j = 0; j < bd.src.n; j++)
+                            if (i != j) coded |= f_emit(c, sent_no, S, seen, &nseen, bd.src.code[i], bd.src.code[j], code_s, vt);
+                        continue;
+                    }
+                    codeset src, tgt; src.n = tgt.n = 0;
+                    if (bd.have_src) src = bd.src;
+                    else if (bd.have_tgt && bd.tgt_group >= 0 && bd.tgt_group == subj) {
+                        int g = f_next_actor(c, H2->tok + H2->ntok, ce, del, a, subj);   /* "+ WAS * DEAD": the source follows */
+                        if (g >= 0) f_codeset(c, g, &src);
+                    } else src = scs;
+                    if (bd.have_tgt) tgt = bd.tgt;
+                    else {
+                        int sg = bd.have_src ? bd.src_group : subj;
+                        for (uint32_t t = H2->tok + H2->ntok; t < ce && !tgt.n; t++) {
+                            if (del[t - a]) continue;
+                            int g = f_group_at(c, t);
+                            if (g >= 0 && g != sg) f_codeset(c, g, &tgt);
+                            else if (f_is_obj_pron(c, t) && objpron.n) tgt = objpron;      /* "asked him" */
+                        }
+                        /* none after the verb: the last other actor before it */
+                        for (uint32_t t = subj >= 0 ? c->m[subj].e : cs; !tgt.n && t < H2->tok; t++) {
+                            if (del[t - a]) continue;
+                            int g = f_group_at(c, t);
+                            if (g >= 0 && g != sg && g != subj) { codeset tmp; f_codeset(c, g, &tmp); uint32_t s0, e0; f_group_span(c, g, &s0, &e0);
+                                int later = 0; for (uint32_t u = e0; u < H2->tok; u++) if (!del[u - a] && f_group_at(c, u) >= 0 && f_group_at(c, u) != g) later = 1;
+                                if (!later) tgt = tmp; }
+                        }
+                    }
+                    if (!tgt.n && bd.have_src && bd.src_group != subj && scs.n) tgt = scs;     /* "$" after the verb */
+                    if (bd.swap) { codeset t0 = src; src = tgt; tgt = t0; }
+                    if (!matched && subj >= 0) {                        /* passive: "was opposed by X" */
+                        int aux = 0, byg = -1;
+                        for (uint32_t t = H2->tok >= cs + 3 ? H2->tok - 3 : cs; t < H2->tok; t++) if (wcls(c, t) & WC_PASS_AUX) aux = 1;
+                        for (uint32_t t = H2->tok + H2->ntok; t + 1 < ce && t < H2->tok + H2->ntok + 3; t++)
+                            if ((wcls(c, t) & WC_BY) && (byg = f_group_at(c, t + 1)) >= 0) break;
+                        if (aux && byg >= 0) { f_codeset(c, byg, &src); tgt = scs; }
+                    }
+                    for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
+                        coded |= f_emit(c, sent_no, S, seen, &nseen, src.code[i], tgt.code[j], code_s, vt);
+                }
+                if (coded) done = 1;
+            }
+        }
+        /* the source of this clause is the subject of the next when it has none */
+        for (uint32_t t = cs; t < ce; t++) {
+            int g = del[t - a] ? -1 : f_group_at(c, t);
+            if (g >= 0) { f_codeset(c, g, &prev_src); break; }
+        }
+    }
+    c->fprev = prev_src;
+}
+
 static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_dict *d = c->d;
     const kr_lang *L = c->L;
     uint32_t a = S->tok0, b = S->tok0 + S->ntok;
-    c->loc[0] = 0; c->nseen = 0; c->npron = 0;
+    c->loc[0] = 0; c->nseen = 0; c->npron = 0; c->fdiscard = 0;
+    if (c->fstory_discard) return;
     find_mentions(c, a, b);
     segment(c, a, b);
     analyse_clauses(c);
@@ -1055,10 +1452,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         }
         for (int h = 0; h < c->nth; h++) fprintf(c->trace, "  T %s (C%d%s)\n", L->trig[c->th[h].trig].lemma, c->th[h].clause, c->th[h].inf ? " inf" : "");
     }
+    code_foreign(c, sent_no, S);
     for (int h = 0; h < c->nth && !c->stop; h++) {
         trig_hit *H = &c->th[h];
         const kr_trigger *T = &L->trig[H->trig];
         clause *k = &c->cl[H->clause];
+        if (T->flags & TRIG_FOREIGN) continue;       /* coded by code_foreign */
         if (k->neg || k->irrealis) continue;
         /* an action after "hopes", "considers", "refuses" ... in the same clause did not happen */
         {
@@ -1245,6 +1644,7 @@ static void reset_article(kr_coder *c) {
     c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
     memset(c->last_src, 0, sizeof c->last_src);
     c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->nprev_codes = c->ncur_codes = 0; c->stop = 0; c->err[0] = 0;
+    c->fstory_discard = 0; c->fprev.n = 0;
 }
 
 static kr_status prepare(kr_coder *c, const kr_article *a) {

@@ -867,6 +867,16 @@ static int cmp_names(const void *a, const void *b) {
     return rx != ry ? rx - ry : strcmp(x, y);
 }
 
+void kr_dict_set_skip(kr_dict *d, int what) { d->skip = what; }
+
+/* is this built-in/dir file left out by kr_dict_set_skip? */
+static int skipped(const kr_dict *d, const char *name) {
+    const char *b = base_name(name);
+    if ((d->skip & KR_SKIP_ACTORS) && ends_with(b, ".actors") && strcmp(b, "places.actors")) return 1;
+    if ((d->skip & KR_SKIP_VERBS) && ends_with(b, ".verbs")) return 1;
+    return 0;
+}
+
 kr_status kr_dict_load_builtin(kr_dict *d) {
     const char **names = kr_xmalloc(sizeof *names * (kr_builtin_nfiles + 1));
     for (size_t i = 0; i < kr_builtin_nfiles; i++) names[i] = kr_builtin_files[i].name;
@@ -874,7 +884,7 @@ kr_status kr_dict_load_builtin(kr_dict *d) {
     kr_status st = KR_OK;
     for (size_t i = 0; i < kr_builtin_nfiles; i++) {
         for (size_t j = 0; j < kr_builtin_nfiles; j++) if (kr_builtin_files[j].name == names[i]) {
-            if (file_rank(names[i]) == 9) continue;
+            if (file_rank(names[i]) == 9 || skipped(d, names[i])) continue;
             kr_status s = kr_dict_load_mem(d, names[i], kr_builtin_files[j].data, kr_builtin_files[j].len, NULL, "kroniek");
             if (s != KR_OK) st = s;
         }
@@ -912,6 +922,7 @@ kr_status kr_dict_load_dir(kr_dict *d, const char *dir) {
     qsort(v, n, sizeof *v, cmp_names);
     kr_status rs = KR_OK;
     for (size_t i = 0; i < n; i++) {
+        if (skipped(d, v[i])) { free(v[i]); continue; }
         kr_status s = kr_dict_load_file(d, v[i], NULL, "kroniek");
         if (s != KR_OK) rs = s;
         free(v[i]);

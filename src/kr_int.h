@@ -55,7 +55,9 @@ int kr_capclass(const char *s, size_t n);
 int kr_utf8_valid(const char *s, size_t n);
 
 /* ---- dictionary structures (dict.c) ---- */
-enum { AK_STATE = 1, AK_ORG, AK_CAPITAL, AK_ADJ, AK_PEOPLE, AK_AGENT, AK_PERSON, AK_PLACE };
+enum { AK_STATE = 1, AK_ORG, AK_CAPITAL, AK_ADJ, AK_PEOPLE, AK_AGENT, AK_PERSON, AK_PLACE,
+       AK_NULL,          /* foreign dictionaries: a phrase that is no actor (TABARI [---]) */
+       AK_DISCARD };     /* foreign dictionaries: the sentence is not coded (TABARI [###], [+++]) */
 
 /* word classes (words.txt) -- bit flags on a vocabulary entry */
 enum {
@@ -85,11 +87,15 @@ typedef struct {
 typedef struct { uint32_t code; int from, to; } kr_office;
 typedef struct { const char *name; uint32_t off_start, off_n; const char *file; int line; } kr_person;
 
-enum { PE_WORD = 1, PE_PREFIX, PE_TARGET, PE_SOURCE, PE_RECIP, PE_SUB, PE_SET };
+enum { PE_WORD = 1, PE_PREFIX, PE_TARGET, PE_SOURCE, PE_RECIP, PE_SUB, PE_SET,
+       PE_VERB,          /* foreign patterns: the trigger's position (TABARI/PETRARCH '*') */
+       PE_SKIP };        /* foreign patterns: pass over one actor (TABARI '^') */
 typedef struct {
     uint8_t type;
-    uint8_t adjacent;    /* PE_TARGET/SOURCE right after a word */
-    uint32_t wid;        /* PE_WORD/PE_SUB: word; */
+    uint8_t adjacent;    /* PE_TARGET/SOURCE right after a word; foreign patterns: any
+                         ** element that must directly follow the previous one (TABARI '_') */
+    uint32_t wid;        /* PE_WORD/PE_SUB: word; foreign PE_TARGET/PE_SOURCE: 1 if added by the
+                         ** loader (TABARI's default target: the pattern itself names none) */
     uint32_t nalt; const uint32_t *alts;   /* PE_WORD alternatives, PE_SET words */
     const char *prefix; uint32_t plen;     /* PE_PREFIX (folded) */
     const char *const *prefixes; uint32_t nprefix;  /* PE_SET prefixes */
@@ -97,13 +103,22 @@ typedef struct {
 
 typedef struct {
     const kr_pelem *el; uint32_t nel;
-    int code;            /* index into cameo table; -1 = discard ([###]) */
+    int code;            /* index into cameo table; -1 = discard ([###]); -2 = foreign [###]/[+++]:
+                         ** the sentence is not coded */
     const char *file; int line;
 } kr_pattern;
 
-enum { TK_VERB = 1, TK_NOUN, TK_PHRASE };
+enum { TK_VERB = 1, TK_NOUN, TK_PHRASE,
+       TK_DISCARD };     /* foreign discard phrase: the sentence (TRIG_STORY: article) is not coded */
+/* kr_trigger.flags (foreign dictionaries) */
+enum { TRIG_WEAK = 1,      /* TABARI code?: codes only when no other trigger of the sentence does */
+       TRIG_DOMINANT = 2,  /* TABARI code!: when it codes, the other triggers of the sentence do not */
+       TRIG_STORY = 4,     /* TK_DISCARD of the whole article (PETRARCH '+' discard) */
+       TRIG_FOREIGN = 8 }; /* from a TABARI/PETRARCH file: its patterns encode negation,
+                           ** modality and the like themselves */
 typedef struct {
     uint8_t kind;
+    uint8_t flags;       /* TRIG_* (0 for kroniek's own files) */
     int code;            /* cameo index or -1 for --- */
     uint32_t particle;   /* separable particle wid (nl), 0 none */
     const kr_pattern *pat; uint32_t npat;
@@ -160,6 +175,8 @@ struct kr_dict {
     kr_buf msgs; int nerr, nwarn;
     char err[512];
     int finished;
+    struct kr_fsrc *foreign;     /* foreign dictionaries loaded (dictfmt.c), kept for kr_dict_write */
+    int skip;                    /* KR_SKIP_* for the built-in / directory loaders */
 };
 
 uint32_t kr_intern(kr_dict *d, const char *s, size_t n);     /* 1-based id */
@@ -171,8 +188,17 @@ void kr_dict_msg(kr_dict *d, int is_err, const char *file, int line, const char 
 uint32_t kr_trie_child(const kr_lang *L, uint32_t node, uint32_t wid);
 int kr_lang_index(const char *lang);                           /* 0 nl, 1 en, -1 */
 
+/* for dictfmt.c (defined in dict.c): one actor phrase, words separated by spaces */
+void kr_dict_add_actor(kr_dict *d, kr_lang *L, const char *phrase, size_t n, uint32_t code, int kind,
+                       int from, int to, uint32_t person, const char *file, int line);
+/* for dictfmt.c: a file in kroniek's own format whose kind ("actors", "agents",
+** "verbs") is known whatever its name; lang -1 = both (actors) or English (verbs) */
+kr_status kr_dict_load_kroniek(kr_dict *d, const char *file, const char *buf, size_t len,
+                               int lang, const char *kind);
+
 /* foreign formats (dictfmt.c) */
-int kr_detect_format(const char *buf, size_t len);     /* 0 kroniek, 1 TABARI/PETRARCH */
+enum { KR_DFMT_KRONIEK = 0, KR_DFMT_TABARI, KR_DFMT_PETRARCH1, KR_DFMT_PETRARCH2 };
+int kr_detect_format(const char *buf, size_t len);     /* KR_DFMT_*: 0 kroniek, else foreign */
 kr_status kr_load_foreign(kr_dict *d, const char *name, const char *buf, size_t len,
                           int lang, const char *kind);
 

@@ -62,7 +62,7 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
                 if (is_word_byte(p[j])) { j++; continue; }
                 /* inner connectors */
                 if (j + 1 < n && is_word_byte(p[j+1]) && j > i) {
-                    if (p[j] == '-') { hyph = 1; j++; continue; }
+                    if (p[j] == '-' || p[j] == '_') { hyph = 1; j++; continue; }
                     if (p[j] == '.' && is_alpha_byte(p[j-1]) && is_alpha_byte(p[j+1])) {
                         /* "U.S", "o.a" -- but not "word.Next" sentence glue: require short parts */
                         size_t a = j; while (a > i && is_alpha_byte(p[a-1])) a--;
@@ -96,7 +96,7 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
                     *ntok = before;
                     size_t a = i;
                     while (a < j) {
-                        size_t b = a; while (b < j && p[b] != '-') b++;
+                        size_t b = a; while (b < j && p[b] != '-' && p[b] != '_') b++;
                         if (b > a) push(text, (uint32_t)a, (uint32_t)(b - a), flags | TF_HYPH_PART, L, ar, toks, ntok, cap);
                         a = b + 1;
                     }
@@ -194,13 +194,16 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
 int kr_detect_lang(const char *text, size_t n) {
     static const char *nl[] = {"de", "het", "een", "en", "van", "is", "dat", "niet", "zijn", "op", "met", "voor", "ook", "wordt", "naar", "heeft", NULL};
     static const char *en[] = {"the", "and", "of", "to", "is", "that", "was", "for", "with", "on", "has", "are", "by", "from", "have", "it", NULL};
-    int snl = 0, sen = 0;
-    size_t lim = n < 4000 ? n : 4000, i = 0;
-    while (i < lim) {
+    int snl = 0, sen = 0, nw = 0;
+    /* issue 7: the first 700 words, not the first 4000 bytes (about as many words in
+    ** prose): a prefix without words (a table, 4000 parentheses) hid the language */
+    size_t lim = n, i = 0;
+    while (i < lim && nw < 700) {
         while (i < lim && !((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) i++;
         size_t j = i;
         while (j < lim && ((text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z'))) j++;
         size_t l = j - i;
+        if (l) nw++;
         if (l && l <= 6) {
             char w[8];
             for (size_t k = 0; k < l; k++) w[k] = (char)(text[i+k] | 0x20);
