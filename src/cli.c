@@ -74,6 +74,7 @@ kr_dict *kr_load_dicts(const kr_dictopts *o, int quiet) {
         kr_status s = kr_dict_load_file(d, o->extra[i][1], NULL, o->extra[i][0]);
         if (s != KR_OK) st = s;
     }
+    (void)st;     /* errors are counted in the dictionary and reported below */
     kr_dict_finish(d);
     if (kr_dict_nerrors(d)) {
         fputs(kr_dict_messages(d), stderr);

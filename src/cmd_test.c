@@ -1,6 +1,6 @@
 /*
 ** cmd_test.c -- `kroniek test FILE.cases...`: runs sentence test cases written as data
-** (tests/cases/*.cases).  A case is a line "> text" followed by lines "= SOURCE TARGET
+** (tests/cases/NAME.cases).  A case is a line "> text" followed by lines "= SOURCE TARGET
 ** CODE" (or "= none"); "@date YYYY-MM-DD" and "@lang nl|en" set the article date and
 ** language for the cases that follow (the language defaults to the file name: nl.cases).
 ** Codes of 2 digits compare the root only; 3-letter actor keys compare the first three
@@ -13,14 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct { char src[32], tgt[32], code[8]; } tev;
+typedef struct { char src[32], tgt[32], code[16]; } tev;
 typedef struct { tev ev[64]; int n; } tevs;
 
 static int on_ev(void *ctx, const kr_event *e) {
     tevs *t = ctx;
     if (t->n < 64) {
         snprintf(t->ev[t->n].src, 32, "%s", e->source); snprintf(t->ev[t->n].tgt, 32, "%s", e->target);
-        snprintf(t->ev[t->n].code, 8, "%s", e->code); t->n++;
+        snprintf(t->ev[t->n].code, 16, "%s", e->code); t->n++;
     }
     return 0;
 }
@@ -104,7 +104,7 @@ int cmd_test(int argc, char **argv) {
                 char k[16], v[32];
                 if (sscanf(s, "@%15s %31s", k, v) == 2) {
                     if (!strcmp(k, "date")) snprintf(date, sizeof date, "%s", v);
-                    else if (!strcmp(k, "lang")) snprintf(lang, sizeof lang, "%s", v);
+                    else if (!strcmp(k, "lang")) snprintf(lang, sizeof lang, "%.7s", v);
                     else { fprintf(stderr, "%s:%ld: unknown setting @%s\n", files[fi], ln, k); bad = 1; }
                 } else { fprintf(stderr, "%s:%ld: bad setting line\n", files[fi], ln); bad = 1; }
                 continue;
@@ -116,7 +116,7 @@ int cmd_test(int argc, char **argv) {
                 s++; while (*s == ' ') s++;
                 if (!strncmp(s, "none", 4)) { have_none = 1; continue; }
                 if (sscanf(s, "%31s %31s %15s", a1, a2, a3) != 3 || want.n >= 64) { fprintf(stderr, "%s:%ld: want '= SOURCE TARGET CODE' or '= none'\n", files[fi], ln); bad = 1; continue; }
-                snprintf(want.ev[want.n].src, 32, "%s", a1); snprintf(want.ev[want.n].tgt, 32, "%s", a2); snprintf(want.ev[want.n].code, 8, "%s", a3);
+                snprintf(want.ev[want.n].src, 32, "%s", a1); snprintf(want.ev[want.n].tgt, 32, "%s", a2); snprintf(want.ev[want.n].code, 16, "%s", a3);
                 want.n++;
                 continue;
             }

@@ -696,7 +696,7 @@ static void analyse_clauses(kr_coder *c) {
                         found = m; break;
                     }
                     if (found >= 0) {
-                        cs->n = 1; snprintf(cs->code[0], CODELEN, "%s", c->m[found].code);
+                        cs->n = 1; memcpy(cs->code[0], c->m[found].code, CODELEN);
                         k->pron_subj = c->npron++;
                         break;
                     }

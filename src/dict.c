@@ -23,7 +23,7 @@ void kr_dict_msg(kr_dict *d, int is_err, const char *file, int line, const char 
     if (d->nerr + d->nwarn > 2000) return;     /* keep the report readable */
     if (line > 0) kr_buf_addf(&d->msgs, "%s:%d: %s: %s\n", file, line, is_err ? "error" : "warning", tmp);
     else kr_buf_addf(&d->msgs, "%s: %s: %s\n", file, is_err ? "error" : "warning", tmp);
-    if (is_err && !d->err[0]) snprintf(d->err, sizeof d->err, "%s:%d: %s", file, line, tmp);
+    if (is_err && !d->err[0]) snprintf(d->err, sizeof d->err, "%.200s:%d: %.300s", file, line, tmp);
 }
 
 int kr_lang_index(const char *lang) {
