@@ -56,6 +56,12 @@ typedef struct {
     const char *url;     /* may be NULL */
     const char *source;  /* publisher, may be NULL */
     const char *origin;  /* "file:line" the article came from, may be NULL */
+    /* TABARI-style coder options for foreign (TABARI/PETRARCH) dictionaries, NULL for
+    ** none: option lines separated by ';' or newlines, applied in order to TABARI's
+    ** standard settings, e.g. "SET: CODE ALL; DEFAULT: SOURCE [XXX] PRIOR".  See
+    ** docs/FOREIGN-DICTS.md; kroniek's own dictionaries ignore them.  (Added last, so
+    ** initializers that stop at origin leave it NULL.) */
+    const char *options;
 } kr_article;
 
 /* Parse YYYY-MM-DD, YYYY-MM or YYMMDD into yyyymmdd (day 1 for month precision).
@@ -159,7 +165,8 @@ const char *kr_reader_error(const kr_reader *r);
 ** parsing can happen on another thread.  Seed-format files come back parsed (*raw NULL). */
 kr_status kr_reader_next_raw(kr_reader *r, kr_article *a, const char **raw, size_t *rawlen);
 /* Parse one JSON Lines record; the strings are malloc'ed into hold[0..7] (release with
-** kr_article_release, also after an error).  origin ("file:line") prefixes messages. */
+** kr_article_release, also after an error).  origin ("file:line") prefixes messages.
+** An "options" string field is kept in the same block as origin (hold[7]). */
 kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, kr_article *a,
                                 char *hold[8], char *err, size_t errlen);
 void kr_article_release(char *hold[8]);

@@ -29,6 +29,7 @@ static void own(owned_article *o, const kr_article *a) {
     for (int i = 0; i < 8; i++) o->mem[i] = src[i] ? strdup(src[i]) : NULL;
     o->a.id = o->mem[0]; o->a.date = o->mem[1]; o->a.lang = o->mem[2]; o->a.title = o->mem[3];
     o->a.text = o->mem[4]; o->a.url = o->mem[5]; o->a.source = o->mem[6]; o->a.origin = o->mem[7];
+    o->a.options = NULL;     /* set when a JSON Lines record is parsed (kept in mem[7]); seed files have none */
 }
 static char *kr_memdup(const char *p, size_t n) { char *c = malloc(n + 1); if (!c) { fprintf(stderr, "kroniek: out of memory\n"); exit(2); } memcpy(c, p, n); c[n] = 0; return c; }
 static void disown(owned_article *o) { for (int i = 0; i < 8; i++) { free(o->mem[i]); o->mem[i] = NULL; } free(o->raw); o->raw = NULL; }
@@ -223,7 +224,7 @@ int cmd_code(int argc, char **argv) {
         pthread_mutex_destroy(&W[t].mu); pthread_cond_destroy(&W[t].cv);
     }
     free(W);
-    for (int i = 0; i < 2; i++) free(rounds[i].arts);
+    for (int i = 0; i < 2; i++) { free(rounds[i].arts); free(rounds[i].rej); }   /* the last, empty round's memstream too */
     fflush(stdout);
     if (stats) fprintf(stderr, "kroniek: %ld articles read: %ld coded, %ld rejected; %ld sentences, %ld events, %ld bad bytes\n", in.nread, ncoded, nrej, nsent, nev, nbad);
     kr_dict_free(d);

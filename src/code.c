@@ -98,6 +98,23 @@ struct kr_coder {
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
     codeset fprev;        /* foreign coding: the source of the previous clause */
+    /* ---- foreign coding: TABARI OPTION settings (kr_article.options) and FORWARD ---- */
+    struct fopts {
+        int code_by;                        /* FO_BY_CLAUSE, FO_BY_SENTENCE, FO_ALL */
+        int check_dominant;                 /* SET: CHECK DOMINANT */
+        char defsrc[CODELEN], deftar[CODELEN]; int def_prior, def_after;   /* DEFAULT: */
+        int cx_verbs, cx_conj, cx_noactprior;                               /* COMPLEX: (0 = no limit) */
+        int convert_agent;                  /* SET: CONVERT AGENT */
+        int fwd_on; char fwd_tmpl[64];      /* FORWARD: template */
+        int comma_off, cmin, cmax, emin, emax, bmin, bmax;                  /* COMMA: */
+        int minwords;                       /* SET: MINIMUM WORDS (0 = none) */
+    } fo;
+    char *fo_text;                          /* the options string fo was read from (malloc'ed) */
+    int fo_parsed;
+    char fwd_story[64];                     /* FORWARD: story of the previous article ("" none) */
+    codeset fwd_mem;                        /* ... and the first actor of its last sentence with one */
+    int fg[MAXM];                           /* foreign coding: compound group of each mention */
+    /* ---- end foreign options ---- */
 };
 
 kr_coder *kr_coder_new(const kr_dict *d) {
@@ -113,6 +130,7 @@ void kr_coder_free(kr_coder *c) {
     kr_arena_free(&c->ar); kr_buf_free(&c->text);
     free(c->tok); free(c->sent); free(c->aliases); free(c->am);
     kr_map_free(&c->alias); kr_arena_free(&c->alias_ar);
+    free(c->fo_text);     /* foreign options */
     free(c);
 }
 
@@ -167,7 +185,7 @@ static int same_actor(const char *a, const char *b) {
 
 /* ------------------------------------------------------------ actor pieces */
 
-typedef struct { uint32_t len; uint8_t kind; uint32_t code; uint32_t person; } piece;
+typedef struct { uint32_t len; uint8_t kind; uint32_t code; uint32_t person; uint8_t foreign; } piece;
 
 static uint32_t person_code(const kr_coder *c, uint32_t p) {
     const kr_person *P = &c->d->persons[p];
@@ -208,7 +226,7 @@ static int match_piece(const kr_coder *c, uint32_t t, uint32_t end, piece *out) 
         }
     }
     if (best) {
-        out->len = best_len; out->kind = best->kind; out->code = best_code; out->person = best->person;
+        out->len = best_len; out->kind = best->kind; out->code = best_code; out->person = best->person; out->foreign = best->foreign;
         return 1;
     }
     /* article aliases (surnames seen with a role or full name) */
@@ -285,6 +303,140 @@ static uint32_t take_names(kr_coder *c, uint32_t t, uint32_t end, const char *co
     return t;
 }
 
+/* ---- foreign actor phrases with TABARI's blank connector ---- */
+
+#define FGAP_MAX 2        /* words that may stand between two words joined by a blank */
+
+/* the longest foreign phrase with blank connectors at token i that ends after the
+** regular match (*r, p): the words in order, up to FGAP_MAX other words (a hyphenated
+** word counts once) where the phrase has a blank, no punctuation or actor in between */
+static void f_gapped(const kr_coder *c, uint32_t i, uint32_t b, piece *p, int *r) {
+    const kr_lang *L = c->L;
+    uint32_t w = c->tok[i].wid;
+    if (!w || w >= L->gph_headcap || !L->gph_head[w] || is_punct(c, i)) return;
+    uint32_t best = *r == 1 ? i + p->len : i + 1;
+    for (uint32_t k = L->gph_head[w]; k; k = L->gph[k-1].next) {
+        const struct kr_gphrase *g = &L->gph[k-1];
+        if ((g->from && c->date < g->from) || (g->to && c->date > g->to)) continue;
+        uint32_t t = i + 1; int ok = 1;
+        for (uint16_t j = 1; j < g->nw && ok; j++) {
+            if (!g->gap[j]) { if (t < b && c->tok[t].wid == g->w[j]) t++; else ok = 0; continue; }
+            int words = 0; ok = 0;
+            for (uint32_t u = t; u < b && !is_punct(c, u); u++) {
+                if (c->tok[u].wid == g->w[j]) { ok = 1; t = u + 1; break; }
+                piece q;
+                if (match_piece(c, u, b, &q)) break;
+                int cont = u > t && (c->tok[u].flags & TF_HYPH_PART) && (c->tok[u-1].flags & TF_HYPH_PART) &&
+                           c->tok[u-1].off + c->tok[u-1].len + 1 == c->tok[u].off;
+                if (!cont && ++words > FGAP_MAX) break;
+            }
+        }
+        if (ok && t > best) {
+            best = t;
+            p->len = t - i; p->kind = g->kind; p->code = g->code; p->person = 0; p->foreign = 1;
+            *r = 1;
+        }
+    }
+}
+
+/* a foreign compound code [FRO/BIL/SAM]: one mention per code over the same words, in
+** one group */
+static void f_split_compound(kr_coder *c, int mi) {
+    char all[CODELEN];
+    snprintf(all, sizeof all, "%s", c->m[mi].code);
+    uint32_t s = c->m[mi].s, e = c->m[mi].e; int kind = c->m[mi].kind;
+    char *sv = NULL, *part = strtok_r(all, "/", &sv);
+    if (!part) return;
+    snprintf(c->m[mi].code, CODELEN, "%s", part);
+    while ((part = strtok_r(NULL, "/", &sv))) {
+        int k = add_mention(c, s, e, part, kind);
+        if (k >= 0) c->m[k].group = mi;
+    }
+}
+
+/* ---- foreign agents: TABARI's way of joining actors and agents ---- */
+
+/* "former" before an agent makes it ~ELI (TABARI's FORMER conversion) */
+static int f_is_former(const kr_coder *c, uint32_t t) {
+    return !is_punct(c, t) && c->tok[t].flen == 6 && !memcmp(c->tok[t].fold, "former", 6);
+}
+
+/* actor code + agent code, TABARI style: a suffix agent ~XXX appends the three-letter
+** groups the code does not have yet (USAGOV + ~GOV = USAGOV, USAGOV + ~ELI = USAGOVELI,
+** HGWGOVMED + ~GOVMED = HGWGOVMED); a prefix agent XXX~ goes in front unless the code
+** starts with it (NGM~ + GON = NGMGON, NGM~ + NGM = NGM); former: the agent is ~ELI */
+static void f_with_agent(char *out, const char *base, const char *agent, int former) {
+    if (strchr(base, '/')) {                 /* a compound code: each of its actors */
+        char all[CODELEN], res[CODELEN] = "", one[CODELEN], *sv = NULL;
+        snprintf(all, sizeof all, "%s", base);
+        for (char *part = strtok_r(all, "/", &sv); part; part = strtok_r(NULL, "/", &sv)) {
+            f_with_agent(one, part, agent, former);
+            size_t l = strlen(res), ol = strlen(one);
+            if (l + (l != 0) + ol >= sizeof res) break;          /* no room for this actor */
+            if (l) res[l++] = '/';
+            memcpy(res + l, one, ol + 1);
+        }
+        snprintf(out, CODELEN, "%s", res);
+        return;
+    }
+    char res[CODELEN]; snprintf(res, sizeof res, "%s", base);
+    size_t al = strlen(agent), bl = strlen(res);
+    if (al > 1 && agent[al-1] == '~' && !former) {
+        if (strncmp(res, agent, al - 1)) { char t[2 * CODELEN]; snprintf(t, sizeof t, "%.*s%s", (int)(al - 1), agent, res); snprintf(out, CODELEN, "%.*s", CODELEN - 1, t); }
+        else snprintf(out, CODELEN, "%s", res);
+        return;
+    }
+    const char *suf = former ? "ELI" : agent[0] == '~' ? agent + 1 : agent;
+    for (size_t g = 0; suf[g]; g += 3) {
+        size_t gl = strlen(suf + g) < 3 ? strlen(suf + g) : 3;
+        int have = 0;
+        for (size_t k = 3; k + gl <= bl && !have; k += 3) if (!memcmp(res + k, suf + g, gl)) have = 1;
+        if (!have && bl + gl < CODELEN) { memcpy(res + bl, suf + g, gl); bl += gl; res[bl] = 0; }
+        if (gl < 3) break;
+    }
+    snprintf(out, CODELEN, "%s", res);
+}
+
+/* a foreign agent piece p at [s, *e) without a person after it: the actor after it
+** (directly, or after of/in and articles) takes the agent ("human rights activists in
+** Arnor" NGMARN); else, under SET: CONVERT AGENT, the agent is an actor of its own
+** (~MOS).  Returns 1 with code and *e set. */
+static int f_agent_actor(kr_coder *c, uint32_t a, uint32_t b, uint32_t s, uint32_t *e, const piece *p, char *code) {
+    int former = s > a && f_is_former(c, s - 1);
+    const char *ag = kr_str(c->d, p->code);
+    uint32_t k = *e;
+    if (k < b && ((wcls(c, k) & WC_OF) || (c->tok[k].flen == 2 && !memcmp(c->tok[k].fold, "in", 2)))) k++;
+    while (k < b && (wcls(c, k) & WC_DET)) k++;
+    piece q;
+    if (k < b && match_piece(c, k, b, &q) == 1 && (q.kind == AK_STATE || q.kind == AK_ORG || q.kind == AK_CAPITAL)) {
+        f_with_agent(code, kr_str(c->d, q.code), ag, former);
+        *e = k + q.len;
+        return 1;
+    }
+    if (c->fo.convert_agent) {
+        if (former) snprintf(code, CODELEN, "~ELI"); else snprintf(code, CODELEN, "%s", ag);
+        return 1;
+    }
+    return 0;
+}
+
+/* a foreign actor at [s, *e) followed by an agent ('s, "former" may come between, or
+** "former" before the actor): code becomes actor + agent, *e the end of the agent */
+static int f_actor_agent(kr_coder *c, uint32_t a, uint32_t b, uint32_t s, uint32_t *e, char *code) {
+    uint32_t j = *e;
+    int former = s > a && f_is_former(c, s - 1);
+    if (j < b && (wcls(c, j) & WC_GENITIVE)) j++;
+    if (j < b && f_is_former(c, j)) { former = 1; j++; }
+    piece q;
+    if (j >= b || match_piece(c, j, b, &q) != 1 || q.kind != AK_AGENT || !q.foreign) return 0;
+    char tmp[CODELEN], ov[CODELEN];
+    f_with_agent(tmp, code, kr_str(c->d, q.code), former);
+    snprintf(code, CODELEN, "%s", tmp);
+    *e = take_names(c, j + q.len, b, code, ov);
+    if (ov[0]) snprintf(code, CODELEN, "%s", ov);
+    return 1;
+}
+
 static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     c->nm = 0;
     for (uint32_t i = a; i < b;) {
@@ -330,6 +482,7 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         }
         piece p;
         int r = match_piece(c, i, b, &p);
+        if (c->L->ngph) f_gapped(c, i, b, &p, &r);       /* foreign: TABARI's blank connector */
         if (!r) { i++; continue; }
         char code[CODELEN] = "", ov[CODELEN];
         uint32_t s = i, e = i + p.len;
@@ -395,6 +548,8 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 if (q.len > 1) add_alias(c, e - 1, code);
                 break;
             }
+            /* foreign agent (TABARI): of/in + actor, prefix agents, FORMER, CONVERT AGENT */
+            if (p.foreign) { if (f_agent_actor(c, a, b, s, &e, &p, code)) break; i = e; continue; }
             if (j + 1 < b && (wcls(c, j) & WC_OF)) {
                 uint32_t k = j + 1;
                 while (k < b && (wcls(c, k) & WC_DET)) k++;
@@ -408,8 +563,10 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         }
         default: if (p.kind == AK_DISCARD) c->fdiscard = 1; i = e; continue;
         }
+        /* foreign actor + agent the TABARI way ("Arnor former security officials") */
+        int fdone = p.foreign && p.kind != AK_ADJ && p.kind != AK_AGENT && f_actor_agent(c, a, b, s, &e, code);
         /* base actor followed by 's + role, or a hyphen compound with a role (NAVO-landen) */
-        if (p.kind != AK_ADJ && p.kind != AK_AGENT && e < b) {
+        if (!fdone && p.kind != AK_ADJ && p.kind != AK_AGENT && e < b) {
             uint32_t j = e;
             int gen = (wcls(c, j) & WC_GENITIVE) != 0;
             if (gen) j++;
@@ -423,8 +580,13 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) snprintf(code, CODELEN, "%s", ov); }
             }
         }
+        /* "EU-lidmaatschap", "UK-based": a state or organisation as the first part of a
+        ** hyphenated word names no actor (unless the second part is a role, above) */
+        if ((p.kind == AK_STATE || p.kind == AK_ORG || p.kind == AK_CAPITAL) && e < b && (c->tok[e-1].flags & TF_HYPH_PART) &&
+            (c->tok[e].flags & TF_HYPH_PART) && c->tok[e].off == c->tok[e-1].off + c->tok[e-1].len + 1) { i = e; continue; }
         int mi = add_mention(c, s, e, code, p.kind);
         if (mi >= 0 && r == 2) c->m[mi].kind = AK_PERSON;
+        if (mi >= 0 && p.foreign && strchr(code, '/')) f_split_compound(c, mi);   /* foreign: TABARI [A/B/C] */
         i = e;
     }
     /* prepositional phrases, loc-only and skipped mentions */
@@ -818,7 +980,7 @@ static void mark_irrealis(kr_coder *c) {
     ** main clause the relative clause interrupted */
     for (int i = 2; i < c->ncl; i++) {
         clause *k = &c->cl[i];
-        if (k->type != CL_MAIN || !k->neg || c->cl[i-1].type != CL_REL) continue;
+        if (k->type != CL_MAIN || !k->neg || (c->cl[i-1].type != CL_REL && c->cl[i-1].type != CL_DAT)) continue;
         int has_m = 0, has_t = 0;
         for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e) has_m = 1;
         for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i) has_t = 1;
@@ -942,6 +1104,7 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
         if (e->type == PE_RECIP) {
             r->recip = 1;
             if (i == 0 && subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
+            if (i == 0) return 0;      /* a bare <> is for a compound subject only */
             int radj = i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt && (c->L->wclass[P->el[i-1].alts[0]] & WC_PREP);
             int g = mention_from(c, pos, c->cl[ci].e, radj, subj_group);
             if (g >= 0) {
@@ -1028,6 +1191,195 @@ static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, co
     if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
 }
 
+/* ------------------------------------------------------------ foreign options */
+
+/* TABARI's OPTION settings, given per article in kr_article.options (lines separated
+** by ';' or newlines, applied in order to the settings below) and used only when
+** coding foreign triggers.  Without options foreign coding uses TABARI's standard
+** options file (COMPLEX: VERBS[5] CONJ[4] NOACTPRIOR; CODE BY CLAUSE; COMMA: MIN = 2
+** MAX = 10 EMIN = 2 EMAX = 10 BMIN = 255 BMAX = 0; CHECK DOMINANT; no DEFAULT, FORWARD,
+** agent conversion or minimum sentence length).  docs/FOREIGN-DICTS.md lists them. */
+enum { FO_BY_CLAUSE = 0, FO_BY_SENTENCE, FO_ALL };
+
+static void f_opts_default(struct fopts *o) {
+    memset(o, 0, sizeof *o);
+    o->check_dominant = 1;
+    o->cx_verbs = 5; o->cx_conj = 4; o->cx_noactprior = 1;
+    o->cmin = 2; o->cmax = 10; o->emin = 2; o->emax = 10; o->bmin = 255; o->bmax = 0;
+}
+
+/* one option line, upper case, blanks collapsed, none before '[' or around '=' */
+static void f_opt_norm(const char *s, size_t n, char *out, size_t cap) {
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < cap; i++) {
+        char ch = s[i];
+        if (ch == '\t' || ch == '\r' || ch == '\n') ch = ' ';
+        if (ch == ' ') {
+            if (!k || out[k-1] == ' ' || out[k-1] == '=') continue;
+            size_t j = i; while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) j++;
+            if (j >= n || s[j] == '[' || s[j] == '=') continue;
+        }
+        out[k++] = (char)(ch >= 'a' && ch <= 'z' ? ch - 32 : ch);
+    }
+    while (k && out[k-1] == ' ') k--;
+    out[k] = 0;
+}
+
+static int f_opt_bool(const char *v, int *out) {
+    if (!strcmp(v, "TRUE") || !strcmp(v, "ON") || !strcmp(v, "YES") || !strcmp(v, "1")) { *out = 1; return 1; }
+    if (!strcmp(v, "FALSE") || !strcmp(v, "OFF") || !strcmp(v, "NO") || !strcmp(v, "0")) { *out = 0; return 1; }
+    return 0;
+}
+
+static int f_opt_int(const char *v, int *out) {
+    char *e; long x = strtol(v, &e, 10);
+    if (e == v || *e || x < 0 || x > 100000) return 0;
+    *out = (int)x; return 1;
+}
+
+/* "[CODE]" -> CODE into out */
+static int f_opt_code(const char *v, char *out) {
+    size_t l = strlen(v);
+    if (l < 3 || v[0] != '[' || v[l-1] != ']' || l - 2 >= CODELEN) return 0;
+    memcpy(out, v + 1, l - 2); out[l - 2] = 0;
+    return out[0] != 0;
+}
+
+/* apply one normalized option line; 0 and a message in err if it is not understood */
+static int f_opt_line(struct fopts *o, char *l, char *err, size_t errlen) {
+    char *colon = strchr(l, ':');
+    if (!colon) { snprintf(err, errlen, "not an option line (want NAME: VALUE)"); return 0; }
+    *colon = 0;
+    char *name = l, *rest = colon + 1;
+    while (*rest == ' ') rest++;
+    char *tok[32], *sv = NULL; int nt = 0;
+    for (char *p = strtok_r(rest, " ", &sv); p && nt < 32; p = strtok_r(NULL, " ", &sv)) tok[nt++] = p;
+    if (!strcmp(name, "COMPLEX")) {
+        o->cx_verbs = o->cx_conj = o->cx_noactprior = 0;
+        for (int i = 0; i < nt; i++) {
+            int v;
+            if (!strncmp(tok[i], "VERBS[", 6) && tok[i][strlen(tok[i]) - 1] == ']') { tok[i][strlen(tok[i]) - 1] = 0; if (!f_opt_int(tok[i] + 6, &v)) goto bad; o->cx_verbs = v; }
+            else if (!strncmp(tok[i], "CONJ[", 5) && tok[i][strlen(tok[i]) - 1] == ']') { tok[i][strlen(tok[i]) - 1] = 0; if (!f_opt_int(tok[i] + 5, &v)) goto bad; o->cx_conj = v; }
+            else if (!strcmp(tok[i], "NOACTPRIOR")) o->cx_noactprior = 1;
+            else if (strcmp(tok[i], "EXPLAIN")) { snprintf(err, errlen, "COMPLEX: '%.100s' not understood (VERBS[n] CONJ[n] NOACTPRIOR EXPLAIN)", tok[i]); return 0; }
+        }
+        return 1;
+    }
+    if (!strcmp(name, "DEFAULT")) {
+        for (int i = 0; i < nt; i++) {
+            if (!strcmp(tok[i], "OFF")) { o->defsrc[0] = o->deftar[0] = 0; o->def_prior = o->def_after = 0; }
+            else if (!strncmp(tok[i], "SOURCE[", 7)) { if (!f_opt_code(tok[i] + 6, o->defsrc)) goto bad; }
+            else if (!strncmp(tok[i], "TARGET[", 7)) { if (!f_opt_code(tok[i] + 6, o->deftar)) goto bad; }
+            else if (!strcmp(tok[i], "PRIOR")) o->def_prior = 1;
+            else if (!strcmp(tok[i], "AFTER")) o->def_after = 1;
+            else { snprintf(err, errlen, "DEFAULT: '%.100s' not understood (SOURCE [CODE] PRIOR TARGET [CODE] AFTER, or OFF)", tok[i]); return 0; }
+        }
+        return 1;
+    }
+    if (!strcmp(name, "FORWARD")) {
+        o->fwd_on = 1;
+        for (int i = 0; i < nt; i++) {
+            if (!strcmp(tok[i], "OFF")) o->fwd_on = 0;
+            else if (!strcmp(tok[i], "DOC")) continue;
+            else if (i == 0 && strlen(tok[i]) < sizeof o->fwd_tmpl) snprintf(o->fwd_tmpl, sizeof o->fwd_tmpl, "%s", tok[i]);
+            else goto bad;
+        }
+        if (!o->fwd_tmpl[0] || !strchr(o->fwd_tmpl, 'N')) o->fwd_on = 0;
+        return 1;
+    }
+    if (!strcmp(name, "COMMA")) {
+        if (nt == 1 && !strcmp(tok[0], "OFF")) { o->comma_off = 1; return 1; }
+        o->comma_off = 0;
+        for (int i = 0; i < nt; i++) {
+            char *eq = strchr(tok[i], '=');
+            int v;
+            if (!eq || !f_opt_int(eq + 1, &v)) goto bad;
+            *eq = 0;
+            if (!strcmp(tok[i], "MIN")) o->cmin = v; else if (!strcmp(tok[i], "MAX")) o->cmax = v;
+            else if (!strcmp(tok[i], "EMIN")) o->emin = v; else if (!strcmp(tok[i], "EMAX")) o->emax = v;
+            else if (!strcmp(tok[i], "BMIN")) o->bmin = v; else if (!strcmp(tok[i], "BMAX")) o->bmax = v;
+            else { snprintf(err, errlen, "COMMA: '%.100s' not understood (MIN MAX EMIN EMAX BMIN BMAX = n, or OFF)", tok[i]); return 0; }
+        }
+        return 1;
+    }
+    if (!strcmp(name, "SET")) {
+        /* SET: CODE ALL | CODE BY CLAUSE | CODE BY SENTENCE, else SET: NAME = VALUE */
+        char whole[512] = ""; size_t wl = 0;       /* the line is shorter than 512 */
+        for (int i = 0; i < nt && wl < sizeof whole; i++) wl += (size_t)snprintf(whole + wl, sizeof whole - wl, "%s%s", i ? " " : "", tok[i]);
+        if (wl >= sizeof whole) goto bad;
+        if (!strcmp(whole, "CODE ALL")) { o->code_by = FO_ALL; return 1; }
+        if (!strcmp(whole, "CODE BY CLAUSE")) { o->code_by = FO_BY_CLAUSE; return 1; }
+        if (!strcmp(whole, "CODE BY SENTENCE")) { o->code_by = FO_BY_SENTENCE; return 1; }
+        char *eq = strchr(whole, '=');
+        if (!eq) { snprintf(err, errlen, "SET: '%.100s' not understood (CODE ALL, CODE BY CLAUSE, CODE BY SENTENCE, or NAME = VALUE)", whole); return 0; }
+        *eq = 0;
+        char *key = whole, *val = eq + 1;
+        size_t kl = strlen(key); while (kl && key[kl-1] == ' ') key[--kl] = 0;
+        static const char *const no_effect[] = { "TIME SHIFT", "YYYY", "SKIP RECORDS", "VERB USAGE", "ACTOR USAGE",
+            "AGENT USAGE", "LABEL", "DUP WARNING", "FBIS", "ALLCAPS", NULL };
+        if (!strcmp(key, "CONVERT AGENT")) { if (!f_opt_bool(val, &o->convert_agent)) goto bad; return 1; }
+        if (!strcmp(key, "CHECK DOMINANT")) { if (!f_opt_bool(val, &o->check_dominant)) goto bad; return 1; }
+        if (!strcmp(key, "MINIMUM WORDS")) { if (!f_opt_int(val, &o->minwords)) goto bad; return 1; }
+        for (int i = 0; no_effect[i]; i++) if (!strcmp(key, no_effect[i])) return 1;   /* output, dates: nothing to code */
+        snprintf(err, errlen, "SET: '%.100s' is not a TABARI setting kroniek knows", key);
+        return 0;
+    }
+    if (!strcmp(name, "OUTPUT") || !strcmp(name, "LABEL")) return 1;     /* TABARI's output file */
+    snprintf(err, errlen, "'%.100s:' is not a TABARI option kroniek knows (COMPLEX, DEFAULT, FORWARD, COMMA, SET, OUTPUT, LABEL)", name);
+    return 0;
+bad:
+    snprintf(err, errlen, "%.100s: value not understood", name);
+    return 0;
+}
+
+/* read the article's options into c->fo (kept while the options string stays the same) */
+static kr_status f_set_options(kr_coder *c, const char *opts) {
+    if (c->fo_parsed && ((!opts && !c->fo_text) || (opts && c->fo_text && !strcmp(opts, c->fo_text)))) return KR_OK;
+    free(c->fo_text); c->fo_text = NULL; c->fo_parsed = 0;
+    f_opts_default(&c->fo);
+    for (const char *p = opts; p && *p;) {
+        const char *e = p;
+        while (*e && *e != ';' && *e != '\n') e++;
+        char line[512], err[300];
+        f_opt_norm(p, (size_t)(e - p), line, sizeof line);
+        if (line[0] && !f_opt_line(&c->fo, line, err, sizeof err)) {
+            snprintf(c->err, sizeof c->err, "option '%.*s': %s", (int)((e - p) < 120 ? (e - p) : 120), p, err);
+            f_opts_default(&c->fo);
+            return KR_ERR_PARSE;
+        }
+        p = *e ? e + 1 : e;
+    }
+    if (opts) { c->fo_text = strdup(opts); if (!c->fo_text) return KR_ERR_NOMEM; }
+    c->fo_parsed = 1;
+    return KR_OK;
+}
+
+/* FORWARD: the story of an article from its id -- the characters at the template's N
+** positions (S marks the sentence number, other characters are ignored); kroniek's ids
+** have no TABARI header columns, so the template is aligned with the end of the id */
+static void f_story(const kr_coder *c, const char *id, char *out, size_t cap) {
+    size_t k = 0, tl = strlen(c->fo.fwd_tmpl), il = id ? strlen(id) : 0;
+    out[0] = 0;
+    if (!c->fo.fwd_on || !il) return;
+    for (size_t i = 0; i < tl && k + 1 < cap; i++) {
+        if (c->fo.fwd_tmpl[i] != 'N' || il + i < tl) continue;
+        out[k++] = id[il + i - tl];
+    }
+    out[k] = 0;
+}
+
+/* per article, foreign dictionaries only: options and the story forwarded into it */
+static kr_status f_article_start(kr_coder *c, const kr_article *a) {
+    kr_status st = f_set_options(c, a->options);
+    if (st != KR_OK) return st;
+    char story[64];
+    f_story(c, a->id, story, sizeof story);
+    if (story[0] && !strcmp(story, c->fwd_story) && c->fwd_mem.n) c->fprev = c->fwd_mem;  /* pronouns at the start */
+    else c->fwd_mem.n = 0;
+    snprintf(c->fwd_story, sizeof c->fwd_story, "%s", story);
+    return KR_OK;
+}
+
 /* ------------------------------------------------------------ foreign triggers */
 
 /* Triggers from TABARI/PETRARCH dictionaries (TRIG_FOREIGN) are coded the way TABARI
@@ -1055,19 +1407,22 @@ static void emit_foreign(kr_coder *c, int sent_no, const kr_sent *S, const char 
 }
 
 /* foreign coding groups actors like TABARI: "Fornost and the evil awful Gondor" is one
-** compound (kroniek's own groups allow only articles in between) */
-static int fg[MAXM];
-
-static void f_make_groups(const kr_coder *c) {
+** compound (kroniek's own groups allow only articles in between); c->fg[k] is the
+** head of mention k's group */
+static void f_make_groups(kr_coder *c) {
+    int *fg = c->fg;
     for (int k = 0; k < c->nm; k++) {
         fg[k] = k;
         if (!k) continue;
+        if (c->m[k].s == c->m[k-1].s && c->m[k].e == c->m[k-1].e) { fg[k] = fg[k-1]; continue; }   /* [A/B/C] */
         uint32_t gap = c->m[k].s - c->m[k-1].e, joins = 0; int ok = gap <= 6;
         for (uint32_t t = c->m[k-1].e; t < c->m[k].s && ok; t++) {
             const char *f = c->tok[t].fold;
             if ((wcls(c, t) & WC_AND) || (c->tok[t].flags & TF_COMMA) || !strcmp(f, "or") || !strcmp(f, "nor")) joins++;
             else if (wcls(c, t) & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OTHER | WC_REL | WC_PREP)) ok = 0;
             else if (!(wcls(c, t) & (WC_DET | WC_POSS)) && !(is_filler(c, t) && !(c->tok[t].flags & TF_NUM))) ok = 0;
+            /* a verb between them ("Ithilen or assail Arnor") ends the compound */
+            for (int h = 0; h < c->nth && ok; h++) if (c->th[h].tok == t && (c->L->trig[c->th[h].trig].flags & TRIG_FOREIGN)) ok = 0;
         }
         if (ok && joins) fg[k] = fg[k-1];
     }
@@ -1075,19 +1430,19 @@ static void f_make_groups(const kr_coder *c) {
 
 /* mention group (head index) that covers token t, or -1 */
 static int f_group_at(const kr_coder *c, uint32_t t) {
-    for (int k = 0; k < c->nm; k++) if (c->m[k].s <= t && t < c->m[k].e && !c->m[k].skip) return fg[k];
+    for (int k = 0; k < c->nm; k++) if (c->m[k].s <= t && t < c->m[k].e && !c->m[k].skip) return c->fg[k];
     return -1;
 }
 
 static void f_group_span(const kr_coder *c, int g, uint32_t *s, uint32_t *e) {
     *s = c->m[g].s; *e = c->m[g].e;
-    for (int k = g; k < c->nm; k++) if (fg[k] == g && c->m[k].e > *e) *e = c->m[k].e;
+    for (int k = g; k < c->nm; k++) if (c->fg[k] == g && c->m[k].e > *e) *e = c->m[k].e;
 }
 
 static void f_codeset(const kr_coder *c, int head, codeset *cs) {
     cs->n = 0;
     for (int k = head; k < c->nm && cs->n < 4; k++) {
-        if (fg[k] != head || c->m[k].skip) continue;
+        if (c->fg[k] != head || c->m[k].skip) continue;
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
         if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
@@ -1191,14 +1546,64 @@ static int f_match(const kr_coder *c, const trig_hit *H, const kr_pattern *P, ui
     return 1;
 }
 
-typedef struct { char s[CODELEN], t[CODELEN], code[8]; } fseen;
+/* the events of a sentence, kept until the sentence is done (SET: CODE ALL with CHECK
+** DOMINANT keeps only the events of dominant verbs when there are any) */
+#define FSEEN_MAX 128
+typedef struct { char s[CODELEN], t[CODELEN], code[8]; const char *vt; uint8_t dom; } fseen;
 
-static int f_emit(kr_coder *c, int sent_no, const kr_sent *S, fseen *seen, int *nseen, const char *src, const char *tgt, const char *code, const char *vt) {
-    if (same_actor(src, tgt)) return 0;
-    for (int i = 0; i < *nseen; i++) if (!strcmp(seen[i].s, src) && !strcmp(seen[i].t, tgt) && !strcmp(seen[i].code, code)) return 0;
-    if (*nseen < 64) { snprintf(seen[*nseen].s, CODELEN, "%s", src); snprintf(seen[*nseen].t, CODELEN, "%s", tgt); snprintf(seen[*nseen].code, 8, "%s", code); (*nseen)++; }
-    emit_foreign(c, sent_no, S, src, tgt, code, vt);
+static int f_emit(kr_coder *c, fseen *seen, int *nseen, const char *src, const char *tgt, const char *code, const char *vt, int dom) {
+    /* an actor towards itself is no event: the same code, or a state and its own agent
+    ** (USA and USAGOV); two agents of one state are two actors (USAGOV and USACVL, NGMARN
+    ** and NGMGON, DEFSRC and DEFTAR), as CAMEO's domestic events have them */
+    size_t sl = strlen(src), tl = strlen(tgt);
+    if (!sl || !tl || !strncmp(src, tgt, sl < tl ? sl : tl)) return 0;
+    for (int i = 0; i < *nseen; i++) if (!strcmp(seen[i].s, src) && !strcmp(seen[i].t, tgt) && !strcmp(seen[i].code, code)) { if (dom) seen[i].dom = 1; return 0; }
+    if (*nseen >= FSEEN_MAX) return 0;
+    fseen *f = &seen[(*nseen)++];
+    snprintf(f->s, CODELEN, "%s", src); snprintf(f->t, CODELEN, "%s", tgt); snprintf(f->code, 8, "%s", code);
+    f->vt = kr_strndup(&c->ar, vt, strlen(vt)); f->dom = (uint8_t)(dom != 0);
     return 1;
+}
+
+static void f_flush(kr_coder *c, int sent_no, const kr_sent *S, const fseen *seen, int nseen) {
+    int dom = 0;
+    if (c->fo.code_by == FO_ALL && c->fo.check_dominant) for (int i = 0; i < nseen; i++) if (seen[i].dom) dom = 1;
+    for (int i = 0; i < nseen && !c->stop; i++) if (!dom || seen[i].dom) emit_foreign(c, sent_no, S, seen[i].s, seen[i].t, seen[i].code, seen[i].vt);
+}
+
+/* FORWARD: the actor code of mention k without its agent ("Fornost President" FORGOVPRS
+** forwards FOR, as TABARI does) */
+static void f_base_code(const kr_coder *c, int k, char *out) {
+    const mention *M = &c->m[k];
+    snprintf(out, CODELEN, "%s", M->code);
+    for (uint32_t t = M->s; t < M->e; t++) {
+        piece p;
+        if (match_piece(c, t, M->e, &p) != 1) continue;
+        if (p.kind == AK_AGENT || p.kind == AK_NULL || p.kind == AK_DISCARD || p.kind == AK_PLACE) { t += p.len - 1; continue; }
+        const char *pc = kr_str(c->d, p.code);
+        size_t l = strlen(pc);
+        if (l && !strncmp(M->code, pc, l)) snprintf(out, CODELEN, "%s", pc);
+        return;
+    }
+}
+
+/* words (tokens that are not punctuation) in [s, e) */
+static int f_words(const kr_coder *c, uint32_t s, uint32_t e) {
+    int n = 0;
+    for (uint32_t t = s; t < e; t++) if (!is_punct(c, t)) n++;
+    return n;
+}
+
+/* words of a sentence as TABARI counts them for SET: MINIMUM WORDS (blank-separated) */
+static int f_nwords(const kr_coder *c, const kr_sent *S) {
+    int n = 0, in = 0;
+    for (uint32_t i = 0; i < S->len; i++) {
+        char ch = c->text.p[S->off + i];
+        int sp = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+        if (!sp && !in) n++;
+        in = !sp;
+    }
+    return n;
 }
 
 /* first actor group after token t in [t, ce), not group not_g; -1 if none */
@@ -1211,11 +1616,48 @@ static int f_next_actor(const kr_coder *c, uint32_t t, uint32_t ce, const uint8_
     return -1;
 }
 
+/* TABARI's DEFAULT: SOURCE [S] PRIOR TARGET [T] AFTER, for a verb at H without a source
+** or target.  No source: with PRIOR the default source; without it the first actor after
+** the verb is the source and the next one the target (the default source only when
+** there is no actor at all).  No target: with AFTER the default target, also in place
+** of an actor before the verb; without it a compound source gives its first member as
+** source and the others as targets, else the default target. */
+static void f_defaults(const kr_coder *c, const trig_hit *H, uint32_t ce, const uint8_t *del, uint32_t a,
+                       codeset *src, codeset *tgt, int tgt_before) {
+    const struct fopts *o = &c->fo;
+    if (!src->n && o->defsrc[0]) {
+        int g = o->def_prior ? -1 : f_next_actor(c, H->tok + H->ntok, ce, del, a, -1);
+        if (g >= 0) {
+            codeset cs; f_codeset(c, g, &cs);
+            src->n = 1; snprintf(src->code[0], CODELEN, "%s", cs.code[0]);
+            tgt->n = 0; tgt_before = 0;
+            for (int i = 1; i < cs.n; i++) snprintf(tgt->code[tgt->n++], CODELEN, "%s", cs.code[i]);
+            if (!tgt->n) {
+                uint32_t s0, e0; f_group_span(c, g, &s0, &e0);
+                int g2 = f_next_actor(c, e0, ce, del, a, g);
+                if (g2 >= 0) f_codeset(c, g2, tgt);
+            }
+        } else { src->n = 1; snprintf(src->code[0], CODELEN, "%s", o->defsrc); }
+    }
+    if (!src->n || !o->deftar[0]) return;
+    if (tgt->n && !(o->def_after && tgt_before)) return;
+    if (!o->def_after && src->n >= 2) {
+        tgt->n = 0;
+        for (int i = 1; i < src->n; i++) snprintf(tgt->code[tgt->n++], CODELEN, "%s", src->code[i]);
+        src->n = 1;
+        return;
+    }
+    tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", o->deftar);
+}
+
 static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_dict *d = c->d;
     const kr_lang *L = c->L;
     uint32_t a = S->tok0, b = S->tok0 + S->ntok;
     int any = 0;
+    /* FORWARD: the first actor of the latest sentence that has one goes to the next
+    ** article of the same story */
+    if (c->fo.fwd_on) for (int k = 0; k < c->nm; k++) if (!c->m[k].skip) { c->fwd_mem.n = 1; f_base_code(c, k, c->fwd_mem.code[0]); break; }
     for (int h = 0; h < c->nth; h++) {
         const kr_trigger *T = &L->trig[c->th[h].trig];
         if (!(T->flags & TRIG_FOREIGN)) continue;
@@ -1223,26 +1665,37 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
         if (T->kind == TK_DISCARD) { if (T->flags & TRIG_STORY) c->fstory_discard = 1; return; }
     }
     if (!any || c->fdiscard) return;
+    if (c->fo.minwords && f_nwords(c, S) < c->fo.minwords) return;     /* SET: MINIMUM WORDS */
     uint32_t n = b - a < KR_MAX_TOKENS ? b - a : KR_MAX_TOKENS;
     b = a + n;
-    /* 1. comma-delimited asides are dropped (TABARI's COMMA defaults: an inner or final
-    **    part of 2..10 words; not the first part; not a comma inside a list of actors) */
+    /* 1. comma-delimited clauses are dropped (TABARI's COMMA: the part before the first
+    **    comma when it has BMIN..BMAX words; then, comma by comma, the part up to the
+    **    next comma when it has MIN..MAX words (both commas are used up), or after the
+    **    last comma when it has EMIN..EMAX.  Standard: MIN = 2 MAX = 10 EMIN = 2 EMAX =
+    **    10, no initial part.  A comma inside a list of actors delimits nothing) */
     uint8_t del[KR_MAX_TOKENS + 8];
     memset(del, 0, sizeof del);
     uint32_t commas[64]; int nc = 0;
     for (uint32_t t = a; t < b && nc < 64; t++) if (c->tok[t].flags & TF_COMMA) commas[nc++] = t;
     f_make_groups(c);
-    for (int i = 0; i < nc; ) {
-        /* a pair of commas around 2..10 words, else the part after the last comma */
+    int clist[64];
+    for (int j = 0; j < nc; j++) {
+        int g0 = commas[j] > a ? f_group_at(c, commas[j] - 1) : -1, g1 = commas[j] + 1 < b ? f_group_at(c, commas[j] + 1) : -1;
+        clist[j] = g0 >= 0 && g0 == g1;
+    }
+    for (int i = 0; i < nc && !c->fo.comma_off; ) {
+        int initial = i == 0 && !clist[0] && f_words(c, a, commas[0]) >= c->fo.bmin && f_words(c, a, commas[0]) <= c->fo.bmax;
+        if (initial) { for (uint32_t t = a; t <= commas[0]; t++) del[t - a] = 1; i++; continue; }
+        if (clist[i]) { i++; continue; }
         uint32_t s0 = commas[i] + 1, e0 = i + 1 < nc ? commas[i+1] : b;
-        uint32_t words = 0;
-        for (uint32_t t = s0; t < e0; t++) if (!is_punct(c, t)) words++;
-        int g0 = commas[i] > a ? f_group_at(c, commas[i] - 1) : -1, g1 = f_group_at(c, s0);
-        int list = g0 >= 0 && g0 == g1;
-        if (!list && words >= 2 && words <= 10) {
-            for (uint32_t t = commas[i]; t < e0 + (i + 1 < nc); t++) del[t - a] = 1;
+        int w = f_words(c, s0, e0);
+        if (i + 1 < nc && !clist[i+1] && w >= c->fo.cmin && w <= c->fo.cmax) {
+            for (uint32_t t = commas[i]; t <= commas[i+1]; t++) del[t - a] = 1;
             i += 2;
-        } else i++;
+        } else {
+            if (i + 1 == nc && w >= c->fo.emin && w <= c->fo.emax) for (uint32_t t = commas[i]; t < b; t++) del[t - a] = 1;
+            i++;
+        }
     }
     /* 2. clauses: cut at a conjunction when a verb comes right after it (the next four
     **    words, an actor counting as one) and one came before */
@@ -1291,9 +1744,9 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
         if (t > a) { const char *f = c->tok[t-1].fold; if (!strcmp(f, "the") || !strcmp(f, "a") || !strcmp(f, "an")) noun[h] = 1; }
         if (t + c->th[h].ntok < b && (wcls(c, t + c->th[h].ntok) & WC_GENITIVE) && c->tok[t + c->th[h].ntok].fold[0] == '\'') noun[h] = 1;
     }
-    /* TABARI's COMPLEX filter with the settings of its standard options (VERBS[5]
-    ** CONJ[4] NOACTPRIOR): five verbs, four conjunctions, or no actor before the first
-    ** verb make the sentence too complex to code */
+    /* TABARI's COMPLEX filter (standard options: VERBS[5] CONJ[4] NOACTPRIOR): five
+    ** verbs, four conjunctions, or no actor before the first verb make the sentence too
+    ** complex to code */
     {
         int nverb = 0, nconj = 0;
         for (int h = 0; h < c->nth; h++) {
@@ -1308,10 +1761,10 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
             for (int h = 0; h < c->nth; h++) if (c->th[h].tok < t && t < c->th[h].tok + c->th[h].ntok) inside = 1;
             if (!inside && !(g0 >= 0 && g0 == g1)) nconj++;
         }
-        if (nverb >= 5 || nconj >= 4) return;
+        if ((c->fo.cx_verbs && nverb >= c->fo.cx_verbs) || (c->fo.cx_conj && nconj >= c->fo.cx_conj)) return;
     }
     /* no actor before the first verb that codes anything: TABARI's NOACTPRIOR */
-    for (int h = 0; h < c->nth; h++) {
+    for (int h = 0; h < c->nth && c->fo.cx_noactprior; h++) {
         const kr_trigger *T = &L->trig[c->th[h].trig];
         if (!(T->flags & TRIG_FOREIGN) || noun[h] || del[c->th[h].tok - a]) continue;
         if (T->code < 0) continue;                     /* a null-coded verb ("On accord ...") does not count */
@@ -1320,14 +1773,16 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!actor && !c->fprev.n) return;
         break;
     }
-    fseen seen[64]; int nseen = 0;
+    fseen seen[FSEEN_MAX]; int nseen = 0;
     codeset prev_src = c->fprev;
-    /* 3. in each clause the first verb that codes */
-    for (int ci = 0; ci < ncl; ci++) {
+    /* 3. in each clause the first verb that codes (SET: CODE BY CLAUSE); SET: CODE BY
+    **    SENTENCE: only the first of the sentence; SET: CODE ALL: every verb */
+    int all = c->fo.code_by == FO_ALL, sentence_done = 0;
+    for (int ci = 0; ci < ncl && !sentence_done; ci++) {
         uint32_t cs = cl[ci].s, ce = cl[ci].e;
         int done = 0;
         for (int pass = 0; pass < 2 && !done; pass++) {           /* pass 1: weak verbs (code?) */
-            for (int h = 0; h < c->nth && !done; h++) {
+            for (int h = 0; h < c->nth && (all || !done); h++) {
                 trig_hit *H = &c->th[h];
                 const kr_trigger *T = &L->trig[H->trig];
                 if (!(T->flags & TRIG_FOREIGN) || H->tok < cs || H->tok >= ce || del[H->tok - a] || noun[h]) continue;
@@ -1362,14 +1817,14 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                     fbind bd; int matched = 0, code = T2->code;
                     for (uint32_t p = 0; p < T2->npat && !matched; p++)
                         if (f_match(c, H2, &T2->pat[p], cs, ce, del, a, subj, &pron, &bd)) { matched = 1; code = T2->pat[p].code; }
-                    if (matched && code == -2) return;                 /* [###]: the sentence is not coded */
+                    if (matched && code == -2) { f_flush(c, sent_no, S, seen, nseen); return; }   /* [###]: the rest is not coded */
                     if (!matched) { memset(&bd, 0, sizeof bd); bd.tgt_group = bd.src_group = -1; }
                     if (code < 0) { if (matched) coded = 1; continue; }
                     char vt[256]; span_text(c, H2->tok, H2->tok + H2->ntok, vt, sizeof vt);
                     const char *code_s = d->cameo[code].code;
                     if (bd.recip) {
                         for (int i = 0; i < bd.src.n; i++) for (int j = 0; j < bd.src.n; j++)
-                            if (i != j) coded |= f_emit(c, sent_no, S, seen, &nseen, bd.src.code[i], bd.src.code[j], code_s, vt);
+                            if (i != j) coded |= f_emit(c, seen, &nseen, bd.src.code[i], bd.src.code[j], code_s, vt, T2->flags & TRIG_DOMINANT);
                         continue;
                     }
                     codeset src, tgt; src.n = tgt.n = 0;
@@ -1378,6 +1833,7 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                         int g = f_next_actor(c, H2->tok + H2->ntok, ce, del, a, subj);   /* "+ WAS * DEAD": the source follows */
                         if (g >= 0) f_codeset(c, g, &src);
                     } else src = scs;
+                    int tgt_before = 0;                 /* the target is an actor before the verb */
                     if (bd.have_tgt) tgt = bd.tgt;
                     else {
                         int sg = bd.have_src ? bd.src_group : subj;
@@ -1385,9 +1841,11 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                             if (del[t - a]) continue;
                             int g = f_group_at(c, t);
                             if (g >= 0 && g != sg) f_codeset(c, g, &tgt);
-                            else if (f_is_obj_pron(c, t) && objpron.n) tgt = objpron;      /* "asked him" */
+                            /* "asked him"; not the source itself ("Elrond urged Bree to assist him") */
+                            else if (f_is_obj_pron(c, t) && objpron.n && !(src.n && same_actor(objpron.code[0], src.code[0]))) tgt = objpron;
                         }
                         /* none after the verb: the last other actor before it */
+                        if (!tgt.n) tgt_before = 1;
                         for (uint32_t t = subj >= 0 ? c->m[subj].e : cs; !tgt.n && t < H2->tok; t++) {
                             if (del[t - a]) continue;
                             int g = f_group_at(c, t);
@@ -1403,14 +1861,16 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                         for (uint32_t t = H2->tok >= cs + 3 ? H2->tok - 3 : cs; t < H2->tok; t++) if (wcls(c, t) & WC_PASS_AUX) aux = 1;
                         for (uint32_t t = H2->tok + H2->ntok; t + 1 < ce && t < H2->tok + H2->ntok + 3; t++)
                             if ((wcls(c, t) & WC_BY) && (byg = f_group_at(c, t + 1)) >= 0) break;
-                        if (aux && byg >= 0) { f_codeset(c, byg, &src); tgt = scs; }
+                        if (aux && byg >= 0) { f_codeset(c, byg, &src); tgt = scs; tgt_before = 0; }
                     }
+                    if (c->fo.defsrc[0] || c->fo.deftar[0]) f_defaults(c, H2, ce, del, a, &src, &tgt, tgt_before);
                     for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
-                        coded |= f_emit(c, sent_no, S, seen, &nseen, src.code[i], tgt.code[j], code_s, vt);
+                        coded |= f_emit(c, seen, &nseen, src.code[i], tgt.code[j], code_s, vt, T2->flags & TRIG_DOMINANT);
                 }
                 if (coded) done = 1;
             }
         }
+        if (done && c->fo.code_by == FO_BY_SENTENCE) sentence_done = 1;
         /* the source of this clause is the subject of the next when it has none */
         for (uint32_t t = cs; t < ce; t++) {
             int g = del[t - a] ? -1 : f_group_at(c, t);
@@ -1418,6 +1878,7 @@ static void code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
         }
     }
     c->fprev = prev_src;
+    f_flush(c, sent_no, S, seen, nseen);
 }
 
 static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
@@ -1585,6 +2046,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         } else {
             if (T->code < 0) continue;
             code = T->code;
+            /* a plain statement (010) has an addressee only as the direct object right
+            ** after the verb ("told Blinken", "sprak het parlement toe"); otherwise the
+            ** nearest actor is what it is about, not whom it addresses */
+            int plain_statement = !strcmp(d->cameo[code].code, "010") && !(k->passive && k->by >= 0);
             if (k->passive && k->by >= 0) {
                 codeset_from_group(c, k->by, &src);
                 tgt = subj; tgt_group = subj_group;
@@ -1604,6 +2069,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     g = M->group; break;
                 }
+                if (g >= 0 && plain_statement && (c->m[g].in_pp || c->m[g].s < H->tok || c->m[g].s > H->tok + H->ntok + 3)) g = -1;
                 if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
             }
         }
@@ -1677,6 +2143,7 @@ int kr_split_article(kr_coder *c, const kr_article *a) {
 kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void *ctx) {
     kr_status st = prepare(c, a);
     if (st != KR_OK) return st;
+    if (c->d->foreign && (st = f_article_start(c, a)) != KR_OK) return st;   /* foreign: TABARI options */
     c->fn = fn; c->ctx = ctx; c->art = a;
     for (uint32_t i = 0; i < c->nsent && !c->stop; i++) {
         c->cur_sent = (int)i + 1;

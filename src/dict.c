@@ -444,10 +444,14 @@ static void load_words(kr_dict *d, lines *ls, int lang, int abbrev) {
         while (i < n && !isspace((unsigned char)s[i])) i++;
         const char *cls = s; size_t cl = i;
         while (i < n && isspace((unsigned char)s[i])) i++;
+        /* issue 7: sscanf/atoi read past the line (into the next line, or past the end of
+        ** a buffer that is not NUL-terminated): they get a copy of the rest of the line */
+        char rest[64]; size_t rl = n - i < sizeof rest - 1 ? n - i : sizeof rest - 1;
+        memcpy(rest, s + i, rl); rest[rl] = 0;
         if (cl == 6 && !memcmp(cls, "intent", 6)) {       /* intent FROM TO */
             char a[16], b[16];
             /* issue 7: a FROM of 8+ characters overflowed intent[].from (char[8]) */
-            if (sscanf(s + i, "%15s %15s", a, b) != 2 || kr_cameo_index(d, b) < 0 || strlen(a) >= sizeof wc.L->intent->from) {
+            if (sscanf(rest, "%15s %15s", a, b) != 2 || kr_cameo_index(d, b) < 0 || strlen(a) >= sizeof wc.L->intent->from) {
                 kr_dict_msg(d, 1, ls->name, ls->line, "intent line wants: intent FROMCODE TOCODE (known CAMEO code)"); continue;
             }
             kr_lang *L = wc.L;
@@ -456,7 +460,7 @@ static void load_words(kr_dict *d, lines *ls, int lang, int abbrev) {
             continue;
         }
         if (cl == 8 && !memcmp(cls, "eventref", 8)) {     /* eventref ROOT noun | noun */
-            int root = atoi(s + i);
+            int root = atoi(rest);
             if (root < 1 || root > 20) { kr_dict_msg(d, 1, ls->name, ls->line, "eventref wants a root code 01..20"); continue; }
             while (i < n && !isspace((unsigned char)s[i])) i++;
             wc.root = root; wc.flag = 0;

@@ -76,6 +76,7 @@ enum {
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
     uint8_t kind;
+    uint8_t foreign;     /* from a TABARI/PETRARCH file (dictfmt.c): coded the TABARI way */
     int from, to;        /* yyyymmdd, 0 = open */
     uint32_t person;     /* AK_PERSON: person index */
     const uint8_t *caps; /* per word: 0 any, 1 initial cap, 2 all caps */
@@ -161,6 +162,13 @@ typedef struct {
     kr_map eventref;             /* folded noun -> root number (1..20) */
     kr_map abbrev;               /* folded abbreviation without final '.' -> 1 */
     int loaded;
+    /* foreign (TABARI) actor phrases with a blank connector: other words may come between
+    ** word i-1 and word i where gap[i] is set ("ITHILEN TELEVISION" finds "Ithilen
+    ** state-run television").  dictfmt.c fills them (arena memory), code.c matches them. */
+    struct kr_gphrase { const uint32_t *w; const uint8_t *gap; uint16_t nw; uint8_t kind; uint32_t code;
+                        int from, to; const char *file; int line; uint32_t next; } *gph;
+    uint32_t ngph, gphcap;
+    uint32_t *gph_head, gph_headcap;     /* per first-word wid: first phrase index+1 */
 } kr_lang;
 
 typedef struct { char code[8]; double goldstein; int quad; const char *label; } kr_cameo;

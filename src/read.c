@@ -1,7 +1,7 @@
 /*
 ** read.c -- article readers: the seed format (first line "date YYYY-MM[-DD]", the text
 ** may start on the same line), JSON Lines ({id, date, lang?, title?, text, url?,
-** source?}, parsed with jansson), directories (recursively, sorted by name) and stdin.
+** source?, options?}, parsed with jansson), directories (recursively, sorted by name) and stdin.
 ** A bad record yields an error naming file and line; the reader then goes on with the
 ** next record.  Lines longer than KR_MAX_LINE are skipped with an error.
 */
@@ -23,6 +23,7 @@ struct kr_reader {
     char *id, *date, *lang, *title, *text, *url, *source, *origin;
     char err[1024];
     int done_seed;
+    struct { dev_t dev; ino_t ino; } *dirs; size_t ndirs;   /* directories collected */
 };
 
 static void collect(kr_reader *r, const char *path, int top) {
@@ -36,6 +37,11 @@ static void collect(kr_reader *r, const char *path, int top) {
         r->paths[r->npaths++] = strdup(path);
         return;
     }
+    /* issue 7: a directory reached twice (symlink loop "ln -s . x") is read once;
+    ** before, its articles came out again for every level of the loop */
+    for (size_t i = 0; i < r->ndirs; i++) if (r->dirs[i].dev == st.st_dev && r->dirs[i].ino == st.st_ino) return;
+    r->dirs = kr_xrealloc(r->dirs, (r->ndirs + 1) * sizeof *r->dirs);
+    r->dirs[r->ndirs].dev = st.st_dev; r->dirs[r->ndirs].ino = st.st_ino; r->ndirs++;
     DIR *d = opendir(path);
     if (!d) { r->paths = kr_xrealloc(r->paths, (r->npaths + 1) * sizeof *r->paths); r->paths[r->npaths++] = strdup(path); return; }
     char **names = NULL; size_t n = 0;
@@ -77,7 +83,7 @@ void kr_reader_free(kr_reader *r) {
     close_file(r);
     clear_rec(r);
     for (size_t i = 0; i < r->npaths; i++) free(r->paths[i]);
-    free(r->paths); free(r->buf);
+    free(r->paths); free(r->buf); free(r->dirs);
     free(r);
 }
 
@@ -140,6 +146,9 @@ static kr_status read_seed(kr_reader *r, kr_article *a) {
     if (e - p >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) p += 3;
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
     if (e - p < 5 || strncmp(p, "date", 4) || !isspace((unsigned char)p[4])) {
+        if (p < e && *p == '[')     /* issue 7: say why a JSON array file is not read */
+            snprintf(r->err, sizeof r->err, "%s:1: a JSON array: kroniek reads JSON Lines, one {...} object per line", r->fname);
+        else
         snprintf(r->err, sizeof r->err, "%s:1: expected the first line to be 'date YYYY-MM-DD' (or 'date YYYY-MM')%s", r->fname, b.len ? "" : " -- the file is empty");
         kr_buf_free(&b); return KR_ERR_PARSE;
     }
@@ -157,7 +166,11 @@ static kr_status read_seed(kr_reader *r, kr_article *a) {
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
     clear_rec(r);
     r->id = base_id(r->fname); r->date = strdup(date);
-    r->text = strndup(p, (size_t)(e - p));
+    /* issue 7: a NUL byte ended the text there, silently (strndup); it now becomes a
+    ** space, as \u0000 does in JSON Lines */
+    size_t tl = (size_t)(e - p);
+    r->text = kr_xmalloc(tl + 1); memcpy(r->text, p, tl); r->text[tl] = 0;
+    for (size_t i = 0; i < tl; i++) if (!r->text[i]) r->text[i] = ' ';
     char o[600]; snprintf(o, sizeof o, "%s:1", r->fname); r->origin = strdup(o);
     kr_buf_free(&b);
     fill(r, a);
@@ -182,11 +195,23 @@ kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, 
         }
         hold[i] = v;
     }
+    /* "options" (TABARI-style coder options, docs/FOREIGN-DICTS.md): hold[] has no slot
+    ** left, so the string is kept after origin's NUL in hold[7] ("origin\0options\0") */
+    char *opts = json_field(o, "options", 0);
+    if (opts == (char *)-1) {
+        snprintf(err, errlen, "%s: field \"options\" must be a string", origin);
+        json_decref(o); kr_article_release(hold); return KR_ERR_PARSE;
+    }
     json_decref(o);
-    hold[7] = strdup(origin);
+    size_t ol = strlen(origin), pl = opts ? strlen(opts) : 0;
+    hold[7] = kr_xmalloc(ol + pl + 2);
+    memcpy(hold[7], origin, ol + 1);
+    if (opts) memcpy(hold[7] + ol + 1, opts, pl + 1); else hold[7][ol + 1] = 0;
+    free(opts);
     if (!hold[0]) hold[0] = strdup(origin);
     a->id = hold[0]; a->date = hold[1]; a->lang = hold[2]; a->title = hold[3]; a->text = hold[4];
     a->url = hold[5]; a->source = hold[6]; a->origin = hold[7];
+    a->options = opts ? hold[7] + ol + 1 : NULL;
     if (!a->text) { snprintf(err, errlen, "%s: article %s has no \"text\"", origin, a->id); return KR_ERR_PARSE; }
     if (!a->date) { snprintf(err, errlen, "%s: article %s has no \"date\"", origin, a->id); return KR_ERR_PARSE; }
     return KR_OK;
