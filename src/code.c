@@ -908,6 +908,8 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
         uint32_t w = c->tok[t].wid;
         if (!w || w >= L->tf_cap || !L->tf_first[w]) continue;
         if (mention_at(c, t) >= 0) continue;
+        /* a capitalized word inside a sentence is part of a name ("Free Trade Area") */
+        if (c->tok[t].cap && t > a && !is_punct(c, t - 1)) continue;
         int ci = clause_of(c, t);
         if (ci < 0) continue;
         int have_particle_form = 0, start = c->nth;
@@ -1029,12 +1031,13 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
         if (adjacent) {
             /* only articles, possessives, ordinary words and one "van"/"of" between:
             ** "op de uitspraken van Poetin", "met zijn Amerikaanse collega" */
-            int nof = 0;
+            int nof = 0, nfill = 0;
             for (uint32_t x = t; x < m->s; x++) {
-                if (x - t > 5) return -1;
+                if (x - t > 4) return -1;
                 uint64_t w = wcls(c, x);
                 if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
-                if (!(w & (WC_DET | WC_POSS)) && !is_filler(c, x)) return -1;
+                if (w & (WC_DET | WC_POSS)) continue;
+                if (!is_filler(c, x) || ++nfill > 2) return -1;
             }
         }
         return m->group == k ? k : m->group;
