@@ -1,11 +1,803 @@
 /*
-** cmd_store.c -- placeholder until the archive lands (issue 4).
+** cmd_store.c -- the archive commands: `ingest` (code articles and store them with
+** their sentences, actor mentions and events), `search` (full-text), `events`
+** (filtered event rows), `timeline` (counts per day, week or month) and `export`
+** (GDELT TSV, CSV, JSON Lines, PLOVER).  The archive is an SQLite file (default
+** kroniek.db, or $KRONIEK_DB) or a postgresql:// URI; see docs/ARCHIVE.md.
+**
+** Exit status: 0 success; 1 some article was rejected (reported on stderr with its
+** file:line, the others are stored); 2 usage errors, a bad query, or an archive that
+** cannot be opened or written (the message says why; committed data is never lost).
 */
+#include "kroniek.h"
 #include "cmd.h"
+#include "store.h"
+#include "kr_int.h"
 #include <stdio.h>
-static int nyi(const char *c) { fprintf(stderr, "kroniek %s: the archive is not built yet\n", c); return 2; }
-int cmd_ingest(int argc, char **argv) { (void)argc; (void)argv; return nyi("ingest"); }
-int cmd_search(int argc, char **argv) { (void)argc; (void)argv; return nyi("search"); }
-int cmd_events(int argc, char **argv) { (void)argc; (void)argv; return nyi("events"); }
-int cmd_timeline(int argc, char **argv) { (void)argc; (void)argv; return nyi("timeline"); }
-int cmd_export(int argc, char **argv) { (void)argc; (void)argv; return nyi("export"); }
+#include <stdlib.h>
+#include <string.h>
+#include <ctype.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/ioctl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* ------------------------------------------------------------------ shared options */
+
+typedef enum { OUT_TABLE, OUT_CSV, OUT_JSONL } out_fmt;
+
+typedef struct {
+    const char *db;
+    out_fmt fmt; int fmt_set;
+    kr_query q;
+    char actor[72], source[72], target[72], da[72], db_[72], code[16];
+    const char *bucket; int by_dyad;
+    const char *inputs[4096]; int nin;
+} opts;
+
+static const char *default_db(void) {
+    const char *e = getenv("KRONIEK_DB");
+    return e && *e ? e : "kroniek.db";
+}
+
+static void upcase(char *dst, size_t n, const char *src) {
+    size_t i = 0;
+    for (; src[i] && i + 1 < n; i++) dst[i] = (char)toupper((unsigned char)src[i]);
+    dst[i] = 0;
+}
+
+static int parse_out(const char *cmd, const char *v, opts *o) {
+    if (!strcmp(v, "table")) o->fmt = OUT_TABLE;
+    else if (!strcmp(v, "csv")) o->fmt = OUT_CSV;
+    else if (!strcmp(v, "jsonl") || !strcmp(v, "json")) o->fmt = OUT_JSONL;
+    else { fprintf(stderr, "kroniek %s: unknown format '%s' (table, csv, jsonl)\n", cmd, v); return -1; }
+    o->fmt_set = 1;
+    return 0;
+}
+
+/* Parse the query options shared by search, events, timeline and export.  Returns 1
+** if argv[*i] was consumed, 0 if not ours, -1 on error (message printed). */
+static int query_opt(const char *cmd, opts *o, int argc, char **argv, int *i) {
+    const char *a = argv[*i];
+    int has = *i + 1 < argc;
+    const char *v = has ? argv[*i + 1] : NULL;
+    static const char *want_value[] = {"--db", "--actor", "--source", "--target", "--dyad", "--code", "--root",
+        "--quad", "--from", "--to", "--lang", "--text", "--limit", "--offset", "--doc", "--format", "--by", NULL};
+    for (int k = 0; want_value[k]; k++) if (!strcmp(a, want_value[k]) && !has) {
+        fprintf(stderr, "kroniek %s: %s needs a value\n", cmd, a); return -1;
+    }
+    if (!strcmp(a, "--db")) o->db = v;
+    else if (!strcmp(a, "--actor")) { upcase(o->actor, sizeof o->actor, v); o->q.actor = o->actor; }
+    else if (!strcmp(a, "--source")) { upcase(o->source, sizeof o->source, v); o->q.source = o->source; }
+    else if (!strcmp(a, "--target")) { upcase(o->target, sizeof o->target, v); o->q.target = o->target; }
+    else if (!strcmp(a, "--dyad")) {
+        const char *c = strchr(v, ',');
+        if (!c || c == v || !c[1] || strchr(c + 1, ',')) { fprintf(stderr, "kroniek %s: --dyad wants two actor codes A,B (e.g. RUS,IGOWSTNAT)\n", cmd); return -1; }
+        char tmp[72]; size_t n = (size_t)(c - v) < sizeof tmp - 1 ? (size_t)(c - v) : sizeof tmp - 1;
+        memcpy(tmp, v, n); tmp[n] = 0;
+        upcase(o->da, sizeof o->da, tmp); upcase(o->db_, sizeof o->db_, c + 1);
+        o->q.dyad_a = o->da; o->q.dyad_b = o->db_;
+    }
+    else if (!strcmp(a, "--code")) { snprintf(o->code, sizeof o->code, "%s", v); o->q.code = o->code; }
+    else if (!strcmp(a, "--root")) {
+        if (strlen(v) > 2 || !isdigit((unsigned char)v[0])) { fprintf(stderr, "kroniek %s: --root wants a CAMEO root code 01..20\n", cmd); return -1; }
+        snprintf(o->code, sizeof o->code, "%s%s", v[1] ? "" : "0", v); o->q.code = o->code;
+    }
+    else if (!strcmp(a, "--quad")) {
+        char *end; long x = strtol(v, &end, 10);
+        if (*end || x < 1 || x > 4) { fprintf(stderr, "kroniek %s: --quad wants 1..4\n", cmd); return -1; }
+        o->q.quad = (int)x;
+    }
+    else if (!strcmp(a, "--from")) o->q.from = v;
+    else if (!strcmp(a, "--to")) o->q.to = v;
+    else if (!strcmp(a, "--lang")) o->q.lang = v;
+    else if (!strcmp(a, "--text")) o->q.text = v;
+    else if (!strcmp(a, "--doc")) o->q.doc = v;
+    else if (!strcmp(a, "--limit") || !strcmp(a, "--offset")) {
+        char *end; long x = strtol(v, &end, 10);
+        if (*end || x < 0) { fprintf(stderr, "kroniek %s: %s wants a whole number >= 0\n", cmd, a); return -1; }
+        if (a[2] == 'l') o->q.limit = x; else o->q.offset = x;
+    }
+    else if (!strcmp(a, "--format")) { if (parse_out(cmd, v, o)) return -1; }
+    else if (!strcmp(a, "--by")) {
+        if (strcmp(v, "day") && strcmp(v, "week") && strcmp(v, "month")) { fprintf(stderr, "kroniek %s: --by wants day, week or month\n", cmd); return -1; }
+        o->bucket = v;
+    }
+    else if (!strcmp(a, "--by-dyad")) { o->by_dyad = 1; return 1; }
+    else return 0;
+    ++*i;
+    return 1;
+}
+
+/* terminal output unless --format says otherwise; JSON Lines into pipes */
+static void pick_format(opts *o) {
+    if (!o->fmt_set) o->fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSONL;
+}
+
+static kr_store *open_store(const char *cmd, const char *db, int create, int readonly) {
+    char err[1024];
+    kr_store *s = kr_store_open(db, create, readonly, err, sizeof err);
+    if (!s) fprintf(stderr, "kroniek %s: %s\n", cmd, err);
+    return s;
+}
+
+static int term_width(void) {
+    struct winsize w;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+    return 120;
+}
+
+/* print s in at most w code points, padded to w when pad; newlines become spaces */
+static void cellw(FILE *f, const char *s, int w, int pad) {
+    int n = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    while (*p && n < w) {
+        size_t l = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+        if (n == w - 1 && p[l]) { fputs("~", f); n++; break; }     /* cut */
+        if (*p == '\n' || *p == '\t' || *p == '\r') putc(' ', f);
+        else for (size_t k = 0; k < l && p[k]; k++) putc(p[k], f);
+        p += l; n++;
+    }
+    if (pad) for (; n < w; n++) putc(' ', f);
+}
+
+static void csv_cell(FILE *f, const char *s) {
+    putc('"', f);
+    for (s = s ? s : ""; *s; s++) { if (*s == '"') putc('"', f); putc(*s == '\n' || *s == '\r' ? ' ' : *s, f); }
+    putc('"', f);
+}
+
+static int finish_output(const char *cmd) {
+    fflush(stdout);
+    if (ferror(stdout)) { fprintf(stderr, "kroniek %s: error writing output\n", cmd); return 1; }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ ingest */
+
+static volatile sig_atomic_t stop_flag;
+static void on_signal(int sig) { (void)sig; stop_flag = 1; }
+
+static double now_s(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Count the articles in the inputs (for the ETA): one per .txt file, one per
+** non-empty line of .jsonl/.json files.  -1 if unknown (stdin, or too much to scan). */
+static long count_path(const char *path, int top, long long *budget) {
+    struct stat st;
+    if (!strcmp(path, "-")) return -1;
+    if (stat(path, &st)) return 0;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (!d) return 0;
+        long n = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.') continue;
+            char sub[4096];
+            snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+            long k = count_path(sub, 0, budget);
+            if (k < 0) { n = -1; break; }
+            n += k;
+        }
+        closedir(d);
+        return n;
+    }
+    const char *dot = strrchr(path, '.');
+    int jsonl = dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".json"));
+    if (!top && !jsonl && !(dot && !strcmp(dot, ".txt"))) return 0;
+    if (!jsonl) {
+        /* a top-level file of another name may be JSON Lines too: peek */
+        FILE *f = fopen(path, "r");
+        if (!f) return 0;
+        int c;
+        while ((c = getc(f)) == ' ' || c == '\n' || c == '\r' || c == '\t') {}
+        fclose(f);
+        if (c != '{') return 1;
+    }
+    if ((*budget -= st.st_size) < 0) return -1;
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char buf[65536];
+    long n = 0; int nonblank = 0;
+    size_t r;
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < r; i++) {
+            if (buf[i] == '\n') { n += nonblank; nonblank = 0; }
+            else if (buf[i] != ' ' && buf[i] != '\r' && buf[i] != '\t') nonblank = 1;
+        }
+    n += nonblank;
+    fclose(f);
+    return n;
+}
+
+/* ---- the ingest pipeline: a producer thread reads, hashes and codes the articles,
+** copies what the archive keeps of each into a queue slot (kr_store_prep_coder), and
+** the main thread stores them in input order, in batches.  The queue is deep (1024
+** articles, 64 MB) so that coding goes on while a batch commits, which takes a while
+** (the full-text index is written then).  Folding and stemming for the index is done
+** by the producer while the queue is long (the writer is the slower side), otherwise
+** by the writer.  Articles already in the archive are recognised before coding
+** through a second, read-only handle; the writer checks again inside its transaction,
+** which is what makes ingest idempotent. ---- */
+
+#define NSLOT 1024
+#define QUEUE_BYTES ((size_t)64 << 20)
+#define ANALYSE_DEPTH 256         /* queue length from which the producer analyses */
+
+typedef struct {
+    kr_article a;                /* strings in pool */
+    kr_event *ev; int nev, evcap;   /* strings in pool */
+    char *pool; size_t poolcap;
+    char hash[65];
+    kr_store_prep *prep;
+    size_t bytes;                /* memory held, counted against QUEUE_BYTES */
+} slot;
+
+typedef struct {
+    pthread_mutex_t mu; pthread_cond_t cv;
+    slot *s;                     /* NSLOT */
+    long head, tail;             /* slots tail..head-1 are full; guarded by mu */
+    size_t qbytes;               /* guarded by mu */
+    int done, abort;             /* producer finished; writer failed (guarded by mu) */
+    const char **inputs; int nin;
+    const char *lang;
+    kr_coder *c;                 /* the producer's */
+    kr_fts *fts;                 /* the producer's stemmers */
+    kr_store *ro;                /* read-only handle for the pre-check (may be NULL) */
+    kr_event *ev; int nev, evcap;   /* events of the article being coded ... */
+    kr_arena ar;                 /* ... and their strings */
+    int progress;
+    atomic_long nread, nskip, nrej;
+    atomic_int failed;
+} pipeline;
+
+/* the coder's event strings are borrowed: copy them */
+static const char *cpe(kr_arena *ar, const char *s) { return s ? kr_strndup(ar, s, strlen(s)) : ""; }
+static int keep_event(void *ctx, const kr_event *e) {
+    pipeline *p = ctx;
+    if (p->nev == p->evcap) { p->evcap = p->evcap ? p->evcap * 2 : 32; p->ev = kr_xrealloc(p->ev, (size_t)p->evcap * sizeof *p->ev); }
+    kr_event *d = &p->ev[p->nev++];
+    *d = *e;
+    kr_arena *ar = &p->ar;
+    d->doc = cpe(ar, e->doc); d->date = cpe(ar, e->date); d->source = cpe(ar, e->source); d->target = cpe(ar, e->target);
+    d->code = cpe(ar, e->code); d->location = cpe(ar, e->location); d->source_text = cpe(ar, e->source_text);
+    d->target_text = cpe(ar, e->target_text); d->verb_text = cpe(ar, e->verb_text); d->text = cpe(ar, e->text);
+    return 0;
+}
+
+/* copy the article and its events into the slot's pool */
+static size_t sz(const char *s) { return s ? strlen(s) + 1 : 0; }
+static const char *put_str(char **w, const char *s) {
+    if (!s) return NULL;
+    size_t l = strlen(s) + 1;
+    memcpy(*w, s, l);
+    const char *r = *w;
+    *w += l;
+    return r;
+}
+static void pack(slot *sl, const kr_article *a, const kr_event *ev, int nev) {
+    size_t need = sz(a->id) + sz(a->date) + sz(a->lang) + sz(a->title) + sz(a->text) + sz(a->url) + sz(a->source) + sz(a->origin);
+    for (int i = 0; i < nev; i++)
+        need += sz(ev[i].doc) + sz(ev[i].date) + sz(ev[i].source) + sz(ev[i].target) + sz(ev[i].code) + sz(ev[i].location) +
+                sz(ev[i].source_text) + sz(ev[i].target_text) + sz(ev[i].verb_text) + sz(ev[i].text);
+    if (need > sl->poolcap || (sl->poolcap > (1u << 20) && need < sl->poolcap / 4)) {
+        free(sl->pool);
+        sl->poolcap = need > 4096 ? need : 4096;
+        sl->pool = kr_xmalloc(sl->poolcap);
+    }
+    char *w = sl->pool;
+    kr_article *d = &sl->a;
+    d->id = put_str(&w, a->id); d->date = put_str(&w, a->date); d->lang = put_str(&w, a->lang);
+    d->title = put_str(&w, a->title); d->text = put_str(&w, a->text); d->url = put_str(&w, a->url);
+    d->source = put_str(&w, a->source); d->origin = put_str(&w, a->origin);
+    if (nev > sl->evcap) { sl->evcap = nev; sl->ev = kr_xrealloc(sl->ev, (size_t)nev * sizeof *sl->ev); }
+    for (int i = 0; i < nev; i++) {
+        kr_event *e = &sl->ev[i];
+        *e = ev[i];
+        e->doc = put_str(&w, ev[i].doc); e->date = put_str(&w, ev[i].date); e->source = put_str(&w, ev[i].source);
+        e->target = put_str(&w, ev[i].target); e->code = put_str(&w, ev[i].code); e->location = put_str(&w, ev[i].location);
+        e->source_text = put_str(&w, ev[i].source_text); e->target_text = put_str(&w, ev[i].target_text);
+        e->verb_text = put_str(&w, ev[i].verb_text); e->text = put_str(&w, ev[i].text);
+    }
+    sl->nev = nev;
+}
+
+static void clear_progress(const pipeline *p) { if (p->progress) fputs("\r\033[K", stderr); }
+
+static void *producer(void *arg) {
+    pipeline *p = arg;
+    int stop = 0;
+    for (int f = 0; f < p->nin && !stop; f++) {
+        kr_reader *r = kr_reader_open(p->inputs[f]);
+        if (!r) { fprintf(stderr, "kroniek ingest: out of memory\n"); p->failed = 1; break; }
+        kr_article a;
+        kr_status st;
+        while ((st = kr_reader_next(r, &a)) != KR_EOF) {
+            if (stop_flag) { stop = 1; break; }
+            if (st != KR_OK) {
+                clear_progress(p);
+                fprintf(stderr, "kroniek: %s\n", kr_reader_error(r));
+                p->failed = 1;
+                if (st != KR_ERR_IO) { p->nread++; p->nrej++; }
+                continue;
+            }
+            p->nread++;
+            char hash[65];
+            kr_store_text_hash(a.text, a.text ? strlen(a.text) : 0, hash);
+            if (p->ro && kr_store_seen(p->ro, a.id, hash) == 1) { p->nskip++; continue; }
+            pthread_mutex_lock(&p->mu);
+            while ((p->head - p->tail == NSLOT || p->qbytes > QUEUE_BYTES) && !p->abort) pthread_cond_wait(&p->cv, &p->mu);
+            int ab = p->abort;
+            long depth = p->head - p->tail;
+            pthread_mutex_unlock(&p->mu);
+            if (ab) { stop = 1; break; }
+            if (!a.lang || !a.lang[0]) a.lang = p->lang;
+            const char *where = a.origin ? a.origin : p->inputs[f];
+            p->nev = 0;
+            kr_arena_reset(&p->ar);
+            st = kr_code_article(p->c, &a, keep_event, p);
+            if (st != KR_OK) {
+                clear_progress(p);
+                fprintf(stderr, "kroniek: %s: article %s rejected: %s\n", where, a.id ? a.id : "?", kr_coder_error(p->c));
+                p->nrej++; p->failed = 1;
+                continue;
+            }
+            if (kr_coder_bad_bytes(p->c)) {
+                clear_progress(p);
+                fprintf(stderr, "kroniek: %s: article %s: %d invalid UTF-8 byte(s) replaced\n", where, a.id ? a.id : "?", kr_coder_bad_bytes(p->c));
+            }
+            slot *sl = &p->s[p->head % NSLOT];         /* ours until published */
+            pack(sl, &a, p->ev, p->nev);
+            memcpy(sl->hash, hash, sizeof hash);
+            kr_store_prep_coder(sl->prep, &sl->a, p->c);
+            if (depth >= ANALYSE_DEPTH) kr_store_prep_analyse(sl->prep, p->fts, &sl->a);
+            sl->bytes = kr_store_prep_bytes(sl->prep) + sl->poolcap;
+            pthread_mutex_lock(&p->mu);
+            p->qbytes += sl->bytes;
+            p->head++;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+        }
+        kr_reader_free(r);
+    }
+    pthread_mutex_lock(&p->mu);
+    p->done = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void print_stats(kr_store *s, FILE *f) {
+    kr_stats_row r;
+    if (kr_store_stats(s, &r) != KR_OK) { fprintf(stderr, "kroniek ingest: %s\n", kr_store_error(s)); return; }
+    fprintf(f, "backend %s, schema %d\narticles %ld (%s .. %s)\nsentences %ld\nevents %ld (one-a-day: %ld)\nactors %ld\n",
+            kr_store_backend(s), kr_store_schema_version(s), r.articles, r.first ? r.first : "", r.last ? r.last : "",
+            r.sentences, r.events, r.events_daily, r.actors);
+}
+
+static void ingest_usage(FILE *f) {
+    fprintf(f, "usage: kroniek ingest [--db DB] [--batch N] [--lang nl|en] [-q] [dictionary options] [FILE|DIR|-]...\n"
+               "       kroniek ingest [--db DB] --check | --stats\n"
+               "  DB is an SQLite file (default $KRONIEK_DB or kroniek.db) or postgresql://...\n"
+               "  articles already stored (same id or same text) are skipped; a killed ingest\n"
+               "  loses nothing committed: run it again to store the rest\n");
+}
+
+int cmd_ingest(int argc, char **argv) {
+    kr_dictopts dopt = {0};
+    const char *db = default_db(), *lang = NULL;
+    long batch = 200;
+    int quiet = 0, check = 0, stats = 0;
+    static const char *inputs[4096]; int nin = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (kr_dictopt(&dopt, argc, argv, &i)) continue;
+        if (!strcmp(a, "--db") && i + 1 < argc) db = argv[++i];
+        else if (!strcmp(a, "--batch") && i + 1 < argc) {
+            char *end; batch = strtol(argv[++i], &end, 10);
+            if (*end || batch < 1 || batch > 1000000) { fprintf(stderr, "kroniek ingest: --batch wants 1..1000000\n"); return 2; }
+        } else if (!strcmp(a, "--lang") && i + 1 < argc) {
+            lang = argv[++i];
+            if (strcmp(lang, "nl") && strcmp(lang, "en")) { fprintf(stderr, "kroniek ingest: --lang must be nl or en\n"); return 2; }
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = 1;
+        else if (!strcmp(a, "--check")) check = 1;
+        else if (!strcmp(a, "--stats")) stats = 1;
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { ingest_usage(stdout); return 0; }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek ingest: unknown option '%s'\n", a); ingest_usage(stderr); return 2; }
+        else if (nin < 4096) inputs[nin++] = a;
+        else { fprintf(stderr, "kroniek ingest: more than 4096 inputs; give directories instead\n"); return 2; }
+    }
+    if (check || stats) {
+        if (nin) { fprintf(stderr, "kroniek ingest: --check and --stats only report; give no files\n"); return 2; }
+        kr_store *s = open_store("ingest", db, 0, 0);
+        if (!s) return 2;
+        int rc = 0;
+        if (stats) print_stats(s, stdout);
+        if (check) {
+            char msg[4096];
+            kr_status st = kr_store_check(s, msg, sizeof msg);
+            if (st == KR_OK) printf("%s: ok\n", db);
+            else { fprintf(stderr, "kroniek ingest: %s\n%s", kr_store_error(s), msg); rc = 1; }
+        }
+        kr_store_close(s);
+        return rc;
+    }
+    if (!nin) inputs[nin++] = "-";
+
+    kr_dict *d = kr_load_dicts(&dopt, 0);
+    if (!d) return 2;
+    kr_store *s = open_store("ingest", db, 1, 0);
+    if (!s) { kr_dict_free(d); return 2; }
+    kr_store_set_dict(s, d);
+
+    static pipeline P;
+    pipeline *p = &P;
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->inputs = inputs; p->nin = nin; p->lang = lang;
+    p->progress = !quiet && isatty(STDERR_FILENO);
+    char err[1024];
+    /* articles already stored are recognised before coding, through a second handle;
+    ** only an optimisation (the writer checks again), and useless on an empty archive */
+    if (kr_store_empty(s) == 0) p->ro = kr_store_open(db, 0, 1, err, sizeof err);
+    p->fts = kr_fts_new();
+    p->c = kr_coder_new(d);
+    p->s = calloc(NSLOT, sizeof *p->s);
+    int oom = !p->fts || !p->c || !p->s;
+    for (int i = 0; i < NSLOT && !oom; i++) oom = !(p->s[i].prep = kr_store_prep_new());
+    if (oom) { fprintf(stderr, "kroniek ingest: out of memory\n"); return 2; }
+    long total = -1;
+    if (p->progress) {
+        long long budget = 2LL << 30;      /* scan at most 2 GB for the ETA */
+        total = 0;
+        for (int f = 0; f < nin && total >= 0; f++) { long k = count_path(inputs[f], 1, &budget); total = k < 0 ? -1 : total + k; }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    pthread_t th;
+    if (pthread_create(&th, NULL, producer, p)) { fprintf(stderr, "kroniek ingest: cannot start a thread\n"); return 2; }
+
+    long nstored = 0, nskip = 0, nev = 0, inbatch = 0, evbatch = 0;   /* nstored, nev: committed */
+    int fatal = 0, intx = 0;
+    double t0 = now_s(), tbatch = t0, tshow = 0;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        if (p->tail == p->head && !p->done) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 250000000L;
+            if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+            pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+        }
+        int have = p->tail < p->head, end = p->done && !have;
+        pthread_mutex_unlock(&p->mu);
+        if (end) break;
+        double t = now_s();
+        if (have) {
+            slot *sl = &p->s[p->tail % NSLOT];
+            if (!intx) {
+                if (kr_store_begin(s) != KR_OK) { fatal = 1; break; }
+                intx = 1; tbatch = t;
+            }
+            int seen = kr_store_seen(s, sl->a.id, sl->hash);
+            if (seen < 0) { fatal = 1; break; }
+            if (seen) nskip++;
+            else {
+                if (kr_store_put_prep(s, &sl->a, sl->hash, sl->ev, sl->nev, sl->prep) != KR_OK) { fatal = 1; break; }
+                inbatch++; evbatch += sl->nev;
+            }
+            pthread_mutex_lock(&p->mu);
+            p->qbytes -= sl->bytes;
+            p->tail++;
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+        }
+        /* commit full batches, and every 2 s so a slow input does not hold the lock */
+        if (intx && (inbatch >= batch || t - tbatch >= 2.0)) {
+            int rc = kr_store_commit(s);
+            intx = 0;
+            if (rc != KR_OK) { fatal = 1; break; }
+            nstored += inbatch; nev += evbatch; inbatch = evbatch = 0;
+        }
+        if (p->progress && t - tshow >= 0.25) {
+            tshow = t;
+            long nread = p->nread;
+            double rate = (double)nread / (t - t0 > 1e-3 ? t - t0 : 1e-3);
+            fprintf(stderr, "\r\033[Kkroniek ingest: %ld", nread);
+            if (total > 0) fprintf(stderr, "/%ld articles (%ld%%)", total, nread * 100 / total); else fputs(" articles", stderr);
+            fprintf(stderr, ", %ld stored, %ld events, %.0f articles/s", nstored + inbatch, nev + evbatch, rate);
+            if (total > nread && rate > 0) { long eta = (long)((double)(total - nread) / rate); fprintf(stderr, ", ETA %ld:%02ld", eta / 60, eta % 60); }
+        }
+    }
+    if (fatal) {
+        pthread_mutex_lock(&p->mu);
+        p->abort = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+    pthread_join(th, NULL);
+    if (intx) {
+        if (fatal) kr_store_rollback(s);
+        else if (kr_store_commit(s) != KR_OK) fatal = 1;
+        else { nstored += inbatch; nev += evbatch; }
+    }
+    clear_progress(p);
+    if (fatal) fprintf(stderr, "kroniek ingest: %s\n", kr_store_error(s));
+    double dt = now_s() - t0;
+    long nread = p->nread;
+    nskip += p->nskip;
+    if (!quiet || fatal || stop_flag)
+        fprintf(stderr, "kroniek ingest: %ld articles read: %ld stored, %ld already stored, %ld rejected; %ld events; %.1f s (%.0f articles/s)%s%s\n",
+                nread, nstored, nskip, (long)p->nrej, nev, dt, dt > 0 ? (double)nread / dt : 0.0,
+                stop_flag && !fatal ? "; interrupted: run again to store the rest" : "",
+                fatal ? "; stopped: the last batch was rolled back, earlier batches are kept" : "");
+    for (int i = 0; i < NSLOT; i++) { free(p->s[i].ev); free(p->s[i].pool); kr_store_prep_free(p->s[i].prep); }
+    free(p->s);
+    free(p->ev);
+    kr_arena_free(&p->ar);
+    kr_coder_free(p->c);
+    kr_fts_free(p->fts);
+    kr_store_close(p->ro);
+    kr_store_close(s);
+    kr_dict_free(d);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    if (fatal) return 2;
+    if (stop_flag) return 130;
+    return p->failed ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ search */
+
+typedef struct { out_fmt fmt; long n; int width; } sctx;
+
+static int search_row(void *ctx, const kr_search_row *r) {
+    sctx *x = ctx;
+    x->n++;
+    if (x->fmt == OUT_JSONL) {
+        fputs("{\"id\":", stdout); kr_json_str(stdout, r->id);
+        fputs(",\"date\":", stdout); kr_json_str(stdout, r->date);
+        fputs(",\"lang\":", stdout); kr_json_str(stdout, r->lang);
+        fputs(",\"title\":", stdout); kr_json_str(stdout, r->title);
+        printf(",\"rank\":%.6g,\"snippet\":", r->rank); kr_json_str(stdout, r->snippet);
+        fputs("}\n", stdout);
+    } else if (x->fmt == OUT_CSV) {
+        csv_cell(stdout, r->id); putchar(','); csv_cell(stdout, r->date); putchar(','); csv_cell(stdout, r->lang);
+        printf(",%.6g,", r->rank); csv_cell(stdout, r->title); putchar(','); csv_cell(stdout, r->snippet); putchar('\n');
+    } else {
+        printf("%3ld  %-10s  ", x->n, r->date);
+        cellw(stdout, r->id, 24, 1);
+        printf("  %-2s  ", r->lang);
+        cellw(stdout, r->title ? r->title : "", x->width - 47 > 10 ? x->width - 47 : 10, 0);
+        fputs("\n     ", stdout);
+        cellw(stdout, r->snippet, x->width - 5, 0);
+        fputs("\n", stdout);
+    }
+    return 0;
+}
+
+static void search_usage(FILE *f) {
+    fprintf(f, "usage: kroniek search [--db DB] [--from D] [--to D] [--lang nl|en] [--limit N] [--offset N]\n"
+               "                      [--format table|csv|jsonl] [--] QUERY\n"
+               "  QUERY: words (stemmed, accents ignored), \"a phrase\", prefix*, AND, OR, NOT, ( )\n"
+               "  e.g.  kroniek search 'Genève AND (besprekingen OR talks) NOT Kyiv'\n");
+}
+
+int cmd_search(int argc, char **argv) {
+    opts o = {0};
+    o.db = default_db();
+    o.q.limit = 20;
+    kr_buf query = {0};
+    int rest = 0;                        /* after "--" everything is the query */
+    for (int i = 1; i < argc; i++) {
+        if (!rest && !strcmp(argv[i], "--")) { rest = 1; continue; }
+        if (rest) {
+            if (query.len) kr_buf_addc(&query, ' ');
+            kr_buf_add(&query, argv[i], strlen(argv[i]));
+            continue;
+        }
+        int k = query_opt("search", &o, argc, argv, &i);
+        if (k < 0) return 2;
+        if (k) continue;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { search_usage(stdout); return 0; }
+        if (argv[i][0] == '-' && argv[i][1] == '-') { fprintf(stderr, "kroniek search: unknown option '%s'\n", argv[i]); search_usage(stderr); return 2; }
+        if (query.len) kr_buf_addc(&query, ' ');
+        kr_buf_add(&query, argv[i], strlen(argv[i]));
+    }
+    if (!query.len) { search_usage(stderr); return 2; }
+    pick_format(&o);
+    /* a bad query is reported before the archive is touched */
+    char err[512];
+    if (kr_store_query_check(query.p, err, sizeof err) != KR_OK) {
+        fprintf(stderr, "kroniek search: bad query: %s\n", err);
+        kr_buf_free(&query);
+        return 2;
+    }
+    kr_store *s = open_store("search", o.db, 0, 1);
+    if (!s) { kr_buf_free(&query); return 2; }
+    sctx x = {o.fmt, o.q.offset, term_width()};
+    if (o.fmt == OUT_CSV) puts("id,date,lang,rank,title,snippet");
+    long total = -1;
+    kr_status st = kr_store_search(s, query.p, &o.q, search_row, &x, o.fmt == OUT_TABLE ? &total : NULL);
+    int rc = 0;
+    if (st != KR_OK) { fprintf(stderr, "kroniek search: %s\n", kr_store_error(s)); rc = 2; }
+    else if (o.fmt == OUT_TABLE) printf("%ld of %ld article(s)\n", x.n - o.q.offset, total);
+    kr_store_close(s);
+    kr_buf_free(&query);
+    return rc ? rc : finish_output("search") ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ events, export */
+
+typedef struct { out_fmt fmt; int width; long n; kr_format xfmt; int export; const kr_dict *d; } ectx;
+
+static int event_row(void *ctx, const kr_event_row *r) {
+    ectx *x = ctx;
+    const kr_event *e = &r->ev;
+    x->n++;
+    if (x->export) { kr_write_event(stdout, x->xfmt, e, x->d, r->id); return 0; }
+    if (x->fmt == OUT_JSONL) {
+        printf("{\"id\":%ld,\"doc\":", r->id); kr_json_str(stdout, e->doc);
+        fputs(",\"date\":", stdout); kr_json_str(stdout, e->date);
+        printf(",\"sentence\":%d,\"source\":", e->sentence); kr_json_str(stdout, e->source);
+        fputs(",\"target\":", stdout); kr_json_str(stdout, e->target);
+        fputs(",\"code\":", stdout); kr_json_str(stdout, e->code);
+        fputs(",\"root\":", stdout); kr_json_str(stdout, e->root);
+        printf(",\"quad\":%d,\"goldstein\":%.1f,\"location\":", e->quad, e->goldstein); kr_json_str(stdout, e->location);
+        fputs(",\"label\":", stdout); kr_json_str(stdout, r->label);
+        fputs(",\"lang\":", stdout); kr_json_str(stdout, r->lang);
+        fputs(",\"title\":", stdout); kr_json_str(stdout, r->title);
+        fputs(",\"source_text\":", stdout); kr_json_str(stdout, e->source_text);
+        fputs(",\"target_text\":", stdout); kr_json_str(stdout, e->target_text);
+        fputs(",\"verb_text\":", stdout); kr_json_str(stdout, e->verb_text);
+        fputs(",\"text\":", stdout); kr_json_str(stdout, e->text);
+        fputs("}\n", stdout);
+    } else if (x->fmt == OUT_CSV) {
+        printf("%ld,", r->id); csv_cell(stdout, e->doc); putchar(','); csv_cell(stdout, e->date);
+        printf(",%d,", e->sentence); csv_cell(stdout, e->source); putchar(','); csv_cell(stdout, e->target);
+        putchar(','); csv_cell(stdout, e->code); putchar(','); csv_cell(stdout, e->root);
+        printf(",%d,%.1f,", e->quad, e->goldstein); csv_cell(stdout, e->location); putchar(',');
+        csv_cell(stdout, r->label); putchar(','); csv_cell(stdout, r->lang); putchar(',');
+        csv_cell(stdout, e->source_text); putchar(','); csv_cell(stdout, e->target_text); putchar(',');
+        csv_cell(stdout, e->verb_text); putchar(','); csv_cell(stdout, e->text); putchar('\n');
+    } else {
+        printf("%-10s  ", e->date);
+        cellw(stdout, e->doc, 20, 1); putchar(' ');
+        cellw(stdout, e->source, 12, 1); putchar(' ');
+        cellw(stdout, e->target, 12, 1);
+        printf(" %-4s ", e->code);
+        cellw(stdout, r->label ? r->label : "", 22, 1);
+        printf(" %5.1f  ", e->goldstein);
+        cellw(stdout, e->text, x->width - 95 > 20 ? x->width - 95 : 20, 0);
+        putchar('\n');
+    }
+    return 0;
+}
+
+static void events_usage(FILE *f, const char *cmd) {
+    fprintf(f, "usage: kroniek %s [--db DB] [--actor A] [--source A] [--target A] [--dyad A,B] [--code C]\n"
+               "          [--root R] [--quad Q] [--from D] [--to D] [--lang nl|en] [--text QUERY] [--doc ID]\n"
+               "          [--limit N] [--offset N] %s\n"
+               "  actor codes match by prefix (RUS matches RUSGOV); --dyad matches either direction;\n"
+               "  --code 04 matches 040..0499; dates YYYY, YYYY-MM or YYYY-MM-DD, inclusive\n",
+            cmd, !strcmp(cmd, "export") ? "--format gdelt|csv|jsonl|plover [dictionary options]" : "[--format table|csv|jsonl]");
+}
+
+static int events_or_export(int argc, char **argv, int export) {
+    const char *cmd = export ? "export" : "events";
+    opts o = {0};
+    o.db = default_db();
+    kr_dictopts dopt = {0};
+    kr_format xfmt = KR_FMT_JSONL;
+    for (int i = 1; i < argc; i++) {
+        if (export && kr_dictopt(&dopt, argc, argv, &i)) continue;
+        if (export && !strcmp(argv[i], "--format") && i + 1 < argc) {
+            if (!kr_format_parse(argv[++i], &xfmt)) { fprintf(stderr, "kroniek export: unknown format '%s' (gdelt, csv, jsonl, plover)\n", argv[i]); return 2; }
+            continue;
+        }
+        int k = query_opt(cmd, &o, argc, argv, &i);
+        if (k < 0) return 2;
+        if (k) continue;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { events_usage(stdout, cmd); return 0; }
+        fprintf(stderr, "kroniek %s: unknown option or argument '%s'\n", cmd, argv[i]);
+        events_usage(stderr, cmd);
+        return 2;
+    }
+    if (o.by_dyad || o.bucket) { fprintf(stderr, "kroniek %s: --by and --by-dyad are timeline options\n", cmd); return 2; }
+    pick_format(&o);
+    if (o.q.text) {
+        char err[512];
+        if (kr_store_query_check(o.q.text, err, sizeof err) != KR_OK) { fprintf(stderr, "kroniek %s: bad --text query: %s\n", cmd, err); return 2; }
+    }
+    kr_dict *d = NULL;
+    if (export && xfmt == KR_FMT_CSV && !(d = kr_load_dicts(&dopt, 1))) return 2;   /* CAMEO labels */
+    kr_store *s = open_store(cmd, o.db, 0, 1);
+    if (!s) { kr_dict_free(d); return 2; }
+    ectx x = {o.fmt, term_width(), 0, xfmt, export, d};
+    if (export && (xfmt == KR_FMT_TSV || xfmt == KR_FMT_CSV)) kr_write_header(stdout, xfmt);
+    else if (!export && o.fmt == OUT_CSV) puts("id,doc,date,sentence,source,target,code,root,quad,goldstein,location,label,lang,source_text,target_text,verb_text,text");
+    long total = -1;
+    kr_status st = kr_store_events(s, &o.q, event_row, &x, !export && o.fmt == OUT_TABLE ? &total : NULL);
+    int rc = 0;
+    if (st != KR_OK) { fprintf(stderr, "kroniek %s: %s\n", cmd, kr_store_error(s)); rc = 2; }
+    else if (!export && o.fmt == OUT_TABLE) printf("%ld of %ld event(s)\n", x.n, total);
+    kr_store_close(s);
+    kr_dict_free(d);
+    return rc ? rc : finish_output(cmd) ? 1 : 0;
+}
+
+int cmd_events(int argc, char **argv) { return events_or_export(argc, argv, 0); }
+int cmd_export(int argc, char **argv) { return events_or_export(argc, argv, 1); }
+
+/* ------------------------------------------------------------------ timeline */
+
+typedef struct { out_fmt fmt; int by_dyad; long n; } tctx;
+
+static int timeline_row(void *ctx, const kr_timeline_row *r) {
+    tctx *x = ctx;
+    x->n++;
+    if (x->fmt == OUT_JSONL) {
+        fputs("{\"period\":", stdout); kr_json_str(stdout, r->period);
+        if (x->by_dyad) { fputs(",\"source\":", stdout); kr_json_str(stdout, r->source); fputs(",\"target\":", stdout); kr_json_str(stdout, r->target); }
+        printf(",\"count\":%ld,\"count_daily\":%ld,\"goldstein_sum\":%.1f,\"goldstein_mean\":%.3f,\"quad_share\":[%.4f,%.4f,%.4f,%.4f]}\n",
+               r->count, r->count_daily, r->goldstein_sum, r->goldstein_mean, r->quad_share[1], r->quad_share[2], r->quad_share[3], r->quad_share[4]);
+    } else if (x->fmt == OUT_CSV) {
+        printf("%s,%s,%s,%ld,%ld,%.1f,%.3f,%.4f,%.4f,%.4f,%.4f\n", r->period, r->source, r->target, r->count, r->count_daily,
+               r->goldstein_sum, r->goldstein_mean, r->quad_share[1], r->quad_share[2], r->quad_share[3], r->quad_share[4]);
+    } else {
+        printf("%-10s  ", r->period);
+        if (x->by_dyad) { cellw(stdout, r->source, 14, 1); putchar(' '); cellw(stdout, r->target, 14, 1); putchar(' '); }
+        printf("%7ld %9ld %9.1f %7.2f   %4.0f%% %4.0f%% %4.0f%% %4.0f%%\n", r->count, r->count_daily, r->goldstein_sum, r->goldstein_mean,
+               100 * r->quad_share[1], 100 * r->quad_share[2], 100 * r->quad_share[3], 100 * r->quad_share[4]);
+    }
+    return 0;
+}
+
+int cmd_timeline(int argc, char **argv) {
+    opts o = {0};
+    o.db = default_db();
+    for (int i = 1; i < argc; i++) {
+        int k = query_opt("timeline", &o, argc, argv, &i);
+        if (k < 0) return 2;
+        if (k) continue;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            printf("usage: kroniek timeline [--db DB] [--by day|week|month] [--by-dyad] [event filters as for events]\n"
+                   "          [--format table|csv|jsonl]\n"
+                   "  per period (and dyad): events (one per article), one-a-day count (distinct date,\n"
+                   "  source, target, code), Goldstein sum and mean, quad class shares\n");
+            return 0;
+        }
+        fprintf(stderr, "kroniek timeline: unknown option or argument '%s' (see kroniek timeline --help)\n", argv[i]);
+        return 2;
+    }
+    pick_format(&o);
+    if (o.q.text) {
+        char err[512];
+        if (kr_store_query_check(o.q.text, err, sizeof err) != KR_OK) { fprintf(stderr, "kroniek timeline: bad --text query: %s\n", err); return 2; }
+    }
+    kr_store *s = open_store("timeline", o.db, 0, 1);
+    if (!s) return 2;
+    tctx x = {o.fmt, o.by_dyad, 0};
+    if (o.fmt == OUT_CSV) puts("period,source,target,count,count_daily,goldstein_sum,goldstein_mean,verbal_coop,material_coop,verbal_conflict,material_conflict");
+    else if (o.fmt == OUT_TABLE)
+        printf("%-10s  %s%7s %9s %9s %7s   %5s %5s %5s %5s\n", "period", o.by_dyad ? "source         target         " : "",
+               "count", "one-a-day", "Goldstein", "mean", "v.co", "m.co", "v.cf", "m.cf");
+    kr_status st = kr_store_timeline(s, &o.q, o.bucket ? o.bucket : "month", o.by_dyad, timeline_row, &x);
+    int rc = 0;
+    if (st != KR_OK) { fprintf(stderr, "kroniek timeline: %s\n", kr_store_error(s)); rc = 2; }
+    kr_store_close(s);
+    return rc ? rc : finish_output("timeline") ? 1 : 0;
+}

@@ -98,4 +98,140 @@ kr_status kr_store_stats(kr_store *s, kr_stats_row *out);
 /* integrity check (PRAGMA integrity_check / consistency queries); 0 ok */
 kr_status kr_store_check(kr_store *s, char *msg, size_t len);
 
+/* ---- helpers (additions; the functions above keep their signatures) ---- */
+/* The duplicate key of an article: hex BLAKE2b-256 of its text as given.  OUT: hex[65] */
+void kr_store_text_hash(const char *text, size_t len, char hex[65]);
+/* Dictionary used at ingest to record the labels, Goldstein weights and quad classes of
+** the CAMEO codes it stores (borrowed; must outlive the ingest).  May be NULL. */
+void kr_store_set_dict(kr_store *s, const kr_dict *d);
+/* Validate a full-text query without running it: KR_OK, or KR_ERR_ARG with a message
+** in err ("unbalanced quote at column 5", ...). */
+kr_status kr_store_query_check(const char *query, char *err, size_t errlen);
+/* Rows stored by this handle since it was opened (for progress lines). */
+long kr_store_put_count(const kr_store *s);
+/* 1 if the archive holds no article, 0 if it does, <0 on error */
+int kr_store_empty(kr_store *s);
+
+/* ---- ingest on two threads (optional) ----
+** kr_store_put() takes what it stores from the coder and folds and stems the text for
+** the full-text index, all on the calling thread.  A program that codes on one thread
+** and stores on another can queue articles instead: kr_store_prep_coder() copies from
+** the coder what the archive keeps of its last article (normalized text, language,
+** sentences, actor mentions), so the coder can go on with the next one;
+** kr_store_prep_analyse() optionally does the folding and stemming, with the Snowball
+** stemmers of a kr_fts (one per thread); kr_store_put_prep() stores the article (and
+** analyses it first if that was not done).  A kr_store_prep holds one article and may
+** move between threads (used by one at a time); big buffers are released on reuse. */
+typedef struct kr_fts kr_fts;
+kr_fts *kr_fts_new(void);
+void kr_fts_free(kr_fts *ft);
+typedef struct kr_store_prep kr_store_prep;
+kr_store_prep *kr_store_prep_new(void);
+void kr_store_prep_free(kr_store_prep *p);
+void kr_store_prep_coder(kr_store_prep *p, const kr_article *a, kr_coder *c);
+void kr_store_prep_analyse(kr_store_prep *p, kr_fts *ft, const kr_article *a);
+int kr_store_prep_analysed(const kr_store_prep *p);
+size_t kr_store_prep_bytes(const kr_store_prep *p);      /* memory held, for queue limits */
+kr_status kr_store_put_prep(kr_store *s, const kr_article *a, const char *text_hash,
+                            const kr_event *ev, int nev, kr_store_prep *p);
+
+#ifdef KR_STORE_INTERNAL
+/* ---- internals shared by the two backends (store.c, store_pg.c) ----------------
+** Not part of the API: the server and the commands do not define KR_STORE_INTERNAL. */
+#include "kr_int.h"
+
+/* Full-text tokens: runs of letters, digits and marks; folded (lower case, accents
+** stripped) and stemmed with Snowball (Dutch or English).  One token stream feeds the
+** SQLite FTS5 index, the PostgreSQL tsvector, the query parser and the snippets, so
+** both backends match the same words. */
+/* fn(ctx, term, len, start, end, colocated): term borrowed until fn returns; start/end
+** are byte offsets in the input; colocated != 0 means an alternative stem at the same
+** position as the previous token.  Nonzero from fn stops. */
+typedef int (*kr_fts_fn)(void *ctx, const char *term, int len, int start, int end, int colocated);
+#define KR_FTS_BOTH (-1)                  /* lang: stem with both, as alternatives */
+#define KR_FTS_MAXTOK 64                  /* longer tokens are cut (bytes) */
+void kr_fts_tokenize(kr_fts *ft, const char *text, size_t n, int lang, int fold_only,
+                     kr_fts_fn fn, void *ctx);
+/* language index for a stored article: 0 nl, 1 en, KR_FTS_BOTH unknown */
+int kr_fts_lang(const char *lang);
+
+/* What the archive stores of one coded article (see kr_store_prep_coder). */
+struct kr_store_prep {
+    kr_buf text;                 /* the coder's normalized text */
+    char lang[8];                /* "nl", "en" or "" */
+    int nsent, scap; int *soff, *slen;        /* sentences (byte spans of text) */
+    int nment, mcap; int *msent;              /* mentions: sentence (1-based) ... */
+    kr_buf ment;                 /* ... and "code\0text\0" for each, in order */
+    int analysed;
+    kr_buf t[2];                 /* tokens of title and text: "\x02" then the tokens in
+                                    order, ' ' between positions, '|' before an
+                                    alternative stem at the same position */
+};
+/* replay such a token list (after the "\x02") into fn */
+void kr_fts_replay(const char *s, size_t n, kr_fts_fn fn, void *ctx);
+
+/* A parsed full-text query (FTS5 subset: words, "phrases", word*, AND, OR, NOT, ( )). */
+typedef struct kr_fq kr_fq;
+kr_fq *kr_fq_parse(kr_fts *ft, const char *q, char *err, size_t errlen);
+void kr_fq_free(kr_fq *q);
+void kr_fq_fts5(const kr_fq *q, kr_buf *out);       /* FTS5 MATCH string */
+void kr_fq_tsquery(const kr_fq *q, kr_buf *out);    /* PostgreSQL tsquery literal */
+/* Highlighted snippet of text (malloc'd, caller frees): the window with most query
+** words, matches between [ and ]. */
+char *kr_fq_snippet(kr_fts *ft, const kr_fq *q, const char *text, size_t n, int lang);
+
+/* SQL parameters, all passed as text (PostgreSQL) or bound by type (SQLite) */
+#define KR_SQL_MAXPARAM 40
+typedef struct { int n; const char *v[KR_SQL_MAXPARAM]; char own[KR_SQL_MAXPARAM][72]; int isint[KR_SQL_MAXPARAM]; } kr_sqlparams;
+/* Append " AND ..." conditions for q to sql.  articles == 0: over events e JOIN
+** articles a; articles != 0: over articles a, event filters through EXISTS.  pg selects
+** $N placeholders.  text_fmt is the full-text condition as a printf format with one %s
+** for the placeholder of fts_arg (the rendered query), or NULL.  Returns 0, or -1 with a
+** message in err (bad code, date, language). */
+int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlparams *p, const char *text_fmt,
+                 const char *fts_arg, char *err, size_t errlen);
+const char *kr_sql_param(kr_sqlparams *p, const char *s);     /* copies s */
+const char *kr_sql_param_int(kr_sqlparams *p, long long v);
+
+/* Raw timeline groups: one per (date, source, target, code) */
+typedef struct { const char *date, *source, *target, *code; long n; long g10; long quad[5]; } kr_tl_group;
+typedef int (*kr_tl_group_fn)(void *ctx, const kr_tl_group *g);
+
+typedef struct {
+    const char *name;
+    void (*close)(kr_store *s);
+    kr_status (*begin)(kr_store *s);
+    kr_status (*commit)(kr_store *s);
+    kr_status (*rollback)(kr_store *s);
+    int (*seen)(kr_store *s, const char *id, const char *hash);
+    kr_status (*put)(kr_store *s, const kr_article *a, const char *hash, const kr_event *ev, int nev,
+                     const kr_store_prep *p);
+    kr_status (*events)(kr_store *s, const kr_query *q, const kr_fq *text, kr_event_row_fn fn, void *ctx, long *total);
+    kr_status (*search)(kr_store *s, const kr_fq *fq, const kr_query *q, const kr_fq *text, kr_search_fn fn, void *ctx, long *total);
+    kr_status (*groups)(kr_store *s, const kr_query *q, const kr_fq *text, kr_tl_group_fn fn, void *ctx);
+    kr_status (*actors)(kr_store *s, const char *prefix, long limit, kr_actor_fn fn, void *ctx);
+    kr_status (*article)(kr_store *s, const char *id, kr_article_fn fn, void *ctx);
+    kr_status (*stats)(kr_store *s, kr_stats_row *out);
+    kr_status (*check)(kr_store *s, char *msg, size_t len);
+    int (*empty)(kr_store *s);
+} kr_store_ops;
+
+struct kr_store {
+    const kr_store_ops *ops;
+    char err[1024];
+    char name[256];          /* file name or URI without password, for messages */
+    int version, readonly;
+    kr_fts *fts;
+    const kr_dict *dict;
+    long nput;
+    kr_store_prep *prep;     /* for kr_store_put */
+    void *be;                /* backend state */
+};
+void kr_store_seterr(kr_store *s, const char *fmt, ...);
+/* the PostgreSQL backend (store_pg.c) */
+kr_store *kr_store_open_pg(const char *uri, int create, int readonly, char *err, size_t errlen);
+/* a day number yyyymmdd for a stored date ("2022-01" -> 20220101), 0 if bad */
+int kr_store_day(const char *date);
+#endif
+
 #endif

@@ -1,0 +1,1315 @@
+/*
+** serve.c -- `kroniek serve`: the HTTP layer over the archive (src/store.h).
+**
+** A libmicrohttpd daemon with a thread pool answers GET (and HEAD) requests:
+**   /api/...   JSON built with jansson from the archive, one route table below;
+**   /, /NAME   the web page: files under web/ compiled into the binary (build/data.c,
+**              kr_builtin_files) or, with --web DIR, the regular files directly in DIR.
+** Only names in that set are served; there is no path resolution, so "..", "%2e%2e",
+** absolute paths and symlinks never reach the file system.
+**
+** Safety defaults: bind to 127.0.0.1; GET/HEAD only (405 otherwise); no request body
+** (413); bounded URL, parameter count and parameter sizes (414/400); parameters are
+** validated before they reach the store, which binds them as SQL parameters; strict
+** JSON errors {"error": "..."}; '<', '>' and '&' are \u-escaped in every JSON body;
+** CORS only with --cors ORIGIN; security headers (nosniff, CSP, no framing) on all
+** responses.
+**
+** Threads and memory: each MHD worker thread runs one request at a time and borrows a
+** read-only kr_store from a small pool guarded by a mutex (one kr_store per thread at
+** any moment, as store.h requires).  The CAMEO dictionary is loaded once and shared
+** read-only.  Response bodies: JSON bodies are malloc'ed and handed to MHD with
+** MHD_RESPMEM_MUST_FREE; built-in files are static (MHD_RESPMEM_PERSISTENT); files read
+** from --web DIR are malloc'ed (MUST_FREE).
+*/
+#include "kr_int.h"
+#include "store.h"
+#include <microhttpd.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+
+/* ---- limits (documented in docs/API.md) ---- */
+#define SRV_MAX_PATH      1024      /* bytes of the (decoded) path */
+#define SRV_MAX_URL       4096      /* path + all parameter names and values */
+#define SRV_MAX_PARAMS    32        /* query parameters per request */
+#define SRV_MAX_VALUE     1024      /* bytes of one parameter value */
+#define SRV_MAX_TEXT      512       /* bytes of a full-text query (q, text) */
+#define SRV_MAX_ROWS      20000     /* timeline rows in one response */
+#define SRV_MAX_OFFSET    100000000L
+#define SRV_MAX_FILE      (8u << 20) /* a file served from --web DIR */
+#define SRV_MEM_LIMIT     (64u << 10) /* per-connection buffer: request line + headers */
+#define SRV_TIMEOUT       30        /* seconds of idle before a connection is closed */
+#define SRV_MAX_CONN      512
+#define SRV_CACHE_N       256       /* cached API answers */
+#define SRV_CACHE_BYTES   (32u << 20)
+
+int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir,
+                 const char *cors, int threads, int log_requests, int cache);
+
+/* ------------------------------------------------------------------ server state */
+
+/* A cached API answer: the serialized body of a 200 response, keyed by path and
+** decoded parameters.  Valid while the archive files are unchanged (see cache_stamp). */
+typedef struct { char *key; size_t klen; char *body; size_t len; unsigned long used; } srv_cached;
+
+typedef struct {
+    const char *db;
+    kr_dict *dict;               /* CAMEO labels; read-only after load */
+    /* pool of read-only archive handles */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    kr_store **idle;
+    int nidle, nopen, max;
+    /* web files from --web DIR (NULL: the built-in ones) */
+    const char *web_dir;
+    char **web_names;
+    int nweb;
+    const char *cors;            /* Access-Control-Allow-Origin value, or NULL */
+    int log;
+    /* answer cache (SQLite archives only) */
+    int cache;
+    pthread_mutex_t cmu;
+    srv_cached ent[SRV_CACHE_N];
+    int nent;
+    size_t cbytes;
+    unsigned long tick;
+    char stamp[200];
+    volatile int starting;       /* MHD diagnostics are printed only while starting */
+    char csp[256];
+} srv_ctx;
+
+/* Borrow an archive handle; NULL (message in err) if none could be opened. */
+static kr_store *pool_get(srv_ctx *S, char *err, size_t errlen) {
+    kr_store *st = NULL;
+    pthread_mutex_lock(&S->mu);
+    while (S->nidle == 0 && S->nopen >= S->max) pthread_cond_wait(&S->cv, &S->mu);
+    if (S->nidle) st = S->idle[--S->nidle];
+    else S->nopen++;
+    pthread_mutex_unlock(&S->mu);
+    if (st) return st;
+    st = kr_store_open(S->db, 0, 1, err, errlen);
+    if (!st) {
+        pthread_mutex_lock(&S->mu);
+        S->nopen--;
+        pthread_cond_signal(&S->cv);
+        pthread_mutex_unlock(&S->mu);
+    }
+    return st;
+}
+
+static void pool_put(srv_ctx *S, kr_store *st) {
+    if (!st) return;
+    pthread_mutex_lock(&S->mu);
+    S->idle[S->nidle++] = st;
+    pthread_cond_signal(&S->cv);
+    pthread_mutex_unlock(&S->mu);
+}
+
+/* ------------------------------------------------------------------ answer cache */
+
+/* A fingerprint of the archive files (inode, size, modification time of DB and
+** DB-wal): any committed write changes it.  Returns 0, or -1 when the archive is not a
+** file (PostgreSQL), in which case nothing is cached. */
+static int cache_stamp(srv_ctx *S, char *out, size_t n) {
+    struct stat a, w;
+    char wal[4200];
+    if (!S->cache || stat(S->db, &a) || !S_ISREG(a.st_mode)) return -1;
+    snprintf(wal, sizeof wal, "%s-wal", S->db);
+    int hw = stat(wal, &w) == 0;
+    snprintf(out, n, "%lu:%lld:%lld.%09ld|%lld:%lld.%09ld", (unsigned long)a.st_ino, (long long)a.st_size,
+             (long long)a.st_mtim.tv_sec, a.st_mtim.tv_nsec, hw ? (long long)w.st_size : -1LL,
+             hw ? (long long)w.st_mtim.tv_sec : 0LL, hw ? w.st_mtim.tv_nsec : 0L);
+    return 0;
+}
+
+static void cache_flush(srv_ctx *S) {
+    for (int i = 0; i < S->nent; i++) { free(S->ent[i].key); free(S->ent[i].body); }
+    S->nent = 0;
+    S->cbytes = 0;
+}
+
+/* Under S->cmu: forget everything if the archive changed since the entries were made. */
+static void cache_sync(srv_ctx *S, const char *stamp) {
+    if (strcmp(S->stamp, stamp)) {
+        cache_flush(S);
+        snprintf(S->stamp, sizeof S->stamp, "%s", stamp);
+    }
+}
+
+/* A malloc'ed copy of the cached body for key, or NULL. */
+static char *cache_get(srv_ctx *S, const char *stamp, const char *key, size_t klen, size_t *len) {
+    char *body = NULL;
+    pthread_mutex_lock(&S->cmu);
+    cache_sync(S, stamp);
+    for (int i = 0; i < S->nent; i++) {
+        srv_cached *e = &S->ent[i];
+        if (e->klen == klen && !memcmp(e->key, key, klen)) {
+            if ((body = malloc(e->len ? e->len : 1))) { memcpy(body, e->body, e->len); *len = e->len; }
+            e->used = ++S->tick;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&S->cmu);
+    return body;
+}
+
+/* Keep a copy of body under key; stamp is the fingerprint taken before the query ran. */
+static void cache_put(srv_ctx *S, const char *stamp, const char *key, size_t klen, const char *body, size_t len) {
+    if (len > SRV_CACHE_BYTES / 8) return;
+    char *k = malloc(klen), *b = malloc(len ? len : 1);
+    if (!k || !b) { free(k); free(b); return; }
+    memcpy(k, key, klen);
+    memcpy(b, body, len);
+    pthread_mutex_lock(&S->cmu);
+    cache_sync(S, stamp);
+    while (S->nent && (S->nent == SRV_CACHE_N || S->cbytes + len > SRV_CACHE_BYTES)) {
+        int lru = 0;                   /* evict the least recently used */
+        for (int i = 1; i < S->nent; i++) if (S->ent[i].used < S->ent[lru].used) lru = i;
+        S->cbytes -= S->ent[lru].len;
+        free(S->ent[lru].key);
+        free(S->ent[lru].body);
+        S->ent[lru] = S->ent[--S->nent];
+    }
+    S->ent[S->nent++] = (srv_cached){k, klen, b, len, ++S->tick};
+    S->cbytes += len;
+    pthread_mutex_unlock(&S->cmu);
+}
+
+/* ------------------------------------------------------------------ JSON helpers */
+
+/* Copy of s[0..n) with invalid UTF-8 replaced by U+FFFD; malloc'ed. */
+static char *utf8_repair(const char *s, size_t n) {
+    char *o = kr_xmalloc(n * 3 + 1), *w = o;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i];
+        size_t l = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        int ok = l && i + l <= n;
+        for (size_t k = 1; ok && k < l; k++) if ((p[i + k] & 0xC0) != 0x80) ok = 0;
+        if (ok && l > 1) {
+            unsigned cp = l == 2 ? c & 0x1F : l == 3 ? c & 0x0F : c & 0x07;
+            for (size_t k = 1; k < l; k++) cp = cp << 6 | (p[i + k] & 0x3F);
+            if ((l == 2 && cp < 0x80) || (l == 3 && cp < 0x800) || (l == 4 && cp < 0x10000) ||
+                cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) ok = 0;
+        }
+        if (ok && c == 0) ok = 0;
+        if (ok) { memcpy(w, p + i, l); w += l; i += l; }
+        else { memcpy(w, "\xEF\xBF\xBD", 3); w += 3; i++; }
+    }
+    *w = 0;
+    return o;
+}
+
+/* A JSON string from n bytes (repaired if not valid UTF-8). */
+static json_t *jstrn(const char *s, size_t n) {
+    if (!s) return json_null();
+    json_t *j = json_stringn(s, n);
+    if (j) return j;
+    char *r = utf8_repair(s, n);
+    j = json_string(r);
+    free(r);
+    return j ? j : json_string("");
+}
+/* A JSON string, or null for NULL. */
+static json_t *jstr(const char *s) { return s ? jstrn(s, strlen(s)) : json_null(); }
+/* A JSON string, "" for NULL. */
+static json_t *jstr0(const char *s) { return jstr(s ? s : ""); }
+static json_t *jreal(double x) { return isfinite(x) ? json_real(x) : json_null(); }
+
+/* Serialize j (compact, '<' '>' '&' as \u escapes so a body can never be read as
+** markup).  Returns a malloc'ed buffer and its length in *len, NULL on failure. */
+static char *json_body(const json_t *j, size_t *len) {
+    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (!s) return NULL;
+    size_t n = strlen(s), extra = 0;
+    for (size_t i = 0; i < n; i++) if (s[i] == '<' || s[i] == '>' || s[i] == '&') extra += 5;
+    char *o = malloc(n + extra + 2);
+    if (!o) { free(s); return NULL; }
+    char *w = o;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '<') { memcpy(w, "\\u003c", 6); w += 6; }
+        else if (s[i] == '>') { memcpy(w, "\\u003e", 6); w += 6; }
+        else if (s[i] == '&') { memcpy(w, "\\u0026", 6); w += 6; }
+        else *w++ = s[i];
+    }
+    *w++ = '\n';
+    *w = 0;
+    free(s);
+    *len = (size_t)(w - o);
+    return o;
+}
+
+/* ------------------------------------------------------------------ requests */
+
+typedef struct { const char *k, *v; size_t vlen; } srv_param;
+
+typedef struct {
+    srv_ctx *S;
+    struct MHD_Connection *c;
+    const char *path;            /* decoded path */
+    const char *tail;            /* path after a prefix route ("/api/article/" ...) */
+    srv_param p[SRV_MAX_PARAMS];
+    int np;
+    size_t url_bytes;
+    int bad;                     /* 1 too many, 2 NUL byte, 3 bad UTF-8, 4 control char, 5 value too long */
+    const char *bad_key;
+    kr_store *st;
+    unsigned status;             /* HTTP status of an error */
+    char err[512];               /* its message */
+    json_t *out;                 /* the answer, when status is 200 */
+} srv_req;
+
+static int fail(srv_req *r, unsigned status, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err, sizeof r->err, fmt, ap);
+    va_end(ap);
+    r->status = status;
+    return -1;
+}
+
+static enum MHD_Result collect_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     size_t key_size, const char *value, size_t value_size) {
+    srv_req *r = cls;
+    (void)kind;
+    r->url_bytes += key_size + value_size + 2;
+    if (r->bad) return MHD_YES;
+    if (r->np == SRV_MAX_PARAMS) { r->bad = 1; return MHD_YES; }
+    if (strlen(key) != key_size || (value && strlen(value) != value_size)) { r->bad = 2; r->bad_key = key; return MHD_YES; }
+    if (!kr_utf8_valid(key, key_size) || (value && !kr_utf8_valid(value, value_size))) { r->bad = 3; r->bad_key = key; return MHD_YES; }
+    if (value) for (size_t i = 0; i < value_size; i++)
+        if ((unsigned char)value[i] < 0x20 || value[i] == 0x7F) { r->bad = 4; r->bad_key = key; return MHD_YES; }
+    if (value_size > SRV_MAX_VALUE) { r->bad = 5; r->bad_key = key; return MHD_YES; }
+    r->p[r->np].k = key;
+    r->p[r->np].v = value ? value : "";
+    r->p[r->np].vlen = value ? value_size : 0;
+    r->np++;
+    return MHD_YES;
+}
+
+static const char *param(const srv_req *r, const char *k) {
+    for (int i = 0; i < r->np; i++) if (!strcmp(r->p[i].k, k)) return r->p[i].v;
+    return NULL;
+}
+
+/* A parameter that is absent or empty counts as not given. */
+static const char *param_ne(const srv_req *r, const char *k) {
+    const char *v = param(r, k);
+    return v && *v ? v : NULL;
+}
+
+/* Check the parameters against the route's list: unknown or repeated ones are 400. */
+static int check_params(srv_req *r, const char *const *allowed) {
+    for (int i = 0; i < r->np; i++) {
+        int ok = 0;
+        for (int k = 0; allowed && allowed[k]; k++) if (!strcmp(allowed[k], r->p[i].k)) { ok = 1; break; }
+        if (!ok) {
+            char list[400] = "";
+            for (int k = 0; allowed && allowed[k]; k++) {
+                if (k) strncat(list, ", ", sizeof list - strlen(list) - 1);
+                strncat(list, allowed[k], sizeof list - strlen(list) - 1);
+            }
+            return fail(r, 400, "unknown parameter '%.64s' (this endpoint takes: %s)", r->p[i].k, *list ? list : "none");
+        }
+        for (int j = 0; j < i; j++)
+            if (!strcmp(r->p[j].k, r->p[i].k)) return fail(r, 400, "parameter '%.64s' given more than once", r->p[i].k);
+    }
+    return 0;
+}
+
+/* Integer parameter in [lo, hi]; def when absent. */
+static int param_long(srv_req *r, const char *k, long def, long lo, long hi, long *out) {
+    const char *v = param_ne(r, k);
+    if (!v) { *out = def; return 0; }
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (!isdigit((unsigned char)v[0]) || *end || errno) return fail(r, 400, "parameter '%s' must be a whole number", k);
+    if (x < lo || x > hi) return fail(r, 400, "parameter '%s' must be between %ld and %ld", k, lo, hi);
+    *out = x;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ filters */
+
+typedef struct {
+    kr_query q;
+    char actor[65], source[65], target[65], da[65], db[65], code[8];
+} srv_filter;
+
+/* An actor code: letters and digits (CAMEO codes are upper-case; folded here). */
+static int actor_code(srv_req *r, const char *name, const char *v, size_t n, char *out) {
+    if (n == 0 || n > 64) return fail(r, 400, "parameter '%s': an actor code has 1 to 64 letters or digits", name);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+        if (!isalnum(ch)) return fail(r, 400, "parameter '%s': '%.64s' is not an actor code (letters and digits, e.g. RUS or USAGOV)", name, v);
+        out[i] = (char)toupper(ch);
+    }
+    out[n] = 0;
+    return 0;
+}
+
+static int date_param(srv_req *r, const char *name, const char **out) {
+    const char *v = param_ne(r, name);
+    *out = NULL;
+    if (!v) return 0;
+    size_t n = strlen(v);
+    if ((n != 7 && n != 10) || !kr_parse_date(v))
+        return fail(r, 400, "parameter '%s' must be a date YYYY-MM-DD or YYYY-MM", name);
+    *out = v;
+    return 0;
+}
+
+static int text_param(srv_req *r, const char *name, const char **out) {
+    const char *v = param_ne(r, name);
+    *out = v;
+    if (v && strlen(v) > SRV_MAX_TEXT) return fail(r, 414, "parameter '%s' is longer than %d bytes", name, SRV_MAX_TEXT);
+    return 0;
+}
+
+/* The filter parameters shared by events, search, timeline and dyads. */
+#define FILTER_PARAMS "actor", "source", "target", "dyad", "code", "root", "quad", "from", "to", "lang", "text", "doc"
+
+static int parse_filter(srv_req *r, srv_filter *f) {
+    memset(f, 0, sizeof *f);
+    const char *v;
+    if ((v = param_ne(r, "actor"))) { if (actor_code(r, "actor", v, strlen(v), f->actor)) return -1; f->q.actor = f->actor; }
+    if ((v = param_ne(r, "source"))) { if (actor_code(r, "source", v, strlen(v), f->source)) return -1; f->q.source = f->source; }
+    if ((v = param_ne(r, "target"))) { if (actor_code(r, "target", v, strlen(v), f->target)) return -1; f->q.target = f->target; }
+    if ((v = param_ne(r, "dyad"))) {
+        const char *comma = strchr(v, ',');
+        if (!comma || strchr(comma + 1, ','))
+            return fail(r, 400, "parameter 'dyad' must be two actor codes separated by a comma, e.g. RUS,USA");
+        if (actor_code(r, "dyad", v, (size_t)(comma - v), f->da) ||
+            actor_code(r, "dyad", comma + 1, strlen(comma + 1), f->db)) return -1;
+        f->q.dyad_a = f->da;
+        f->q.dyad_b = f->db;
+    }
+    const char *code = param_ne(r, "code"), *root = param_ne(r, "root");
+    if (code && root) return fail(r, 400, "give 'code' or 'root', not both");
+    if (code) {
+        size_t n = strlen(code);
+        if (n < 2 || n > 4 || strspn(code, "0123456789") != n)
+            return fail(r, 400, "parameter 'code' must be a CAMEO code or prefix of 2 to 4 digits, e.g. 04 or 043");
+        memcpy(f->code, code, n + 1);
+        f->q.code = f->code;
+    }
+    if (root) {
+        size_t n = strlen(root);
+        int x = n == 2 && isdigit((unsigned char)root[0]) && isdigit((unsigned char)root[1]) ? atoi(root) : 0;
+        if (n == 1 && isdigit((unsigned char)root[0])) x = root[0] - '0';
+        if (x < 1 || x > 20) return fail(r, 400, "parameter 'root' must be a CAMEO root code 01 to 20");
+        snprintf(f->code, sizeof f->code, "%02d", x);
+        f->q.code = f->code;
+    }
+    long quad;
+    if (param_long(r, "quad", 0, 1, 4, &quad)) return -1;
+    f->q.quad = (int)quad;
+    if (date_param(r, "from", &f->q.from) || date_param(r, "to", &f->q.to)) return -1;
+    if (f->q.from && f->q.to && kr_parse_date(f->q.from) > kr_parse_date(f->q.to))
+        return fail(r, 400, "'from' (%s) is after 'to' (%s)", f->q.from, f->q.to);
+    if ((v = param_ne(r, "lang"))) {
+        if (strcmp(v, "nl") && strcmp(v, "en")) return fail(r, 400, "parameter 'lang' must be nl or en");
+        f->q.lang = v;
+    }
+    if (text_param(r, "text", &f->q.text)) return -1;
+    if ((v = param_ne(r, "doc"))) {
+        if (strlen(v) > 256) return fail(r, 400, "parameter 'doc' is longer than 256 bytes");
+        f->q.doc = v;
+    }
+    return 0;
+}
+
+/* Map a store failure to an HTTP error: bad arguments (e.g. full-text syntax) are 400,
+** everything else 500 with the detail in the server log only. */
+static int store_fail(srv_req *r, kr_status st, const char *what) {
+    const char *msg = kr_store_error(r->st);
+    if (st == KR_ERR_ARG) return fail(r, 400, "%s", msg && *msg ? msg : "bad query");
+    fprintf(stderr, "kroniek serve: %s %s: %s (%s)\n", what, r->path, msg ? msg : "", kr_strerror(st));
+    return fail(r, 500, "internal error while reading the archive (see the server log)");
+}
+
+/* ------------------------------------------------------------------ handlers */
+
+typedef struct { json_t *arr; const kr_dict *d; } ev_ctx;
+
+static json_t *event_json(const kr_event_row *row, const kr_dict *d) {
+    const kr_event *e = &row->ev;
+    const char *label = row->label && *row->label ? row->label : (e->code ? kr_cameo_label(d, e->code) : NULL);
+    char root[3] = {e->root[0], e->root[1], 0};
+    if (!root[0] && e->code && e->code[0] && e->code[1]) { root[0] = e->code[0]; root[1] = e->code[1]; }
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(row->id));
+    json_object_set_new(o, "doc", jstr0(e->doc));
+    json_object_set_new(o, "date", jstr0(e->date));
+    json_object_set_new(o, "sentence", json_integer(e->sentence));
+    json_object_set_new(o, "source", jstr0(e->source));
+    json_object_set_new(o, "target", jstr0(e->target));
+    json_object_set_new(o, "code", jstr0(e->code));
+    json_object_set_new(o, "root", jstr0(root));
+    json_object_set_new(o, "label", jstr(label));
+    json_object_set_new(o, "quad", json_integer(e->quad));
+    json_object_set_new(o, "goldstein", jreal(e->goldstein));
+    json_object_set_new(o, "location", jstr0(e->location));
+    json_object_set_new(o, "source_text", jstr0(e->source_text));
+    json_object_set_new(o, "target_text", jstr0(e->target_text));
+    json_object_set_new(o, "verb_text", jstr0(e->verb_text));
+    json_object_set_new(o, "text", jstr0(e->text));
+    json_object_set_new(o, "title", jstr(row->title));
+    json_object_set_new(o, "lang", jstr(row->lang));
+    return o;
+}
+
+static int ev_cb(void *ctx, const kr_event_row *row) {
+    ev_ctx *x = ctx;
+    json_array_append_new(x->arr, event_json(row, x->d));
+    return 0;
+}
+
+static json_t *query_json(const kr_query *q) {
+    json_t *o = json_object();
+    if (q->actor) json_object_set_new(o, "actor", jstr(q->actor));
+    if (q->source) json_object_set_new(o, "source", jstr(q->source));
+    if (q->target) json_object_set_new(o, "target", jstr(q->target));
+    if (q->dyad_a) { json_t *a = json_array(); json_array_append_new(a, jstr(q->dyad_a)); json_array_append_new(a, jstr(q->dyad_b)); json_object_set_new(o, "dyad", a); }
+    if (q->code) json_object_set_new(o, "code", jstr(q->code));
+    if (q->quad) json_object_set_new(o, "quad", json_integer(q->quad));
+    if (q->from) json_object_set_new(o, "from", jstr(q->from));
+    if (q->to) json_object_set_new(o, "to", jstr(q->to));
+    if (q->lang) json_object_set_new(o, "lang", jstr(q->lang));
+    if (q->text) json_object_set_new(o, "text", jstr(q->text));
+    if (q->doc) json_object_set_new(o, "doc", jstr(q->doc));
+    return o;
+}
+
+static int stop_cb(void *ctx, const kr_event_row *row) { (void)ctx; (void)row; return 1; }
+
+/* GET /api/events: events matching the filters, a page at a time, oldest first (the
+** store's order: date, article, sentence) or, with order=desc, newest first: the page
+** is cut from the end of the same order and reversed, so paging stays stable. */
+static int h_events(srv_req *r) {
+    srv_filter f;
+    long limit, offset;
+    const char *order = param_ne(r, "order");
+    if (parse_filter(r, &f) || param_long(r, "limit", 50, 1, 1000, &limit) ||
+        param_long(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset)) return -1;
+    if (order && strcmp(order, "asc") && strcmp(order, "desc")) return fail(r, 400, "parameter 'order' must be asc or desc");
+    int desc = order && !strcmp(order, "desc");
+    ev_ctx x = {json_array(), r->S->dict};
+    long total = -1;
+    kr_status st;
+    if (!desc) {
+        f.q.limit = limit;
+        f.q.offset = offset;
+        st = kr_store_events(r->st, &f.q, ev_cb, &x, &total);
+    } else {
+        f.q.limit = 1;
+        st = kr_store_events(r->st, &f.q, stop_cb, NULL, &total);
+        if (st == KR_OK && offset < total) {
+            long n = total - offset < limit ? total - offset : limit;
+            f.q.offset = total - offset - n;
+            f.q.limit = n;
+            json_t *asc = json_array();
+            ev_ctx y = {asc, r->S->dict};
+            st = kr_store_events(r->st, &f.q, ev_cb, &y, NULL);
+            for (size_t i = json_array_size(asc); i > 0; i--) json_array_append(x.arr, json_array_get(asc, i - 1));
+            json_decref(asc);
+        }
+    }
+    if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "events"); }
+    r->out = json_object();
+    json_object_set_new(r->out, "total", json_integer(total >= 0 ? total : (long)json_array_size(x.arr) + offset));
+    json_object_set_new(r->out, "limit", json_integer(limit));
+    json_object_set_new(r->out, "offset", json_integer(offset));
+    json_object_set_new(r->out, "order", jstr(desc ? "desc" : "asc"));
+    json_object_set_new(r->out, "filter", query_json(&f.q));
+    json_object_set_new(r->out, "events", x.arr);
+    return 0;
+}
+
+static int search_cb(void *ctx, const kr_search_row *s) {
+    json_t *o = json_object();
+    json_object_set_new(o, "id", jstr0(s->id));
+    json_object_set_new(o, "date", jstr0(s->date));
+    json_object_set_new(o, "lang", jstr(s->lang));
+    json_object_set_new(o, "title", jstr(s->title));
+    json_object_set_new(o, "snippet", jstr0(s->snippet));
+    json_object_set_new(o, "rank", jreal(s->rank));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+/* GET /api/search?q=...: articles matching a full-text query (best first). */
+static int h_search(srv_req *r) {
+    srv_filter f;
+    long limit, offset;
+    const char *q;
+    if (text_param(r, "q", &q) || parse_filter(r, &f) || param_long(r, "limit", 20, 1, 200, &limit) ||
+        param_long(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset)) return -1;
+    if (!q) return fail(r, 400, "parameter 'q' (the full-text query) is required");
+    f.q.limit = limit;
+    f.q.offset = offset;
+    json_t *arr = json_array();
+    long total = -1;
+    kr_status st = kr_store_search(r->st, q, &f.q, search_cb, arr, &total);
+    if (st != KR_OK) { json_decref(arr); return store_fail(r, st, "search"); }
+    r->out = json_object();
+    json_object_set_new(r->out, "q", jstr(q));
+    json_object_set_new(r->out, "total", json_integer(total >= 0 ? total : (long)json_array_size(arr) + offset));
+    json_object_set_new(r->out, "limit", json_integer(limit));
+    json_object_set_new(r->out, "offset", json_integer(offset));
+    json_object_set_new(r->out, "filter", query_json(&f.q));
+    json_object_set_new(r->out, "results", arr);
+    return 0;
+}
+
+typedef struct { json_t *arr; long n; int truncated; } tl_ctx;
+
+static int tl_cb(void *ctx, const kr_timeline_row *t) {
+    tl_ctx *x = ctx;
+    if (x->n >= SRV_MAX_ROWS) { x->truncated = 1; return 1; }
+    json_t *o = json_object(), *qs = json_array(), *qc = json_array();
+    json_object_set_new(o, "period", jstr0(t->period));
+    if (t->source && *t->source) json_object_set_new(o, "source", jstr(t->source));
+    if (t->target && *t->target) json_object_set_new(o, "target", jstr(t->target));
+    json_object_set_new(o, "count", json_integer(t->count));
+    json_object_set_new(o, "count_daily", json_integer(t->count_daily));
+    json_object_set_new(o, "goldstein_sum", jreal(t->goldstein_sum));
+    json_object_set_new(o, "goldstein_mean", jreal(t->goldstein_mean));
+    for (int k = 1; k <= 4; k++) {
+        json_array_append_new(qs, jreal(t->quad_share[k]));
+        json_array_append_new(qc, json_integer(llround(t->quad_share[k] * (double)t->count)));
+    }
+    json_object_set_new(o, "quad_share", qs);
+    json_object_set_new(o, "quad_count", qc);
+    json_array_append_new(x->arr, o);
+    x->n++;
+    return 0;
+}
+
+static int bucket_param(srv_req *r, const char **by) {
+    *by = param_ne(r, "by");
+    if (!*by) *by = "month";
+    if (strcmp(*by, "day") && strcmp(*by, "week") && strcmp(*by, "month"))
+        return fail(r, 400, "parameter 'by' must be day, week or month");
+    return 0;
+}
+
+/* GET /api/timeline: counts, Goldstein sums and quad-class shares per period. */
+static int h_timeline(srv_req *r) {
+    srv_filter f;
+    const char *by, *group = param_ne(r, "group");
+    if (parse_filter(r, &f) || bucket_param(r, &by)) return -1;
+    if (group && strcmp(group, "dyad")) return fail(r, 400, "parameter 'group' must be 'dyad' (or absent)");
+    tl_ctx x = {json_array(), 0, 0};
+    kr_status st = kr_store_timeline(r->st, &f.q, by, group != NULL, tl_cb, &x);
+    if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "timeline"); }
+    r->out = json_object();
+    json_object_set_new(r->out, "by", jstr(by));
+    json_object_set_new(r->out, "group", group ? jstr(group) : json_null());
+    json_object_set_new(r->out, "filter", query_json(&f.q));
+    json_object_set_new(r->out, "truncated", json_boolean(x.truncated));
+    json_object_set_new(r->out, "rows", x.arr);
+    return 0;
+}
+
+/* ---- /api/dyads: the most active dyads (either direction), from the timeline by dyad */
+
+typedef struct { char a[65], b[65]; long count, ab, ba, quad[5]; double gsum; char first[16], last[16]; } dyad_acc;
+typedef struct { kr_arena ar; kr_map idx; dyad_acc *v; uint32_t n, cap; } dyad_ctx;
+
+static int dyad_cb(void *ctx, const kr_timeline_row *t) {
+    dyad_ctx *x = ctx;
+    const char *s = t->source ? t->source : "", *g = t->target ? t->target : "";
+    if (strlen(s) > 64 || strlen(g) > 64) return 0;
+    int swap = strcmp(s, g) > 0;
+    const char *a = swap ? g : s, *b = swap ? s : g;
+    char key[130];
+    int kn = snprintf(key, sizeof key, "%s\t%s", a, b);
+    uint32_t i = kr_map_get(&x->idx, key, (size_t)kn);
+    if (!i) {
+        if (x->n == x->cap) { x->cap = x->cap ? x->cap * 2 : 256; x->v = kr_xrealloc(x->v, x->cap * sizeof *x->v); }
+        dyad_acc *d = &x->v[x->n];
+        memset(d, 0, sizeof *d);
+        strcpy(d->a, a);
+        strcpy(d->b, b);
+        kr_map_put(&x->idx, key, (size_t)kn, ++x->n);
+        i = x->n;
+    }
+    dyad_acc *d = &x->v[i - 1];
+    d->count += t->count;
+    if (swap) d->ba += t->count; else d->ab += t->count;
+    for (int k = 1; k <= 4; k++) d->quad[k] += llround(t->quad_share[k] * (double)t->count);
+    d->gsum += t->goldstein_sum;
+    if (t->period) {
+        if (!d->first[0] || strcmp(t->period, d->first) < 0) snprintf(d->first, sizeof d->first, "%s", t->period);
+        if (strcmp(t->period, d->last) > 0) snprintf(d->last, sizeof d->last, "%s", t->period);
+    }
+    return 0;
+}
+
+static int dyad_cmp(const void *pa, const void *pb) {
+    const dyad_acc *a = pa, *b = pb;
+    if (a->count != b->count) return a->count < b->count ? 1 : -1;
+    int c = strcmp(a->a, b->a);
+    return c ? c : strcmp(a->b, b->b);
+}
+
+static int h_dyads(srv_req *r) {
+    srv_filter f;
+    long limit;
+    if (parse_filter(r, &f) || param_long(r, "limit", 10, 1, 100, &limit)) return -1;
+    dyad_ctx x;
+    memset(&x, 0, sizeof x);
+    kr_map_init(&x.idx, &x.ar);
+    kr_status st = kr_store_timeline(r->st, &f.q, "month", 1, dyad_cb, &x);
+    if (st == KR_OK) {
+        if (x.n) qsort(x.v, x.n, sizeof *x.v, dyad_cmp);
+        json_t *arr = json_array();
+        for (uint32_t i = 0; i < x.n && i < (uint32_t)limit; i++) {
+            dyad_acc *d = &x.v[i];
+            json_t *o = json_object(), *q = json_array();
+            json_object_set_new(o, "a", jstr(d->a));
+            json_object_set_new(o, "b", jstr(d->b));
+            json_object_set_new(o, "count", json_integer(d->count));
+            json_object_set_new(o, "a_to_b", json_integer(d->ab));
+            json_object_set_new(o, "b_to_a", json_integer(d->ba));
+            for (int k = 1; k <= 4; k++) json_array_append_new(q, json_integer(d->quad[k]));
+            json_object_set_new(o, "quad_count", q);
+            json_object_set_new(o, "goldstein_sum", jreal(d->gsum));
+            json_object_set_new(o, "first", jstr(d->first));
+            json_object_set_new(o, "last", jstr(d->last));
+            json_array_append_new(arr, o);
+        }
+        r->out = json_object();
+        json_object_set_new(r->out, "total", json_integer(x.n));
+        json_object_set_new(r->out, "filter", query_json(&f.q));
+        json_object_set_new(r->out, "dyads", arr);
+    }
+    kr_map_free(&x.idx);
+    kr_arena_free(&x.ar);
+    free(x.v);
+    return st == KR_OK ? 0 : store_fail(r, st, "dyads");
+}
+
+static int actor_cb(void *ctx, const kr_actor_row *a) {
+    json_t *o = json_object();
+    json_object_set_new(o, "code", jstr0(a->code));
+    json_object_set_new(o, "events", json_integer(a->events));
+    json_object_set_new(o, "mentions", json_integer(a->mentions));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+/* GET /api/actors?prefix=RUS: actor codes with their event and mention counts. */
+static int h_actors(srv_req *r) {
+    long limit;
+    char prefix[65] = "";
+    const char *p = param_ne(r, "prefix");
+    if (p && actor_code(r, "prefix", p, strlen(p), prefix)) return -1;
+    if (param_long(r, "limit", 50, 1, 1000, &limit)) return -1;
+    json_t *arr = json_array();
+    kr_status st = kr_store_actors(r->st, prefix[0] ? prefix : NULL, limit, actor_cb, arr);
+    if (st != KR_OK) { json_decref(arr); return store_fail(r, st, "actors"); }
+    r->out = json_object();
+    json_object_set_new(r->out, "prefix", jstr(prefix[0] ? prefix : NULL));
+    json_object_set_new(r->out, "actors", arr);
+    return 0;
+}
+
+typedef struct { json_t *o; } art_ctx;
+
+/* The article text cut into parts: sentences ({"n": 1, "t": ...}) and the text
+** between them ({"t": ...}), so a client can highlight a sentence without byte offsets. */
+static json_t *article_parts(const kr_article_row *a) {
+    json_t *parts = json_array();
+    const char *t = a->text ? a->text : "";
+    size_t n = strlen(t), pos = 0;
+    int ok = a->nsent > 0 && a->sent_off && a->sent_len;
+    for (int i = 0; ok && i < a->nsent; i++) {
+        if (a->sent_off[i] < 0 || a->sent_len[i] < 0 || (size_t)a->sent_off[i] < pos ||
+            (size_t)a->sent_off[i] + (size_t)a->sent_len[i] > n) ok = 0;
+        else pos = (size_t)a->sent_off[i] + (size_t)a->sent_len[i];
+    }
+    if (!ok) {
+        json_t *o = json_object();
+        json_object_set_new(o, "t", jstrn(t, n));
+        json_array_append_new(parts, o);
+        return parts;
+    }
+    pos = 0;
+    for (int i = 0; i < a->nsent; i++) {
+        size_t off = (size_t)a->sent_off[i], len = (size_t)a->sent_len[i];
+        if (off > pos) {
+            json_t *g = json_object();
+            json_object_set_new(g, "t", jstrn(t + pos, off - pos));
+            json_array_append_new(parts, g);
+        }
+        json_t *s = json_object();
+        json_object_set_new(s, "n", json_integer(i + 1));
+        json_object_set_new(s, "t", jstrn(t + off, len));
+        json_array_append_new(parts, s);
+        pos = off + len;
+    }
+    if (pos < n) {
+        json_t *g = json_object();
+        json_object_set_new(g, "t", jstrn(t + pos, n - pos));
+        json_array_append_new(parts, g);
+    }
+    return parts;
+}
+
+static int article_cb(void *ctx, const kr_article_row *a) {
+    art_ctx *x = ctx;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", jstr0(a->id));
+    json_object_set_new(o, "date", jstr0(a->date));
+    json_object_set_new(o, "lang", jstr(a->lang));
+    json_object_set_new(o, "title", jstr(a->title));
+    json_object_set_new(o, "url", jstr(a->url));
+    json_object_set_new(o, "source", jstr(a->source));
+    json_object_set_new(o, "text", jstr0(a->text));
+    json_object_set_new(o, "sentences", json_integer(a->nsent));
+    json_object_set_new(o, "parts", article_parts(a));
+    if (x->o) json_decref(x->o);
+    x->o = o;
+    return 1;
+}
+
+/* GET /api/article/{id}: the stored (normalized) text, its sentences and its events. */
+static int h_article(srv_req *r) {
+    const char *id = r->tail;
+    if (!id || !*id) return fail(r, 404, "give an article id: /api/article/{id}");
+    if (strlen(id) > 256) return fail(r, 400, "article id longer than 256 bytes");
+    if (!kr_utf8_valid(id, strlen(id))) return fail(r, 400, "article id is not valid UTF-8");
+    art_ctx x = {NULL};
+    kr_status st = kr_store_article(r->st, id, article_cb, &x);
+    if (st == KR_EOF || (st == KR_OK && !x.o)) { json_decref(x.o); return fail(r, 404, "no article with id '%.256s'", id); }
+    if (st != KR_OK) { json_decref(x.o); return store_fail(r, st, "article"); }
+    kr_query q;
+    memset(&q, 0, sizeof q);
+    q.doc = id;
+    q.limit = 1000;
+    ev_ctx e = {json_array(), r->S->dict};
+    long total = 0;
+    st = kr_store_events(r->st, &q, ev_cb, &e, &total);
+    if (st != KR_OK) { json_decref(e.arr); json_decref(x.o); return store_fail(r, st, "article events"); }
+    json_object_set_new(x.o, "events", e.arr);
+    r->out = x.o;
+    return 0;
+}
+
+/* GET /api/stats: what the archive holds. */
+static int h_stats(srv_req *r) {
+    kr_stats_row s;
+    memset(&s, 0, sizeof s);
+    kr_status st = kr_store_stats(r->st, &s);
+    if (st != KR_OK) return store_fail(r, st, "stats");
+    r->out = json_object();
+    json_object_set_new(r->out, "backend", jstr(kr_store_backend(r->st)));
+    json_object_set_new(r->out, "schema", json_integer(kr_store_schema_version(r->st)));
+    json_object_set_new(r->out, "articles", json_integer(s.articles));
+    json_object_set_new(r->out, "sentences", json_integer(s.sentences));
+    json_object_set_new(r->out, "events", json_integer(s.events));
+    json_object_set_new(r->out, "events_daily", json_integer(s.events_daily));
+    json_object_set_new(r->out, "actors", json_integer(s.actors));
+    json_object_set_new(r->out, "first", jstr(s.first));
+    json_object_set_new(r->out, "last", jstr(s.last));
+    json_object_set_new(r->out, "version", jstr(KRONIEK_VERSION));
+    return 0;
+}
+
+/* GET /api/codes[?code=043]: the CAMEO code table (label, Goldstein weight, quad). */
+static int h_codes(srv_req *r) {
+    const kr_dict *d = r->S->dict;
+    const char *want = param_ne(r, "code");
+    if (want && (strlen(want) > 4 || strspn(want, "0123456789") != strlen(want)))
+        return fail(r, 400, "parameter 'code' must be 1 to 4 digits");
+    json_t *arr = json_array();
+    for (uint32_t i = 0; d && i < d->ncameo; i++) {
+        const kr_cameo *c = &d->cameo[i];
+        if (want && strncmp(c->code, want, strlen(want))) continue;
+        json_t *o = json_object();
+        json_object_set_new(o, "code", jstr(c->code));
+        json_object_set_new(o, "label", jstr(c->label));
+        json_object_set_new(o, "goldstein", jreal(c->goldstein));
+        json_object_set_new(o, "quad", json_integer(c->quad));
+        json_array_append_new(arr, o);
+    }
+    if (want && json_array_size(arr) == 0) { json_decref(arr); return fail(r, 404, "no CAMEO code '%s'", want); }
+    r->out = json_object();
+    json_object_set_new(r->out, "codes", arr);
+    return 0;
+}
+
+static int h_index(srv_req *r);
+
+typedef int (*srv_handler)(srv_req *);
+static const char *const P_NONE[] = {NULL};
+static const char *const P_EVENTS[] = {FILTER_PARAMS, "limit", "offset", "order", NULL};
+static const char *const P_SEARCH[] = {"q", FILTER_PARAMS, "limit", "offset", NULL};
+static const char *const P_TIMELINE[] = {FILTER_PARAMS, "by", "group", NULL};
+static const char *const P_DYADS[] = {FILTER_PARAMS, "limit", NULL};
+static const char *const P_ACTORS[] = {"prefix", "limit", NULL};
+static const char *const P_CODES[] = {"code", NULL};
+
+/* The routes: exact paths, or a prefix ending in '/' whose remainder is r->tail. */
+static const struct srv_route {
+    const char *path;
+    int prefix, needs_store;
+    srv_handler fn;
+    const char *const *params;
+    const char *doc;
+} routes[] = {
+    {"/api/events",   0, 1, h_events,   P_EVENTS,   "events matching the filters, paged"},
+    {"/api/search",   0, 1, h_search,   P_SEARCH,   "articles matching a full-text query q"},
+    {"/api/timeline", 0, 1, h_timeline, P_TIMELINE, "counts and Goldstein sums per day, week or month"},
+    {"/api/dyads",    0, 1, h_dyads,    P_DYADS,    "the most active dyads, either direction"},
+    {"/api/actors",   0, 1, h_actors,   P_ACTORS,   "actor codes with event and mention counts"},
+    {"/api/article/", 1, 1, h_article,  P_NONE,     "one article: text, sentences, events"},
+    {"/api/stats",    0, 1, h_stats,    P_NONE,     "what the archive holds"},
+    {"/api/codes",    0, 0, h_codes,    P_CODES,    "the CAMEO code table"},
+    {"/api",          0, 0, h_index,    P_NONE,     "this list"},
+};
+
+static int h_index(srv_req *r) {
+    json_t *arr = json_array();
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        json_t *o = json_object(), *ps = json_array();
+        char p[64];
+        snprintf(p, sizeof p, "%s%s", routes[i].path, routes[i].prefix ? "{id}" : "");
+        json_object_set_new(o, "path", jstr(p));
+        json_object_set_new(o, "about", jstr(routes[i].doc));
+        for (const char *const *k = routes[i].params; *k; k++) json_array_append_new(ps, jstr(*k));
+        json_object_set_new(o, "params", ps);
+        json_array_append_new(arr, o);
+    }
+    r->out = json_object();
+    json_object_set_new(r->out, "version", jstr(KRONIEK_VERSION));
+    json_object_set_new(r->out, "endpoints", arr);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ responses */
+
+static void common_headers(srv_ctx *S, struct MHD_Response *resp, int api) {
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+    MHD_add_response_header(resp, "Content-Security-Policy", S->csp);
+    if (api) {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        if (S->cors) {
+            MHD_add_response_header(resp, "Access-Control-Allow-Origin", S->cors);
+            MHD_add_response_header(resp, "Vary", "Origin");
+        }
+    } else MHD_add_response_header(resp, "Cache-Control", "no-cache");
+}
+
+/* Queue a response; body (len bytes) is taken over with mode. */
+static enum MHD_Result respond(srv_ctx *S, struct MHD_Connection *c, unsigned status, const char *ctype,
+                               void *body, size_t len, enum MHD_ResponseMemoryMode mode, int api) {
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, mode);
+    if (!resp) { if (mode == MHD_RESPMEM_MUST_FREE) free(body); return MHD_NO; }
+    if (ctype) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    common_headers(S, resp, api);
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, S->cors ? "GET, HEAD, OPTIONS" : "GET, HEAD");
+    enum MHD_Result ret = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result send_json(srv_ctx *S, struct MHD_Connection *c, unsigned status, json_t *j) {
+    size_t len = 0;
+    char *body = json_body(j, &len);
+    json_decref(j);
+    if (!body) {
+        static const char oom[] = "{\"error\":\"out of memory\"}\n";
+        return respond(S, c, 500, "application/json; charset=utf-8", (void *)oom, sizeof oom - 1, MHD_RESPMEM_PERSISTENT, 1);
+    }
+    return respond(S, c, status, "application/json; charset=utf-8", body, len, MHD_RESPMEM_MUST_FREE, 1);
+}
+
+static enum MHD_Result send_error(srv_ctx *S, struct MHD_Connection *c, unsigned status, const char *msg) {
+    json_t *j = json_object();
+    json_object_set_new(j, "error", jstr(msg));
+    json_object_set_new(j, "status", json_integer(status));
+    return send_json(S, c, status, j);
+}
+
+/* ------------------------------------------------------------------ web files */
+
+static const char *content_type(const char *name) {
+    const char *dot = strrchr(name, '.');
+    if (!dot) return "application/octet-stream";
+    static const char *const map[][2] = {
+        {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
+        {".ico", "image/x-icon"}, {".json", "application/json; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"}, {".webmanifest", "application/manifest+json"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) if (!strcasecmp(dot, map[i][0])) return map[i][1];
+    return "application/octet-stream";
+}
+
+/* The names of the regular files directly in dir (no dot files, no symlinks). */
+static int web_scan(srv_ctx *S, const char *dir) {
+    DIR *dp = opendir(dir);
+    if (!dp) { fprintf(stderr, "kroniek serve: --web %s: %s\n", dir, strerror(errno)); return -1; }
+    struct dirent *de;
+    while ((de = readdir(dp))) {
+        if (de->d_name[0] == '.' || strlen(de->d_name) > 200) continue;
+        char path[4096];
+        struct stat sb;
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        if (lstat(path, &sb) || !S_ISREG(sb.st_mode)) continue;
+        S->web_names = kr_xrealloc(S->web_names, (size_t)(S->nweb + 1) * sizeof *S->web_names);
+        S->web_names[S->nweb++] = strdup(de->d_name);
+    }
+    closedir(dp);
+    return 0;
+}
+
+/* Serve /NAME from the web set; 404 for anything else. */
+static enum MHD_Result serve_file(srv_ctx *S, struct MHD_Connection *c, const char *path) {
+    const char *name = path[0] == '/' ? path + 1 : path;
+    if (!*name) name = "index.html";
+    if (S->web_dir) {
+        for (int i = 0; i < S->nweb; i++) if (!strcmp(S->web_names[i], name)) {
+            char fp[4096];
+            snprintf(fp, sizeof fp, "%s/%s", S->web_dir, S->web_names[i]);
+            int fd = open(fp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            struct stat sb;
+            if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > SRV_MAX_FILE) {
+                if (fd >= 0) close(fd);
+                return send_error(S, c, 404, "not found");
+            }
+            size_t n = (size_t)sb.st_size, got = 0;
+            char *buf = malloc(n ? n : 1);
+            while (buf && got < n) {
+                ssize_t k = read(fd, buf + got, n - got);
+                if (k <= 0) break;
+                got += (size_t)k;
+            }
+            close(fd);
+            if (!buf || got != n) { free(buf); return send_error(S, c, 500, "could not read the file"); }
+            return respond(S, c, 200, content_type(name), buf, n, MHD_RESPMEM_MUST_FREE, 0);
+        }
+        return send_error(S, c, 404, "not found");
+    }
+    for (size_t i = 0; i < kr_builtin_nfiles; i++) {
+        const kr_embedded *f = &kr_builtin_files[i];
+        if (f->name && !strncmp(f->name, "web/", 4) && !strcmp(f->name + 4, name))
+            return respond(S, c, 200, content_type(name), (void *)f->data, f->len, MHD_RESPMEM_PERSISTENT, 0);
+    }
+    return send_error(S, c, 404, "not found");
+}
+
+/* ------------------------------------------------------------------ dispatch */
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                  const char *version, const char *upload_data, size_t *upload_size,
+                                  void **con_cls) {
+    srv_ctx *S = cls;
+    (void)version; (void)upload_data;
+    if (*con_cls) {                  /* body bytes after an early response: drop them */
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    *con_cls = S;
+    double t0 = S->log ? now_ms() : 0;
+    int api = !strncmp(url, "/api", 4) && (url[4] == 0 || url[4] == '/');
+    enum MHD_Result ret;
+    unsigned status = 200;
+    if (!strcmp(method, "OPTIONS") && S->cors && api) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (!resp) return MHD_NO;
+        common_headers(S, resp, 1);
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers", "Content-Type");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "600");
+        ret = MHD_queue_response(c, status = 204, resp);
+        MHD_destroy_response(resp);
+        goto out;
+    }
+    if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+        ret = send_error(S, c, status = 405, "method not allowed: use GET");
+        goto out;
+    }
+    const char *clen = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if ((clen && strtoull(clen, NULL, 10) > 0) || te) {
+        ret = send_error(S, c, status = 413, "request body not accepted (GET takes no body)");
+        goto out;
+    }
+    srv_req *r = calloc(1, sizeof *r);
+    if (!r) return MHD_NO;
+    r->S = S;
+    r->c = c;
+    r->path = url;
+    size_t plen = strlen(url);
+    r->url_bytes = plen;
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect_param, r);
+    if (plen > SRV_MAX_PATH || r->url_bytes > SRV_MAX_URL) {
+        fail(r, 414, "URL too long (at most %d bytes of path and parameters)", SRV_MAX_URL);
+    } else if (r->bad == 1) fail(r, 414, "too many parameters (at most %d)", SRV_MAX_PARAMS);
+    else if (r->bad == 5) fail(r, 414, "parameter '%.64s' is longer than %d bytes", r->bad_key, SRV_MAX_VALUE);
+    else if (r->bad == 2) fail(r, 400, "parameter '%.64s' contains a NUL byte", r->bad_key);
+    else if (r->bad == 3) fail(r, 400, "parameter is not valid UTF-8");
+    else if (r->bad == 4) fail(r, 400, "parameter '%.64s' contains a control character", r->bad_key);
+    else if (!api) {
+        free(r);
+        ret = serve_file(S, c, url);
+        status = 0;
+        goto out;
+    } else {
+        const struct srv_route *rt = NULL;
+        for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+            size_t n = strlen(routes[i].path);
+            if (routes[i].prefix ? !strncmp(url, routes[i].path, n) : !strcmp(url, routes[i].path)) {
+                rt = &routes[i];
+                r->tail = url + n;
+                break;
+            }
+        }
+        if (!rt) fail(r, 404, "no such endpoint: %.200s (see /api)", url);
+        else if (check_params(r, rt->params) == 0) {
+            char err[512] = "", stamp[200];
+            /* the cache key: path and parameters as received (NUL-free, so \1 \2 separate) */
+            kr_buf key = {0};
+            int cacheable = rt->needs_store && cache_stamp(S, stamp, sizeof stamp) == 0;
+            if (cacheable) {
+                kr_buf_add(&key, url, strlen(url));
+                for (int i = 0; i < r->np; i++) {
+                    kr_buf_addc(&key, '\1');
+                    kr_buf_add(&key, r->p[i].k, strlen(r->p[i].k));
+                    kr_buf_addc(&key, '\2');
+                    kr_buf_add(&key, r->p[i].v, r->p[i].vlen);
+                }
+                size_t blen = 0;
+                char *body = cache_get(S, stamp, key.p, key.len, &blen);
+                if (body) {
+                    kr_buf_free(&key);
+                    free(r);
+                    ret = respond(S, c, status = 200, "application/json; charset=utf-8", body, blen, MHD_RESPMEM_MUST_FREE, 1);
+                    goto out;
+                }
+            }
+            if (rt->needs_store && !(r->st = pool_get(S, err, sizeof err))) {
+                fprintf(stderr, "kroniek serve: %s: %s\n", S->db, err);
+                fail(r, 500, "the archive could not be opened (see the server log)");
+            } else if (rt->fn(r) == 0 && !r->out) fail(r, 500, "no answer");
+            pool_put(S, r->st);
+            if (cacheable && r->out && !r->status) {
+                size_t blen = 0;
+                char *body = json_body(r->out, &blen);
+                json_decref(r->out);
+                r->out = NULL;
+                if (body) cache_put(S, stamp, key.p, key.len, body, blen);
+                kr_buf_free(&key);
+                free(r);
+                if (body) ret = respond(S, c, status = 200, "application/json; charset=utf-8", body, blen, MHD_RESPMEM_MUST_FREE, 1);
+                else ret = send_error(S, c, status = 500, "out of memory");
+                goto out;
+            }
+            kr_buf_free(&key);
+        }
+    }
+    if (r->out && !r->status) ret = send_json(S, c, status = 200, r->out);
+    else {
+        if (r->out) json_decref(r->out);
+        ret = send_error(S, c, status = r->status ? r->status : 500, r->err);
+    }
+    free(r);
+out:
+    if (S->log) fprintf(stderr, "%s %s %u %.1fms\n", method, url, status, now_ms() - t0);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ start and stop */
+
+/* URL decoding for the path and the parameters (MHD has already turned '+' into ' ' in
+** parameters): %XX is decoded except %00, which stays literal so that no C string is
+** cut short ("/index.html%00.js" is not "/index.html").  Returns the new length. */
+static size_t srv_unescape(void *cls, struct MHD_Connection *c, char *s) {
+    (void)cls; (void)c;
+    char *r = s, *w = s;
+    while (*r) {
+        if (r[0] == '%' && isxdigit((unsigned char)r[1]) && isxdigit((unsigned char)r[2])) {
+            char hex[3] = {r[1], r[2], 0};
+            unsigned v = (unsigned)strtoul(hex, NULL, 16);
+            if (v) { *w++ = (char)v; r += 3; continue; }
+        }
+        *w++ = *r++;
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
+static void srv_mhd_log(void *cls, const char *fmt, va_list ap) {
+    srv_ctx *S = cls;
+    if (!S->starting && !S->log) return;
+    fputs("kroniek serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
+/* Parse "HOST:PORT", "[V6]:PORT", ":PORT" or "PORT" into a socket address. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *sl, int *v6) {
+    char host[256] = "127.0.0.1";
+    const char *port = spec;
+    if (spec[0] == '[') {
+        const char *e = strchr(spec, ']');
+        if (!e || e[1] != ':' || (size_t)(e - spec - 1) >= sizeof host) return -1;
+        memcpy(host, spec + 1, (size_t)(e - spec - 1));
+        host[e - spec - 1] = 0;
+        port = e + 2;
+    } else {
+        const char *colon = strrchr(spec, ':');
+        if (colon) {
+            if ((size_t)(colon - spec) >= sizeof host) return -1;
+            if (colon > spec) { memcpy(host, spec, (size_t)(colon - spec)); host[colon - spec] = 0; }
+            port = colon + 1;
+        }
+    }
+    if (!*port || strspn(port, "0123456789") != strlen(port) || atol(port) > 65535) return -1;
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | (strcmp(host, "localhost") ? AI_NUMERICHOST : 0);
+    if (getaddrinfo(host, port, &hints, &res) || !res) return -1;
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    *sl = res->ai_addrlen;
+    *v6 = res->ai_family == AF_INET6;
+    freeaddrinfo(res);
+    return 0;
+}
+
+/* Serve until SIGINT or SIGTERM.  Returns the exit status (0, or 2 on a setup error). */
+int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir, const char *cors,
+                 int threads, int log_requests, int cache) {
+    srv_ctx S;
+    memset(&S, 0, sizeof S);
+    S.db = db;
+    S.cache = cache;
+    pthread_mutex_init(&S.cmu, NULL);
+    S.cors = cors;
+    S.log = log_requests;
+    S.max = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+    S.idle = kr_xmalloc((size_t)S.max * sizeof *S.idle);
+    pthread_mutex_init(&S.mu, NULL);
+    pthread_cond_init(&S.cv, NULL);
+    snprintf(S.csp, sizeof S.csp, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+             "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    int rc = 2;
+    struct MHD_Daemon *mhd = NULL;
+
+    /* the archive must open before we listen */
+    char err[512] = "";
+    kr_store *st = kr_store_open(db, 0, 1, err, sizeof err);
+    if (!st) { fprintf(stderr, "kroniek serve: %s\n", err[0] ? err : "cannot open the archive"); goto out; }
+    kr_stats_row stats;
+    memset(&stats, 0, sizeof stats);
+    long nevents = kr_store_stats(st, &stats) == KR_OK ? stats.events : -1;
+    S.idle[S.nidle++] = st;
+    S.nopen = 1;
+
+    /* CAMEO labels: the built-in code table (dictionary diagnostics do not matter here) */
+    S.dict = kr_dict_new();
+    if (S.dict) { kr_dict_load_builtin(S.dict); kr_dict_finish(S.dict); }
+    if (!S.dict || !S.dict->ncameo)
+        fprintf(stderr, "kroniek serve: warning: CAMEO code table not loaded; labels will be missing\n");
+
+    if (web_dir && web_scan(&S, web_dir)) goto out;
+    S.web_dir = web_dir;
+
+    struct sockaddr_storage ss;
+    socklen_t sl = 0;
+    int v6 = 0;
+    if (parse_listen(listen_addr, &ss, &sl, &v6)) {
+        fprintf(stderr, "kroniek serve: --listen %s: expected HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)\n", listen_addr);
+        goto out;
+    }
+
+    json_object_seed(0);             /* jansson's hash seed, set once before the threads start */
+
+    /* signals go to the main thread only: block them before MHD starts its threads */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    S.starting = 1;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+    mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &S,
+                           MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, (void *)&S,
+                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned)S.max,
+                           MHD_OPTION_CONNECTION_LIMIT, (unsigned)SRV_MAX_CONN,
+                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_TIMEOUT,
+                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEM_LIMIT,
+                           MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
+                           MHD_OPTION_UNESCAPE_CALLBACK, srv_unescape, (void *)NULL,
+                           MHD_OPTION_END);
+    S.starting = 0;
+    if (!mhd) {
+        fprintf(stderr, "kroniek serve: cannot listen on %s (%s)\n", listen_addr, errno ? strerror(errno) : "address in use?");
+        goto out;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT);
+    char shown[300];
+    char hostbuf[INET6_ADDRSTRLEN] = "?";
+    if (v6) inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, hostbuf, sizeof hostbuf);
+    else inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, hostbuf, sizeof hostbuf);
+    snprintf(shown, sizeof shown, v6 ? "http://[%s]:%u/" : "http://%s:%u/", hostbuf, info ? (unsigned)info->port : 0u);
+    char probe[200];
+    fprintf(stderr, "kroniek serve: %s (archive %s, %ld events, %d threads%s%s%s)\n", shown, db, nevents, S.max,
+            cache_stamp(&S, probe, sizeof probe) == 0 ? ", answer cache" : "", cors ? ", CORS for " : "", cors ? cors : "");
+    fflush(stderr);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    fprintf(stderr, "kroniek serve: stopping (signal %d)\n", sig);
+    rc = 0;
+out:
+    if (mhd) MHD_stop_daemon(mhd);
+    for (int i = 0; i < S.nidle; i++) kr_store_close(S.idle[i]);
+    free(S.idle);
+    for (int i = 0; i < S.nweb; i++) free(S.web_names[i]);
+    free(S.web_names);
+    kr_dict_free(S.dict);
+    cache_flush(&S);
+    pthread_mutex_destroy(&S.cmu);
+    pthread_mutex_destroy(&S.mu);
+    pthread_cond_destroy(&S.cv);
+    return rc;
+}

@@ -1,0 +1,1721 @@
+/*
+** store.c -- the archive: the common layer (dispatch, full-text tokens, the query
+** language, snippets, filters, timeline aggregation) and the SQLite backend.
+**
+** Both backends index the same tokens: kr_fts_tokenize() splits text into runs of
+** letters, digits and marks, folds them (lower case, accents stripped: "Genève" ->
+** "geneve") and stems them with Snowball in the article's language ("besprekingen" ->
+** "besprek").  Queries are parsed here (kr_fq_parse: an FTS5 subset) and rendered as an
+** FTS5 MATCH string for SQLite or a tsquery for PostgreSQL, stemming each query word
+** with both stemmers as alternatives, so "bespreking", "besprekingen", "geneve" and
+** "Genève" all find the seed article on either backend.  Snippets are cut here too, so
+** they are the same on both backends.
+**
+** SQLite layout (schema version 1, PRAGMA user_version, application_id 'KRNK'):
+** articles, sentences, mentions, events, codes, kroniek_meta and articles_fts, a
+** contentless FTS5 table using the tokenizer "kroniek" registered on every connection.
+** Documents reach FTS5 already analysed ("\x02" + tokens, see kr_store_prep; the
+** analysis may run on another thread) and the tokenizer replays them.  WAL mode,
+** synchronous=NORMAL: a killed process never loses a committed batch nor leaves half a
+** batch.  See docs/ARCHIVE.md.
+*/
+#define KR_STORE_INTERNAL
+#include "store.h"
+#include <sqlite3.h>
+#include <libstemmer.h>
+#include <utf8proc.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
+
+/* ================================================================== BLAKE2b */
+
+/* The duplicate key of an article is BLAKE2b-256 (RFC 7693) of its text: a
+** cryptographic digest, so a crafted text cannot pass for another, at a quarter of the
+** cost of SHA-256 in portable C. */
+
+static const uint64_t b2_iv[8] = {
+    0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
+    0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL, 0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL };
+static const uint8_t b2_sigma[12][16] = {
+    {0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15}, {14,10,4,8,9,15,13,6,1,12,0,2,11,7,5,3},
+    {11,8,12,0,5,2,15,13,10,14,3,6,7,1,9,4}, {7,9,3,1,13,12,11,14,2,6,5,10,4,0,15,8},
+    {9,0,5,7,2,4,10,15,14,1,11,12,6,8,3,13}, {2,12,6,10,0,11,8,3,4,13,7,5,15,14,1,9},
+    {12,5,1,15,14,13,4,10,0,7,6,3,9,2,8,11}, {13,11,7,14,12,1,3,9,5,0,15,4,8,6,2,10},
+    {6,15,14,9,11,3,0,8,12,2,13,7,1,4,10,5}, {10,2,8,4,7,6,1,5,15,11,9,14,3,12,13,0},
+    {0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15}, {14,10,4,8,9,15,13,6,1,12,0,2,11,7,5,3} };
+
+#define ROR64(x, n) (((x) >> (n)) | ((x) << (64 - (n))))
+#define B2G(a, b, c, d, x, y) do { \
+    v[a] = v[a] + v[b] + (x); v[d] = ROR64(v[d] ^ v[a], 32); \
+    v[c] = v[c] + v[d];       v[b] = ROR64(v[b] ^ v[c], 24); \
+    v[a] = v[a] + v[b] + (y); v[d] = ROR64(v[d] ^ v[a], 16); \
+    v[c] = v[c] + v[d];       v[b] = ROR64(v[b] ^ v[c], 63); } while (0)
+
+static void b2_compress(uint64_t h[8], const uint8_t *blk, uint64_t t, int last) {
+    uint64_t m[16], v[16];
+    for (int i = 0; i < 16; i++) {
+        uint64_t x = 0;
+        for (int k = 7; k >= 0; k--) x = x << 8 | blk[8 * i + k];
+        m[i] = x;
+    }
+    for (int i = 0; i < 8; i++) { v[i] = h[i]; v[i + 8] = b2_iv[i]; }
+    v[12] ^= t;
+    if (last) v[14] = ~v[14];
+    for (int r = 0; r < 12; r++) {
+        const uint8_t *s = b2_sigma[r];
+        B2G(0, 4, 8, 12, m[s[0]], m[s[1]]);  B2G(1, 5, 9, 13, m[s[2]], m[s[3]]);
+        B2G(2, 6, 10, 14, m[s[4]], m[s[5]]); B2G(3, 7, 11, 15, m[s[6]], m[s[7]]);
+        B2G(0, 5, 10, 15, m[s[8]], m[s[9]]); B2G(1, 6, 11, 12, m[s[10]], m[s[11]]);
+        B2G(2, 7, 8, 13, m[s[12]], m[s[13]]); B2G(3, 4, 9, 14, m[s[14]], m[s[15]]);
+    }
+    for (int i = 0; i < 8; i++) h[i] ^= v[i] ^ v[i + 8];
+}
+
+void kr_store_text_hash(const char *text, size_t len, char hex[65]) {
+    uint64_t h[8];
+    uint8_t last[128];
+    const uint8_t *p = (const uint8_t *)(text ? text : "");
+    memcpy(h, b2_iv, sizeof h);
+    h[0] ^= 0x01010000ULL ^ 32;               /* no key, 32-byte digest */
+    uint64_t t = 0;
+    while (len > 128) { t += 128; b2_compress(h, p, t, 0); p += 128; len -= 128; }
+    memset(last, 0, sizeof last);
+    memcpy(last, p, len);
+    t += len;
+    b2_compress(h, last, t, 1);
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", (unsigned)(h[i / 8] >> (8 * (i % 8))) & 0xff);
+    hex[64] = 0;
+}
+
+/* ================================================================== tokens */
+
+#define STEM_SLOTS 32768         /* per language, direct-mapped (pages are touched as used) */
+#define STEM_MAXKEY 30           /* longer words are stemmed every time */
+/* one slot is one 64-byte cache line: word and stem */
+typedef struct { uint8_t klen, vlen; char key[STEM_MAXKEY]; char val[32]; } stem_slot;
+
+struct kr_fts {
+    struct sb_stemmer *st[2];    /* 0 dutch, 1 english (NULL: fold only) */
+    stem_slot *cache[2];
+    char tmp[2][KR_FTS_MAXTOK * 2 + 16];
+};
+
+kr_fts *kr_fts_new(void) {
+    kr_fts *ft = calloc(1, sizeof *ft);
+    if (!ft) return NULL;
+    ft->st[0] = sb_stemmer_new("dutch", NULL);
+    ft->st[1] = sb_stemmer_new("english", NULL);
+    for (int i = 0; i < 2; i++) {
+        ft->cache[i] = aligned_alloc(64, STEM_SLOTS * sizeof(stem_slot));
+        if (ft->cache[i]) memset(ft->cache[i], 0, STEM_SLOTS * sizeof(stem_slot));
+    }
+    if (!ft->cache[0] || !ft->cache[1]) { kr_fts_free(ft); return NULL; }
+    return ft;
+}
+
+void kr_fts_free(kr_fts *ft) {
+    if (!ft) return;
+    for (int i = 0; i < 2; i++) { if (ft->st[i]) sb_stemmer_delete(ft->st[i]); free(ft->cache[i]); }
+    free(ft);
+}
+
+int kr_fts_lang(const char *lang) {
+    if (lang && lang[0] == 'n' && lang[1] == 'l' && !lang[2]) return 0;
+    if (lang && lang[0] == 'e' && lang[1] == 'n' && !lang[2]) return 1;
+    return KR_FTS_BOTH;
+}
+
+/* Stem w (folded) with language li; result in ft->tmp[slot] (valid until the next
+** call with the same slot).  OUT: *outlen */
+static const char *fts_stem(kr_fts *ft, int li, const char *w, int n, int slot, int *outlen) {
+    char *dst = ft->tmp[slot];
+    if (!ft->st[li]) { memcpy(dst, w, (size_t)n); *outlen = n; return dst; }
+    stem_slot *e = NULL;
+    if (n <= STEM_MAXKEY) {
+        e = &ft->cache[li][kr_hash(w, (size_t)n) & (STEM_SLOTS - 1)];
+        if (e->klen == n && !memcmp(e->key, w, (size_t)n)) { *outlen = e->vlen; return e->val; }
+    }
+    const sb_symbol *r = sb_stemmer_stem(ft->st[li], (const sb_symbol *)w, n);
+    int rl = r ? sb_stemmer_length(ft->st[li]) : 0;
+    if (!r || rl <= 0 || rl > KR_FTS_MAXTOK * 2) { r = (const sb_symbol *)w; rl = n; }
+    if (e && rl <= (int)sizeof e->val) {
+        e->klen = (uint8_t)n; memcpy(e->key, w, (size_t)n);
+        e->vlen = (uint8_t)rl; memcpy(e->val, r, (size_t)rl);
+        *outlen = rl; return e->val;
+    }
+    memcpy(dst, r, (size_t)rl);
+    *outlen = rl;
+    return dst;
+}
+
+/* ASCII letters and digits */
+static const uint8_t fts_ascii[128] = {
+    ['0']=2,['1']=2,['2']=2,['3']=2,['4']=2,['5']=2,['6']=2,['7']=2,['8']=2,['9']=2,
+    ['A']=1,['B']=1,['C']=1,['D']=1,['E']=1,['F']=1,['G']=1,['H']=1,['I']=1,['J']=1,['K']=1,['L']=1,['M']=1,
+    ['N']=1,['O']=1,['P']=1,['Q']=1,['R']=1,['S']=1,['T']=1,['U']=1,['V']=1,['W']=1,['X']=1,['Y']=1,['Z']=1,
+    ['a']=1,['b']=1,['c']=1,['d']=1,['e']=1,['f']=1,['g']=1,['h']=1,['i']=1,['j']=1,['k']=1,['l']=1,['m']=1,
+    ['n']=1,['o']=1,['p']=1,['q']=1,['r']=1,['s']=1,['t']=1,['u']=1,['v']=1,['w']=1,['x']=1,['y']=1,['z']=1 };
+
+/* Is the code point at p a word character?  OUT: *len bytes, *digit if a number */
+static int fts_wordchar(const uint8_t *p, size_t n, int *len, int *digit) {
+    if (p[0] < 0x80) { *len = 1; *digit = fts_ascii[p[0]] == 2; return fts_ascii[p[0]] != 0; }
+    int32_t cp;
+    utf8proc_ssize_t l = utf8proc_iterate(p, (utf8proc_ssize_t)(n < 4 ? n : 4), &cp);
+    if (l <= 0) { *len = 1; *digit = 0; return 0; }
+    *len = (int)l;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+        *digit = 0; return 1;
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        *digit = 1; return 1;
+    default: *digit = 0; return 0;
+    }
+}
+
+/* cut s to at most max bytes at a UTF-8 boundary */
+static size_t utf8_cut(const char *s, size_t n, size_t max) {
+    if (n <= max) return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    return max;
+}
+
+void kr_fts_tokenize(kr_fts *ft, const char *text, size_t n, int lang, int fold_only,
+                     kr_fts_fn fn, void *ctx) {
+    const uint8_t *p = (const uint8_t *)text;
+    char fold[KR_FTS_MAXTOK * 4 + 16];
+    size_t i = 0;
+    while (i < n) {
+        int l, dig;
+        if (!fts_wordchar(p + i, n - i, &l, &dig)) { i += (size_t)l; continue; }
+        size_t start = i;
+        int ascii = p[i] < 0x80, digit = dig;
+        i += (size_t)l;
+        while (i < n && fts_wordchar(p + i, n - i, &l, &dig)) { if (p[i] >= 0x80) ascii = 0; digit |= dig; i += (size_t)l; }
+        size_t end = i, flen;
+        if (ascii) {
+            flen = end - start < KR_FTS_MAXTOK ? end - start : KR_FTS_MAXTOK;
+            for (size_t k = 0; k < flen; k++) { char c = text[start + k]; fold[k] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+        } else {
+            size_t in = utf8_cut(text + start, end - start, KR_FTS_MAXTOK * 4);
+            flen = kr_fold(text + start, in, fold, sizeof fold);
+            flen = utf8_cut(fold, flen, KR_FTS_MAXTOK);
+        }
+        if (!flen) continue;            /* only marks: nothing left after folding */
+        fold[flen] = 0;
+        int r;
+        if (fold_only || digit || flen < 3) r = fn(ctx, fold, (int)flen, (int)start, (int)end, 0);
+        else if (lang >= 0) {
+            int sl; const char *s = fts_stem(ft, lang, fold, (int)flen, 0, &sl);
+            r = fn(ctx, s, sl, (int)start, (int)end, 0);
+        } else {
+            int l0, l1;
+            const char *s0 = fts_stem(ft, 0, fold, (int)flen, 0, &l0);
+            char keep[KR_FTS_MAXTOK * 2 + 16];
+            memcpy(keep, s0, (size_t)l0);
+            const char *s1 = fts_stem(ft, 1, fold, (int)flen, 1, &l1);
+            r = fn(ctx, keep, l0, (int)start, (int)end, 0);
+            if (!r && (l1 != l0 || memcmp(s1, keep, (size_t)l0))) r = fn(ctx, s1, l1, (int)start, (int)end, 1);
+        }
+        if (r) return;
+    }
+}
+
+/* ---- prepared articles ---- */
+
+static int prep_tok(void *ctx, const char *term, int len, int start, int end, int coloc) {
+    kr_buf *b = ctx;
+    (void)start; (void)end;
+    if (b->len > 1) kr_buf_addc(b, coloc ? '|' : ' ');
+    kr_buf_add(b, term, (size_t)len);
+    return 0;
+}
+
+kr_store_prep *kr_store_prep_new(void) { return calloc(1, sizeof(kr_store_prep)); }
+
+void kr_store_prep_free(kr_store_prep *p) {
+    if (!p) return;
+    kr_buf_free(&p->text); kr_buf_free(&p->ment); kr_buf_free(&p->t[0]); kr_buf_free(&p->t[1]);
+    free(p->soff); free(p->slen); free(p->msent);
+    free(p);
+}
+
+/* empty a buffer for reuse; one that grew past 1 MB for a big article is released */
+static void buf_reuse(kr_buf *b) { if (b->cap > (1u << 20)) kr_buf_free(b); b->len = 0; kr_buf_add(b, "", 0); }
+
+static void prep_mention(void *ctx, int sent, const char *code, const char *text) {
+    kr_store_prep *p = ctx;
+    if (p->nment == p->mcap) { p->mcap = p->mcap ? p->mcap * 2 : 64; p->msent = kr_xrealloc(p->msent, (size_t)p->mcap * sizeof *p->msent); }
+    p->msent[p->nment++] = sent;
+    kr_buf_add(&p->ment, code, strlen(code) + 1);
+    kr_buf_add(&p->ment, text, strlen(text) + 1);
+}
+
+void kr_store_prep_coder(kr_store_prep *p, const kr_article *a, kr_coder *c) {
+    size_t tlen;
+    const char *text = kr_coder_text(c, &tlen);
+    const char *lang = a->lang && *a->lang ? a->lang : kr_coder_lang(c);
+    buf_reuse(&p->text); buf_reuse(&p->ment); buf_reuse(&p->t[0]); buf_reuse(&p->t[1]);
+    kr_buf_add(&p->text, text, tlen);
+    snprintf(p->lang, sizeof p->lang, "%s", lang ? lang : "");
+    p->nsent = kr_coder_nsentences(c);
+    if (p->nsent > p->scap || p->scap > 65536) {
+        p->scap = p->nsent > 64 ? p->nsent : 64;
+        p->soff = kr_xrealloc(p->soff, (size_t)p->scap * sizeof *p->soff);
+        p->slen = kr_xrealloc(p->slen, (size_t)p->scap * sizeof *p->slen);
+    }
+    for (int i = 0; i < p->nsent; i++) {
+        int len;
+        const char *s = kr_coder_sentence(c, i, &len);
+        p->soff[i] = (int)(s - text); p->slen[i] = len;
+    }
+    p->nment = 0;
+    kr_coder_actors(c, prep_mention, p);
+    p->analysed = 0;
+}
+
+void kr_store_prep_analyse(kr_store_prep *p, kr_fts *ft, const kr_article *a) {
+    int lang = kr_fts_lang(p->lang);
+    for (int i = 0; i < 2; i++) { p->t[i].len = 0; kr_buf_addc(&p->t[i], 2); }
+    if (a && a->title) kr_fts_tokenize(ft, a->title, strlen(a->title), lang, 0, prep_tok, &p->t[0]);
+    kr_fts_tokenize(ft, p->text.p ? p->text.p : "", p->text.len, lang, 0, prep_tok, &p->t[1]);
+    p->analysed = 1;
+}
+
+int kr_store_prep_analysed(const kr_store_prep *p) { return p->analysed; }
+
+size_t kr_store_prep_bytes(const kr_store_prep *p) {
+    return sizeof *p + p->text.cap + p->ment.cap + p->t[0].cap + p->t[1].cap +
+           (size_t)p->scap * 2 * sizeof(int) + (size_t)p->mcap * sizeof(int);
+}
+
+void kr_fts_replay(const char *s, size_t n, kr_fts_fn fn, void *ctx) {
+    size_t i = 0;
+    int coloc = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != ' ' && s[j] != '|') j++;
+        if (j > i && fn(ctx, s + i, (int)(j - i), (int)i, (int)j, coloc)) return;
+        coloc = j < n && s[j] == '|';
+        i = j + 1;
+    }
+}
+
+/* ================================================================== queries */
+
+enum { FQ_TERM, FQ_PHRASE, FQ_AND, FQ_OR, FQ_NOT };
+#define FQ_MAXWORDS 64
+#define FQ_MAXDEPTH 64
+
+typedef struct { char *fold; char *alt[2]; int nalt; } fq_word;
+typedef struct fq_node {
+    int kind, prefix, nw;
+    fq_word *w;
+    struct fq_node *l, *r;
+} fq_node;
+
+struct kr_fq {
+    kr_arena ar;
+    fq_node *root;
+    int nwords;
+};
+
+typedef struct {
+    kr_fts *ft; kr_fq *q;
+    const char *s; size_t n, i;
+    char *err; size_t errlen;
+    int depth, failed;
+    /* lookahead */
+    int tk;                      /* 0 end, 1 word, 2 phrase, 3 (, 4 ), 5 AND, 6 OR, 7 NOT */
+    size_t tstart, tlen, tcol; int tprefix;
+} fq_parser;
+
+static void fq_error(fq_parser *P, const char *fmt, ...) {
+    if (P->failed) return;
+    P->failed = 1;
+    va_list ap; va_start(ap, fmt);
+    vsnprintf(P->err, P->errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* read the next token of the query into the lookahead */
+static void fq_next(fq_parser *P) {
+    const char *s = P->s;
+    while (P->i < P->n && isspace((unsigned char)s[P->i])) P->i++;
+    P->tcol = P->i + 1; P->tprefix = 0;
+    if (P->i >= P->n) { P->tk = 0; return; }
+    char c = s[P->i];
+    if (c == '(') { P->tk = 3; P->i++; return; }
+    if (c == ')') { P->tk = 4; P->i++; return; }
+    if (c == '*') { fq_error(P, "'*' at column %zu must follow a word (as in bespr*)", P->tcol); P->tk = 0; return; }
+    if (c == '"') {
+        size_t j = P->i + 1;
+        for (;;) {
+            if (j >= P->n) { fq_error(P, "unbalanced quote: the phrase at column %zu has no closing \"", P->tcol); P->tk = 0; return; }
+            if (s[j] == '"') { if (j + 1 < P->n && s[j + 1] == '"') { j += 2; continue; } break; }
+            j++;
+        }
+        P->tk = 2; P->tstart = P->i + 1; P->tlen = j - P->i - 1; P->i = j + 1;
+        if (P->i < P->n && s[P->i] == '*') { P->tprefix = 1; P->i++; }
+        return;
+    }
+    size_t j = P->i;
+    while (j < P->n && !isspace((unsigned char)s[j]) && s[j] != '"' && s[j] != '(' && s[j] != ')' && s[j] != '*') j++;
+    P->tstart = P->i; P->tlen = j - P->i; P->i = j;
+    if (P->i < P->n && s[P->i] == '*') { P->tprefix = 1; P->i++; }
+    const char *w = s + P->tstart;
+    if (!P->tprefix && P->tlen == 3 && !memcmp(w, "AND", 3)) { P->tk = 5; return; }
+    if (!P->tprefix && P->tlen == 2 && !memcmp(w, "OR", 2)) { P->tk = 6; return; }
+    if (!P->tprefix && P->tlen == 3 && !memcmp(w, "NOT", 3)) { P->tk = 7; return; }
+    if (P->tlen == 4 && !memcmp(w, "NEAR", 4) && P->i < P->n && s[P->i] == '(') { fq_error(P, "NEAR( ) at column %zu is not supported; use a \"phrase\" or AND", P->tcol); P->tk = 0; return; }
+    if (w[0] == '-') { fq_error(P, "'-' at column %zu: to leave out a word write 'a NOT b'", P->tcol); P->tk = 0; return; }
+    if (memchr(w, ':', P->tlen)) { fq_error(P, "':' at column %zu: column filters are not supported; put the word in quotes", P->tcol); P->tk = 0; return; }
+    P->tk = 1;
+}
+
+typedef struct { kr_arena *ar; fq_word *w; int n, cap; } fq_collect;
+
+static int fq_collect_fold(void *ctx, const char *t, int len, int start, int end, int coloc) {
+    fq_collect *c = ctx;
+    (void)start; (void)end; (void)coloc;
+    if (c->n == c->cap) {
+        int ncap = c->cap ? c->cap * 2 : 8;
+        fq_word *nw = kr_alloc(c->ar, (size_t)ncap * sizeof *nw);
+        if (c->n) memcpy(nw, c->w, (size_t)c->n * sizeof *nw);
+        c->w = nw; c->cap = ncap;
+    }
+    c->w[c->n].fold = kr_strndup(c->ar, t, (size_t)len);
+    c->w[c->n].nalt = 0;
+    c->n++;
+    return 0;
+}
+
+typedef struct { fq_word *w; kr_arena *ar; } fq_alt_ctx;
+
+/* the stems of one folded word; copied, as the tokenizer's strings are borrowed */
+static int fq_collect_alt(void *ctx, const char *t, int len, int start, int end, int coloc) {
+    fq_alt_ctx *c = ctx;
+    (void)start; (void)end;
+    if (!coloc && c->w->nalt) return 1;         /* folding made two tokens: keep the first */
+    if (c->w->nalt < 2) c->w->alt[c->w->nalt++] = kr_strndup(c->ar, t, (size_t)len);
+    return 0;
+}
+
+/* a word or phrase node from query text s[0..n) */
+static fq_node *fq_leaf(fq_parser *P, const char *s, size_t n, int prefix) {
+    fq_collect c = { &P->q->ar, NULL, 0, 0 };
+    kr_fts_tokenize(P->ft, s, n, KR_FTS_BOTH, 1, fq_collect_fold, &c);
+    if (!c.n) return NULL;
+    if (prefix && c.n > 1) { fq_error(P, "'*' at column %zu: a prefix must be a single word", P->tcol); return NULL; }
+    P->q->nwords += c.n;
+    if (P->q->nwords > FQ_MAXWORDS) { fq_error(P, "the query has more than %d words", FQ_MAXWORDS); return NULL; }
+    for (int k = 0; k < c.n; k++) {
+        fq_word *w = &c.w[k];
+        if (prefix) { w->alt[0] = w->fold; w->nalt = 1; continue; }
+        fq_alt_ctx ac = {w, &P->q->ar};
+        w->nalt = 0;
+        kr_fts_tokenize(P->ft, w->fold, strlen(w->fold), KR_FTS_BOTH, 0, fq_collect_alt, &ac);
+        if (!w->nalt) { w->alt[0] = w->fold; w->nalt = 1; }
+    }
+    fq_node *nd = kr_alloc(&P->q->ar, sizeof *nd);
+    nd->kind = c.n == 1 ? FQ_TERM : FQ_PHRASE;
+    nd->prefix = prefix; nd->nw = c.n; nd->w = c.w;
+    return nd;
+}
+
+static fq_node *fq_bin(fq_parser *P, int kind, fq_node *l, fq_node *r) {
+    fq_node *nd = kr_alloc(&P->q->ar, sizeof *nd);
+    nd->kind = kind; nd->l = l; nd->r = r;
+    return nd;
+}
+
+static fq_node *fq_or(fq_parser *P);
+
+/* primary := word | "phrase" | ( or ).  *empty is set when a word had no letters. */
+static fq_node *fq_primary(fq_parser *P, int *empty) {
+    *empty = 0;
+    if (P->failed) return NULL;
+    if (P->tk == 1 || P->tk == 2) {
+        /* a phrase's doubled quotes need no unescaping: '"' is not a word character */
+        fq_node *nd = fq_leaf(P, P->s + P->tstart, P->tlen, P->tprefix);
+        if (!nd && !P->failed) *empty = 1;
+        fq_next(P);
+        return nd;
+    }
+    if (P->tk == 3) {
+        size_t col = P->tcol;
+        if (++P->depth > FQ_MAXDEPTH) { fq_error(P, "the query is nested too deeply"); return NULL; }
+        fq_next(P);
+        fq_node *nd = fq_or(P);
+        if (P->failed) return NULL;
+        if (P->tk != 4) { fq_error(P, "unbalanced parenthesis: the '(' at column %zu is not closed", col); return NULL; }
+        P->depth--;
+        fq_next(P);
+        if (!nd) *empty = 1;
+        return nd;
+    }
+    if (P->tk == 7) { fq_error(P, "NOT at column %zu needs words on its left: write 'a NOT b'", P->tcol); return NULL; }
+    static const char *what[] = {"the end of the query", "", "", "", "')'", "AND", "OR", "NOT"};
+    if (P->tk == 0) fq_error(P, "the query ends where a word, \"phrase\" or '(' was expected");
+    else fq_error(P, "%s at column %zu: a word, \"phrase\" or '(' was expected", what[P->tk], P->tcol);
+    return NULL;
+}
+
+/* not := primary (NOT primary)* */
+static fq_node *fq_not(fq_parser *P) {
+    int empty;
+    fq_node *l = fq_primary(P, &empty);
+    while (!P->failed && P->tk == 7) {
+        size_t ncol = P->tcol;
+        fq_next(P);
+        int e2;
+        fq_node *r = fq_primary(P, &e2);
+        if (P->failed) return NULL;
+        if (!l) { fq_error(P, "NOT at column %zu needs words on its left: write 'a NOT b'", ncol); return NULL; }
+        if (r) l = fq_bin(P, FQ_NOT, l, r);
+    }
+    return l;
+}
+
+static int fq_starts_primary(int tk) { return tk == 1 || tk == 2 || tk == 3; }
+
+/* and := not ([AND] not)* */
+static fq_node *fq_and(fq_parser *P) {
+    fq_node *l = fq_not(P);
+    while (!P->failed) {
+        if (P->tk == 5) {
+            size_t col = P->tcol;
+            fq_next(P);
+            if (!fq_starts_primary(P->tk)) { fq_error(P, "AND at column %zu needs words on both sides", col); return NULL; }
+        } else if (!fq_starts_primary(P->tk)) break;
+        fq_node *r = fq_not(P);
+        if (P->failed) return NULL;
+        l = !l ? r : !r ? l : fq_bin(P, FQ_AND, l, r);
+    }
+    return l;
+}
+
+/* or := and (OR and)* */
+static fq_node *fq_or(fq_parser *P) {
+    if (P->tk == 6 || P->tk == 5) { fq_error(P, "%s at column %zu needs words on both sides", P->tk == 6 ? "OR" : "AND", P->tcol); return NULL; }
+    fq_node *l = fq_and(P);
+    while (!P->failed && P->tk == 6) {
+        size_t col = P->tcol;
+        fq_next(P);
+        if (!fq_starts_primary(P->tk)) { fq_error(P, "OR at column %zu needs words on both sides", col); return NULL; }
+        fq_node *r = fq_and(P);
+        if (P->failed) return NULL;
+        l = !l ? r : !r ? l : fq_bin(P, FQ_OR, l, r);
+    }
+    return l;
+}
+
+kr_fq *kr_fq_parse(kr_fts *ft, const char *q, char *err, size_t errlen) {
+    if (!q) q = "";
+    size_t n = strlen(q);
+    if (n > 4096) { snprintf(err, errlen, "the query is longer than 4096 bytes"); return NULL; }
+    if (!kr_utf8_valid(q, n)) { snprintf(err, errlen, "the query is not valid UTF-8"); return NULL; }
+    kr_fq *fq = calloc(1, sizeof *fq);
+    if (!fq) { snprintf(err, errlen, "out of memory"); return NULL; }
+    fq_parser P = { ft, fq, q, n, 0, err, errlen, 0, 0, 0, 0, 0, 0, 0 };
+    fq_next(&P);
+    fq_node *root = P.failed ? NULL : fq_or(&P);
+    if (!P.failed && P.tk == 4) fq_error(&P, "unbalanced parenthesis: ')' at column %zu has no '('", P.tcol);
+    else if (!P.failed && P.tk != 0) fq_error(&P, "unexpected text at column %zu", P.tcol);
+    if (!P.failed && !root) fq_error(&P, "the query has no words to search for");
+    if (P.failed) { kr_fq_free(fq); return NULL; }
+    fq->root = root;
+    return fq;
+}
+
+void kr_fq_free(kr_fq *q) {
+    if (!q) return;
+    kr_arena_free(&q->ar);
+    free(q);
+}
+
+kr_status kr_store_query_check(const char *query, char *err, size_t errlen) {
+    kr_fts *ft = kr_fts_new();
+    if (!ft) { snprintf(err, errlen, "out of memory"); return KR_ERR_NOMEM; }
+    kr_fq *q = kr_fq_parse(ft, query, err, errlen);
+    kr_fts_free(ft);
+    if (!q) return KR_ERR_ARG;
+    kr_fq_free(q);
+    return KR_OK;
+}
+
+static void fts5_node(const fq_node *nd, kr_buf *o) {
+    switch (nd->kind) {
+    case FQ_TERM: case FQ_PHRASE:
+        kr_buf_addc(o, '"');
+        for (int i = 0; i < nd->nw; i++) {
+            if (i) kr_buf_addc(o, ' ');
+            for (const char *c = nd->w[i].fold; *c; c++) { if (*c == '"') kr_buf_addc(o, '"'); kr_buf_addc(o, *c); }
+        }
+        kr_buf_addc(o, '"');
+        if (nd->prefix) kr_buf_add(o, " *", 2);
+        break;
+    default:
+        kr_buf_addc(o, '(');
+        fts5_node(nd->l, o);
+        kr_buf_add(o, nd->kind == FQ_AND ? " AND " : nd->kind == FQ_OR ? " OR " : " NOT ", nd->kind == FQ_OR ? 4 : 5);
+        fts5_node(nd->r, o);
+        kr_buf_addc(o, ')');
+    }
+}
+
+void kr_fq_fts5(const kr_fq *q, kr_buf *out) {
+    out->len = 0;
+    fts5_node(q->root, out);
+    kr_buf_add(out, "", 0);
+    out->p[out->len] = 0;
+}
+
+static void ts_lexeme(kr_buf *o, const char *s, int prefix) {
+    kr_buf_addc(o, '\'');
+    for (; *s; s++) { if (*s == '\'' || *s == '\\') kr_buf_addc(o, *s); kr_buf_addc(o, *s); }
+    kr_buf_addc(o, '\'');
+    if (prefix) kr_buf_add(o, ":*", 2);
+}
+
+static void ts_word(kr_buf *o, const fq_word *w, int prefix) {
+    if (prefix) { ts_lexeme(o, w->fold, 1); return; }
+    if (w->nalt == 1) { ts_lexeme(o, w->alt[0], 0); return; }
+    kr_buf_addc(o, '(');
+    ts_lexeme(o, w->alt[0], 0); kr_buf_add(o, " | ", 3); ts_lexeme(o, w->alt[1], 0);
+    kr_buf_addc(o, ')');
+}
+
+static void ts_node(const fq_node *nd, kr_buf *o) {
+    switch (nd->kind) {
+    case FQ_TERM: ts_word(o, &nd->w[0], nd->prefix); break;
+    case FQ_PHRASE:
+        kr_buf_addc(o, '(');
+        for (int i = 0; i < nd->nw; i++) { if (i) kr_buf_add(o, " <-> ", 5); ts_word(o, &nd->w[i], 0); }
+        kr_buf_addc(o, ')');
+        break;
+    default:
+        kr_buf_addc(o, '(');
+        ts_node(nd->l, o);
+        kr_buf_add(o, nd->kind == FQ_AND ? " & " : nd->kind == FQ_OR ? " | " : " & !", nd->kind == FQ_NOT ? 4 : 3);
+        ts_node(nd->r, o);
+        kr_buf_addc(o, ')');
+    }
+}
+
+void kr_fq_tsquery(const kr_fq *q, kr_buf *out) {
+    out->len = 0;
+    ts_node(q->root, out);
+    kr_buf_add(out, "", 0);
+    out->p[out->len] = 0;
+}
+
+/* ---- snippets ---- */
+
+#define SNIP_WORDS 24
+typedef struct { const char *s[2 * FQ_MAXWORDS]; int n; const char *pre[FQ_MAXWORDS]; int npre; } fq_terms;
+
+/* the words a matching document contains: everything not on the right of a NOT */
+static void fq_positive(const fq_node *nd, fq_terms *t) {
+    if (nd->kind == FQ_TERM || nd->kind == FQ_PHRASE) {
+        for (int i = 0; i < nd->nw; i++) {
+            if (nd->prefix) { if (t->npre < FQ_MAXWORDS) t->pre[t->npre++] = nd->w[i].fold; continue; }
+            for (int a = 0; a < nd->w[i].nalt && t->n < 2 * FQ_MAXWORDS; a++) t->s[t->n++] = nd->w[i].alt[a];
+        }
+        return;
+    }
+    fq_positive(nd->l, t);
+    if (nd->kind != FQ_NOT) fq_positive(nd->r, t);
+}
+
+typedef struct { int start, end, match; } snip_tok;
+typedef struct { snip_tok *v; int n, cap; const fq_terms *t; } snip_ctx;
+
+static int snip_tok_fn(void *ctx, const char *term, int len, int start, int end, int coloc) {
+    snip_ctx *x = ctx;
+    int m = 0;
+    for (int i = 0; i < x->t->n && !m; i++) if ((int)strlen(x->t->s[i]) == len && !memcmp(x->t->s[i], term, (size_t)len)) m = i + 1;
+    for (int i = 0; i < x->t->npre && !m; i++) { int pl = (int)strlen(x->t->pre[i]); if (pl <= len && !memcmp(x->t->pre[i], term, (size_t)pl)) m = 1000 + i; }
+    if (coloc && x->n) { if (m && !x->v[x->n - 1].match) x->v[x->n - 1].match = m; return 0; }
+    if (x->n == x->cap) { x->cap = x->cap ? x->cap * 2 : 256; x->v = kr_xrealloc(x->v, (size_t)x->cap * sizeof *x->v); }
+    x->v[x->n++] = (snip_tok){start, end, m};
+    return 0;
+}
+
+static void snip_add(kr_buf *o, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) kr_buf_addc(o, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+}
+
+char *kr_fq_snippet(kr_fts *ft, const kr_fq *q, const char *text, size_t n, int lang) {
+    fq_terms t = {{0}, 0, {0}, 0};
+    fq_positive(q->root, &t);
+    snip_ctx x = {NULL, 0, 0, &t};
+    kr_fts_tokenize(ft, text, n, lang, 0, snip_tok_fn, &x);
+    /* the window of SNIP_WORDS tokens starting at a match with the most distinct
+    ** matched words, then the most matches; the first window if nothing matched */
+    int best = 0, bestd = 0, besth = 0;
+    for (int st = 0; st < x.n; st++) {
+        if (!x.v[st].match) continue;
+        int e = st + SNIP_WORDS < x.n ? st + SNIP_WORDS : x.n, d = 0, h = 0, seen[16], ns = 0;
+        for (int k = st; k < e; k++) {
+            if (!x.v[k].match) continue;
+            h++;
+            int dup = 0;
+            for (int j = 0; j < ns; j++) if (seen[j] == x.v[k].match) dup = 1;
+            if (!dup) { d++; if (ns < 16) seen[ns++] = x.v[k].match; }
+        }
+        if (d > bestd || (d == bestd && h > besth)) { best = st; bestd = d; besth = h; }
+    }
+    kr_buf o = {0};
+    if (x.n) {
+        /* start a few words before the first match so the match has context */
+        int s = best;
+        if (bestd > 0) { int back = SNIP_WORDS / 4; s = s > back ? s - back : 0; }
+        int e = s + SNIP_WORDS < x.n ? s + SNIP_WORDS : x.n;
+        if (s > 0) kr_buf_add(&o, "...", 3);
+        size_t pos = (size_t)x.v[s].start;
+        for (int k = s; k < e; k++) {
+            snip_add(&o, text + pos, (size_t)x.v[k].start - pos);
+            if (x.v[k].match) kr_buf_addc(&o, '[');
+            snip_add(&o, text + x.v[k].start, (size_t)(x.v[k].end - x.v[k].start));
+            if (x.v[k].match) kr_buf_addc(&o, ']');
+            pos = (size_t)x.v[k].end;
+        }
+        if (e < x.n) kr_buf_add(&o, "...", 3);
+        else snip_add(&o, text + pos, n - pos < 4 ? n - pos : 4);
+    }
+    kr_buf_add(&o, "", 0);
+    free(x.v);
+    return o.p;
+}
+
+/* ================================================================== filters */
+
+const char *kr_sql_param(kr_sqlparams *p, const char *s) {
+    if (p->n >= KR_SQL_MAXPARAM) return NULL;
+    int i = p->n++;
+    p->isint[i] = 0;
+    if (strlen(s) < sizeof p->own[i]) { strcpy(p->own[i], s); p->v[i] = p->own[i]; }
+    else p->v[i] = s;               /* long strings are borrowed */
+    return p->v[i];
+}
+
+const char *kr_sql_param_int(kr_sqlparams *p, long long v) {
+    if (p->n >= KR_SQL_MAXPARAM) return NULL;
+    int i = p->n++;
+    p->isint[i] = 1;
+    snprintf(p->own[i], sizeof p->own[i], "%lld", v);
+    p->v[i] = p->own[i];
+    return p->v[i];
+}
+
+static void ph(kr_buf *sql, int pg, int n) { kr_buf_addf(sql, pg ? "$%d" : "?%d", n); }
+
+/* "col >= lo AND col < hi" for a code prefix (RUS matches RUSGOV) */
+static void prefix_cond(kr_buf *sql, int pg, kr_sqlparams *p, const char *col, const char *prefix) {
+    char hi[72];
+    snprintf(hi, sizeof hi, "%s", prefix);
+    size_t n = strlen(hi);
+    kr_sql_param(p, prefix); int a = p->n;
+    if (n && (unsigned char)hi[n - 1] < 0x7f) { hi[n - 1]++; kr_sql_param(p, hi); }
+    else kr_sql_param(p, "\x7f\x7f\x7f");
+    int b = p->n;
+    kr_buf_addf(sql, "(%s >= ", col); ph(sql, pg, a); kr_buf_addf(sql, " AND %s < ", col); ph(sql, pg, b); kr_buf_addc(sql, ')');
+}
+
+/* a date bound as yyyymmdd: YYYY, YYYY-MM or YYYY-MM-DD; the upper bound of a year or
+** month is its last day.  Returns 0 if bad. */
+static int date_bound(const char *s, int upper) {
+    size_t n = strlen(s);
+    if (n == 4 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3])) {
+        int y = atoi(s);
+        if (y < 1900 || y > 2100) return 0;
+        return y * 10000 + (upper ? 1231 : 101);
+    }
+    if (n != 7 && n != 10) return 0;
+    int d = kr_parse_date(s);
+    if (!d) return 0;
+    if (n == 7 && upper) d = d / 100 * 100 + 31;
+    return d;
+}
+
+int kr_store_day(const char *date) { return date ? kr_parse_date(date) : 0; }
+
+static int valid_code(const char *s, int digits) {
+    if (!*s || strlen(s) > 60) return 0;
+    for (; *s; s++) if (digits ? !isdigit((unsigned char)*s) : !isupper((unsigned char)*s) && !isdigit((unsigned char)*s)) return 0;
+    return 1;
+}
+
+/* conditions on the events e of q: actors, dyad, code, quad */
+static int event_conds(kr_buf *sql, const kr_query *q, int pg, kr_sqlparams *p, char *err, size_t errlen) {
+    const char *acts[3][2] = {{q->actor, "actor"}, {q->source, "source"}, {q->target, "target"}};
+    for (int i = 0; i < 3; i++) if (acts[i][0] && *acts[i][0] && !valid_code(acts[i][0], 0)) {
+        snprintf(err, errlen, "bad %s code '%.60s' (upper-case letters and digits, e.g. RUS or USAGOV)", acts[i][1], acts[i][0]); return -1;
+    }
+    int da = q->dyad_a && *q->dyad_a, db = q->dyad_b && *q->dyad_b;
+    if (da != db || (da && (!valid_code(q->dyad_a, 0) || !valid_code(q->dyad_b, 0)))) {
+        snprintf(err, errlen, "bad dyad: want two actor codes A,B (e.g. RUS,IGOWSTNAT)"); return -1;
+    }
+    if (q->code && *q->code && !valid_code(q->code, 1)) { snprintf(err, errlen, "bad event code '%.60s' (digits, e.g. 04 or 043)", q->code); return -1; }
+    if (q->quad < 0 || q->quad > 4) { snprintf(err, errlen, "bad quad class %d (1..4)", q->quad); return -1; }
+    if (q->actor && *q->actor) {
+        kr_buf_add(sql, " AND (", 6); prefix_cond(sql, pg, p, "e.source", q->actor);
+        kr_buf_add(sql, " OR ", 4); prefix_cond(sql, pg, p, "e.target", q->actor); kr_buf_addc(sql, ')');
+    }
+    if (q->source && *q->source) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.source", q->source); }
+    if (q->target && *q->target) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.target", q->target); }
+    if (da) {
+        kr_buf_add(sql, " AND ((", 7); prefix_cond(sql, pg, p, "e.source", q->dyad_a);
+        kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.target", q->dyad_b);
+        kr_buf_add(sql, ") OR (", 6); prefix_cond(sql, pg, p, "e.source", q->dyad_b);
+        kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.target", q->dyad_a); kr_buf_add(sql, "))", 2);
+    }
+    if (q->code && *q->code) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.code", q->code); }
+    if (q->quad) { kr_sql_param_int(p, q->quad); kr_buf_add(sql, " AND e.quad = ", 14); ph(sql, pg, p->n); }
+    return 0;
+}
+
+static int has_event_filter(const kr_query *q) {
+    return (q->actor && *q->actor) || (q->source && *q->source) || (q->target && *q->target) ||
+           (q->dyad_a && *q->dyad_a) || (q->dyad_b && *q->dyad_b) || (q->code && *q->code) || q->quad;
+}
+
+int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlparams *p, const char *text_fmt,
+                 const char *fts_arg, char *err, size_t errlen) {
+    const char *day = articles ? "a.day" : "e.day";
+    if (!articles && event_conds(sql, q, pg, p, err, errlen)) return -1;
+    if (q->from && *q->from) {
+        int d = date_bound(q->from, 0);
+        if (!d) { snprintf(err, errlen, "bad date '%.40s' (want YYYY, YYYY-MM or YYYY-MM-DD)", q->from); return -1; }
+        kr_sql_param_int(p, d); kr_buf_addf(sql, " AND %s >= ", day); ph(sql, pg, p->n);
+    }
+    if (q->to && *q->to) {
+        int d = date_bound(q->to, 1);
+        if (!d) { snprintf(err, errlen, "bad date '%.40s' (want YYYY, YYYY-MM or YYYY-MM-DD)", q->to); return -1; }
+        kr_sql_param_int(p, d); kr_buf_addf(sql, " AND %s <= ", day); ph(sql, pg, p->n);
+    }
+    if (q->lang && *q->lang) {
+        if (strcmp(q->lang, "nl") && strcmp(q->lang, "en")) { snprintf(err, errlen, "bad language '%.20s' (nl or en)", q->lang); return -1; }
+        kr_sql_param(p, q->lang); kr_buf_add(sql, " AND a.lang = ", 14); ph(sql, pg, p->n);
+    }
+    if (q->doc && *q->doc) { kr_sql_param(p, q->doc); kr_buf_add(sql, " AND a.id = ", 12); ph(sql, pg, p->n); }
+    if (fts_arg && text_fmt) {
+        kr_sql_param(p, fts_arg);
+        char phs[16]; snprintf(phs, sizeof phs, pg ? "$%d" : "?%d", p->n);
+        kr_buf_add(sql, " AND ", 5);
+        kr_buf_addf(sql, text_fmt, phs);
+    }
+    if (articles && has_event_filter(q)) {
+        kr_buf_add(sql, " AND EXISTS (SELECT 1 FROM events e WHERE e.article = a.aid", 59);
+        if (event_conds(sql, q, pg, p, err, errlen)) return -1;
+        kr_buf_addc(sql, ')');
+    }
+    if (p->n >= KR_SQL_MAXPARAM) { snprintf(err, errlen, "too many filters"); return -1; }
+    kr_buf_add(sql, "", 0);
+    return 0;
+}
+
+/* ================================================================== dispatch */
+
+void kr_store_seterr(kr_store *s, const char *fmt, ...) {
+    va_list ap; va_start(ap, fmt);
+    vsnprintf(s->err, sizeof s->err, fmt, ap);
+    va_end(ap);
+}
+
+static kr_store *sqlite_open(const char *path, int create, int readonly, char *err, size_t errlen);
+
+kr_store *kr_store_open(const char *uri, int create, int readonly, char *err, size_t errlen) {
+    if (!uri || !*uri) { snprintf(err, errlen, "no archive given (--db FILE or postgresql://...)"); return NULL; }
+    if (!strncmp(uri, "postgresql://", 13) || !strncmp(uri, "postgres://", 11)) return kr_store_open_pg(uri, create, readonly, err, errlen);
+    return sqlite_open(uri, create, readonly, err, errlen);
+}
+
+void kr_store_close(kr_store *s) {
+    if (!s) return;
+    s->ops->close(s);
+    kr_fts_free(s->fts);
+    kr_store_prep_free(s->prep);
+    free(s);
+}
+
+const char *kr_store_error(const kr_store *s) { return s ? s->err : "no archive"; }
+const char *kr_store_backend(const kr_store *s) { return s->ops->name; }
+int kr_store_schema_version(kr_store *s) { return s->version; }
+void kr_store_set_dict(kr_store *s, const kr_dict *d) { s->dict = d; }
+long kr_store_put_count(const kr_store *s) { return s->nput; }
+int kr_store_empty(kr_store *s) { return s->ops->empty(s); }
+
+static int ro_refuse(kr_store *s) {
+    if (!s->readonly) return 0;
+    kr_store_seterr(s, "%s: opened for reading only", s->name);
+    return 1;
+}
+
+kr_status kr_store_begin(kr_store *s) { return ro_refuse(s) ? KR_ERR_ARG : s->ops->begin(s); }
+kr_status kr_store_commit(kr_store *s) { return s->ops->commit(s); }
+kr_status kr_store_rollback(kr_store *s) { return s->ops->rollback(s); }
+int kr_store_seen(kr_store *s, const char *id, const char *h) { return s->ops->seen(s, id, h); }
+
+kr_status kr_store_put_prep(kr_store *s, const kr_article *a, const char *h, const kr_event *ev, int nev,
+                            kr_store_prep *p) {
+    if (ro_refuse(s)) return KR_ERR_ARG;
+    if (!a || !a->id || !*a->id) { kr_store_seterr(s, "article without an id"); return KR_ERR_ARG; }
+    if (!p || !p->text.p) { kr_store_seterr(s, "article %.200s: nothing prepared to store", a->id); return KR_ERR_ARG; }
+    if (!p->analysed) kr_store_prep_analyse(p, s->fts, a);
+    kr_status st = s->ops->put(s, a, h, ev, nev, p);
+    if (st == KR_OK) s->nput++;
+    return st;
+}
+
+kr_status kr_store_put(kr_store *s, const kr_article *a, const char *h, kr_coder *c, const kr_event *ev, int nev) {
+    if (!s->prep && !(s->prep = kr_store_prep_new())) { kr_store_seterr(s, "out of memory"); return KR_ERR_NOMEM; }
+    if (!a || !c) { kr_store_seterr(s, "kr_store_put: no article or coder"); return KR_ERR_ARG; }
+    kr_store_prep_coder(s->prep, a, c);
+    return kr_store_put_prep(s, a, h, ev, nev, s->prep);
+}
+
+/* parse q->text into *out (NULL if none) */
+static kr_status text_filter(kr_store *s, const kr_query *q, kr_fq **out) {
+    *out = NULL;
+    if (!q || !q->text || !*q->text) return KR_OK;
+    char e[512];
+    *out = kr_fq_parse(s->fts, q->text, e, sizeof e);
+    if (!*out) { kr_store_seterr(s, "bad text query: %s", e); return KR_ERR_ARG; }
+    return KR_OK;
+}
+
+kr_status kr_store_events(kr_store *s, const kr_query *q, kr_event_row_fn fn, void *ctx, long *total) {
+    kr_query none = {0};
+    if (!q) q = &none;
+    kr_fq *t;
+    kr_status st = text_filter(s, q, &t);
+    if (st == KR_OK) st = s->ops->events(s, q, t, fn, ctx, total);
+    kr_fq_free(t);
+    return st;
+}
+
+kr_status kr_store_search(kr_store *s, const char *query, const kr_query *filter,
+                          kr_search_fn fn, void *ctx, long *total) {
+    kr_query none = {0};
+    if (!filter) filter = &none;
+    char e[512];
+    kr_fq *fq = kr_fq_parse(s->fts, query, e, sizeof e);
+    if (!fq) { kr_store_seterr(s, "bad query: %s", e); return KR_ERR_ARG; }
+    kr_fq *t;
+    kr_status st = text_filter(s, filter, &t);
+    if (st == KR_OK) st = s->ops->search(s, fq, filter, t, fn, ctx, total);
+    kr_fq_free(t);
+    kr_fq_free(fq);
+    return st;
+}
+
+kr_status kr_store_actors(kr_store *s, const char *prefix, long limit, kr_actor_fn fn, void *ctx) {
+    if (prefix && *prefix && !valid_code(prefix, 0)) { kr_store_seterr(s, "bad actor code '%.60s'", prefix); return KR_ERR_ARG; }
+    return s->ops->actors(s, prefix, limit, fn, ctx);
+}
+kr_status kr_store_article(kr_store *s, const char *id, kr_article_fn fn, void *ctx) { return s->ops->article(s, id, fn, ctx); }
+kr_status kr_store_stats(kr_store *s, kr_stats_row *out) { memset(out, 0, sizeof *out); return s->ops->stats(s, out); }
+kr_status kr_store_check(kr_store *s, char *msg, size_t len) { if (len) msg[0] = 0; return s->ops->check(s, msg, len); }
+
+/* ---- timeline: the backends return (date, source, target, code) groups, the periods
+** and the one-a-day counts are made here so both backends agree ---- */
+
+static int days_before_month(int y, int m) {
+    static const int cum[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return cum[m - 1] + (m > 2 && leap);
+}
+static int weekday(int y, int m, int d) {     /* 1 Monday .. 7 Sunday */
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3) y -= 1;
+    int w = (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;   /* 0 Sunday */
+    return w == 0 ? 7 : w;
+}
+static int weeks_in_year(int y) {
+    int p = (y + y / 4 - y / 100 + y / 400) % 7, y1 = y - 1;
+    int q = (y1 + y1 / 4 - y1 / 100 + y1 / 400) % 7;
+    return (p == 4 || q == 3) ? 53 : 52;
+}
+static void period_of(int day, const char *bucket, char *out, size_t n) {
+    int y = day / 10000, m = day / 100 % 100, d = day % 100;
+    if (bucket[0] == 'd') snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+    else if (bucket[0] == 'm') snprintf(out, n, "%04d-%02d", y, m);
+    else {
+        int doy = days_before_month(y, m) + d, w = (doy - weekday(y, m, d) + 10) / 7, wy = y;
+        if (w < 1) { wy = y - 1; w = weeks_in_year(wy); }
+        else if (w > weeks_in_year(y)) { wy = y + 1; w = 1; }
+        snprintf(out, n, "%04d-W%02d", wy, w);
+    }
+}
+
+typedef struct { char *key; const char *period, *source, *target; long count, daily, g10, quad[5]; } tl_acc;
+typedef struct { const char *bucket; int by_dyad; kr_arena ar; kr_map idx; tl_acc *v; uint32_t n, cap; } tl_ctx;
+
+static int tl_group(void *ctx, const kr_tl_group *g) {
+    tl_ctx *x = ctx;
+    int day = kr_store_day(g->date);
+    if (!day) return 0;
+    char period[16], key[256];
+    period_of(day, x->bucket, period, sizeof period);
+    int kn = x->by_dyad ? snprintf(key, sizeof key, "%s\t%s\t%s", period, g->source, g->target) : snprintf(key, sizeof key, "%s", period);
+    if (kn >= (int)sizeof key) kn = sizeof key - 1;
+    uint32_t i = kr_map_get(&x->idx, key, (size_t)kn);
+    if (!i) {
+        if (x->n == x->cap) { x->cap = x->cap ? x->cap * 2 : 64; x->v = kr_xrealloc(x->v, x->cap * sizeof *x->v); }
+        tl_acc *a = &x->v[x->n];
+        memset(a, 0, sizeof *a);
+        a->key = kr_strndup(&x->ar, key, (size_t)kn);
+        a->period = kr_strndup(&x->ar, period, strlen(period));
+        a->source = x->by_dyad ? kr_strndup(&x->ar, g->source, strlen(g->source)) : "";
+        a->target = x->by_dyad ? kr_strndup(&x->ar, g->target, strlen(g->target)) : "";
+        kr_map_put(&x->idx, key, (size_t)kn, ++x->n);
+        i = x->n;
+    }
+    tl_acc *a = &x->v[i - 1];
+    a->count += g->n; a->daily++; a->g10 += g->g10;
+    for (int k = 1; k <= 4; k++) a->quad[k] += g->quad[k];
+    return 0;
+}
+
+static int tl_cmp(const void *pa, const void *pb) {
+    const tl_acc *a = pa, *b = pb;
+    int c = strcmp(a->period, b->period);
+    if (c) return c;
+    if ((c = strcmp(a->source, b->source))) return c;
+    return strcmp(a->target, b->target);
+}
+
+kr_status kr_store_timeline(kr_store *s, const kr_query *q, const char *bucket, int by_dyad,
+                            kr_timeline_fn fn, void *ctx) {
+    kr_query none = {0};
+    if (!q) q = &none;
+    if (!bucket) bucket = "month";
+    if (strcmp(bucket, "day") && strcmp(bucket, "week") && strcmp(bucket, "month")) {
+        kr_store_seterr(s, "bad period '%.20s' (day, week or month)", bucket); return KR_ERR_ARG;
+    }
+    kr_fq *t;
+    kr_status st = text_filter(s, q, &t);
+    if (st != KR_OK) return st;
+    tl_ctx x = {bucket, by_dyad, {0}, {0}, NULL, 0, 0};
+    kr_map_init(&x.idx, &x.ar);
+    st = s->ops->groups(s, q, t, tl_group, &x);
+    kr_fq_free(t);
+    if (st == KR_OK) {
+        qsort(x.v, x.n, sizeof *x.v, tl_cmp);
+        long skip = q->offset > 0 ? q->offset : 0, left = q->limit > 0 ? q->limit : -1;
+        for (uint32_t i = 0; i < x.n && left; i++) {
+            if (skip) { skip--; continue; }
+            tl_acc *a = &x.v[i];
+            kr_timeline_row r = {a->period, a->source, a->target, a->count, a->daily, (double)a->g10 / 10.0, 0, {0}};
+            r.goldstein_mean = a->count ? r.goldstein_sum / (double)a->count : 0;
+            for (int k = 1; k <= 4; k++) r.quad_share[k] = a->count ? (double)a->quad[k] / (double)a->count : 0;
+            if (fn(ctx, &r)) break;
+            if (left > 0) left--;
+        }
+    }
+    free(x.v);
+    kr_map_free(&x.idx);
+    kr_arena_free(&x.ar);
+    return st;
+}
+
+/* ================================================================== SQLite */
+
+#define KR_APP_ID 0x4B524E4B            /* 'KRNK' */
+#define SQ_VERSION 1
+
+/* Migrations: entry i brings the schema from version i to i+1.  Never edit one that has
+** shipped; append a new one. */
+static const char *sq_migrations[SQ_VERSION] = {
+    /* 0 -> 1: the first schema */
+    "CREATE TABLE kroniek_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE articles("
+    "  aid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, day INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL, title TEXT, url TEXT, source TEXT, text TEXT NOT NULL,"
+    "  text_hash TEXT NOT NULL UNIQUE, nsent INTEGER NOT NULL, nevents INTEGER NOT NULL,"
+    "  added TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+    "CREATE INDEX articles_day ON articles(day);"
+    "CREATE TABLE sentences(article INTEGER NOT NULL, n INTEGER NOT NULL, off INTEGER NOT NULL,"
+    "  len INTEGER NOT NULL, PRIMARY KEY(article, n)) WITHOUT ROWID;"
+    "CREATE TABLE mentions(article INTEGER NOT NULL, sentence INTEGER NOT NULL, code TEXT NOT NULL, text TEXT NOT NULL);"
+    "CREATE INDEX mentions_code ON mentions(code);"
+    "CREATE TABLE events("
+    "  id INTEGER PRIMARY KEY, article INTEGER NOT NULL, sentence INTEGER NOT NULL,"
+    "  date TEXT NOT NULL, day INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,"
+    "  code TEXT NOT NULL, root TEXT NOT NULL, quad INTEGER NOT NULL, goldstein REAL NOT NULL,"
+    "  location TEXT NOT NULL, source_text TEXT NOT NULL, target_text TEXT NOT NULL,"
+    "  verb_text TEXT NOT NULL, text TEXT NOT NULL);"
+    "CREATE INDEX events_day ON events(day);"
+    "CREATE INDEX events_source ON events(source, day);"
+    "CREATE INDEX events_target ON events(target, day);"
+    "CREATE INDEX events_code ON events(code);"
+    "CREATE INDEX events_article ON events(article);"
+    "CREATE TABLE codes(code TEXT PRIMARY KEY, label TEXT, goldstein REAL, quad INTEGER) WITHOUT ROWID;"
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='', tokenize='kroniek');"
+    "INSERT INTO kroniek_meta VALUES('created', strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
+};
+
+enum { SQ_SEEN, SQ_ART, SQ_SENT, SQ_MENT, SQ_EV, SQ_FTS, SQ_CODE, SQ_NSTMT };
+static const char *sq_stmt_sql[SQ_NSTMT] = {
+    "SELECT 1 FROM articles WHERE id = ?1 UNION ALL SELECT 1 FROM articles WHERE text_hash = ?2 LIMIT 1",
+    "INSERT INTO articles(id, date, day, lang, title, url, source, text, text_hash, nsent, nevents)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "INSERT INTO sentences(article, n, off, len) VALUES(?1, ?2, ?3, ?4)",
+    "INSERT INTO mentions(article, sentence, code, text) VALUES(?1, ?2, ?3, ?4)",
+    "INSERT INTO events(article, sentence, date, day, source, target, code, root, quad, goldstein,"
+    " location, source_text, target_text, verb_text, text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+    "INSERT INTO articles_fts(rowid, title, body) VALUES(?1, ?2, ?3)",
+    "INSERT OR IGNORE INTO codes(code, label, goldstein, quad) VALUES(?1, ?2, ?3, ?4)",
+};
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *st[SQ_NSTMT];
+    kr_map codes; kr_arena codes_ar;   /* codes recorded in this session */
+    int busy_ms, in_tx;
+    char first[16], last[16];    /* kr_store_stats strings */
+} sq_be;
+
+#define SQ(s) ((sq_be *)(s)->be)
+
+/* Set the handle's message from an SQLite result code, with advice for the common
+** failures.  Returns the kroniek status. */
+static kr_status sq_fail(kr_store *s, int rc, const char *what) {
+    sq_be *b = SQ(s);
+    const char *m = b && b->db ? sqlite3_errmsg(b->db) : sqlite3_errstr(rc);
+    switch (rc & 0xff) {
+    case SQLITE_BUSY: case SQLITE_LOCKED:
+        kr_store_seterr(s, "%s: the database is locked: another process is writing to it (waited %.1f s; set KRONIEK_BUSY_TIMEOUT in ms to wait longer)", s->name, (b ? b->busy_ms : 0) / 1000.0);
+        break;
+    case SQLITE_FULL:
+        kr_store_seterr(s, "%s: the disk is full (%s); the current batch was rolled back, everything committed before it is kept", s->name, m);
+        break;
+    case SQLITE_NOTADB:
+        kr_store_seterr(s, "%s: not an archive: the file is not an SQLite database (corrupt, or another kind of file); it was not changed", s->name);
+        break;
+    case SQLITE_CORRUPT:
+        kr_store_seterr(s, "%s: the archive is corrupt (%s); restore a backup, or try 'sqlite3 %s .recover'", s->name, m, s->name);
+        break;
+    case SQLITE_READONLY:
+        kr_store_seterr(s, "%s: cannot write: %s", s->name, m);
+        break;
+    case SQLITE_IOERR:
+        kr_store_seterr(s, "%s: I/O error while %s (%s; disk full or file too large?); the current batch was rolled back", s->name, what, m);
+        break;
+    case SQLITE_CANTOPEN:
+        kr_store_seterr(s, "%s: cannot open the archive (%s)", s->name, m);
+        break;
+    default:
+        kr_store_seterr(s, "%s: %s: %s", s->name, what, m);
+    }
+    return KR_ERR_DB;
+}
+
+/* ---- the FTS5 tokenizer "kroniek" ---- */
+
+typedef struct { void *ctx; int (*x)(void *, int, const char *, int, int, int); int rc, skip; } sq_tokctx;
+
+static int sq_tok_cb(void *c, const char *term, int len, int start, int end, int coloc) {
+    sq_tokctx *t = c;
+    t->rc = t->x(t->ctx, coloc ? FTS5_TOKEN_COLOCATED : 0, term, len, start + t->skip, end + t->skip);
+    return t->rc != SQLITE_OK;
+}
+
+static int sq_tok_create(void *ud, const char **az, int n, Fts5Tokenizer **out) { (void)az; (void)n; *out = (Fts5Tokenizer *)ud; return SQLITE_OK; }
+static void sq_tok_delete(Fts5Tokenizer *t) { (void)t; }
+
+/* Documents arrive analysed ("\x02" + tokens, see kr_store_prep) and are replayed;
+** queries are folded and stemmed with both stemmers (alternatives at one position);
+** prefix queries are only folded. */
+static int sq_tok_tokenize(Fts5Tokenizer *tk, void *ctx, int flags, const char *text, int n,
+                           int (*x)(void *, int, const char *, int, int, int)) {
+    kr_fts *ft = (kr_fts *)tk;
+    sq_tokctx t = {ctx, x, SQLITE_OK, 0};
+    if (!(flags & FTS5_TOKENIZE_QUERY) && n >= 1 && text[0] == 2) {
+        t.skip = 1;
+        kr_fts_replay(text + 1, (size_t)(n - 1), sq_tok_cb, &t);
+        return t.rc;
+    }
+    int fold_only = (flags & FTS5_TOKENIZE_QUERY) && (flags & FTS5_TOKENIZE_PREFIX);
+    kr_fts_tokenize(ft, text, (size_t)n, KR_FTS_BOTH, fold_only, sq_tok_cb, &t);
+    return t.rc;
+}
+
+static int sq_register(sqlite3 *db, kr_fts *ft) {
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return SQLITE_ERROR;
+    sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (!api || api->iVersion < 2) return SQLITE_ERROR;
+    static fts5_tokenizer tok = {sq_tok_create, sq_tok_delete, sq_tok_tokenize};
+    return api->xCreateTokenizer(api, "kroniek", ft, &tok, NULL);
+}
+
+/* ---- helpers ---- */
+
+static int sq_exec(kr_store *s, const char *sql) {
+    char *m = NULL;
+    int rc = sqlite3_exec(SQ(s)->db, sql, NULL, NULL, &m);
+    sqlite3_free(m);
+    return rc;
+}
+
+static int sq_int(sqlite3 *db, const char *sql, long *out) {
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK) return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) { *out = (long)sqlite3_column_int64(st, 0); rc = SQLITE_OK; }
+    else if (rc == SQLITE_DONE) { *out = 0; rc = SQLITE_OK; }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void sq_bind(sqlite3_stmt *st, const kr_sqlparams *p) {
+    for (int i = 0; i < p->n; i++) {
+        if (p->isint[i]) sqlite3_bind_int64(st, i + 1, atoll(p->v[i]));
+        else sqlite3_bind_text(st, i + 1, p->v[i], -1, SQLITE_STATIC);
+    }
+}
+
+static const char *col(sqlite3_stmt *st, int i) { const char *s = (const char *)sqlite3_column_text(st, i); return s ? s : ""; }
+static const char *coln(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+static void sq_close(kr_store *s) {
+    sq_be *b = SQ(s);
+    if (!b) return;
+    if (b->in_tx) sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int i = 0; i < SQ_NSTMT; i++) sqlite3_finalize(b->st[i]);
+    if (b->db) sqlite3_close_v2(b->db);
+    kr_map_free(&b->codes); kr_arena_free(&b->codes_ar);
+    free(b);
+    s->be = NULL;
+}
+
+static kr_status sq_prepare_all(kr_store *s) {
+    sq_be *b = SQ(s);
+    for (int i = 0; i < SQ_NSTMT; i++) {
+        if (b->st[i]) continue;
+        int rc = sqlite3_prepare_v3(b->db, sq_stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &b->st[i], NULL);
+        if (rc != SQLITE_OK) return sq_fail(s, rc, "preparing");
+    }
+    return KR_OK;
+}
+
+static kr_status sq_begin(kr_store *s) {
+    sq_be *b = SQ(s);
+    if (b->in_tx) { kr_store_seterr(s, "%s: a batch is already open", s->name); return KR_ERR_ARG; }
+    kr_status st = sq_prepare_all(s);
+    if (st != KR_OK) return st;
+    int rc = sq_exec(s, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK) return sq_fail(s, rc, "starting a batch");
+    b->in_tx = 1;
+    return KR_OK;
+}
+
+static kr_status sq_commit(kr_store *s) {
+    sq_be *b = SQ(s);
+    if (!b->in_tx) return KR_OK;
+    int rc = sq_exec(s, "COMMIT");
+    if (rc != SQLITE_OK) {
+        kr_status st = sq_fail(s, rc, "committing");
+        if (sqlite3_get_autocommit(b->db)) b->in_tx = 0;   /* SQLite rolled back */
+        return st;
+    }
+    b->in_tx = 0;
+    return KR_OK;
+}
+
+static kr_status sq_rollback(kr_store *s) {
+    sq_be *b = SQ(s);
+    if (!b->in_tx) return KR_OK;
+    b->in_tx = 0;
+    if (sqlite3_get_autocommit(b->db)) return KR_OK;
+    int rc = sq_exec(s, "ROLLBACK");
+    return rc == SQLITE_OK ? KR_OK : sq_fail(s, rc, "rolling back");
+}
+
+static int sq_seen(kr_store *s, const char *id, const char *hash) {
+    sq_be *b = SQ(s);
+    if (sq_prepare_all(s) != KR_OK) return -1;
+    sqlite3_stmt *st = b->st[SQ_SEEN];
+    sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hash ? hash : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_DONE) return 0;
+    sq_fail(s, rc, "looking up an article");
+    return -1;
+}
+
+static kr_status sq_put(kr_store *s, const kr_article *a, const char *hash, const kr_event *ev, int nev,
+                        const kr_store_prep *pr) {
+    sq_be *b = SQ(s);
+    kr_status kst = sq_prepare_all(s);
+    if (kst != KR_OK) return kst;
+    int rc;
+    sqlite3_stmt *st = b->st[SQ_ART];
+    sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->date ? a->date : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, kr_store_day(a->date));
+    sqlite3_bind_text(st, 4, pr->lang, -1, SQLITE_STATIC);
+    if (a->title) sqlite3_bind_text(st, 5, a->title, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 5);
+    if (a->url) sqlite3_bind_text(st, 6, a->url, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 6);
+    if (a->source) sqlite3_bind_text(st, 7, a->source, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 7);
+    sqlite3_bind_text(st, 8, pr->text.p, (int)pr->text.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, hash ? hash : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 10, pr->nsent);
+    sqlite3_bind_int(st, 11, nev);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing an article");
+    sqlite3_int64 aid = sqlite3_last_insert_rowid(b->db);
+
+    st = b->st[SQ_SENT];
+    for (int i = 0; i < pr->nsent; i++) {
+        sqlite3_bind_int64(st, 1, aid);
+        sqlite3_bind_int(st, 2, i + 1);
+        sqlite3_bind_int(st, 3, pr->soff[i]);
+        sqlite3_bind_int(st, 4, pr->slen[i]);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing sentences");
+    }
+    st = b->st[SQ_MENT];
+    const char *mp = pr->ment.p;
+    for (int i = 0; i < pr->nment; i++) {
+        const char *code = mp, *text = code + strlen(code) + 1;
+        mp = text + strlen(text) + 1;
+        sqlite3_bind_int64(st, 1, aid);
+        sqlite3_bind_int(st, 2, pr->msent[i]);
+        sqlite3_bind_text(st, 3, code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, text, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing actor mentions");
+    }
+
+    st = b->st[SQ_EV];
+    for (int i = 0; i < nev; i++) {
+        const kr_event *e = &ev[i];
+        sqlite3_bind_int64(st, 1, aid);
+        sqlite3_bind_int(st, 2, e->sentence);
+        sqlite3_bind_text(st, 3, a->date ? a->date : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 4, kr_store_day(a->date));
+        sqlite3_bind_text(st, 5, e->source ? e->source : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, e->target ? e->target : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, e->code ? e->code : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, e->root, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 9, e->quad);
+        sqlite3_bind_double(st, 10, e->goldstein);
+        sqlite3_bind_text(st, 11, e->location ? e->location : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 12, e->source_text ? e->source_text : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 13, e->target_text ? e->target_text : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 14, e->verb_text ? e->verb_text : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 15, e->text ? e->text : "", -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing events");
+        /* the code table: label, weight and class as the dictionary had them */
+        const char *code = e->code ? e->code : "";
+        if (!kr_map_get(&b->codes, code, strlen(code))) {
+            sqlite3_stmt *cs = b->st[SQ_CODE];
+            double g = e->goldstein; int quad = e->quad;
+            const char *label = s->dict ? kr_cameo_label(s->dict, code) : NULL;
+            if (s->dict) kr_cameo_lookup(s->dict, code, &g, &quad);
+            sqlite3_bind_text(cs, 1, code, -1, SQLITE_STATIC);
+            if (label) sqlite3_bind_text(cs, 2, label, -1, SQLITE_STATIC); else sqlite3_bind_null(cs, 2);
+            sqlite3_bind_double(cs, 3, g);
+            sqlite3_bind_int(cs, 4, quad);
+            rc = sqlite3_step(cs);
+            sqlite3_reset(cs);
+            if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing codes");
+            kr_map_put(&b->codes, code, strlen(code), 1);
+        }
+    }
+    st = b->st[SQ_FTS];
+    sqlite3_bind_int64(st, 1, aid);
+    sqlite3_bind_text(st, 2, pr->t[0].p, (int)pr->t[0].len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, pr->t[1].p, (int)pr->t[1].len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) return sq_fail(s, rc, "indexing the text");
+    return KR_OK;
+}
+
+/* ---- queries ---- */
+
+static const char *SQ_TEXT_FMT = "a.aid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH %s)";
+
+static kr_status sq_query(kr_store *s, const char *sql, const kr_sqlparams *p, sqlite3_stmt **out) {
+    int rc = sqlite3_prepare_v2(SQ(s)->db, sql, -1, out, NULL);
+    if (rc != SQLITE_OK) return sq_fail(s, rc, "querying");
+    sq_bind(*out, p);
+    return KR_OK;
+}
+
+/* run a count(*) query */
+static kr_status sq_count(kr_store *s, const char *sql, const kr_sqlparams *p, long *total) {
+    sqlite3_stmt *st;
+    kr_status k = sq_query(s, sql, p, &st);
+    if (k != KR_OK) return k;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *total = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) return sq_fail(s, rc, "counting");
+    return KR_OK;
+}
+
+/* FTS5 reports its own syntax errors as SQLITE_ERROR "fts5: ..." */
+static kr_status sq_step_fail(kr_store *s, int rc) {
+    const char *m = sqlite3_errmsg(SQ(s)->db);
+    if (rc == SQLITE_ERROR && !strncmp(m, "fts5:", 5)) { kr_store_seterr(s, "bad query: %s", m); return KR_ERR_ARG; }
+    return sq_fail(s, rc, "reading");
+}
+
+static void limit_clause(kr_buf *sql, const kr_query *q, int pg) {
+    if (q->limit > 0) kr_buf_addf(sql, " LIMIT %ld", q->limit);
+    else if (q->offset > 0) kr_buf_add(sql, pg ? " LIMIT ALL" : " LIMIT -1", pg ? 10 : 9);
+    if (q->offset > 0) kr_buf_addf(sql, " OFFSET %ld", q->offset);
+}
+
+static kr_status sq_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_event_row_fn fn, void *ctx, long *total) {
+    kr_buf where = {0}, sql = {0}, fts = {0};
+    kr_sqlparams p = {0};
+    if (t) kr_fq_fts5(t, &fts);
+    kr_status k = KR_OK;
+    if (kr_sql_where(&where, q, 0, 0, &p, SQ_TEXT_FMT, t ? fts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+    kr_buf_add(&where, "", 0);
+    if (total) {
+        kr_buf_addf(&sql, "SELECT count(*) FROM events e JOIN articles a ON a.aid = e.article WHERE 1%s", where.p);
+        if ((k = sq_count(s, sql.p, &p, total)) != KR_OK) goto out;
+        sql.len = 0;
+    }
+    kr_buf_addf(&sql,
+        "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein,"
+        " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
+        " FROM events e JOIN articles a ON a.aid = e.article LEFT JOIN codes c ON c.code = e.code"
+        " WHERE 1%s ORDER BY e.day, a.id, e.sentence, e.id", where.p);
+    limit_clause(&sql, q, 0);
+    kr_buf_add(&sql, "", 0);
+    sqlite3_stmt *st;
+    if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        kr_event_row r;
+        memset(&r, 0, sizeof r);
+        r.id = (long)sqlite3_column_int64(st, 0);
+        r.ev.doc = col(st, 1); r.ev.date = col(st, 2); r.ev.sentence = sqlite3_column_int(st, 3);
+        r.ev.source = col(st, 4); r.ev.target = col(st, 5); r.ev.code = col(st, 6);
+        snprintf(r.ev.root, sizeof r.ev.root, "%s", col(st, 7));
+        r.ev.quad = sqlite3_column_int(st, 8); r.ev.goldstein = sqlite3_column_double(st, 9);
+        r.ev.location = col(st, 10); r.ev.source_text = col(st, 11); r.ev.target_text = col(st, 12);
+        r.ev.verb_text = col(st, 13); r.ev.text = col(st, 14);
+        r.title = coln(st, 15); r.lang = col(st, 16); r.label = coln(st, 17);
+        if (fn(ctx, &r)) { rc = SQLITE_DONE; break; }
+    }
+    if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+    sqlite3_finalize(st);
+out:
+    kr_buf_free(&where); kr_buf_free(&sql); kr_buf_free(&fts);
+    return k;
+}
+
+static kr_status sq_search(kr_store *s, const kr_fq *fq, const kr_query *q, const kr_fq *t, kr_search_fn fn, void *ctx, long *total) {
+    kr_buf where = {0}, sql = {0}, m = {0}, fts = {0};
+    kr_sqlparams p = {0};
+    kr_status k = KR_OK;
+    kr_fq_fts5(fq, &m);
+    kr_sql_param(&p, m.p);
+    if (t) kr_fq_fts5(t, &fts);
+    if (kr_sql_where(&where, q, 0, 1, &p, SQ_TEXT_FMT, t ? fts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+    kr_buf_add(&where, "", 0);
+    if (total) {
+        kr_buf_addf(&sql, "SELECT count(*) FROM articles_fts JOIN articles a ON a.aid = articles_fts.rowid"
+                          " WHERE articles_fts MATCH ?1%s", where.p);
+        sqlite3_stmt *st;
+        if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) *total = (long)sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW) { k = sq_step_fail(s, rc); goto out; }
+        sql.len = 0;
+    }
+    kr_buf_addf(&sql, "SELECT a.id, a.date, a.lang, a.title, a.text, bm25(articles_fts, 2.0, 1.0) AS r"
+                      " FROM articles_fts JOIN articles a ON a.aid = articles_fts.rowid"
+                      " WHERE articles_fts MATCH ?1%s ORDER BY r, a.id", where.p);
+    limit_clause(&sql, q, 0);
+    kr_buf_add(&sql, "", 0);
+    sqlite3_stmt *st;
+    if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *text = col(st, 4), *lang = col(st, 2);
+        char *snip = kr_fq_snippet(s->fts, fq, text, (size_t)sqlite3_column_bytes(st, 4), kr_fts_lang(lang));
+        kr_search_row r = {col(st, 0), col(st, 1), lang, coln(st, 3), snip, sqlite3_column_double(st, 5)};
+        int stop = fn(ctx, &r);
+        free(snip);
+        if (stop) { rc = SQLITE_DONE; break; }
+    }
+    if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+    sqlite3_finalize(st);
+out:
+    kr_buf_free(&where); kr_buf_free(&sql); kr_buf_free(&m); kr_buf_free(&fts);
+    return k;
+}
+
+static kr_status sq_groups(kr_store *s, const kr_query *q, const kr_fq *t, kr_tl_group_fn fn, void *ctx) {
+    kr_buf where = {0}, sql = {0}, fts = {0};
+    kr_sqlparams p = {0};
+    kr_status k = KR_OK;
+    if (t) kr_fq_fts5(t, &fts);
+    if (kr_sql_where(&where, q, 0, 0, &p, SQ_TEXT_FMT, t ? fts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+    kr_buf_add(&where, "", 0);
+    kr_buf_addf(&sql,
+        "SELECT e.date, e.source, e.target, e.code, count(*), sum(CAST(round(e.goldstein * 10) AS INTEGER)),"
+        " sum(e.quad = 1), sum(e.quad = 2), sum(e.quad = 3), sum(e.quad = 4)"
+        " FROM events e JOIN articles a ON a.aid = e.article WHERE 1%s"
+        " GROUP BY e.date, e.source, e.target, e.code", where.p);
+    sqlite3_stmt *st;
+    if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        kr_tl_group g = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), (long)sqlite3_column_int64(st, 4),
+                         (long)sqlite3_column_int64(st, 5), {0}};
+        for (int i = 1; i <= 4; i++) g.quad[i] = (long)sqlite3_column_int64(st, 5 + i);
+        if (fn(ctx, &g)) { rc = SQLITE_DONE; break; }
+    }
+    if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+    sqlite3_finalize(st);
+out:
+    kr_buf_free(&where); kr_buf_free(&sql); kr_buf_free(&fts);
+    return k;
+}
+
+static kr_status sq_actors(kr_store *s, const char *prefix, long limit, kr_actor_fn fn, void *ctx) {
+    kr_buf sql = {0}, c1 = {0}, c2 = {0}, c3 = {0};
+    kr_sqlparams p = {0};
+    if (prefix && *prefix) {
+        kr_buf_add(&c1, " WHERE ", 7); prefix_cond(&c1, 0, &p, "source", prefix);
+        kr_buf_add(&c2, " WHERE ", 7); prefix_cond(&c2, 0, &p, "target", prefix);
+        kr_buf_add(&c3, " WHERE ", 7); prefix_cond(&c3, 0, &p, "code", prefix);
+    }
+    kr_buf_add(&c1, "", 0); kr_buf_add(&c2, "", 0); kr_buf_add(&c3, "", 0);
+    kr_buf_addf(&sql, "SELECT code, sum(ev), sum(mn) FROM ("
+        "SELECT source AS code, count(*) AS ev, 0 AS mn FROM events%s GROUP BY source UNION ALL "
+        "SELECT target, count(*), 0 FROM events%s GROUP BY target UNION ALL "
+        "SELECT code, 0, count(*) FROM mentions%s GROUP BY code) x"
+        " GROUP BY code ORDER BY 2 DESC, 3 DESC, code", c1.p, c2.p, c3.p);
+    if (limit > 0) kr_buf_addf(&sql, " LIMIT %ld", limit);
+    kr_buf_add(&sql, "", 0);
+    sqlite3_stmt *st;
+    kr_status k = sq_query(s, sql.p, &p, &st);
+    if (k == KR_OK) {
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            kr_actor_row r = {col(st, 0), (long)sqlite3_column_int64(st, 1), (long)sqlite3_column_int64(st, 2)};
+            if (fn(ctx, &r)) { rc = SQLITE_DONE; break; }
+        }
+        if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+        sqlite3_finalize(st);
+    }
+    kr_buf_free(&sql); kr_buf_free(&c1); kr_buf_free(&c2); kr_buf_free(&c3);
+    return k;
+}
+
+static kr_status sq_article(kr_store *s, const char *id, kr_article_fn fn, void *ctx) {
+    sqlite3 *db = SQ(s)->db;
+    sqlite3_stmt *st = NULL, *ss = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT aid, id, date, lang, title, url, source, text FROM articles WHERE id = ?1", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_fail(s, rc, "reading an article");
+    sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) { sqlite3_finalize(st); kr_store_seterr(s, "no article '%.200s'", id ? id : ""); return KR_EOF; }
+    if (rc != SQLITE_ROW) { sqlite3_finalize(st); return sq_fail(s, rc, "reading an article"); }
+    int *off = NULL, *len = NULL, n = 0, cap = 0;
+    rc = sqlite3_prepare_v2(db, "SELECT off, len FROM sentences WHERE article = ?1 ORDER BY n", -1, &ss, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(ss, 1, sqlite3_column_int64(st, 0));
+        while ((rc = sqlite3_step(ss)) == SQLITE_ROW) {
+            if (n == cap) { cap = cap ? cap * 2 : 64; off = kr_xrealloc(off, (size_t)cap * sizeof *off); len = kr_xrealloc(len, (size_t)cap * sizeof *len); }
+            off[n] = sqlite3_column_int(ss, 0); len[n] = sqlite3_column_int(ss, 1); n++;
+        }
+    }
+    kr_status k = KR_OK;
+    if (rc != SQLITE_DONE) k = sq_fail(s, rc, "reading sentences");
+    else {
+        kr_article_row r = {col(st, 1), col(st, 2), col(st, 3), coln(st, 4), coln(st, 5), coln(st, 6), col(st, 7), n, off, len};
+        fn(ctx, &r);
+    }
+    free(off); free(len);
+    sqlite3_finalize(ss); sqlite3_finalize(st);
+    return k;
+}
+
+static kr_status sq_stats(kr_store *s, kr_stats_row *out) {
+    sq_be *b = SQ(s);
+    int rc;
+    if ((rc = sq_int(b->db, "SELECT count(*) FROM articles", &out->articles)) ||
+        (rc = sq_int(b->db, "SELECT count(*) FROM sentences", &out->sentences)) ||
+        (rc = sq_int(b->db, "SELECT count(*) FROM events", &out->events)) ||
+        (rc = sq_int(b->db, "SELECT count(*) FROM (SELECT DISTINCT date, source, target, code FROM events)", &out->events_daily)) ||
+        (rc = sq_int(b->db, "SELECT count(*) FROM (SELECT code FROM mentions UNION SELECT source FROM events UNION SELECT target FROM events)", &out->actors)))
+        return sq_fail(s, rc, "counting");
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(b->db, "SELECT min(date), max(date) FROM articles", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_fail(s, rc, "counting");
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(b->first, sizeof b->first, "%s", col(st, 0));
+        snprintf(b->last, sizeof b->last, "%s", col(st, 1));
+    }
+    sqlite3_finalize(st);
+    out->first = b->first; out->last = b->last;
+    return KR_OK;
+}
+
+/* Consistency of what ingest wrote: every article has all its sentences, events and
+** its index entry; nothing points at a missing article. */
+static const char *consistency_sql[][2] = {
+    {"SELECT count(*) FROM articles a WHERE nevents <> (SELECT count(*) FROM events e WHERE e.article = a.aid)", "articles whose events are incomplete"},
+    {"SELECT count(*) FROM articles a WHERE nsent <> (SELECT count(*) FROM sentences t WHERE t.article = a.aid)", "articles whose sentences are incomplete"},
+    {"SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = e.article)", "events without their article"},
+    {"SELECT count(*) FROM sentences t WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = t.article)", "sentences without their article"},
+    {"SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = m.article)", "mentions without their article"},
+};
+
+static kr_status sq_check(kr_store *s, char *msg, size_t len) {
+    sq_be *b = SQ(s);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(b->db, "PRAGMA integrity_check", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_fail(s, rc, "checking");
+    kr_buf m = {0};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *r = col(st, 0);
+        if (strcmp(r, "ok")) kr_buf_addf(&m, "integrity: %s\n", r);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { kr_buf_free(&m); return sq_fail(s, rc, "checking"); }
+    for (size_t i = 0; i < sizeof consistency_sql / sizeof *consistency_sql; i++) {
+        long n;
+        if ((rc = sq_int(b->db, consistency_sql[i][0], &n))) { kr_buf_free(&m); return sq_fail(s, rc, "checking"); }
+        if (n) kr_buf_addf(&m, "consistency: %ld %s\n", n, consistency_sql[i][1]);
+    }
+    long na, nf;
+    if ((rc = sq_int(b->db, "SELECT count(*) FROM articles", &na)) || (rc = sq_int(b->db, "SELECT count(*) FROM articles_fts_docsize", &nf))) {
+        kr_buf_free(&m); return sq_fail(s, rc, "checking");
+    }
+    if (na != nf) kr_buf_addf(&m, "consistency: %ld articles but %ld in the full-text index\n", na, nf);
+    if (!s->readonly) {
+        rc = sq_exec(s, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')");
+        if (rc != SQLITE_OK) kr_buf_addf(&m, "full-text index: %s\n", sqlite3_errmsg(b->db));
+    }
+    kr_status k = KR_OK;
+    if (m.len) {
+        kr_buf_add(&m, "", 0);
+        snprintf(msg, len, "%s", m.p);
+        kr_store_seterr(s, "%s: the archive failed its check", s->name);
+        k = KR_ERR_DB;
+    } else snprintf(msg, len, "ok");
+    kr_buf_free(&m);
+    return k;
+}
+
+static int sq_empty(kr_store *s) {
+    long n;
+    int rc = sq_int(SQ(s)->db, "SELECT EXISTS (SELECT 1 FROM articles)", &n);
+    if (rc != SQLITE_OK) { sq_fail(s, rc, "reading"); return -1; }
+    return n == 0;
+}
+
+static const kr_store_ops sqlite_ops = {
+    "sqlite", sq_close, sq_begin, sq_commit, sq_rollback, sq_seen, sq_put,
+    sq_events, sq_search, sq_groups, sq_actors, sq_article, sq_stats, sq_check, sq_empty
+};
+
+/* Bring the schema to SQ_VERSION, one migration per transaction. */
+static kr_status sq_migrate(kr_store *s, int from) {
+    for (int v = from; v < SQ_VERSION; v++) {
+        int rc = sq_exec(s, "BEGIN IMMEDIATE");
+        if (rc == SQLITE_OK) rc = sq_exec(s, sq_migrations[v]);
+        if (rc == SQLITE_OK) {
+            char set[256];
+            snprintf(set, sizeof set, "PRAGMA application_id = %d; PRAGMA user_version = %d;"
+                     "INSERT OR REPLACE INTO kroniek_meta VALUES('schema_version', '%d')", KR_APP_ID, v + 1, v + 1);
+            rc = sq_exec(s, set);
+        }
+        if (rc == SQLITE_OK) rc = sq_exec(s, "COMMIT");
+        if (rc != SQLITE_OK) {
+            kr_status k = sq_fail(s, rc, "creating the archive");
+            sq_exec(s, "ROLLBACK");
+            return k;
+        }
+    }
+    s->version = SQ_VERSION;
+    return KR_OK;
+}
+
+static kr_store *sqlite_open(const char *path, int create, int readonly, char *err, size_t errlen) {
+    kr_store *s = calloc(1, sizeof *s);
+    sq_be *b = calloc(1, sizeof *b);
+    if (!s || !b) { free(s); free(b); snprintf(err, errlen, "out of memory"); return NULL; }
+    s->ops = &sqlite_ops; s->be = b; s->readonly = readonly;
+    snprintf(s->name, sizeof s->name, "%s", path);
+    s->fts = kr_fts_new();
+    kr_map_init(&b->codes, &b->codes_ar);
+    const char *bt = getenv("KRONIEK_BUSY_TIMEOUT");
+    b->busy_ms = bt && *bt ? atoi(bt) : 5000;
+    if (b->busy_ms < 0) b->busy_ms = 0;
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode)) { snprintf(err, errlen, "%s: is a directory, not an archive", path); goto fail; }
+    if (!exists && !create) { snprintf(err, errlen, "%s: no such archive (kroniek ingest --db %s FILES creates it)", path, path); goto fail; }
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &b->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) { sq_fail(s, rc, "opening"); snprintf(err, errlen, "%s", s->err); goto fail; }
+    sqlite3_extended_result_codes(b->db, 0);
+    sqlite3_busy_timeout(b->db, b->busy_ms);
+    if (!s->fts || sq_register(b->db, s->fts) != SQLITE_OK) { snprintf(err, errlen, "%s: cannot register the full-text tokenizer (SQLite without FTS5?)", path); goto fail; }
+    /* look before writing anything: a foreign or corrupt file is left as it is */
+    long appid = 0, uver = 0, ntab = 0;
+    if ((rc = sq_int(b->db, "SELECT count(*) FROM sqlite_master", &ntab)) ||
+        (rc = sq_int(b->db, "PRAGMA application_id", &appid)) ||
+        (rc = sq_int(b->db, "PRAGMA user_version", &uver))) {
+        sq_fail(s, rc, "opening"); snprintf(err, errlen, "%s", s->err); goto fail;
+    }
+    if (ntab > 0 && appid != KR_APP_ID) {
+        snprintf(err, errlen, "%s: not a kroniek archive (an SQLite database of another program); it was not changed", path);
+        goto fail;
+    }
+    if (uver > SQ_VERSION) {
+        snprintf(err, errlen, "%s: archive schema version %ld is newer than this kroniek understands (%d); use a newer kroniek", path, uver, SQ_VERSION);
+        goto fail;
+    }
+    if (ntab == 0 && !create) { snprintf(err, errlen, "%s: empty archive (kroniek ingest --db %s FILES fills it)", path, path); goto fail; }
+    if (!readonly) {
+        /* a new archive: 16 KB pages (articles are a few KB; fewer overflow pages and
+        ** writes); this must come before the first table */
+        if (ntab == 0) sq_exec(s, "PRAGMA page_size = 16384");
+        if ((rc = sq_exec(s, "PRAGMA journal_mode = WAL")) || (rc = sq_exec(s, "PRAGMA synchronous = NORMAL"))) {
+            sq_fail(s, rc, "opening"); snprintf(err, errlen, "%s", s->err); goto fail;
+        }
+    }
+    sq_exec(s, "PRAGMA cache_size = -32000");
+    s->version = (int)uver;
+    if (uver < SQ_VERSION) {
+        if (readonly) { snprintf(err, errlen, "%s: archive schema version %ld is older than this kroniek (%d); run kroniek ingest on it once to upgrade", path, uver, SQ_VERSION); goto fail; }
+        if (sq_migrate(s, (int)uver) != KR_OK) { snprintf(err, errlen, "%s", s->err); goto fail; }
+    }
+    return s;
+fail:
+    kr_store_close(s);
+    return NULL;
+}

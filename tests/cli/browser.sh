@@ -1,0 +1,53 @@
+#!/bin/sh
+# tests/cli/browser.sh -- the web page in real headless Chromium (Debian `chromium`),
+# driven by playwright-core from npm (tests/browser/).  Ingests the seed, the Dutch news
+# file and a hostile article into a temporary archive, starts `kroniek serve` on a free
+# loopback port and runs tests/browser/serve.test.js.  Screenshots: build/screenshots/.
+#
+# Run from the repository root with ./kroniek built:  sh tests/cli/browser.sh
+# Needs chromium, node and npm (`make deps`); `npm install` runs in tests/browser when
+# playwright-core is missing.  Exits non-zero on failure.
+set -u
+K=${K:-./kroniek}
+SHARED=${SHARED:-../shared}
+CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || echo /usr/bin/chromium)}
+export CHROMIUM
+die() { echo "browser.sh: $*" >&2; exit 1; }
+[ -x "$K" ] || die "$K not built"
+[ -x "$CHROMIUM" ] || die "chromium not found (apt-get install chromium, or make deps)"
+command -v node > /dev/null || die "node not found (apt-get install nodejs npm, or make deps)"
+
+if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
+  command -v npm > /dev/null || die "npm not found (apt-get install npm, or make deps)"
+  (cd tests/browser && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-browser.XXXXXX")
+cleanup() {
+  [ -f "$T/serve.pid" ] && kill "$(cat "$T/serve.pid")" 2>/dev/null
+  sleep 0.2
+  rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+"$K" ingest --db "$T/a.db" "$SHARED/data/news/seed-2022-01-geneve.txt" "$SHARED/data/news/nl-dpgmedia2019.jsonl" \
+  tests/browser/evil.jsonl > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
+
+: > "$T/serve.log"
+"$K" serve --db "$T/a.db" --listen 127.0.0.1:0 > /dev/null 2> "$T/serve.log" &
+echo $! > "$T/serve.pid"
+url=""
+i=0
+while [ $i -lt 100 ] && [ -z "$url" ]; do
+  url=$(sed -n 's/^kroniek serve: \(http:[^ ]*\) .*/\1/p' "$T/serve.log" | head -1)
+  [ -n "$url" ] && break
+  kill -0 "$(cat "$T/serve.pid")" 2>/dev/null || { cat "$T/serve.log"; die "server exited"; }
+  sleep 0.1; i=$((i + 1))
+done
+[ -n "$url" ] || { cat "$T/serve.log"; die "server did not start"; }
+
+mkdir -p build/screenshots
+KRONIEK_URL=$url SCREENSHOTS=$(pwd)/build/screenshots timeout 240 node tests/browser/serve.test.js
+rc=$?
+[ $rc -eq 0 ] || { echo "server log:"; tail -20 "$T/serve.log"; }
+exit $rc
