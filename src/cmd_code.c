@@ -38,23 +38,42 @@ typedef struct {
     owned_article *arts; int n;        /* this round */
     long base;                         /* input index of arts[0] */
     char *rej; size_t rejn;            /* reader errors, written before the round */
+    int next;                          /* next article to take (atomic): workers share the round */
+    struct { int w; long ooff, olen, eoff, elen; } *pos;   /* where each article's output went */
 } round_t;
 
 typedef struct worker {
     pthread_t th; int idx;
     kr_coder *c; const kr_dict *d; kr_format fmt; const char *lang; int split_only;
-    round_t *rd; int from, to;          /* slice of the round */
+    round_t *rd;                        /* the round being coded */
     char *out; size_t outn; FILE *fo;
     char *err; size_t errn; FILE *fe;
     long nev, ncoded, nrej, nsent, nbad;
     pthread_mutex_t mu; pthread_cond_t cv; int go, done, quit;
 } worker;
 
+static void code_one(worker *w, outctx *op, int i);
 static void code_slice(worker *w) {
     w->fo = open_memstream(&w->out, &w->outn);
     w->fe = open_memstream(&w->err, &w->errn);
     outctx o = { w->fo, w->fmt, w->d, 0, 0 };
-    for (int i = w->from; i < w->to; i++) {
+    for (;;) {
+        /* take the next article of the round: fast workers take more (no barrier per slice) */
+        int i = __atomic_fetch_add(&w->rd->next, 1, __ATOMIC_RELAXED);
+        if (i >= w->rd->n) break;
+        w->rd->pos[i].w = w->idx;
+        w->rd->pos[i].ooff = ftell(w->fo); w->rd->pos[i].eoff = ftell(w->fe);
+        code_one(w, &o, i);
+        w->rd->pos[i].olen = ftell(w->fo) - w->rd->pos[i].ooff;
+        w->rd->pos[i].elen = ftell(w->fe) - w->rd->pos[i].eoff;
+    }
+    w->nev += o.nev;
+    fclose(w->fo); fclose(w->fe);
+}
+
+static void code_one(worker *w, outctx *op, int i) {
+    outctx o = *op;
+    {
         owned_article *oa = &w->rd->arts[i];
         if (oa->raw) {
             char err[1200];
@@ -62,7 +81,7 @@ static void code_slice(worker *w) {
             oa->mem[7] = NULL;
             kr_status ps = kr_article_parse_json(oa->raw, oa->rawlen, origin ? origin : "?", &oa->a, oa->mem, err, sizeof err);
             free(origin);
-            if (ps != KR_OK) { fprintf(w->fe, "kroniek: %s\n", err); w->nrej++; continue; }
+            if (ps != KR_OK) { fprintf(w->fe, "kroniek: %s\n", err); w->nrej++; op->nev = o.nev; return; }
         }
         kr_article a2 = oa->a;
         o.seq = (w->rd->base + i + 1) * 1000;   /* event ids: article number * 1000 + n, independent of -j */
@@ -72,7 +91,7 @@ static void code_slice(worker *w) {
         else st = kr_code_article(w->c, &a2, on_event, &o);
         if (st != KR_OK) {
             fprintf(w->fe, "kroniek: %s: article %s rejected: %s\n", a2.origin ? a2.origin : "?", a2.id ? a2.id : "?", kr_coder_error(w->c));
-            w->nrej++; continue;
+            w->nrej++; op->nev = o.nev; return;
         }
         w->ncoded++; w->nsent += kr_coder_nsentences(w->c);
         if (kr_coder_bad_bytes(w->c)) {
@@ -80,8 +99,7 @@ static void code_slice(worker *w) {
             fprintf(w->fe, "kroniek: %s: article %s: %d invalid UTF-8 byte(s) replaced\n", a2.origin ? a2.origin : "?", a2.id ? a2.id : "?", kr_coder_bad_bytes(w->c));
         }
     }
-    w->nev += o.nev;
-    fclose(w->fo); fclose(w->fe);
+    op->nev = o.nev;
 }
 
 static void *worker_main(void *arg) {
@@ -162,10 +180,13 @@ int cmd_code(int argc, char **argv) {
     if (!d) return 2;
     if (fmt == KR_FMT_TSV || fmt == KR_FMT_CSV) kr_write_header(stdout, fmt);
 
-    enum { PER_WORKER = 48 };
+    enum { PER_WORKER = 128 };
     int roundmax = PER_WORKER * threads;
     round_t rounds[2];
-    for (int i = 0; i < 2; i++) { rounds[i].arts = calloc((size_t)roundmax, sizeof(owned_article)); rounds[i].n = 0; rounds[i].rej = NULL; rounds[i].rejn = 0; }
+    for (int i = 0; i < 2; i++) {
+        rounds[i].arts = calloc((size_t)roundmax, sizeof(owned_article)); rounds[i].n = 0; rounds[i].rej = NULL; rounds[i].rejn = 0;
+        rounds[i].pos = calloc((size_t)roundmax, sizeof *rounds[i].pos);
+    }
     worker *W = calloc((size_t)threads, sizeof *W);
     for (int t = 0; t < threads; t++) {
         W[t].idx = t; W[t].d = d; W[t].fmt = fmt; W[t].lang = lang; W[t].split_only = split_only;
@@ -175,16 +196,15 @@ int cmd_code(int argc, char **argv) {
         if (threads > 1) pthread_create(&W[t].th, NULL, worker_main, &W[t]);
     }
     input_state in = { inputs, nin, 0, NULL, 0, 0, 0 };
-    long seq = 0;
     int cur = 0;
     int have = read_round(&in, &rounds[cur], roundmax);
     rounds[cur].base = 0;
     while (have) {
         round_t *rd = &rounds[cur];
         /* start the workers on this round */
-        int per = (rd->n + threads - 1) / threads;
+        rd->next = 0;
         for (int t = 0; t < threads; t++) {
-            W[t].rd = rd; W[t].from = t * per < rd->n ? t * per : rd->n; W[t].to = (t + 1) * per < rd->n ? (t + 1) * per : rd->n;
+            W[t].rd = rd;
             if (threads > 1) { pthread_mutex_lock(&W[t].mu); W[t].done = 0; W[t].go = 1; pthread_cond_signal(&W[t].cv); pthread_mutex_unlock(&W[t].mu); }
         }
         if (threads == 1) code_slice(&W[0]);
@@ -199,13 +219,12 @@ int cmd_code(int argc, char **argv) {
         }
         /* write this round in input order */
         if (rd->rejn) fwrite(rd->rej, 1, rd->rejn, stderr);
+        for (int i = 0; i < rd->n; i++) {
+            const worker *w = &W[rd->pos[i].w];
+            if (rd->pos[i].elen) fwrite(w->err + rd->pos[i].eoff, 1, (size_t)rd->pos[i].elen, stderr);
+            if (rd->pos[i].olen) fwrite(w->out + rd->pos[i].ooff, 1, (size_t)rd->pos[i].olen, stdout);
+        }
         for (int t = 0; t < threads; t++) {
-            if (W[t].errn) fwrite(W[t].err, 1, W[t].errn, stderr);
-            if (fmt == KR_FMT_TSV || fmt == KR_FMT_PLOVER) {
-                /* renumber the sequence column so ids do not depend on -j */
-                (void)seq;
-            }
-            if (W[t].outn) fwrite(W[t].out, 1, W[t].outn, stdout);
             free(W[t].out); W[t].out = NULL; W[t].outn = 0;
             free(W[t].err); W[t].err = NULL; W[t].errn = 0;
         }
