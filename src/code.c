@@ -580,6 +580,11 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) snprintf(code, CODELEN, "%s", ov); }
             }
         }
+        /* "US dollars", "Niger's capital": the name only modifies the next word */
+        if ((p.kind == AK_STATE || p.kind == AK_ORG || p.kind == AK_CAPITAL) && e < b) {
+            uint32_t j = e + ((wcls(c, e) & WC_GENITIVE) ? 1 : 0);
+            if (j < b && (wcls(c, j) & WC_NOT_ACTOR)) { i = e; continue; }
+        }
         /* "EU-lidmaatschap", "UK-based": a state or organisation as the first part of a
         ** hyphenated word names no actor (unless the second part is a role, above) */
         if ((p.kind == AK_STATE || p.kind == AK_ORG || p.kind == AK_CAPITAL) && e < b && (c->tok[e-1].flags & TF_HYPH_PART) &&
@@ -722,7 +727,7 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
             /* "dat" after a determiner-less position: subordinator; before an event noun: demonstrative */
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
             /* "dat moment", "that agreement": a determiner before an ordinary noun */
-            if (c->lang == 0 && t + 1 < b && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && mention_at(c, t + 1) < 0 &&
+            if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && mention_at(c, t + 1) < 0 &&
                 !(c->tok[t+1].wid && c->L->tf_first[c->tok[t+1].wid])) continue;
             if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
             new_clause(c, t, CL_DAT); continue;
@@ -908,8 +913,9 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
         uint32_t w = c->tok[t].wid;
         if (!w || w >= L->tf_cap || !L->tf_first[w]) continue;
         if (mention_at(c, t) >= 0) continue;
-        /* a capitalized word inside a sentence is part of a name ("Free Trade Area") */
-        if (c->tok[t].cap && t > a && !is_punct(c, t - 1)) continue;
+        /* a capitalized word inside a sentence is part of a name ("Free Trade Area")
+        ** (foreign verbs: code_foreign decides, also for all-capitals text) */
+        int capword = c->tok[t].cap && t > a && !is_punct(c, t - 1);
         int ci = clause_of(c, t);
         if (ci < 0) continue;
         int have_particle_form = 0, start = c->nth;
@@ -922,6 +928,7 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
                 if (!ok) continue;
             }
             const kr_trigger *T = &L->trig[F->trig];
+            if (capword && !(T->flags & TRIG_FOREIGN)) continue;
             /* "de aanvallen", "zijn oproepen": a verb form after an article is a noun
             ** (foreign verbs: code_foreign decides, the TABARI way) */
             if (T->kind == TK_VERB && t > a && !(T->flags & TRIG_FOREIGN)) {
@@ -993,7 +1000,8 @@ static void mark_irrealis(kr_coder *c) {
         if (k->type == CL_COND || k->type == CL_QUEST || k->type == CL_PURPOSE || k->modal) k->irrealis = 1;
         if (k->type != CL_MAIN && k->type != CL_REL && k->type != CL_OTHER && k->parent >= 0) {
             clause *p = &c->cl[k->parent];
-            int gov = p->gov || (p->irrealis && p->type != CL_COND && k->type == CL_OM);
+            int gov = p->gov || (p->irrealis && p->type != CL_COND && k->type == CL_OM) ||
+                      (p->modal && k->type == CL_DAT);      /* "Wellicht gaan we zien dat ..." */
             for (int h = 0; h < c->nth; h++) if (c->th[h].clause == k->parent && governing_root(c->th[h].root)) gov = 1;
             if (p->governed && (k->type == CL_DAT || k->type == CL_OM)) gov = 1;
             if (gov) { k->governed = 1; k->irrealis = 1; }
@@ -1037,6 +1045,8 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
                 uint64_t w = wcls(c, x);
                 if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
                 if (w & (WC_DET | WC_POSS)) continue;
+                uint32_t xw = c->tok[x].wid;
+                if (xw && xw < c->L->tf_cap && c->L->tf_first[xw]) return -1;   /* "to leave the EU": a verb between */
                 if (!is_filler(c, x) || ++nfill > 2) return -1;
             }
         }
@@ -1089,6 +1099,8 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
                 if (!cs.n) return 0;
                 g = k->subj;
             } else {
+                /* English is SVO: a bare + at the start of a pattern is the object after the verb */
+                if (i == 0 && c->lang == 1 && e->type == PE_TARGET && pos < h->tok + h->ntok) pos = h->tok + h->ntok;
                 /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
                 int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
                           (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));

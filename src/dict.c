@@ -411,7 +411,7 @@ static const struct { const char *name; uint64_t flag; } wclasses[] = {
     {"irrealis", WC_GOV}, {"passive-aux", WC_PASS_AUX}, {"by", WC_BY}, {"inf", WC_TE},
     {"place-prep", WC_PLACE_PREP}, {"before-whether", WC_QPREV}, {"plural", WC_PLURAL},
     {"neighbour", WC_NEIGHBOUR}, {"demonstrative", WC_DEMONSTR}, {"genitive", WC_GENITIVE},
-    {"of", WC_OF}, {"skip", WC_SKIP}, {"self", WC_SELF}, {"own-country", WC_COUNTRY}, {"pron-obj", WC_PRON_OBJ},
+    {"of", WC_OF}, {"skip", WC_SKIP}, {"self", WC_SELF}, {"own-country", WC_COUNTRY}, {"pron-obj", WC_PRON_OBJ}, {"not-actor-after", WC_NOT_ACTOR},
 };
 
 typedef struct { kr_dict *d; kr_lang *L; uint64_t flag; int root; const char *file; int line; } word_ctx;

@@ -72,6 +72,7 @@ enum {
     WC_OF = 1u << 28, WC_SKIP = 1u << 29, WC_SELF = 1u << 30, WC_COUNTRY = 1u << 31
 };
 #define WC_PRON_OBJ (1ull << 32)
+#define WC_NOT_ACTOR (1ull << 33)   /* "US dollars", "Niger's capital": the state name is a modifier */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
