@@ -63,6 +63,7 @@ $(BIN): $(OBJ)
 # sanitizer build (ASan + UBSan) used by `make test`
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 $(B)/asan/%.o: src/%.c $(HDRS) | $(B)/.dir
+	@mkdir -p $(dir $@)
 	$(CC) $(CSTD) $(WARN) $(ASAN_FLAGS) -Iinclude -Isrc $(PKG_CFLAGS) -c -o $@ $<
 ASAN_OBJ := $(patsubst src/%.c,$(B)/asan/%.o,$(LIB_SRC) $(CLI_SRC)) $(B)/data.o
 $(B)/kroniek-asan: $(ASAN_OBJ)

@@ -243,7 +243,7 @@ int cmd_code(int argc, char **argv) {
         pthread_mutex_destroy(&W[t].mu); pthread_cond_destroy(&W[t].cv);
     }
     free(W);
-    for (int i = 0; i < 2; i++) { free(rounds[i].arts); free(rounds[i].rej); }   /* the last, empty round's memstream too */
+    for (int i = 0; i < 2; i++) { free(rounds[i].arts); free(rounds[i].pos); free(rounds[i].rej); }   /* rej: the last, empty round's memstream too */
     fflush(stdout);
     if (stats) fprintf(stderr, "kroniek: %ld articles read: %ld coded, %ld rejected; %ld sentences, %ld events, %ld bad bytes\n", in.nread, ncoded, nrej, nsent, nev, nbad);
     kr_dict_free(d);

@@ -233,7 +233,7 @@ static int parse_actor_code(pctx *p, const char *s, size_t n, xcode *c) {
 
 /* an event code in a verb file: "043", "032:033", ":110", "---", "###", "+++", "023?", "031!" */
 static int parse_event_code(pctx *p, const char *s, size_t n, const char **code, const char **code2, uint8_t *flags) {
-    const char *e = s + n;
+    const char *e = s + n, *s0 = s;           /* s0, n: the code as written, for messages */
     s = skipsp(s, e);
     while (e > s && isspace((unsigned char)e[-1])) e--;
     *code = ""; *code2 = NULL;
@@ -241,8 +241,8 @@ static int parse_event_code(pctx *p, const char *s, size_t n, const char **code,
     else if (e > s && e[-1] == '!') { *flags |= TRIG_DOMINANT; e--; }
     const char *colon = memchr(s, ':', (size_t)(e - s));
     for (int part = 0; part < 2; part++) {
-        const char *a = part ? colon + 1 : s, *b = part ? e : (colon ? colon : e);
         if (part && !colon) break;
+        const char *a = part ? colon + 1 : s, *b = part ? e : (colon ? colon : e);
         size_t l = (size_t)(b - a);
         const char *v;
         if (!l && (colon || part)) v = "";                    /* ":110" */
@@ -251,7 +251,7 @@ static int parse_event_code(pctx *p, const char *s, size_t n, const char **code,
         else {
             int ok = l >= 2 && l <= 5 && isdigit((unsigned char)a[0]) && isdigit((unsigned char)a[1]);
             for (size_t i = 0; i < l && ok; i++) ok = isdigit((unsigned char)a[i]) || (i == l - 1 && isupper((unsigned char)a[i]));
-            if (!ok) { msg(p, 1, "bad event code '[%.*s]'", (int)n, s); return 0; }
+            if (!ok) { msg(p, 1, "bad event code '[%.*s]'", (int)n, s0); return 0; }
             v = sdup(p, a, l);
         }
         if (part) *code2 = v; else *code = v;
@@ -447,7 +447,9 @@ static void sink_actor(pctx *p, const char *const *w, int nw, const char *code, 
         memcpy(b + k, w[i], l); k += l;
     }
     uint32_t cid = code[0] ? kr_intern(p->d, code, strlen(code)) : 0;
+    uint32_t before = L->nent;
     kr_dict_add_actor(p->d, L, b, k, cid, kind, from, to, 0, p->file, p->line);
+    if (L->nent > before) L->ent[L->nent - 1].foreign = 1;
 }
 
 /* ------------------------------------------------------------ actors and agents */
@@ -546,6 +548,58 @@ static void write_entry(pctx *p, xvar *v, int nv, const char *code, int kind, in
     kr_buf_free(&list);
 }
 
+/* TABARI's blank connector: gf[i] = 1 when other words may come between word i-1 and
+** word i of the phrase (as split_words splits it); returns the word count, 0 when the
+** phrase has no blank between words */
+static int gap_flags(pctx *p, const char *raw, uint8_t *gf) {
+    size_t n = strlen(raw);
+    while (n && (isspace((unsigned char)raw[n-1]) || raw[n-1] == '_' || raw[n-1] == '=')) n--;
+    int k = 0, any = 0;
+    size_t i = 0;
+    while (i < n) {
+        int blank = 0;
+        while (i < n && (raw[i] == ' ' || raw[i] == '_' || raw[i] == '\t')) { if (raw[i] != '_') blank = 1; i++; }
+        size_t j = i;
+        while (j < n && raw[j] != ' ' && raw[j] != '_' && raw[j] != '\t') j++;
+        if (j == i) break;
+        const char *w[MAXW];
+        int nw = split_words(p, raw + i, j - i, w);
+        if (nw < 0 || k + nw > MAXW) return 0;
+        for (int m = 0; m < nw; m++) { gf[k + m] = (uint8_t)(m == 0 && k > 0 && blank); any |= gf[k + m]; }
+        k += nw; i = j;
+    }
+    return any ? k : 0;
+}
+
+/* a phrase variant with blank connectors, for the coder's gapped matching */
+static void sink_gapped(pctx *p, const char *const *w, int nw, const uint8_t *gf, const char *code, int kind, int from, int to) {
+    if (p->out || nw < 2 || nw > MAXW) return;
+    kr_dict *d = p->d; kr_lang *L = p->L;
+    uint32_t *wid = kr_alloc(&d->ar, sizeof *wid * (size_t)nw);
+    uint8_t *gap = kr_alloc(&d->ar, (size_t)nw);
+    for (int i = 0; i < nw; i++) { wid[i] = kr_wid_add(d, L, w[i], strlen(w[i])); gap[i] = gf[i]; }
+    if (L->ngph == L->gphcap) {
+        uint32_t nc = L->gphcap ? L->gphcap * 2 : 64;
+        struct kr_gphrase *g = kr_alloc(&d->ar, sizeof *g * nc);
+        if (L->ngph) memcpy(g, L->gph, sizeof *g * L->ngph);
+        L->gph = g; L->gphcap = nc;
+    }
+    if (wid[0] >= L->gph_headcap) {
+        uint32_t nc = L->gph_headcap ? L->gph_headcap : 1024;
+        while (nc <= wid[0]) nc *= 2;
+        uint32_t *h = kr_alloc(&d->ar, sizeof *h * nc);
+        if (L->gph_headcap) memcpy(h, L->gph_head, sizeof *h * L->gph_headcap);
+        L->gph_head = h; L->gph_headcap = nc;
+    }
+    struct kr_gphrase *g = &L->gph[L->ngph];
+    memset(g, 0, sizeof *g);
+    g->w = wid; g->gap = gap; g->nw = (uint16_t)nw; g->kind = (uint8_t)kind;
+    g->code = code[0] ? kr_intern(d, code, strlen(code)) : 0;
+    g->from = from; g->to = to; g->file = p->file; g->line = p->line;
+    g->next = L->gph_head[wid[0]];
+    L->gph_head[wid[0]] = ++L->ngph;
+}
+
 /* an entry is complete: split its codes over date segments and add every phrase */
 static void entry_done(pctx *p, xentry *e) {
     if (!e->nphr) return;
@@ -590,12 +644,20 @@ static void entry_done(pctx *p, xentry *e) {
         if (seg[s].ci < 0) continue;
         const xcode *x = &e->codes[seg[s].ci];
         int kind = x->special == 1 ? AK_NULL : x->special ? AK_DISCARD : agent ? AK_AGENT : is_org_code(x->code) ? AK_ORG : AK_STATE;
-        /* compound codes "A/B": kroniek keeps one code per phrase, the first */
+        /* compound codes "A/B/C": the coder makes one actor of each code, joined as a
+        ** compound; kroniek's own format has one code per phrase (dict convert: the first) */
         char first[32];
         snprintf(first, sizeof first, "%s", x->code);
         char *slash = strchr(first, '/');
-        if (slash) { *slash = 0; msg(p, 0, "compound code [%s]: kroniek keeps one actor per phrase and uses %s", x->code, first); }
-        const char *code = kind == AK_NULL || kind == AK_DISCARD ? "" : first;
+        if (slash) {
+            *slash = 0;
+            if (p->out) msg(p, 0, "compound code [%s]: kroniek's format keeps one actor per phrase and uses %s", x->code, first);
+        }
+        if (slash && strlen(x->code) > 23 && !p->out) {   /* the coder's codes have 23 characters at most */
+            msg(p, 0, "compound code [%s] is longer than 23 characters: only %s is used", x->code, first);
+            slash = NULL;
+        }
+        const char *code = kind == AK_NULL || kind == AK_DISCARD ? "" : slash ? x->code : first;
         for (int i = 0; i < e->nphr; i++) {
             int nv;
             if (agent && e->has_plur) {     /* PETRARCH agent with its plurals: as written */
@@ -604,6 +666,10 @@ static void entry_done(pctx *p, xentry *e) {
             } else nv = phrase_variants(p, e->phr[i], agent, v, 64);
             if (p->out) { write_entry(p, v, nv, first, kind, seg[s].from, seg[s].to, x->special); continue; }
             for (int k = 0; k < nv; k++) sink_actor(p, v[k].w, v[k].n, code, kind, seg[s].from, seg[s].to);
+            /* TABARI actors with a blank connector also match with other words between */
+            uint8_t gf[MAXW]; int ngf;
+            if (p->fmt == KR_DFMT_TABARI && !agent && (ngf = gap_flags(p, e->phr[i], gf)) > 0)
+                for (int k = 0; k < nv; k++) if (v[k].n == ngf) sink_gapped(p, v[k].w, v[k].n, gf, code, kind, seg[s].from, seg[s].to);
         }
     }
 out:

@@ -16,7 +16,14 @@ void kr_json_str(FILE *f, const char *s) {
         case '\t': fputs("\\t", f); break;
         default:
             if (*p < 0x20) fprintf(f, "\\u%04x", *p);
-            else putc(*p, f);
+            else if (*p < 0x80) putc(*p, f);
+            else {
+                /* issue 7: invalid UTF-8 (a Latin-1 file name as the doc id) made the line
+                ** invalid JSON; such a byte is written as U+FFFD */
+                size_t l = *p >= 0xF0 ? 4 : *p >= 0xE0 ? 3 : 2;
+                if (strnlen((const char *)p, l) == l && kr_utf8_valid((const char *)p, l)) { fwrite(p, 1, l, f); p += l - 1; }
+                else fputs("\\ufffd", f);
+            }
         }
     }
     putc('"', f);

@@ -26,6 +26,8 @@ struct kr_reader {
     struct { dev_t dev; ino_t ino; } *dirs; size_t ndirs;   /* directories collected */
 };
 
+static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 static void collect(kr_reader *r, const char *path, int top) {
     struct stat st;
     if (!strcmp(path, "-") || stat(path, &st) || !S_ISDIR(st.st_mode)) {
@@ -55,7 +57,8 @@ static void collect(kr_reader *r, const char *path, int top) {
         n++;
     }
     closedir(d);
-    for (size_t i = 1; i < n; i++) for (size_t j = i; j > 0 && strcmp(names[j-1], names[j]) > 0; j--) { char *t = names[j]; names[j] = names[j-1]; names[j-1] = t; }
+    /* issue 7: qsort, not an insertion sort: 30000 files took 8 s in the sort alone */
+    if (n > 1) qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n; i++) { collect(r, names[i], 0); free(names[i]); }
     free(names);
 }
