@@ -17,8 +17,8 @@ step dict-check $K dict check
 for f in tests/cases/*.cases; do
   [ -f "$f" ] || continue
   b=$(basename $f .cases)
-  step cases-$b $K test --min-pass ${MIN_PASS:-0.85} $f
-  step cases-asan-$b $KA test --min-pass ${MIN_PASS:-0.85} $f
+  step cases-$b $K test --min-pass ${MIN_PASS:-0.95} $f
+  step cases-asan-$b $KA test --min-pass ${MIN_PASS:-0.95} $f
 done
 # the founding example
 step seed-eval $K eval --gold $SHARED/eval/seed-gold.jsonl --min-precision 0.85 --min-recall 0.85 $SHARED/data/news/seed-2022-01-geneve.txt
