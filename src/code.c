@@ -2139,6 +2139,24 @@ static kr_status prepare(kr_coder *c, const kr_article *a) {
     if (a->lang && a->lang[0] && li < 0) { snprintf(c->err, sizeof c->err, "unsupported language '%s' (nl, en)", a->lang); return KR_ERR_ARG; }
     if (li < 0) li = kr_detect_lang(c->text.p, c->text.len);
     if (li < 0) {
+        /* short texts: count words each language's dictionaries know */
+        int hits[NLANG] = {0}, words = 0;
+        const char *p = c->text.p, *e = c->text.p + (c->text.len < 4000 ? c->text.len : 4000);
+        while (p < e) {
+            while (p < e && !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) p++;
+            const char *q = p;
+            while (q < e && ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (unsigned char)*q >= 0x80)) q++;
+            if (q - p >= 2 && q - p < 40) {
+                char f[64]; size_t fl = kr_fold(p, (size_t)(q - p), f, sizeof f);
+                words++;
+                for (int l = 0; l < NLANG; l++) if (c->d->lang[l].loaded && kr_wid(&c->d->lang[l], f, fl)) hits[l]++;
+            }
+            p = q;
+        }
+        /* a clear majority of known words, so that German or French is not taken for Dutch */
+        for (int l = 0; l < NLANG; l++) if (hits[l] >= 2 && hits[l] * 10 >= words * 5 && hits[l] >= 2 * hits[1 - l]) li = l;
+    }
+    if (li < 0) {
         if (c->text.len < 3) li = 0;
         else { snprintf(c->err, sizeof c->err, "language not recognized (neither Dutch nor English); set \"lang\""); c->langname = ""; return KR_ERR_ARG; }
     }
