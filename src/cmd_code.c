@@ -153,7 +153,9 @@ int cmd_code(int argc, char **argv) {
     kr_format fmt = KR_FMT_JSONL;
     const char *lang = NULL;
     int stats = 0, trace = 0, threads = 1, split_only = 0;
-    const char *inputs[4096]; int nin = 0;
+    /* every argument is kept: argv outlives the command, so point into it */
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs); int nin = 0;
+    if (!inputs) { fprintf(stderr, "kroniek: out of memory\n"); return 2; }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (kr_dictopt(&dopt, argc, argv, &i)) continue;
@@ -172,12 +174,12 @@ int cmd_code(int argc, char **argv) {
         } else if (!strcmp(a, "--stats")) stats = 1;
         else if (!strcmp(a, "--trace")) trace = 1;
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek code: unknown option '%s'\n", a); return 2; }
-        else if (nin < 4096) inputs[nin++] = a;
+        else inputs[nin++] = a;
     }
     if (!nin) inputs[nin++] = "-";
     if (trace) threads = 1;
     kr_dict *d = kr_load_dicts(&dopt, 0);
-    if (!d) return 2;
+    if (!d) { free(inputs); return 2; }
     if (fmt == KR_FMT_TSV || fmt == KR_FMT_CSV) kr_write_header(stdout, fmt);
 
     enum { PER_WORKER = 128 };
@@ -247,6 +249,7 @@ int cmd_code(int argc, char **argv) {
     fflush(stdout);
     if (stats) fprintf(stderr, "kroniek: %ld articles read: %ld coded, %ld rejected; %ld sentences, %ld events, %ld bad bytes\n", in.nread, ncoded, nrej, nsent, nev, nbad);
     kr_dict_free(d);
+    free(inputs);
     if (ferror(stdout)) { fprintf(stderr, "kroniek: error writing output\n"); return 1; }
     return (in.failed || nrej) ? 1 : 0;
 }
@@ -256,7 +259,9 @@ int cmd_eval(int argc, char **argv) {
     double minp = -1, minr = -1;
     int quiet = 0;
     kr_dictopts dopt = {0};
-    const char *inputs[4096]; int nin = 0;
+    /* every argument is kept: argv outlives the command, so point into it */
+    const char **inputs = calloc((size_t)argc + 1, sizeof *inputs); int nin = 0;
+    if (!inputs) { fprintf(stderr, "kroniek: out of memory\n"); return 2; }
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (kr_dictopt(&dopt, argc, argv, &i)) continue;
@@ -266,7 +271,7 @@ int cmd_eval(int argc, char **argv) {
         else if (!strcmp(a, "--min-recall") && i + 1 < argc) minr = atof(argv[++i]);
         else if (!strcmp(a, "--quiet")) quiet = 1;
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek eval: unknown option '%s'\n", a); return 2; }
-        else if (nin < 4096) inputs[nin++] = a;
+        else inputs[nin++] = a;
     }
     if (!gold || (!pred && !nin)) { fprintf(stderr, "usage: kroniek eval --gold GOLD.jsonl (--pred EVENTS.jsonl | ARTICLES...)\n"); return 2; }
     char tmpl[] = "/tmp/kroniek-eval-XXXXXX";
@@ -293,6 +298,7 @@ int cmd_eval(int argc, char **argv) {
     }
     kr_score s; char err[1024] = "";
     kr_status st = kr_eval_files(gold, pred, quiet ? NULL : stdout, &s, err, sizeof err);
+    free(inputs);
     if (pred == tmpl) remove(tmpl);
     if (st != KR_OK) { fprintf(stderr, "kroniek eval: %s\n", err); return 2; }
     printf("precision %.3f (%d/%d)  recall %.3f (%d/%d)  F1 %.3f  (optional matched: %d)\n",

@@ -201,6 +201,7 @@ static uint32_t person_code(const kr_coder *c, uint32_t p) {
 /* longest dictionary phrase at token t (not past end); kind filter 0 = any */
 static int match_piece(const kr_coder *c, uint32_t t, uint32_t end, piece *out) {
     const kr_lang *L = c->L;
+    out->foreign = 0;          /* also for the alias answer below (found by Valgrind) */
     uint32_t node = 0, best_len = 0;
     const kr_actor_entry *best = NULL;
     uint32_t best_code = 0;
