@@ -28,7 +28,7 @@ SHARED   ?= ../shared
 
 DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libpq-dev libstemmer-dev postgresql valgrind clang python3 \
-	chromium nodejs npm wrk
+	chromium nodejs wrk
 
 .PHONY: all deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict
 
@@ -83,7 +83,9 @@ fuzz: $(FUZZ_BIN)
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS)
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS) && \
+	{ command -v npm >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; }
+	@# (npm: Debian's package conflicts with a nodejs that bundles npm, so only when missing)
 
 check-dict: $(BIN)
 	./kroniek dict check > build/dict-check.txt || (cat build/dict-check.txt; exit 1)

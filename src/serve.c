@@ -237,13 +237,12 @@ static json_t *jreal(double x) { return isfinite(x) ? json_real(x) : json_null()
 
 /* Serialize j (compact, '<' '>' '&' as \u escapes so a body can never be read as
 ** markup).  Returns a malloc'ed buffer and its length in *len, NULL on failure. */
-static char *json_body(const json_t *j, size_t *len) {
-    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
-    if (!s) return NULL;
-    size_t n = strlen(s), extra = 0;
+/* The body for JSON text s[0..n): '<' '>' '&' as \u escapes, a newline at the end. */
+static char *body_of(const char *s, size_t n, size_t *len) {
+    size_t extra = 0;
     for (size_t i = 0; i < n; i++) if (s[i] == '<' || s[i] == '>' || s[i] == '&') extra += 5;
     char *o = malloc(n + extra + 2);
-    if (!o) { free(s); return NULL; }
+    if (!o) return NULL;
     char *w = o;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '<') { memcpy(w, "\\u003c", 6); w += 6; }
@@ -253,9 +252,60 @@ static char *json_body(const json_t *j, size_t *len) {
     }
     *w++ = '\n';
     *w = 0;
-    free(s);
     *len = (size_t)(w - o);
     return o;
+}
+
+static char *json_body(const json_t *j, size_t *len) {
+    char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    if (!s) return NULL;
+    char *o = body_of(s, strlen(s), len);
+    free(s);
+    return o;
+}
+
+/* ---- JSON written directly, for answers with many rows (the same text as json_dumps
+** with JSON_COMPACT | JSON_REAL_PRECISION(10) would give) ---- */
+
+#define BUF_LIT(b, lit) kr_buf_add((b), (lit), sizeof(lit) - 1)
+
+/* a value made by jansson */
+static void raw_json(kr_buf *b, json_t *j) {
+    char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(10));
+    if (s) { kr_buf_add(b, s, strlen(s)); free(s); }
+    else BUF_LIT(b, "null");
+    json_decref(j);
+}
+
+/* a string (NULL: null); plain ones directly, others through jansson */
+static void raw_str(kr_buf *b, const char *s) {
+    if (!s) { BUF_LIT(b, "null"); return; }
+    size_t n = 0;
+    for (; s[n]; n++) {
+        unsigned char c = (unsigned char)s[n];
+        if (!(isalnum(c) || c == '-' || c == '_' || c == '.' || c == ' ' || c == ':')) { raw_json(b, jstr(s)); return; }
+    }
+    kr_buf_addc(b, '"');
+    kr_buf_add(b, s, n);
+    kr_buf_addc(b, '"');
+}
+
+/* a real as jansson writes it with precision 10 ("%.10g", ".0" if it looks like an
+** integer, no '+' or leading zeros in the exponent); null if not finite */
+static void raw_real(kr_buf *b, double x) {
+    if (!isfinite(x)) { BUF_LIT(b, "null"); return; }
+    char t[64];
+    int n = snprintf(t, sizeof t - 3, "%.10g", x);
+    if (n < 0 || n >= (int)sizeof t - 3) { raw_json(b, json_real(x)); return; }
+    if (!strchr(t, '.') && !strchr(t, 'e')) { t[n++] = '.'; t[n++] = '0'; t[n] = 0; }
+    char *e = strchr(t, 'e');
+    if (e) {
+        char *start = e + 1, *end = start + 1;
+        if (*start == '-') start++;
+        while (*end == '0') end++;
+        if (end != start) { memmove(start, end, (size_t)(t + n - end) + 1); n -= (int)(end - start); }
+    }
+    kr_buf_add(b, t, (size_t)n);
 }
 
 /* ------------------------------------------------------------------ requests */
@@ -276,6 +326,7 @@ typedef struct {
     unsigned status;             /* HTTP status of an error */
     char err[512];               /* its message */
     json_t *out;                 /* the answer, when status is 200 */
+    kr_buf raw;                  /* ... or its JSON text (when raw.len) */
 } srv_req;
 
 static int fail(srv_req *r, unsigned status, const char *fmt, ...) {
@@ -501,11 +552,9 @@ static json_t *query_json(const kr_query *q) {
     return o;
 }
 
-static int stop_cb(void *ctx, const kr_event_row *row) { (void)ctx; (void)row; return 1; }
-
 /* GET /api/events: events matching the filters, a page at a time, oldest first (the
-** store's order: date, article, sentence) or, with order=desc, newest first: the page
-** is cut from the end of the same order and reversed, so paging stays stable. */
+** store's order: date, article, sentence) or, with order=desc, newest first (the exact
+** reverse of that order, so paging stays stable). */
 static int h_events(srv_req *r) {
     srv_filter f;
     long limit, offset;
@@ -516,25 +565,10 @@ static int h_events(srv_req *r) {
     int desc = order && !strcmp(order, "desc");
     ev_ctx x = {json_array(), r->S->dict};
     long total = -1;
-    kr_status st;
-    if (!desc) {
-        f.q.limit = limit;
-        f.q.offset = offset;
-        st = kr_store_events(r->st, &f.q, ev_cb, &x, &total);
-    } else {
-        f.q.limit = 1;
-        st = kr_store_events(r->st, &f.q, stop_cb, NULL, &total);
-        if (st == KR_OK && offset < total) {
-            long n = total - offset < limit ? total - offset : limit;
-            f.q.offset = total - offset - n;
-            f.q.limit = n;
-            json_t *asc = json_array();
-            ev_ctx y = {asc, r->S->dict};
-            st = kr_store_events(r->st, &f.q, ev_cb, &y, NULL);
-            for (size_t i = json_array_size(asc); i > 0; i--) json_array_append(x.arr, json_array_get(asc, i - 1));
-            json_decref(asc);
-        }
-    }
+    f.q.limit = limit;
+    f.q.offset = offset;
+    f.q.desc = desc;
+    kr_status st = kr_store_events(r->st, &f.q, ev_cb, &x, &total);
     if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "events"); }
     r->out = json_object();
     json_object_set_new(r->out, "total", json_integer(total >= 0 ? total : (long)json_array_size(x.arr) + offset));
@@ -582,26 +616,26 @@ static int h_search(srv_req *r) {
     return 0;
 }
 
-typedef struct { json_t *arr; long n; int truncated; } tl_ctx;
+typedef struct { kr_buf rows; long n; int truncated; } tl_ctx;
 
+/* a timeline row, written as JSON text (thousands of rows: jansson's objects cost more
+** than the query) */
 static int tl_cb(void *ctx, const kr_timeline_row *t) {
     tl_ctx *x = ctx;
     if (x->n >= SRV_MAX_ROWS) { x->truncated = 1; return 1; }
-    json_t *o = json_object(), *qs = json_array(), *qc = json_array();
-    json_object_set_new(o, "period", jstr0(t->period));
-    if (t->source && *t->source) json_object_set_new(o, "source", jstr(t->source));
-    if (t->target && *t->target) json_object_set_new(o, "target", jstr(t->target));
-    json_object_set_new(o, "count", json_integer(t->count));
-    json_object_set_new(o, "count_daily", json_integer(t->count_daily));
-    json_object_set_new(o, "goldstein_sum", jreal(t->goldstein_sum));
-    json_object_set_new(o, "goldstein_mean", jreal(t->goldstein_mean));
-    for (int k = 1; k <= 4; k++) {
-        json_array_append_new(qs, jreal(t->quad_share[k]));
-        json_array_append_new(qc, json_integer(llround(t->quad_share[k] * (double)t->count)));
-    }
-    json_object_set_new(o, "quad_share", qs);
-    json_object_set_new(o, "quad_count", qc);
-    json_array_append_new(x->arr, o);
+    kr_buf *b = &x->rows;
+    if (x->n) kr_buf_addc(b, ',');
+    BUF_LIT(b, "{\"period\":"); raw_str(b, t->period ? t->period : "");
+    if (t->source && *t->source) { BUF_LIT(b, ",\"source\":"); raw_str(b, t->source); }
+    if (t->target && *t->target) { BUF_LIT(b, ",\"target\":"); raw_str(b, t->target); }
+    kr_buf_addf(b, ",\"count\":%ld,\"count_daily\":%ld,\"goldstein_sum\":", t->count, t->count_daily);
+    raw_real(b, t->goldstein_sum);
+    BUF_LIT(b, ",\"goldstein_mean\":"); raw_real(b, t->goldstein_mean);
+    BUF_LIT(b, ",\"quad_share\":[");
+    for (int k = 1; k <= 4; k++) { if (k > 1) kr_buf_addc(b, ','); raw_real(b, t->quad_share[k]); }
+    BUF_LIT(b, "],\"quad_count\":[");
+    for (int k = 1; k <= 4; k++) kr_buf_addf(b, "%s%lld", k > 1 ? "," : "", (long long)llround(t->quad_share[k] * (double)t->count));
+    BUF_LIT(b, "]}");
     x->n++;
     return 0;
 }
@@ -620,15 +654,17 @@ static int h_timeline(srv_req *r) {
     const char *by, *group = param_ne(r, "group");
     if (parse_filter(r, &f) || bucket_param(r, &by)) return -1;
     if (group && strcmp(group, "dyad")) return fail(r, 400, "parameter 'group' must be 'dyad' (or absent)");
-    tl_ctx x = {json_array(), 0, 0};
+    tl_ctx x = {{0}, 0, 0};
     kr_status st = kr_store_timeline(r->st, &f.q, by, group != NULL, tl_cb, &x);
-    if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "timeline"); }
-    r->out = json_object();
-    json_object_set_new(r->out, "by", jstr(by));
-    json_object_set_new(r->out, "group", group ? jstr(group) : json_null());
-    json_object_set_new(r->out, "filter", query_json(&f.q));
-    json_object_set_new(r->out, "truncated", json_boolean(x.truncated));
-    json_object_set_new(r->out, "rows", x.arr);
+    if (st != KR_OK) { kr_buf_free(&x.rows); return store_fail(r, st, "timeline"); }
+    kr_buf *b = &r->raw;
+    BUF_LIT(b, "{\"by\":"); raw_str(b, by);
+    BUF_LIT(b, ",\"group\":"); raw_str(b, group);
+    BUF_LIT(b, ",\"filter\":"); raw_json(b, query_json(&f.q));
+    kr_buf_addf(b, ",\"truncated\":%s,\"rows\":[", x.truncated ? "true" : "false");
+    if (x.rows.len) kr_buf_add(b, x.rows.p, x.rows.len);
+    BUF_LIT(b, "]}");
+    kr_buf_free(&x.rows);
     return 0;
 }
 
@@ -1125,13 +1161,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             if (rt->needs_store && !(r->st = pool_get(S, err, sizeof err))) {
                 fprintf(stderr, "kroniek serve: %s: %s\n", S->db, err);
                 fail(r, 500, "the archive could not be opened (see the server log)");
-            } else if (rt->fn(r) == 0 && !r->out) fail(r, 500, "no answer");
+            } else if (rt->fn(r) == 0 && !r->out && !r->raw.len) fail(r, 500, "no answer");
             pool_put(S, r->st);
-            if (cacheable && r->out && !r->status) {
+            if (cacheable && (r->out || r->raw.len) && !r->status) {
                 size_t blen = 0;
-                char *body = json_body(r->out, &blen);
-                json_decref(r->out);
+                char *body = r->raw.len ? body_of(r->raw.p, r->raw.len, &blen) : json_body(r->out, &blen);
+                if (r->out) json_decref(r->out);
                 r->out = NULL;
+                kr_buf_free(&r->raw);
                 if (body) cache_put(S, stamp, key.p, key.len, body, blen);
                 kr_buf_free(&key);
                 free(r);
@@ -1142,11 +1179,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             kr_buf_free(&key);
         }
     }
-    if (r->out && !r->status) ret = send_json(S, c, status = 200, r->out);
+    if (r->raw.len && !r->status) {
+        size_t blen = 0;
+        char *body = body_of(r->raw.p, r->raw.len, &blen);
+        if (body) ret = respond(S, c, status = 200, "application/json; charset=utf-8", body, blen, MHD_RESPMEM_MUST_FREE, 1);
+        else ret = send_error(S, c, status = 500, "out of memory");
+        if (r->out) json_decref(r->out);
+    } else if (r->out && !r->status) ret = send_json(S, c, status = 200, r->out);
     else {
         if (r->out) json_decref(r->out);
         ret = send_error(S, c, status = r->status ? r->status : 500, r->err);
     }
+    kr_buf_free(&r->raw);
     free(r);
 out:
     if (S->log) fprintf(stderr, "%s %s %u %.1fms\n", method, url, status, now_ms() - t0);

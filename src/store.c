@@ -11,9 +11,11 @@
 ** "Genève" all find the seed article on either backend.  Snippets are cut here too, so
 ** they are the same on both backends.
 **
-** SQLite layout (schema version 1, PRAGMA user_version, application_id 'KRNK'):
-** articles, sentences, mentions, events, codes, kroniek_meta and articles_fts, a
-** contentless FTS5 table using the tokenizer "kroniek" registered on every connection.
+** SQLite layout (schema version 2, PRAGMA user_version, application_id 'KRNK'):
+** articles, sentences, mentions, events, codes, kroniek_meta, the aggregates kept at
+** ingest (daily, days, dyad_months, actors, counters in kroniek_meta; see store.h) and
+** articles_fts, a contentless FTS5 table using the tokenizer "kroniek" registered on
+** every connection.
 ** Documents reach FTS5 already analysed ("\x02" + tokens, see kr_store_prep; the
 ** analysis may run on another thread) and the tokenizer replays them.  WAL mode,
 ** synchronous=NORMAL: a killed process never loses a committed batch nor leaves half a
@@ -713,7 +715,11 @@ const char *kr_sql_param_int(kr_sqlparams *p, long long v) {
     return p->v[i];
 }
 
-static void ph(kr_buf *sql, int pg, int n) { kr_buf_addf(sql, pg ? "$%d" : "?%d", n); }
+/* pg: 1 PostgreSQL ($N placeholders); 0 SQLite; KR_SQL_NOIDX SQLite with the event
+** columns written +e.x, so that SQLite does not drive the query from their indexes
+** (used to page through events_page in date order) */
+#define KR_SQL_NOIDX 2
+static void ph(kr_buf *sql, int pg, int n) { kr_buf_addf(sql, pg == 1 ? "$%d" : "?%d", n); }
 
 /* "col >= lo AND col < hi" for a code prefix (RUS matches RUSGOV) */
 static void prefix_cond(kr_buf *sql, int pg, kr_sqlparams *p, const char *col, const char *prefix) {
@@ -763,20 +769,21 @@ static int event_conds(kr_buf *sql, const kr_query *q, int pg, kr_sqlparams *p, 
     }
     if (q->code && *q->code && !valid_code(q->code, 1)) { snprintf(err, errlen, "bad event code '%.60s' (digits, e.g. 04 or 043)", q->code); return -1; }
     if (q->quad < 0 || q->quad > 4) { snprintf(err, errlen, "bad quad class %d (1..4)", q->quad); return -1; }
+    const char *src = pg == KR_SQL_NOIDX ? "+e.source" : "e.source", *tgt = pg == KR_SQL_NOIDX ? "+e.target" : "e.target";
     if (q->actor && *q->actor) {
-        kr_buf_add(sql, " AND (", 6); prefix_cond(sql, pg, p, "e.source", q->actor);
-        kr_buf_add(sql, " OR ", 4); prefix_cond(sql, pg, p, "e.target", q->actor); kr_buf_addc(sql, ')');
+        kr_buf_add(sql, " AND (", 6); prefix_cond(sql, pg, p, src, q->actor);
+        kr_buf_add(sql, " OR ", 4); prefix_cond(sql, pg, p, tgt, q->actor); kr_buf_addc(sql, ')');
     }
-    if (q->source && *q->source) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.source", q->source); }
-    if (q->target && *q->target) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.target", q->target); }
+    if (q->source && *q->source) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, src, q->source); }
+    if (q->target && *q->target) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, tgt, q->target); }
     if (da) {
-        kr_buf_add(sql, " AND ((", 7); prefix_cond(sql, pg, p, "e.source", q->dyad_a);
-        kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.target", q->dyad_b);
-        kr_buf_add(sql, ") OR (", 6); prefix_cond(sql, pg, p, "e.source", q->dyad_b);
-        kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.target", q->dyad_a); kr_buf_add(sql, "))", 2);
+        kr_buf_add(sql, " AND ((", 7); prefix_cond(sql, pg, p, src, q->dyad_a);
+        kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, tgt, q->dyad_b);
+        kr_buf_add(sql, ") OR (", 6); prefix_cond(sql, pg, p, src, q->dyad_b);
+        kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, tgt, q->dyad_a); kr_buf_add(sql, "))", 2);
     }
-    if (q->code && *q->code) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, "e.code", q->code); }
-    if (q->quad) { kr_sql_param_int(p, q->quad); kr_buf_add(sql, " AND e.quad = ", 14); ph(sql, pg, p->n); }
+    if (q->code && *q->code) { kr_buf_add(sql, " AND ", 5); prefix_cond(sql, pg, p, pg == KR_SQL_NOIDX ? "+e.code" : "e.code", q->code); }
+    if (q->quad) { kr_sql_param_int(p, q->quad); kr_buf_addf(sql, " AND %se.quad = ", pg == KR_SQL_NOIDX ? "+" : ""); ph(sql, pg, p->n); }
     return 0;
 }
 
@@ -806,7 +813,7 @@ int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlpar
     if (q->doc && *q->doc) { kr_sql_param(p, q->doc); kr_buf_add(sql, " AND a.id = ", 12); ph(sql, pg, p->n); }
     if (fts_arg && text_fmt) {
         kr_sql_param(p, fts_arg);
-        char phs[16]; snprintf(phs, sizeof phs, pg ? "$%d" : "?%d", p->n);
+        char phs[16]; snprintf(phs, sizeof phs, pg == 1 ? "$%d" : "?%d", p->n);
         kr_buf_add(sql, " AND ", 5);
         kr_buf_addf(sql, text_fmt, phs);
     }
@@ -818,6 +825,292 @@ int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlpar
     if (p->n >= KR_SQL_MAXPARAM) { snprintf(err, errlen, "too many filters"); return -1; }
     kr_buf_add(sql, "", 0);
     return 0;
+}
+
+/* ---- the daily aggregates (schema version 2; see store.h) ---- */
+
+const char *const kr_count_keys[4] = {"count_articles", "count_sentences", "count_events", "count_events_daily"};
+
+int kr_daily_ok(const kr_query *q) {
+    return !(q->text && *q->text) && !(q->doc && *q->doc);
+}
+
+int kr_sql_where_daily(kr_buf *sql, const kr_query *q, int pg, kr_sqlparams *p, char *err, size_t errlen) {
+    kr_query c = *q;
+    c.quad = 0;
+    if (q->quad < 0 || q->quad > 4) { snprintf(err, errlen, "bad quad class %d (1..4)", q->quad); return -1; }
+    if (event_conds(sql, &c, pg, p, err, errlen)) return -1;
+    if (q->quad) kr_buf_addf(sql, " AND e.q%d > 0", q->quad);     /* a digit 1..4, not request text */
+    c.text = c.doc = NULL;
+    c.actor = c.source = c.target = c.dyad_a = c.dyad_b = c.code = NULL;
+    /* dates and language: kr_sql_where over events e (a.lang is e.lang here) */
+    kr_buf tail = {0};
+    const char *lang = c.lang;
+    c.lang = NULL;
+    if (kr_sql_where(&tail, &c, pg, 0, p, NULL, NULL, err, errlen)) { kr_buf_free(&tail); return -1; }
+    if (tail.len) kr_buf_add(sql, tail.p, tail.len);
+    kr_buf_free(&tail);
+    if (lang && *lang) {
+        if (strcmp(lang, "nl") && strcmp(lang, "en")) { snprintf(err, errlen, "bad language '%.20s' (nl or en)", lang); return -1; }
+        kr_sql_param(p, lang); kr_buf_add(sql, " AND e.lang = ", 14); ph(sql, pg, p->n);
+    }
+    if (p->n >= KR_SQL_MAXPARAM) { snprintf(err, errlen, "too many filters"); return -1; }
+    kr_buf_add(sql, "", 0);
+    return 0;
+}
+
+static int days_before_month(int y, int m);
+static int month_len(int y, int m) { return m == 12 ? 31 : days_before_month(y, m + 1) - days_before_month(y, m); }
+
+int kr_tl_source(const kr_query *q, const char *bucket, int by_dyad, int *m0, int *m1) {
+    *m0 = *m1 = 0;
+    if (!kr_daily_ok(q)) return KR_TL_EVENTS;
+    if ((q->lang && *q->lang) || (q->code && *q->code) || q->quad) return KR_TL_DAILY;
+    int actors = has_event_filter(q);
+    if (!actors && !by_dyad) return KR_TL_DAYS;
+    if (bucket && bucket[0] == 'm') {
+        int f = q->from && *q->from ? date_bound(q->from, 0) : -1, t = q->to && *q->to ? date_bound(q->to, 1) : -1;
+        if (!f || !t) return KR_TL_DAILY;               /* a bad date: the daily path says so */
+        if (f > 0 && f % 100 != 1) return KR_TL_DAILY;
+        if (t > 0 && t % 100 < month_len(t / 10000, t / 100 % 100)) return KR_TL_DAILY;
+        *m0 = f > 0 ? f / 100 : 0;
+        *m1 = t > 0 ? t / 100 : 0;
+        return KR_TL_DYAD_MONTHS;
+    }
+    return KR_TL_DAILY;
+}
+
+int kr_sql_where_months(kr_buf *sql, const kr_query *q, int pg, int m0, int m1, kr_sqlparams *p, char *err, size_t errlen) {
+    kr_query c;
+    memset(&c, 0, sizeof c);
+    c.actor = q->actor; c.source = q->source; c.target = q->target; c.dyad_a = q->dyad_a; c.dyad_b = q->dyad_b;
+    if (event_conds(sql, &c, pg, p, err, errlen)) return -1;
+    if (m0) { kr_sql_param_int(p, m0); kr_buf_add(sql, " AND e.month >= ", 16); ph(sql, pg, p->n); }
+    if (m1) { kr_sql_param_int(p, m1); kr_buf_add(sql, " AND e.month <= ", 16); ph(sql, pg, p->n); }
+    if (p->n >= KR_SQL_MAXPARAM) { snprintf(err, errlen, "too many filters"); return -1; }
+    kr_buf_add(sql, "", 0);
+    return 0;
+}
+
+void kr_agg_init(kr_agg *g, long long (*round10)(double)) {
+    memset(g, 0, sizeof *g);
+    kr_map_init(&g->dmap, &g->ar);
+    kr_map_init(&g->amap, &g->ar);
+    kr_map_init(&g->smap, &g->ar);
+    g->round10 = round10;
+}
+
+void kr_agg_reset(kr_agg *g) {
+    kr_map_free(&g->dmap); kr_map_free(&g->amap); kr_map_free(&g->smap);
+    kr_arena_reset(&g->ar);
+    kr_map_init(&g->dmap, &g->ar);
+    kr_map_init(&g->amap, &g->ar);
+    kr_map_init(&g->smap, &g->ar);
+    g->nd = g->na = g->nsm = 0;
+    g->articles = g->sentences = g->events = 0;
+}
+
+void kr_agg_free(kr_agg *g) {
+    kr_map_free(&g->dmap); kr_map_free(&g->amap); kr_map_free(&g->smap);
+    kr_arena_free(&g->ar);
+    free(g->d); free(g->a); free(g->sm);
+    kr_buf_free(&g->key);
+    memset(g, 0, sizeof *g);
+}
+
+static void agg_actor(kr_agg *g, const char *code, long ev, long mn) {
+    size_t n = strlen(code);
+    uint32_t i = kr_map_get(&g->amap, code, n);
+    if (!i) {
+        if (g->na == g->acap) { g->acap = g->acap ? g->acap * 2 : 256; g->a = kr_xrealloc(g->a, g->acap * sizeof *g->a); }
+        g->a[g->na] = (kr_agg_actor){kr_strndup(&g->ar, code, n), 0, 0};
+        kr_map_put(&g->amap, code, n, ++g->na);
+        i = g->na;
+    }
+    g->a[i - 1].events += ev;
+    g->a[i - 1].mentions += mn;
+}
+
+/* the strings of a key "date\0source\0target\0code\0lang\0" */
+static void agg_key_add(kr_buf *k, const char *s) { kr_buf_add(k, s, strlen(s) + 1); }
+
+void kr_agg_put(kr_agg *g, const kr_article *a, const kr_store_prep *p, const kr_event *ev, int nev) {
+    const char *date = a->date ? a->date : "";
+    int day = kr_store_day(a->date);
+    g->articles++;
+    g->sentences += p->nsent;
+    g->events += nev;
+    for (int i = 0; i < nev; i++) {
+        const kr_event *e = &ev[i];
+        const char *src = e->source ? e->source : "", *tgt = e->target ? e->target : "", *code = e->code ? e->code : "";
+        kr_buf *k = &g->key;
+        k->len = 0;
+        agg_key_add(k, date); agg_key_add(k, src); agg_key_add(k, tgt); agg_key_add(k, code); agg_key_add(k, p->lang);
+        uint32_t x = kr_map_get(&g->dmap, k->p, k->len);
+        if (!x) {
+            if (g->nd == g->dcap) { g->dcap = g->dcap ? g->dcap * 2 : 1024; g->d = kr_xrealloc(g->d, g->dcap * sizeof *g->d); }
+            kr_agg_day *d = &g->d[g->nd];
+            memset(d, 0, sizeof *d);
+            char *c = kr_alloc(&g->ar, k->len);
+            memcpy(c, k->p, k->len);
+            d->day = day;
+            d->date = c; c += strlen(c) + 1;
+            d->source = c; c += strlen(c) + 1;
+            d->target = c; c += strlen(c) + 1;
+            d->code = c; c += strlen(c) + 1;
+            d->lang = c;
+            kr_map_put(&g->dmap, k->p, k->len, ++g->nd);
+            x = g->nd;
+        }
+        kr_agg_sums *s = &g->d[x - 1].s;
+        long g10 = (long)g->round10(e->goldstein);
+        s->n++; s->g10 += g10;
+        if (e->quad >= 1 && e->quad <= 4) { s->q[e->quad]++; s->g[e->quad] += g10; }
+        agg_actor(g, src, 1, 0);
+        agg_actor(g, tgt, 1, 0);
+    }
+    const char *mp = p->ment.p;
+    for (int i = 0; i < p->nment; i++) {
+        const char *code = mp, *text = code + strlen(code) + 1;
+        mp = text + strlen(text) + 1;
+        agg_actor(g, code, 0, 1);
+    }
+}
+
+static int agg_day_cmp(const void *pa, const void *pb) {
+    const kr_agg_day *a = pa, *b = pb;
+    int c;
+    if (a->day != b->day) return a->day < b->day ? -1 : 1;
+    if ((c = strcmp(a->date, b->date)) || (c = strcmp(a->source, b->source)) || (c = strcmp(a->target, b->target)) ||
+        (c = strcmp(a->code, b->code))) return c;
+    return strcmp(a->lang, b->lang);
+}
+
+void kr_agg_sort(kr_agg *g) {
+    if (g->nd > 1) qsort(g->d, g->nd, sizeof *g->d, agg_day_cmp);
+    kr_map_free(&g->dmap);               /* its indexes are stale now */
+    kr_map_init(&g->dmap, &g->ar);
+    for (uint32_t i = 0; i < g->nd; i++) {
+        kr_buf *k = &g->key;
+        const kr_agg_day *d = &g->d[i];
+        k->len = 0;
+        agg_key_add(k, d->date); agg_key_add(k, d->source); agg_key_add(k, d->target); agg_key_add(k, d->code); agg_key_add(k, d->lang);
+        kr_map_put(&g->dmap, k->p, k->len, i + 1);
+    }
+}
+
+static void agg_sum(kr_agg *g, int day, int month, const char *source, const char *target, const kr_agg_day *d, int newgroup) {
+    kr_buf *k = &g->key;
+    k->len = 0;
+    char num[16];
+    int nl = snprintf(num, sizeof num, "%c%d", month ? 'M' : 'D', month ? month : day);
+    kr_buf_add(k, num, (size_t)nl + 1);
+    if (month) { agg_key_add(k, source); agg_key_add(k, target); }
+    uint32_t x = kr_map_get(&g->smap, k->p, k->len);
+    if (!x) {
+        if (g->nsm == g->smcap) { g->smcap = g->smcap ? g->smcap * 2 : 256; g->sm = kr_xrealloc(g->sm, g->smcap * sizeof *g->sm); }
+        kr_agg_sum *a = &g->sm[g->nsm];
+        memset(a, 0, sizeof *a);
+        a->day = month ? 0 : day; a->month = month; a->source = source; a->target = target;
+        kr_map_put(&g->smap, k->p, k->len, ++g->nsm);
+        x = g->nsm;
+    }
+    kr_agg_sum *a = &g->sm[x - 1];
+    a->n += d->s.n; a->groups += newgroup; a->g10 += d->s.g10;
+    for (int i = 1; i <= 4; i++) a->q[i] += d->s.q[i];
+}
+
+void kr_agg_summarize(kr_agg *g, const kr_agg_day *d, int newgroup) {
+    agg_sum(g, d->day, 0, NULL, NULL, d, newgroup);
+    agg_sum(g, d->day, d->day / 100, d->source, d->target, d, newgroup);
+}
+
+void kr_tl_hash_init(kr_tl_hash *h) {
+    memset(h, 0, sizeof *h);
+    kr_map_init(&h->idx, &h->ar);
+}
+
+void kr_tl_hash_add(kr_tl_hash *h, const char *date, const char *source, const char *target, const char *code,
+                    long g10, int quad) {
+    kr_buf *k = &h->key;
+    k->len = 0;
+    agg_key_add(k, date); agg_key_add(k, source); agg_key_add(k, target); agg_key_add(k, code);
+    uint32_t i = kr_map_get(&h->idx, k->p, k->len);
+    if (!i) {
+        if (h->n == h->cap) { h->cap = h->cap ? h->cap * 2 : 1024; h->v = kr_xrealloc(h->v, h->cap * sizeof *h->v); }
+        kr_tl_group *g = &h->v[h->n];
+        memset(g, 0, sizeof *g);
+        char *c = kr_alloc(&h->ar, k->len);
+        memcpy(c, k->p, k->len);
+        g->date = c; c += strlen(c) + 1;
+        g->source = c; c += strlen(c) + 1;
+        g->target = c; c += strlen(c) + 1;
+        g->code = c;
+        g->groups = 1;
+        kr_map_put(&h->idx, k->p, k->len, ++h->n);
+        i = h->n;
+    }
+    kr_tl_group *g = &h->v[i - 1];
+    g->n++;
+    g->g10 += g10;
+    if (quad >= 1 && quad <= 4) g->quad[quad]++;
+}
+
+int kr_tl_hash_emit(kr_tl_hash *h, kr_tl_group_fn fn, void *ctx) {
+    for (uint32_t i = 0; i < h->n; i++) if (fn(ctx, &h->v[i])) return 1;
+    return 0;
+}
+
+void kr_tl_hash_free(kr_tl_hash *h) {
+    kr_map_free(&h->idx);
+    kr_arena_free(&h->ar);
+    kr_buf_free(&h->key);
+    free(h->v);
+    memset(h, 0, sizeof *h);
+}
+
+void kr_tl_merge_init(kr_tl_merge *m, int quad, kr_tl_group_fn fn, void *ctx) {
+    memset(m, 0, sizeof *m);
+    m->fn = fn; m->ctx = ctx; m->quad = quad;
+}
+
+static int tl_merge_flush(kr_tl_merge *m) {
+    if (!m->have || m->stop) return m->stop;
+    m->have = 0;
+    if (m->fn(m->ctx, &m->g)) m->stop = 1;
+    return m->stop;
+}
+
+int kr_tl_merge_row(kr_tl_merge *m, const char *date, const char *source, const char *target, const char *code,
+                    const kr_agg_sums *s) {
+    if (m->stop) return 1;
+    size_t ld = strlen(date), ls = strlen(source), lt = strlen(target), lc = strlen(code);
+    int same = m->have && m->k.len == ld + ls + lt + lc + 4 &&
+               !memcmp(m->g.date, date, ld + 1) && !memcmp(m->g.source, source, ls + 1) &&
+               !memcmp(m->g.target, target, lt + 1) && !memcmp(m->g.code, code, lc + 1);
+    if (!same) {
+        if (tl_merge_flush(m)) return 1;
+        kr_buf *k = &m->k;
+        k->len = 0;
+        kr_buf_add(k, date, ld + 1); kr_buf_add(k, source, ls + 1); kr_buf_add(k, target, lt + 1); kr_buf_add(k, code, lc + 1);
+        memset(&m->g, 0, sizeof m->g);
+        m->g.date = k->p; m->g.source = k->p + ld + 1; m->g.target = m->g.source + ls + 1; m->g.code = m->g.target + lt + 1;
+        m->g.groups = 1;
+        m->have = 1;
+    }
+    if (m->quad) {
+        m->g.n += s->q[m->quad]; m->g.g10 += s->g[m->quad]; m->g.quad[m->quad] += s->q[m->quad];
+    } else {
+        m->g.n += s->n; m->g.g10 += s->g10;
+        for (int i = 1; i <= 4; i++) m->g.quad[i] += s->q[i];
+    }
+    return 0;
+}
+
+int kr_tl_merge_end(kr_tl_merge *m) {
+    int r = tl_merge_flush(m);
+    kr_buf_free(&m->k);
+    return r;
 }
 
 /* ================================================================== dispatch */
@@ -955,17 +1248,39 @@ static void period_of(int day, const char *bucket, char *out, size_t n) {
 }
 
 typedef struct { char *key; const char *period, *source, *target; long count, daily, g10, quad[5]; } tl_acc;
-typedef struct { const char *bucket; int by_dyad; kr_arena ar; kr_map idx; tl_acc *v; uint32_t n, cap; } tl_ctx;
+typedef struct {
+    const char *bucket; int by_dyad; kr_arena ar; kr_map idx; tl_acc *v; uint32_t n, cap;
+    /* the groups come mostly in date order: remember the last date's period and the
+    ** last key's row */
+    char last_date[32], period[16], last_key[256]; int last_kn, last_ok, last_day; uint32_t last_i;
+} tl_ctx;
 
 static int tl_group(void *ctx, const kr_tl_group *g) {
     tl_ctx *x = ctx;
-    int day = kr_store_day(g->date);
-    if (!day) return 0;
-    char period[16], key[256];
-    period_of(day, x->bucket, period, sizeof period);
+    if (g->day) {                        /* a summary row: its day is given */
+        x->last_ok = 0;
+        if (g->day != x->last_day) {
+            x->last_day = g->day;
+            period_of(g->day, x->bucket, x->period, sizeof x->period);
+        }
+    } else {
+        size_t dl = strlen(g->date);
+        x->last_day = 0;
+        if (!x->last_ok || dl >= sizeof x->last_date || memcmp(g->date, x->last_date, dl + 1)) {
+            int day = kr_store_day(g->date);
+            x->last_ok = 0;
+            if (!day) return 0;
+            period_of(day, x->bucket, x->period, sizeof x->period);
+            if (dl < sizeof x->last_date) { memcpy(x->last_date, g->date, dl + 1); x->last_ok = 1; }
+        }
+    }
+    const char *period = x->period;
+    char key[256];
     int kn = x->by_dyad ? snprintf(key, sizeof key, "%s\t%s\t%s", period, g->source, g->target) : snprintf(key, sizeof key, "%s", period);
     if (kn >= (int)sizeof key) kn = sizeof key - 1;
-    uint32_t i = kr_map_get(&x->idx, key, (size_t)kn);
+    uint32_t i;
+    if (kn == x->last_kn && !memcmp(key, x->last_key, (size_t)kn)) i = x->last_i;
+    else i = kr_map_get(&x->idx, key, (size_t)kn);
     if (!i) {
         if (x->n == x->cap) { x->cap = x->cap ? x->cap * 2 : 64; x->v = kr_xrealloc(x->v, x->cap * sizeof *x->v); }
         tl_acc *a = &x->v[x->n];
@@ -977,8 +1292,11 @@ static int tl_group(void *ctx, const kr_tl_group *g) {
         kr_map_put(&x->idx, key, (size_t)kn, ++x->n);
         i = x->n;
     }
+    memcpy(x->last_key, key, (size_t)kn);
+    x->last_kn = kn;
+    x->last_i = i;
     tl_acc *a = &x->v[i - 1];
-    a->count += g->n; a->daily++; a->g10 += g->g10;
+    a->count += g->n; a->daily += g->groups; a->g10 += g->g10;
     for (int k = 1; k <= 4; k++) a->quad[k] += g->quad[k];
     return 0;
 }
@@ -1002,9 +1320,11 @@ kr_status kr_store_timeline(kr_store *s, const kr_query *q, const char *bucket, 
     kr_fq *t;
     kr_status st = text_filter(s, q, &t);
     if (st != KR_OK) return st;
-    tl_ctx x = {bucket, by_dyad, {0}, {0}, NULL, 0, 0};
+    tl_ctx x;
+    memset(&x, 0, sizeof x);
+    x.bucket = bucket; x.by_dyad = by_dyad;
     kr_map_init(&x.idx, &x.ar);
-    st = s->ops->groups(s, q, t, tl_group, &x);
+    st = s->ops->groups(s, q, t, bucket, by_dyad, tl_group, &x);
     kr_fq_free(t);
     if (st == KR_OK) {
         qsort(x.v, x.n, sizeof *x.v, tl_cmp);
@@ -1028,7 +1348,7 @@ kr_status kr_store_timeline(kr_store *s, const kr_query *q, const char *bucket, 
 /* ================================================================== SQLite */
 
 #define KR_APP_ID 0x4B524E4B            /* 'KRNK' */
-#define SQ_VERSION 1
+#define SQ_VERSION 2
 
 /* Migrations: entry i brings the schema from version i to i+1.  Never edit one that has
 ** shipped; append a new one. */
@@ -1058,10 +1378,50 @@ static const char *sq_migrations[SQ_VERSION] = {
     "CREATE INDEX events_article ON events(article);"
     "CREATE TABLE codes(code TEXT PRIMARY KEY, label TEXT, goldstein REAL, quad INTEGER) WITHOUT ROWID;"
     "CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, content='', tokenize='kroniek');"
-    "INSERT INTO kroniek_meta VALUES('created', strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
+    "INSERT INTO kroniek_meta VALUES('created', strftime('%Y-%m-%dT%H:%M:%SZ','now'));",
+    /* 1 -> 2: aggregates kept at ingest (daily, actors, the counts in kroniek_meta),
+    ** an index that pages events in date order without reading them, first/last dates */
+    "CREATE TABLE daily(day INTEGER NOT NULL, date TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,"
+    "  code TEXT NOT NULL, lang TEXT NOT NULL, n INTEGER NOT NULL, g10 INTEGER NOT NULL,"
+    "  q1 INTEGER NOT NULL, q2 INTEGER NOT NULL, q3 INTEGER NOT NULL, q4 INTEGER NOT NULL,"
+    "  g1 INTEGER NOT NULL, g2 INTEGER NOT NULL, g3 INTEGER NOT NULL, g4 INTEGER NOT NULL,"
+    "  PRIMARY KEY(day, date, source, target, code, lang)) WITHOUT ROWID;"
+    "INSERT INTO daily SELECT day, date, source, target, code, lang, count(*), sum(g),"
+    "  sum(quad = 1), sum(quad = 2), sum(quad = 3), sum(quad = 4),"
+    "  sum(CASE WHEN quad = 1 THEN g ELSE 0 END), sum(CASE WHEN quad = 2 THEN g ELSE 0 END),"
+    "  sum(CASE WHEN quad = 3 THEN g ELSE 0 END), sum(CASE WHEN quad = 4 THEN g ELSE 0 END)"
+    "  FROM (SELECT e.day, e.date, e.source, e.target, e.code, a.lang, e.quad, CAST(round(e.goldstein * 10) AS INTEGER) AS g"
+    "        FROM events e JOIN articles a ON a.aid = e.article)"
+    "  GROUP BY day, date, source, target, code, lang;"
+    "CREATE TABLE days(day INTEGER PRIMARY KEY, n INTEGER NOT NULL, groups INTEGER NOT NULL, g10 INTEGER NOT NULL,"
+    "  q1 INTEGER NOT NULL, q2 INTEGER NOT NULL, q3 INTEGER NOT NULL, q4 INTEGER NOT NULL);"
+    "INSERT INTO days SELECT day, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4) FROM ("
+    "  SELECT day, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4"
+    "  FROM daily GROUP BY day, date, source, target, code) GROUP BY day;"
+    "CREATE TABLE dyad_months(month INTEGER NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,"
+    "  n INTEGER NOT NULL, groups INTEGER NOT NULL, g10 INTEGER NOT NULL,"
+    "  q1 INTEGER NOT NULL, q2 INTEGER NOT NULL, q3 INTEGER NOT NULL, q4 INTEGER NOT NULL,"
+    "  PRIMARY KEY(month, source, target)) WITHOUT ROWID;"
+    "INSERT INTO dyad_months SELECT day / 100, source, target, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4) FROM ("
+    "  SELECT day, source, target, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4"
+    "  FROM daily GROUP BY day, date, source, target, code) GROUP BY day / 100, source, target;"
+    "CREATE TABLE actors(code TEXT PRIMARY KEY, events INTEGER NOT NULL, mentions INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO actors SELECT code, sum(ev), sum(mn) FROM ("
+    "  SELECT source AS code, count(*) AS ev, 0 AS mn FROM events GROUP BY source UNION ALL"
+    "  SELECT target, count(*), 0 FROM events GROUP BY target UNION ALL"
+    "  SELECT code, 0, count(*) FROM mentions GROUP BY code) GROUP BY code;"
+    "INSERT OR REPLACE INTO kroniek_meta VALUES('count_articles', (SELECT count(*) FROM articles));"
+    "INSERT OR REPLACE INTO kroniek_meta VALUES('count_sentences', (SELECT count(*) FROM sentences));"
+    "INSERT OR REPLACE INTO kroniek_meta VALUES('count_events', (SELECT count(*) FROM events));"
+    "INSERT OR REPLACE INTO kroniek_meta VALUES('count_events_daily',"
+    "  (SELECT count(*) FROM (SELECT DISTINCT day, date, source, target, code FROM daily)));"
+    "CREATE INDEX events_page ON events(day, source, target, code, quad, article, sentence);"
+    "DROP INDEX events_day;"
+    "CREATE INDEX articles_date ON articles(date);"
 };
 
-enum { SQ_SEEN, SQ_ART, SQ_SENT, SQ_MENT, SQ_EV, SQ_FTS, SQ_CODE, SQ_NSTMT };
+enum { SQ_SEEN, SQ_ART, SQ_SENT, SQ_MENT, SQ_EV, SQ_FTS, SQ_CODE, SQ_DUPD, SQ_DGRP, SQ_DINS, SQ_AUPS, SQ_CNT,
+       SQ_DAYS, SQ_DYM, SQ_NSTMT };
 static const char *sq_stmt_sql[SQ_NSTMT] = {
     "SELECT 1 FROM articles WHERE id = ?1 UNION ALL SELECT 1 FROM articles WHERE text_hash = ?2 LIMIT 1",
     "INSERT INTO articles(id, date, day, lang, title, url, source, text, text_hash, nsent, nevents)"
@@ -1072,6 +1432,22 @@ static const char *sq_stmt_sql[SQ_NSTMT] = {
     " location, source_text, target_text, verb_text, text) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
     "INSERT INTO articles_fts(rowid, title, body) VALUES(?1, ?2, ?3)",
     "INSERT OR IGNORE INTO codes(code, label, goldstein, quad) VALUES(?1, ?2, ?3, ?4)",
+    "UPDATE daily SET n = n + ?7, g10 = g10 + ?8, q1 = q1 + ?9, q2 = q2 + ?10, q3 = q3 + ?11, q4 = q4 + ?12,"
+    " g1 = g1 + ?13, g2 = g2 + ?14, g3 = g3 + ?15, g4 = g4 + ?16"
+    " WHERE day = ?1 AND date = ?2 AND source = ?3 AND target = ?4 AND code = ?5 AND lang = ?6",
+    "SELECT lang FROM daily WHERE day = ?1 AND date = ?2 AND source = ?3 AND target = ?4 AND code = ?5",
+    "INSERT INTO daily(day, date, source, target, code, lang, n, g10, q1, q2, q3, q4, g1, g2, g3, g4)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+    "INSERT INTO actors(code, events, mentions) VALUES(?1, ?2, ?3)"
+    " ON CONFLICT(code) DO UPDATE SET events = events + excluded.events, mentions = mentions + excluded.mentions",
+    "INSERT INTO kroniek_meta(key, value) VALUES(?1, ?2)"
+    " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)",
+    "INSERT INTO days(day, n, groups, g10, q1, q2, q3, q4) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT(day) DO UPDATE SET n = n + excluded.n, groups = groups + excluded.groups, g10 = g10 + excluded.g10,"
+    " q1 = q1 + excluded.q1, q2 = q2 + excluded.q2, q3 = q3 + excluded.q3, q4 = q4 + excluded.q4",
+    "INSERT INTO dyad_months(month, source, target, n, groups, g10, q1, q2, q3, q4) VALUES(?1, ?9, ?10, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT(month, source, target) DO UPDATE SET n = n + excluded.n, groups = groups + excluded.groups,"
+    " g10 = g10 + excluded.g10, q1 = q1 + excluded.q1, q2 = q2 + excluded.q2, q3 = q3 + excluded.q3, q4 = q4 + excluded.q4",
 };
 
 typedef struct {
@@ -1080,6 +1456,7 @@ typedef struct {
     kr_map codes; kr_arena codes_ar;   /* codes recorded in this session */
     int busy_ms, in_tx;
     char first[16], last[16];    /* kr_store_stats strings */
+    kr_agg agg;                  /* the batch's aggregates, written at commit */
 } sq_be;
 
 #define SQ(s) ((sq_be *)(s)->be)
@@ -1196,6 +1573,7 @@ static void sq_close(kr_store *s) {
     for (int i = 0; i < SQ_NSTMT; i++) sqlite3_finalize(b->st[i]);
     if (b->db) sqlite3_close_v2(b->db);
     kr_map_free(&b->codes); kr_arena_free(&b->codes_ar);
+    kr_agg_free(&b->agg);
     free(b);
     s->be = NULL;
 }
@@ -1218,16 +1596,114 @@ static kr_status sq_begin(kr_store *s) {
     int rc = sq_exec(s, "BEGIN IMMEDIATE");
     if (rc != SQLITE_OK) return sq_fail(s, rc, "starting a batch");
     b->in_tx = 1;
+    kr_agg_reset(&b->agg);
     return KR_OK;
 }
+
+/* SQLite's round(x) for the Goldstein tenths (half away from zero), as the migration
+** and the check compute them in SQL */
+static long long sq_round10(double g) {
+    double r = g * 10;
+    return r >= 0 ? (long long)(r + 0.5) : -(long long)(-r + 0.5);
+}
+
+static int sq_step_reset(sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Write the batch's aggregates (inside its transaction): daily rows, actor counts and
+** the counters in kroniek_meta. */
+static kr_status sq_flush_agg(kr_store *s) {
+    sq_be *b = SQ(s);
+    kr_agg *g = &b->agg;
+    long newgroups = 0;
+    int rc;
+    /* in key order, so that the b-tree is walked rather than searched at random */
+    kr_agg_sort(g);
+    for (uint32_t i = 0; i < g->nd; i++) {
+        const kr_agg_day *d = &g->d[i];
+        /* which languages have a row of this group already */
+        sqlite3_stmt *gs = b->st[SQ_DGRP];
+        sqlite3_bind_int(gs, 1, d->day);
+        sqlite3_bind_text(gs, 2, d->date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(gs, 3, d->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(gs, 4, d->target, -1, SQLITE_STATIC);
+        sqlite3_bind_text(gs, 5, d->code, -1, SQLITE_STATIC);
+        int rows = 0, mine = 0;
+        while ((rc = sqlite3_step(gs)) == SQLITE_ROW) {
+            rows++;
+            if (!strcmp(col(gs, 0), d->lang)) mine = 1;
+        }
+        sqlite3_reset(gs);
+        if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing daily counts");
+        if (!rows) newgroups++;
+        sqlite3_stmt *st = b->st[mine ? SQ_DUPD : SQ_DINS];
+        sqlite3_bind_int(st, 1, d->day);
+        sqlite3_bind_text(st, 2, d->date, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, d->source, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, d->target, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, d->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, d->lang, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, d->s.n);
+        sqlite3_bind_int64(st, 8, d->s.g10);
+        for (int k = 1; k <= 4; k++) {
+            sqlite3_bind_int64(st, 8 + k, d->s.q[k]);
+            sqlite3_bind_int64(st, 12 + k, d->s.g[k]);
+        }
+        if ((rc = sq_step_reset(st)) != SQLITE_DONE) return sq_fail(s, rc, "storing daily counts");
+        kr_agg_summarize(g, d, !rows);
+    }
+    for (uint32_t i = 0; i < g->nsm; i++) {
+        const kr_agg_sum *a = &g->sm[i];
+        sqlite3_stmt *ss = b->st[a->month ? SQ_DYM : SQ_DAYS];
+        sqlite3_bind_int(ss, 1, a->month ? a->month : a->day);
+        sqlite3_bind_int64(ss, 2, a->n);
+        sqlite3_bind_int64(ss, 3, a->groups);
+        sqlite3_bind_int64(ss, 4, a->g10);
+        for (int k = 1; k <= 4; k++) sqlite3_bind_int64(ss, 4 + k, a->q[k]);
+        if (a->month) {
+            sqlite3_bind_text(ss, 9, a->source, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ss, 10, a->target, -1, SQLITE_STATIC);
+        }
+        if ((rc = sq_step_reset(ss)) != SQLITE_DONE) return sq_fail(s, rc, "storing daily counts");
+    }
+    sqlite3_stmt *st = b->st[SQ_AUPS];
+    for (uint32_t i = 0; i < g->na; i++) {
+        sqlite3_bind_text(st, 1, g->a[i].code, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, g->a[i].events);
+        sqlite3_bind_int64(st, 3, g->a[i].mentions);
+        if ((rc = sq_step_reset(st)) != SQLITE_DONE) return sq_fail(s, rc, "storing actor counts");
+    }
+    long add[4] = {g->articles, g->sentences, g->events, newgroups};
+    st = b->st[SQ_CNT];
+    for (int i = 0; i < 4 && g->articles; i++) {
+        sqlite3_bind_text(st, 1, kr_count_keys[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, add[i]);
+        if ((rc = sq_step_reset(st)) != SQLITE_DONE) return sq_fail(s, rc, "storing counts");
+    }
+    kr_agg_reset(g);
+    return KR_OK;
+}
+
+static kr_status sq_rollback(kr_store *s);
 
 static kr_status sq_commit(kr_store *s) {
     sq_be *b = SQ(s);
     if (!b->in_tx) return KR_OK;
+    kr_status k = sq_flush_agg(s);
+    if (k != KR_OK) {                        /* the batch goes, with its aggregates */
+        char keep[sizeof s->err];
+        memcpy(keep, s->err, sizeof keep);
+        sq_rollback(s);
+        memcpy(s->err, keep, sizeof keep);
+        return k;
+    }
     int rc = sq_exec(s, "COMMIT");
     if (rc != SQLITE_OK) {
         kr_status st = sq_fail(s, rc, "committing");
-        if (sqlite3_get_autocommit(b->db)) b->in_tx = 0;   /* SQLite rolled back */
+        if (sqlite3_get_autocommit(b->db)) { b->in_tx = 0; kr_agg_reset(&b->agg); }   /* SQLite rolled back */
         return st;
     }
     b->in_tx = 0;
@@ -1236,6 +1712,7 @@ static kr_status sq_commit(kr_store *s) {
 
 static kr_status sq_rollback(kr_store *s) {
     sq_be *b = SQ(s);
+    kr_agg_reset(&b->agg);
     if (!b->in_tx) return KR_OK;
     b->in_tx = 0;
     if (sqlite3_get_autocommit(b->db)) return KR_OK;
@@ -1257,8 +1734,30 @@ static int sq_seen(kr_store *s, const char *id, const char *hash) {
     return -1;
 }
 
+static kr_status sq_put1(kr_store *s, const kr_article *a, const char *hash, const kr_event *ev, int nev,
+                         const kr_store_prep *pr);
+
+/* Store one article; outside a batch it is a batch of its own (the aggregates are
+** written with the rows). */
 static kr_status sq_put(kr_store *s, const kr_article *a, const char *hash, const kr_event *ev, int nev,
                         const kr_store_prep *pr) {
+    sq_be *b = SQ(s);
+    if (b->in_tx) {
+        kr_status k = sq_put1(s, a, hash, ev, nev, pr);
+        if (k == KR_OK) kr_agg_put(&b->agg, a, pr, ev, nev);
+        return k;
+    }
+    kr_status k = sq_begin(s);
+    if (k != KR_OK) return k;
+    k = sq_put1(s, a, hash, ev, nev, pr);
+    if (k == KR_OK) kr_agg_put(&b->agg, a, pr, ev, nev);
+    if (k == KR_OK) k = sq_commit(s);
+    if (k != KR_OK) { char keep[sizeof s->err]; memcpy(keep, s->err, sizeof keep); sq_rollback(s); memcpy(s->err, keep, sizeof keep); }
+    return k;
+}
+
+static kr_status sq_put1(kr_store *s, const kr_article *a, const char *hash, const kr_event *ev, int nev,
+                         const kr_store_prep *pr) {
     sq_be *b = SQ(s);
     kr_status kst = sq_prepare_all(s);
     if (kst != KR_OK) return kst;
@@ -1388,24 +1887,115 @@ static void limit_clause(kr_buf *sql, const kr_query *q, int pg) {
     if (q->offset > 0) kr_buf_addf(sql, " OFFSET %ld", q->offset);
 }
 
+/* The number of events matching q, from daily: sum of n (or of qk with quad k). */
+static kr_status sq_daily_total(kr_store *s, const kr_query *q, long *total) {
+    kr_buf where = {0}, sql = {0};
+    kr_sqlparams p = {0};
+    kr_status k = KR_OK;
+    if (kr_sql_where_daily(&where, q, 0, &p, s->err, sizeof s->err)) { kr_buf_free(&where); return KR_ERR_ARG; }
+    if (q->quad) kr_buf_addf(&sql, "SELECT coalesce(sum(e.q%d), 0) FROM daily e WHERE 1%s", q->quad, where.p);
+    else kr_buf_addf(&sql, "SELECT coalesce(sum(e.n), 0) FROM daily e WHERE 1%s", where.p);
+    k = sq_count(s, sql.p, &p, total);
+    kr_buf_free(&where); kr_buf_free(&sql);
+    return k;
+}
+
+/* For a page at q->offset: the day of its first event (*day, 0 if not found) and the
+** number of matching events before that day in the order of q (*before). */
+static kr_status sq_skip_days(kr_store *s, const kr_query *q, long *day, long *before) {
+    kr_buf where = {0}, sql = {0};
+    kr_sqlparams p = {0};
+    *day = 0; *before = 0;
+    if (kr_sql_where_daily(&where, q, 0, &p, s->err, sizeof s->err)) { kr_buf_free(&where); return KR_ERR_ARG; }
+    if (q->quad) kr_buf_addf(&sql, "SELECT e.day, sum(e.q%d) FROM daily e WHERE 1%s GROUP BY e.day ORDER BY e.day%s",
+                             q->quad, where.p, q->desc ? " DESC" : "");
+    else kr_buf_addf(&sql, "SELECT e.day, sum(e.n) FROM daily e WHERE 1%s GROUP BY e.day ORDER BY e.day%s",
+                     where.p, q->desc ? " DESC" : "");
+    sqlite3_stmt *st;
+    kr_status k = sq_query(s, sql.p, &p, &st);
+    if (k == KR_OK) {
+        int rc;
+        long cum = 0;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            long n = (long)sqlite3_column_int64(st, 1);
+            if (cum + n > q->offset) { *day = (long)sqlite3_column_int64(st, 0); *before = cum; rc = SQLITE_DONE; break; }
+            cum += n;
+        }
+        if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+        sqlite3_finalize(st);
+    }
+    kr_buf_free(&where); kr_buf_free(&sql);
+    return k;
+}
+
+#define EV_ORDER_ASC  " ORDER BY e.day, a.id, e.sentence, e.id"
+#define EV_ORDER_DESC " ORDER BY e.day DESC, a.id DESC, e.sentence DESC, e.id DESC"
+#define EV_COLS "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein," \
+    " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
+
 static kr_status sq_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_event_row_fn fn, void *ctx, long *total) {
     kr_buf where = {0}, sql = {0}, fts = {0};
     kr_sqlparams p = {0};
     if (t) kr_fq_fts5(t, &fts);
     kr_status k = KR_OK;
+    int evfilter = has_event_filter(q), mode = 0;
+    long n = -1;                          /* events matching q, when known */
     if (kr_sql_where(&where, q, 0, 0, &p, SQ_TEXT_FMT, t ? fts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
     kr_buf_add(&where, "", 0);
-    if (total) {
+    if (kr_daily_ok(q) && (total || (q->limit > 0 && evfilter))) {
+        if ((k = sq_daily_total(s, q, &n)) != KR_OK) goto out;
+    } else if (total) {
         kr_buf_addf(&sql, "SELECT count(*) FROM events e JOIN articles a ON a.aid = e.article WHERE 1%s", where.p);
-        if ((k = sq_count(s, sql.p, &p, total)) != KR_OK) goto out;
+        if ((k = sq_count(s, sql.p, &p, &n)) != KR_OK) goto out;
         sql.len = 0;
     }
-    kr_buf_addf(&sql,
-        "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein,"
-        " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
-        " FROM events e JOIN articles a ON a.aid = e.article LEFT JOIN codes c ON c.code = e.code"
-        " WHERE 1%s ORDER BY e.day, a.id, e.sentence, e.id", where.p);
-    limit_clause(&sql, q, 0);
+    if (total) *total = n;
+    if (n >= 0 && q->offset >= n) goto out;          /* nothing on this page */
+    if (q->limit > 0 && evfilter && n >= 0) {
+        /* Walk events_page in date order and test the filters on its columns, or let
+        ** SQLite start from the indexes on source, target and code and sort what they
+        ** find: the walk reads about (offset + limit) / share of the index entries, the
+        ** other costs a table lookup (20 index entries, say) per matching event. */
+        long all = 0;
+        if (sq_int(SQ(s)->db, "SELECT CAST(value AS INTEGER) FROM kroniek_meta WHERE key = 'count_events'", &all) != SQLITE_OK) all = 0;
+        double walk = n > 0 ? (double)(q->offset + q->limit) * (double)all / (double)n : (double)all;
+        if (walk > (double)all) walk = (double)all;
+        if (walk < 20.0 * (double)n) mode = KR_SQL_NOIDX;
+    }
+    if (mode) {
+        where.len = 0;
+        memset(&p, 0, sizeof p);
+        if (kr_sql_where(&where, q, mode, 0, &p, SQ_TEXT_FMT, t ? fts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+        kr_buf_add(&where, "", 0);
+    }
+    kr_query page = *q;               /* the page's offset, after the days skipped below */
+    if (q->limit > 0 && q->offset >= 1000 && kr_daily_ok(q)) {
+        /* a deep page: count the events per day in daily and start at the day that holds
+        ** the page (the order is by day first), so the skipped days are not read */
+        long day = 0, before = 0;
+        if ((k = sq_skip_days(s, q, &day, &before)) != KR_OK) goto out;
+        if (day) {
+            page.offset -= before;
+            kr_sql_param_int(&p, day);
+            kr_buf_addf(&where, " AND e.day %s ?%d", q->desc ? "<=" : ">=", p.n);
+            kr_buf_add(&where, "", 0);
+        }
+    }
+    q = &page;
+    const char *order = q->desc ? EV_ORDER_DESC : EV_ORDER_ASC;
+    if (q->limit > 0) {
+        /* a page: find its event ids first (from the index events_page and the article
+        ** ids, without reading the events skipped by the offset), then read those */
+        kr_buf_addf(&sql, EV_COLS " FROM (SELECT e.id AS pid FROM events e JOIN articles a ON a.aid = e.article"
+                    " WHERE 1%s%s", where.p, order);
+        limit_clause(&sql, q, 0);
+        kr_buf_addf(&sql, ") pg JOIN events e ON e.id = pg.pid JOIN articles a ON a.aid = e.article"
+                    " LEFT JOIN codes c ON c.code = e.code%s", order);
+    } else {
+        kr_buf_addf(&sql, EV_COLS " FROM events e JOIN articles a ON a.aid = e.article LEFT JOIN codes c ON c.code = e.code"
+                    " WHERE 1%s%s", where.p, order);
+        limit_clause(&sql, q, 0);
+    }
     kr_buf_add(&sql, "", 0);
     sqlite3_stmt *st;
     if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
@@ -1473,28 +2063,79 @@ out:
     return k;
 }
 
-static kr_status sq_groups(kr_store *s, const kr_query *q, const kr_fq *t, kr_tl_group_fn fn, void *ctx) {
+static kr_status sq_groups(kr_store *s, const kr_query *q, const kr_fq *t, const char *bucket, int by_dyad,
+                           kr_tl_group_fn fn, void *ctx) {
     kr_buf where = {0}, sql = {0}, fts = {0};
     kr_sqlparams p = {0};
     kr_status k = KR_OK;
+    sqlite3_stmt *st;
+    int rc, m0, m1, from = kr_tl_source(q, bucket, by_dyad, &m0, &m1);
+    if (from == KR_TL_DAYS || from == KR_TL_DYAD_MONTHS) {
+        /* a summary: per day, or per month and dyad */
+        int days = from == KR_TL_DAYS;
+        if (days) {
+            kr_query c;
+            memset(&c, 0, sizeof c);
+            c.from = q->from; c.to = q->to;
+            if (kr_sql_where(&where, &c, 0, 0, &p, NULL, NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+            kr_buf_addf(&sql, "SELECT e.day, '', '', e.n, e.groups, e.g10, e.q1, e.q2, e.q3, e.q4 FROM days e"
+                        " WHERE e.day > 0%s ORDER BY e.day", where.p);
+        } else {
+            if (kr_sql_where_months(&where, q, 0, m0, m1, &p, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+            kr_buf_addf(&sql, "SELECT e.month * 100 + 1, e.source, e.target, e.n, e.groups, e.g10, e.q1, e.q2, e.q3, e.q4"
+                        " FROM dyad_months e WHERE e.month > 0%s ORDER BY e.month, e.source, e.target", where.p);
+        }
+        if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            kr_tl_group g = {"", col(st, 1), col(st, 2), "", (long)sqlite3_column_int64(st, 3), (long)sqlite3_column_int64(st, 5),
+                             {0}, sqlite3_column_int(st, 0), (long)sqlite3_column_int64(st, 4)};
+            for (int i = 1; i <= 4; i++) g.quad[i] = (long)sqlite3_column_int64(st, 5 + i);
+            if (fn(ctx, &g)) { rc = SQLITE_DONE; break; }
+        }
+        if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+        sqlite3_finalize(st);
+        goto out;
+    }
+    if (from == KR_TL_DAILY) {
+        /* from the daily aggregates, in key order so a group's rows are adjacent */
+        if (kr_sql_where_daily(&where, q, 0, &p, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+        kr_buf_addf(&sql, "SELECT e.date, e.source, e.target, e.code, e.n, e.g10, e.q1, e.q2, e.q3, e.q4,"
+                    " e.g1, e.g2, e.g3, e.g4 FROM daily e WHERE 1%s ORDER BY e.day, e.date, e.source, e.target, e.code",
+                    where.p);
+        if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
+        kr_tl_merge m;
+        kr_tl_merge_init(&m, q->quad, fn, ctx);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            kr_agg_sums sm;
+            memset(&sm, 0, sizeof sm);
+            sm.n = (long)sqlite3_column_int64(st, 4);
+            sm.g10 = (long)sqlite3_column_int64(st, 5);
+            for (int i = 1; i <= 4; i++) {
+                sm.q[i] = (long)sqlite3_column_int64(st, 5 + i);
+                sm.g[i] = (long)sqlite3_column_int64(st, 9 + i);
+            }
+            if (kr_tl_merge_row(&m, col(st, 0), col(st, 1), col(st, 2), col(st, 3), &sm)) { rc = SQLITE_DONE; break; }
+        }
+        if (rc == SQLITE_DONE) kr_tl_merge_end(&m);
+        else { m.stop = 1; kr_tl_merge_end(&m); k = sq_step_fail(s, rc); }
+        sqlite3_finalize(st);
+        goto out;
+    }
     if (t) kr_fq_fts5(t, &fts);
     if (kr_sql_where(&where, q, 0, 0, &p, SQ_TEXT_FMT, t ? fts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
     kr_buf_add(&where, "", 0);
+    /* the events themselves, grouped here (a hash is cheaper than SQLite's sort) */
     kr_buf_addf(&sql,
-        "SELECT e.date, e.source, e.target, e.code, count(*), sum(CAST(round(e.goldstein * 10) AS INTEGER)),"
-        " sum(e.quad = 1), sum(e.quad = 2), sum(e.quad = 3), sum(e.quad = 4)"
-        " FROM events e JOIN articles a ON a.aid = e.article WHERE 1%s"
-        " GROUP BY e.date, e.source, e.target, e.code", where.p);
-    sqlite3_stmt *st;
+        "SELECT e.date, e.source, e.target, e.code, CAST(round(e.goldstein * 10) AS INTEGER), e.quad"
+        " FROM events e JOIN articles a ON a.aid = e.article WHERE 1%s", where.p);
     if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        kr_tl_group g = {col(st, 0), col(st, 1), col(st, 2), col(st, 3), (long)sqlite3_column_int64(st, 4),
-                         (long)sqlite3_column_int64(st, 5), {0}};
-        for (int i = 1; i <= 4; i++) g.quad[i] = (long)sqlite3_column_int64(st, 5 + i);
-        if (fn(ctx, &g)) { rc = SQLITE_DONE; break; }
-    }
+    kr_tl_hash h;
+    kr_tl_hash_init(&h);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        kr_tl_hash_add(&h, col(st, 0), col(st, 1), col(st, 2), col(st, 3), (long)sqlite3_column_int64(st, 4), sqlite3_column_int(st, 5));
     if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
+    else kr_tl_hash_emit(&h, fn, ctx);
+    kr_tl_hash_free(&h);
     sqlite3_finalize(st);
 out:
     kr_buf_free(&where); kr_buf_free(&sql); kr_buf_free(&fts);
@@ -1502,19 +2143,11 @@ out:
 }
 
 static kr_status sq_actors(kr_store *s, const char *prefix, long limit, kr_actor_fn fn, void *ctx) {
-    kr_buf sql = {0}, c1 = {0}, c2 = {0}, c3 = {0};
+    kr_buf sql = {0};
     kr_sqlparams p = {0};
-    if (prefix && *prefix) {
-        kr_buf_add(&c1, " WHERE ", 7); prefix_cond(&c1, 0, &p, "source", prefix);
-        kr_buf_add(&c2, " WHERE ", 7); prefix_cond(&c2, 0, &p, "target", prefix);
-        kr_buf_add(&c3, " WHERE ", 7); prefix_cond(&c3, 0, &p, "code", prefix);
-    }
-    kr_buf_add(&c1, "", 0); kr_buf_add(&c2, "", 0); kr_buf_add(&c3, "", 0);
-    kr_buf_addf(&sql, "SELECT code, sum(ev), sum(mn) FROM ("
-        "SELECT source AS code, count(*) AS ev, 0 AS mn FROM events%s GROUP BY source UNION ALL "
-        "SELECT target, count(*), 0 FROM events%s GROUP BY target UNION ALL "
-        "SELECT code, 0, count(*) FROM mentions%s GROUP BY code) x"
-        " GROUP BY code ORDER BY 2 DESC, 3 DESC, code", c1.p, c2.p, c3.p);
+    kr_buf_add(&sql, "SELECT code, events, mentions FROM actors", 41);
+    if (prefix && *prefix) { kr_buf_add(&sql, " WHERE ", 7); prefix_cond(&sql, 0, &p, "code", prefix); }
+    kr_buf_addf(&sql, " ORDER BY events DESC, mentions DESC, code");
     if (limit > 0) kr_buf_addf(&sql, " LIMIT %ld", limit);
     kr_buf_add(&sql, "", 0);
     sqlite3_stmt *st;
@@ -1528,7 +2161,7 @@ static kr_status sq_actors(kr_store *s, const char *prefix, long limit, kr_actor
         if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);
         sqlite3_finalize(st);
     }
-    kr_buf_free(&sql); kr_buf_free(&c1); kr_buf_free(&c2); kr_buf_free(&c3);
+    kr_buf_free(&sql);
     return k;
 }
 
@@ -1563,15 +2196,17 @@ static kr_status sq_article(kr_store *s, const char *id, kr_article_fn fn, void 
 
 static kr_status sq_stats(kr_store *s, kr_stats_row *out) {
     sq_be *b = SQ(s);
-    int rc;
-    if ((rc = sq_int(b->db, "SELECT count(*) FROM articles", &out->articles)) ||
-        (rc = sq_int(b->db, "SELECT count(*) FROM sentences", &out->sentences)) ||
-        (rc = sq_int(b->db, "SELECT count(*) FROM events", &out->events)) ||
-        (rc = sq_int(b->db, "SELECT count(*) FROM (SELECT DISTINCT date, source, target, code FROM events)", &out->events_daily)) ||
-        (rc = sq_int(b->db, "SELECT count(*) FROM (SELECT code FROM mentions UNION SELECT source FROM events UNION SELECT target FROM events)", &out->actors)))
-        return sq_fail(s, rc, "counting");
+    long *dst[4] = {&out->articles, &out->sentences, &out->events, &out->events_daily};
     sqlite3_stmt *st;
-    rc = sqlite3_prepare_v2(b->db, "SELECT min(date), max(date) FROM articles", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(b->db, "SELECT key, value FROM kroniek_meta WHERE key LIKE 'count_%'", -1, &st, NULL);
+    if (rc != SQLITE_OK) return sq_fail(s, rc, "counting");
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        for (int i = 0; i < 4; i++) if (!strcmp(col(st, 0), kr_count_keys[i])) *dst[i] = (long)sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return sq_fail(s, rc, "counting");
+    if ((rc = sq_int(b->db, "SELECT count(*) FROM actors", &out->actors))) return sq_fail(s, rc, "counting");
+    /* min and max from the index articles_date */
+    rc = sqlite3_prepare_v2(b->db, "SELECT (SELECT min(date) FROM articles), (SELECT max(date) FROM articles)", -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_fail(s, rc, "counting");
     if (sqlite3_step(st) == SQLITE_ROW) {
         snprintf(b->first, sizeof b->first, "%s", col(st, 0));
@@ -1582,6 +2217,29 @@ static kr_status sq_stats(kr_store *s, kr_stats_row *out) {
     return KR_OK;
 }
 
+/* daily and actors as computed from the rows (migration 2 fills them the same way) */
+#define SQ_DAILY_OF_EVENTS \
+    "SELECT day, date, source, target, code, lang, count(*), sum(g)," \
+    " sum(quad = 1), sum(quad = 2), sum(quad = 3), sum(quad = 4)," \
+    " sum(CASE WHEN quad = 1 THEN g ELSE 0 END), sum(CASE WHEN quad = 2 THEN g ELSE 0 END)," \
+    " sum(CASE WHEN quad = 3 THEN g ELSE 0 END), sum(CASE WHEN quad = 4 THEN g ELSE 0 END)" \
+    " FROM (SELECT e.day, e.date, e.source, e.target, e.code, a.lang, e.quad, CAST(round(e.goldstein * 10) AS INTEGER) AS g" \
+    "       FROM events e JOIN articles a ON a.aid = e.article)" \
+    " GROUP BY day, date, source, target, code, lang"
+#define SQ_GROUPS_OF_DAILY \
+    "SELECT day, source, target, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4" \
+    " FROM daily GROUP BY day, date, source, target, code"
+#define SQ_DAYS_OF_DAILY \
+    "SELECT day, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4) FROM (" SQ_GROUPS_OF_DAILY ") GROUP BY day"
+#define SQ_MONTHS_OF_DAILY \
+    "SELECT day / 100, source, target, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4)" \
+    " FROM (" SQ_GROUPS_OF_DAILY ") GROUP BY day / 100, source, target"
+#define SQ_ACTORS_OF_EVENTS \
+    "SELECT code, sum(ev), sum(mn) FROM (" \
+    " SELECT source AS code, count(*) AS ev, 0 AS mn FROM events GROUP BY source UNION ALL" \
+    " SELECT target, count(*), 0 FROM events GROUP BY target UNION ALL" \
+    " SELECT code, 0, count(*) FROM mentions GROUP BY code) GROUP BY code"
+
 /* Consistency of what ingest wrote: every article has all its sentences, events and
 ** its index entry; nothing points at a missing article. */
 static const char *consistency_sql[][2] = {
@@ -1590,6 +2248,20 @@ static const char *consistency_sql[][2] = {
     {"SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = e.article)", "events without their article"},
     {"SELECT count(*) FROM sentences t WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = t.article)", "sentences without their article"},
     {"SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = m.article)", "mentions without their article"},
+    /* the aggregates kept at ingest equal what they aggregate */
+    {"SELECT (SELECT count(*) FROM (SELECT * FROM daily EXCEPT " SQ_DAILY_OF_EVENTS "))"
+     " + (SELECT count(*) FROM (" SQ_DAILY_OF_EVENTS " EXCEPT SELECT * FROM daily))", "daily counts that differ from the events"},
+    {"SELECT (SELECT count(*) FROM (SELECT * FROM days EXCEPT " SQ_DAYS_OF_DAILY "))"
+     " + (SELECT count(*) FROM (" SQ_DAYS_OF_DAILY " EXCEPT SELECT * FROM days))", "day totals that differ from the events"},
+    {"SELECT (SELECT count(*) FROM (SELECT * FROM dyad_months EXCEPT " SQ_MONTHS_OF_DAILY "))"
+     " + (SELECT count(*) FROM (" SQ_MONTHS_OF_DAILY " EXCEPT SELECT * FROM dyad_months))", "dyad month totals that differ from the events"},
+    {"SELECT (SELECT count(*) FROM (SELECT * FROM actors EXCEPT " SQ_ACTORS_OF_EVENTS "))"
+     " + (SELECT count(*) FROM (" SQ_ACTORS_OF_EVENTS " EXCEPT SELECT * FROM actors))", "actor counts that differ from the events and mentions"},
+    {"SELECT ((SELECT CAST(value AS INTEGER) FROM kroniek_meta WHERE key = 'count_articles') IS NOT (SELECT count(*) FROM articles))"
+     " + ((SELECT CAST(value AS INTEGER) FROM kroniek_meta WHERE key = 'count_sentences') IS NOT (SELECT count(*) FROM sentences))"
+     " + ((SELECT CAST(value AS INTEGER) FROM kroniek_meta WHERE key = 'count_events') IS NOT (SELECT count(*) FROM events))"
+     " + ((SELECT CAST(value AS INTEGER) FROM kroniek_meta WHERE key = 'count_events_daily') IS NOT"
+     "    (SELECT count(*) FROM (SELECT DISTINCT date, source, target, code FROM events)))", "counters that differ from the rows they count"},
 };
 
 static kr_status sq_check(kr_store *s, char *msg, size_t len) {
@@ -1671,6 +2343,7 @@ static kr_store *sqlite_open(const char *path, int create, int readonly, char *e
     snprintf(s->name, sizeof s->name, "%s", path);
     s->fts = kr_fts_new();
     kr_map_init(&b->codes, &b->codes_ar);
+    kr_agg_init(&b->agg, sq_round10);
     const char *bt = getenv("KRONIEK_BUSY_TIMEOUT");
     b->busy_ms = bt && *bt ? atoi(bt) : 5000;
     if (b->busy_ms < 0) b->busy_ms = 0;

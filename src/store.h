@@ -47,6 +47,8 @@ typedef struct {
     const char *text;       /* full-text query restricting the articles */
     const char *doc;        /* one article id */
     long limit, offset;     /* limit 0 = no limit */
+    int desc;               /* kr_store_events: newest first (the exact reverse of the
+                               default order: date, article id, sentence, event) */
 } kr_query;
 
 typedef struct {
@@ -193,9 +195,81 @@ int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlpar
 const char *kr_sql_param(kr_sqlparams *p, const char *s);     /* copies s */
 const char *kr_sql_param_int(kr_sqlparams *p, long long v);
 
-/* Raw timeline groups: one per (date, source, target, code) */
-typedef struct { const char *date, *source, *target, *code; long n; long g10; long quad[5]; } kr_tl_group;
+/* Raw timeline groups: one per (date, source, target, code), or a summary row of
+** several (day != 0: their day, a month's as yyyymm01; groups: how many) */
+typedef struct { const char *date, *source, *target, *code; long n; long g10; long quad[5]; int day; long groups; } kr_tl_group;
 typedef int (*kr_tl_group_fn)(void *ctx, const kr_tl_group *g);
+
+/* ---- the aggregates kept at ingest (schema version 2) ----
+** daily: one row per (day, date, source, target, code, lang) with the number of events,
+** their Goldstein sum in tenths, and both per quad class; a one-a-day group (date,
+** source, target, code) is one row, or one per language when articles of both
+** languages reported it.  days: per day, and dyad_months: per (month, source, target),
+** the events, one-a-day groups, Goldstein tenths and quad counts over all languages.
+** actors: events (as source plus as target) and mentions per actor code.
+** kroniek_meta: the counts of articles, sentences, events and one-a-day groups.  The
+** backends collect a batch in a kr_agg (kr_agg_put, from their put) and write it in the
+** batch's transaction (commit), so the aggregates always match the rows.  A timeline or
+** an event count that only filters on what an aggregate has is answered from the
+** smallest one that can (kr_tl_source). */
+typedef struct { long n, g10, q[5], g[5]; } kr_agg_sums;          /* q, g: [1..4] */
+typedef struct { int day; const char *date, *source, *target, *code, *lang; kr_agg_sums s; } kr_agg_day;
+typedef struct { const char *code; long events, mentions; } kr_agg_actor;
+/* a row of days (month 0) or of dyad_months */
+typedef struct { int day, month; const char *source, *target; long n, groups, g10, q[5]; } kr_agg_sum;
+typedef struct {
+    kr_arena ar;
+    kr_map dmap, amap, smap;
+    kr_agg_day *d; uint32_t nd, dcap;
+    kr_agg_actor *a; uint32_t na, acap;
+    kr_agg_sum *sm; uint32_t nsm, smcap;
+    long articles, sentences, events;
+    long long (*round10)(double g);    /* Goldstein to tenths, as the backend's SQL rounds */
+    kr_buf key;
+} kr_agg;
+void kr_agg_init(kr_agg *g, long long (*round10)(double));
+void kr_agg_reset(kr_agg *g);
+void kr_agg_free(kr_agg *g);
+void kr_agg_put(kr_agg *g, const kr_article *a, const kr_store_prep *p, const kr_event *ev, int nev);
+/* sort the daily rows by their key (day, date, source, target, code, lang) */
+void kr_agg_sort(kr_agg *g);
+/* add daily row d (newgroup: its group was not stored before) to the days and
+** dyad_months rows of the batch (g->sm) */
+void kr_agg_summarize(kr_agg *g, const kr_agg_day *d, int newgroup);
+/* the kroniek_meta keys of the counters, in the order of kr_agg articles..events_daily */
+extern const char *const kr_count_keys[4];
+/* 1 if q can be answered from daily (no text or doc filter) */
+int kr_daily_ok(const kr_query *q);
+/* Which aggregate answers the timeline groups of q: KR_TL_DAYS (only dates filter, not
+** by dyad), KR_TL_DYAD_MONTHS (by month, actor/dyad filters and whole months), KR_TL_DAILY,
+** or KR_TL_EVENTS.  For KR_TL_DYAD_MONTHS, *m0 and *m1 are the months (yyyymm, 0 open). */
+enum { KR_TL_EVENTS, KR_TL_DAILY, KR_TL_DAYS, KR_TL_DYAD_MONTHS };
+int kr_tl_source(const kr_query *q, const char *bucket, int by_dyad, int *m0, int *m1);
+/* " AND ..." over dyad_months e: the actor conditions of q and the months */
+int kr_sql_where_months(kr_buf *sql, const kr_query *q, int pg, int m0, int m1, kr_sqlparams *p, char *err, size_t errlen);
+/* " AND ..." conditions for q over daily e (as kr_sql_where; lang as e.lang).  With a
+** quad filter k the rows are those with qk > 0. */
+int kr_sql_where_daily(kr_buf *sql, const kr_query *q, int pg, kr_sqlparams *p, char *err, size_t errlen);
+/* Merge consecutive daily rows of one group (they differ only in lang) into one
+** kr_tl_group.  Feed rows in (day, date, source, target, code) order, then call
+** kr_tl_merge_end.  With quad k the sums are those of quad k only. */
+typedef struct {
+    kr_tl_group_fn fn; void *ctx; int quad, have, stop;
+    kr_buf k;                    /* date\0source\0target\0code\0 of the pending group */
+    kr_tl_group g;
+} kr_tl_merge;
+void kr_tl_merge_init(kr_tl_merge *m, int quad, kr_tl_group_fn fn, void *ctx);
+/* returns nonzero when fn asked to stop */
+int kr_tl_merge_row(kr_tl_merge *m, const char *date, const char *source, const char *target, const char *code,
+                    const kr_agg_sums *s);
+int kr_tl_merge_end(kr_tl_merge *m);
+/* Group events by (date, source, target, code) in a hash, in any order. */
+typedef struct { kr_arena ar; kr_map idx; kr_tl_group *v; uint32_t n, cap; kr_buf key; } kr_tl_hash;
+void kr_tl_hash_init(kr_tl_hash *h);
+void kr_tl_hash_add(kr_tl_hash *h, const char *date, const char *source, const char *target, const char *code,
+                    long g10, int quad);
+int kr_tl_hash_emit(kr_tl_hash *h, kr_tl_group_fn fn, void *ctx);     /* nonzero: fn stopped */
+void kr_tl_hash_free(kr_tl_hash *h);
 
 typedef struct {
     const char *name;
@@ -208,7 +282,8 @@ typedef struct {
                      const kr_store_prep *p);
     kr_status (*events)(kr_store *s, const kr_query *q, const kr_fq *text, kr_event_row_fn fn, void *ctx, long *total);
     kr_status (*search)(kr_store *s, const kr_fq *fq, const kr_query *q, const kr_fq *text, kr_search_fn fn, void *ctx, long *total);
-    kr_status (*groups)(kr_store *s, const kr_query *q, const kr_fq *text, kr_tl_group_fn fn, void *ctx);
+    kr_status (*groups)(kr_store *s, const kr_query *q, const kr_fq *text, const char *bucket, int by_dyad,
+                        kr_tl_group_fn fn, void *ctx);
     kr_status (*actors)(kr_store *s, const char *prefix, long limit, kr_actor_fn fn, void *ctx);
     kr_status (*article)(kr_store *s, const char *id, kr_article_fn fn, void *ctx);
     kr_status (*stats)(kr_store *s, kr_stats_row *out);

@@ -12,7 +12,9 @@
 **
 ** Ingest: a batch is one transaction holding an advisory lock (concurrent ingests take
 ** turns per batch); rows are buffered and sent with COPY at commit, or earlier when
-** the buffers pass 32 MB.  Article ids come from a sequence, event ids from bigserial.
+** the buffers pass 32 MB; the batch's aggregates (store.h: daily, days, dyad_months,
+** actors, counters) are written at commit through temporary tables, in SQL.  Article
+** ids come from a sequence, event ids from bigserial.
 ** Schema versions live in kroniek_meta; migrations run under an advisory lock.
 */
 #define KR_STORE_INTERNAL
@@ -20,8 +22,9 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <math.h>
 
-#define PG_VERSION 1
+#define PG_VERSION 2
 #define PG_LOCK_SCHEMA 0x6B726F6E00000001LL
 #define PG_LOCK_INGEST 0x6B726F6E00000002LL
 #define PG_FLUSH_BYTES (32u << 20)
@@ -56,7 +59,45 @@ static const char *pg_migrations[PG_VERSION] = {
     "CREATE INDEX events_code ON events(code);"
     "CREATE INDEX events_article ON events(article);"
     "CREATE TABLE codes(code text COLLATE \"C\" PRIMARY KEY, label text, goldstein double precision, quad integer);"
-    "INSERT INTO kroniek_meta VALUES('created', now()::text);"
+    "INSERT INTO kroniek_meta VALUES('created', now()::text);",
+    /* 1 -> 2: aggregates kept at ingest (daily, days, dyad_months, actors, the counts in
+    ** kroniek_meta), an index that pages events in date order, first/last dates */
+    "CREATE TABLE daily(day integer NOT NULL, date text COLLATE \"C\" NOT NULL, source text COLLATE \"C\" NOT NULL,"
+    "  target text COLLATE \"C\" NOT NULL, code text COLLATE \"C\" NOT NULL, lang text COLLATE \"C\" NOT NULL,"
+    "  n bigint NOT NULL, g10 bigint NOT NULL, q1 bigint NOT NULL, q2 bigint NOT NULL, q3 bigint NOT NULL, q4 bigint NOT NULL,"
+    "  g1 bigint NOT NULL, g2 bigint NOT NULL, g3 bigint NOT NULL, g4 bigint NOT NULL,"
+    "  PRIMARY KEY(day, date, source, target, code, lang));"
+    "INSERT INTO daily SELECT day, date, source, target, code, lang, count(*), sum(g),"
+    "  count(*) FILTER (WHERE quad = 1), count(*) FILTER (WHERE quad = 2), count(*) FILTER (WHERE quad = 3), count(*) FILTER (WHERE quad = 4),"
+    "  coalesce(sum(g) FILTER (WHERE quad = 1), 0), coalesce(sum(g) FILTER (WHERE quad = 2), 0),"
+    "  coalesce(sum(g) FILTER (WHERE quad = 3), 0), coalesce(sum(g) FILTER (WHERE quad = 4), 0)"
+    "  FROM (SELECT e.day, e.date, e.source, e.target, e.code, a.lang, e.quad, round(e.goldstein * 10)::bigint AS g"
+    "        FROM events e JOIN articles a ON a.aid = e.article) x"
+    "  GROUP BY day, date, source, target, code, lang;"
+    "CREATE TABLE days(day integer PRIMARY KEY, n bigint NOT NULL, groups bigint NOT NULL, g10 bigint NOT NULL,"
+    "  q1 bigint NOT NULL, q2 bigint NOT NULL, q3 bigint NOT NULL, q4 bigint NOT NULL);"
+    "INSERT INTO days SELECT day, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4) FROM ("
+    "  SELECT day, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4"
+    "  FROM daily GROUP BY day, date, source, target, code) x GROUP BY day;"
+    "CREATE TABLE dyad_months(month integer NOT NULL, source text COLLATE \"C\" NOT NULL, target text COLLATE \"C\" NOT NULL,"
+    "  n bigint NOT NULL, groups bigint NOT NULL, g10 bigint NOT NULL,"
+    "  q1 bigint NOT NULL, q2 bigint NOT NULL, q3 bigint NOT NULL, q4 bigint NOT NULL, PRIMARY KEY(month, source, target));"
+    "INSERT INTO dyad_months SELECT day / 100, source, target, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4) FROM ("
+    "  SELECT day, source, target, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4"
+    "  FROM daily GROUP BY day, date, source, target, code) x GROUP BY day / 100, source, target;"
+    "CREATE TABLE actors(code text COLLATE \"C\" PRIMARY KEY, events bigint NOT NULL, mentions bigint NOT NULL);"
+    "INSERT INTO actors SELECT code, sum(ev), sum(mn) FROM ("
+    "  SELECT source AS code, count(*) AS ev, 0 AS mn FROM events GROUP BY source UNION ALL"
+    "  SELECT target, count(*), 0 FROM events GROUP BY target UNION ALL"
+    "  SELECT code, 0, count(*) FROM mentions GROUP BY code) x GROUP BY code;"
+    "INSERT INTO kroniek_meta SELECT 'count_articles', count(*)::text FROM articles ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    "INSERT INTO kroniek_meta SELECT 'count_sentences', count(*)::text FROM sentences ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    "INSERT INTO kroniek_meta SELECT 'count_events', count(*)::text FROM events ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    "INSERT INTO kroniek_meta SELECT 'count_events_daily', count(*)::text FROM (SELECT DISTINCT day, date, source, target, code FROM daily) x"
+    "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    "CREATE INDEX events_page ON events(day, source, target, code, quad, article, sentence);"
+    "DROP INDEX events_day;"
+    "CREATE INDEX articles_date ON articles(date);"
 };
 
 enum { B_ART, B_SENT, B_MENT, B_EV, B_NBUF };
@@ -82,6 +123,7 @@ typedef struct {
     struct pg_lex { const char *s; int len, npos; uint16_t pos[PG_MAXNPOS]; } *lx; uint32_t nlx, lxcap;
     size_t lexbytes;
     int pos, pos_base;
+    kr_agg agg;                  /* the batch's aggregates, written at commit */
 } pg_be;
 
 #define PG(s) ((pg_be *)(s)->be)
@@ -206,6 +248,7 @@ static void tsvector(kr_store *s, kr_buf *out, const kr_store_prep *pr) {
 /* ---- ingest ---- */
 
 static void pg_reset_batch(pg_be *b) {
+    kr_agg_reset(&b->agg);
     for (int i = 0; i < B_NBUF; i++) b->buf[i].len = 0;
     b->codes.len = 0;
     kr_map_free(&b->pend); kr_arena_reset(&b->pend_ar);
@@ -224,21 +267,28 @@ static kr_status pg_begin(kr_store *s) {
     return KR_OK;
 }
 
+/* COPY the text rows in buf with the COPY command sql */
+static kr_status pg_copy(kr_store *s, const char *sql, const kr_buf *buf) {
+    pg_be *b = PG(s);
+    PGresult *r = PQexec(b->conn, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) { kr_status k = pg_fail(s, "storing", r); PQclear(r); return k; }
+    PQclear(r);
+    if (PQputCopyData(b->conn, buf->p, (int)buf->len) != 1 || PQputCopyEnd(b->conn, NULL) != 1)
+        return pg_fail(s, "storing", NULL);
+    kr_status k = KR_OK;
+    while ((r = PQgetResult(b->conn))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && k == KR_OK) k = pg_fail(s, "storing", r);
+        PQclear(r);
+    }
+    return k;
+}
+
 /* send the buffered rows (inside the open transaction) */
 static kr_status pg_flush(kr_store *s) {
     pg_be *b = PG(s);
     for (int i = 0; i < B_NBUF; i++) {
         if (!b->buf[i].len) continue;
-        PGresult *r = PQexec(b->conn, pg_copy_sql[i]);
-        if (PQresultStatus(r) != PGRES_COPY_IN) { kr_status k = pg_fail(s, "storing", r); PQclear(r); return k; }
-        PQclear(r);
-        if (PQputCopyData(b->conn, b->buf[i].p, (int)b->buf[i].len) != 1 || PQputCopyEnd(b->conn, NULL) != 1)
-            return pg_fail(s, "storing", NULL);
-        kr_status k = KR_OK;
-        while ((r = PQgetResult(b->conn))) {
-            if (PQresultStatus(r) != PGRES_COMMAND_OK && k == KR_OK) k = pg_fail(s, "storing", r);
-            PQclear(r);
-        }
+        kr_status k = pg_copy(s, pg_copy_sql[i], &b->buf[i]);
         if (k != KR_OK) return k;
         b->buf[i].len = 0;
     }
@@ -255,10 +305,87 @@ static kr_status pg_flush(kr_store *s) {
     return KR_OK;
 }
 
+/* PostgreSQL's round() of the Goldstein tenths (rint: half to even) */
+static long long pg_round10(double g) { return (long long)rint(g * 10); }
+
+/* Write the batch's aggregates (inside its transaction, after its rows): the daily rows
+** go to a temporary table, and from there into daily, days, dyad_months and the counts;
+** a group is new if daily had no row of it before this batch. */
+static kr_status pg_flush_agg(kr_store *s) {
+    pg_be *b = PG(s);
+    kr_agg *g = &b->agg;
+    if (!g->articles) return KR_OK;
+    kr_status k = pg_cmd(s,
+        "CREATE TEMP TABLE IF NOT EXISTS kr_b_daily(day integer, date text COLLATE \"C\", source text COLLATE \"C\","
+        " target text COLLATE \"C\", code text COLLATE \"C\", lang text COLLATE \"C\", n bigint, g10 bigint,"
+        " q1 bigint, q2 bigint, q3 bigint, q4 bigint, g1 bigint, g2 bigint, g3 bigint, g4 bigint) ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE IF NOT EXISTS kr_b_new(day integer, date text COLLATE \"C\", source text COLLATE \"C\","
+        " target text COLLATE \"C\", code text COLLATE \"C\") ON COMMIT DELETE ROWS;"
+        "CREATE TEMP TABLE IF NOT EXISTS kr_b_actors(code text COLLATE \"C\", events bigint, mentions bigint) ON COMMIT DELETE ROWS",
+        "storing daily counts");
+    if (k != KR_OK) return k;
+    kr_buf o = {0};
+    for (uint32_t i = 0; i < g->nd; i++) {
+        const kr_agg_day *d = &g->d[i];
+        kr_buf_addf(&o, "%d\t", d->day);
+        copy_s(&o, d->date); copy_tab(&o); copy_s(&o, d->source); copy_tab(&o); copy_s(&o, d->target); copy_tab(&o);
+        copy_s(&o, d->code); copy_tab(&o); copy_s(&o, d->lang);
+        kr_buf_addf(&o, "\t%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%ld\t%ld\n", d->s.n, d->s.g10,
+                    d->s.q[1], d->s.q[2], d->s.q[3], d->s.q[4], d->s.g[1], d->s.g[2], d->s.g[3], d->s.g[4]);
+    }
+    if (o.len) k = pg_copy(s, "COPY kr_b_daily FROM STDIN", &o);
+    o.len = 0;
+    for (uint32_t i = 0; k == KR_OK && i < g->na; i++) {
+        copy_s(&o, g->a[i].code);
+        kr_buf_addf(&o, "\t%ld\t%ld\n", g->a[i].events, g->a[i].mentions);
+    }
+    if (k == KR_OK && o.len) k = pg_copy(s, "COPY kr_b_actors FROM STDIN", &o);
+    if (k == KR_OK) {
+        o.len = 0;
+        static const char *upd =
+            "INSERT INTO kr_b_new SELECT DISTINCT b.day, b.date, b.source, b.target, b.code FROM kr_b_daily b"
+            " WHERE NOT EXISTS (SELECT 1 FROM daily d WHERE d.day = b.day AND d.date = b.date AND d.source = b.source"
+            "  AND d.target = b.target AND d.code = b.code);"
+            "INSERT INTO daily SELECT * FROM kr_b_daily ON CONFLICT (day, date, source, target, code, lang) DO UPDATE SET"
+            " n = daily.n + excluded.n, g10 = daily.g10 + excluded.g10, q1 = daily.q1 + excluded.q1, q2 = daily.q2 + excluded.q2,"
+            " q3 = daily.q3 + excluded.q3, q4 = daily.q4 + excluded.q4, g1 = daily.g1 + excluded.g1, g2 = daily.g2 + excluded.g2,"
+            " g3 = daily.g3 + excluded.g3, g4 = daily.g4 + excluded.g4;"
+            "INSERT INTO days SELECT x.day, x.n, coalesce(w.c, 0), x.g10, x.q1, x.q2, x.q3, x.q4 FROM"
+            " (SELECT day, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4"
+            "  FROM kr_b_daily GROUP BY day) x"
+            " LEFT JOIN (SELECT day, count(*) AS c FROM kr_b_new GROUP BY day) w ON w.day = x.day"
+            " ON CONFLICT (day) DO UPDATE SET n = days.n + excluded.n, groups = days.groups + excluded.groups,"
+            " g10 = days.g10 + excluded.g10, q1 = days.q1 + excluded.q1, q2 = days.q2 + excluded.q2,"
+            " q3 = days.q3 + excluded.q3, q4 = days.q4 + excluded.q4;"
+            "INSERT INTO dyad_months SELECT x.month, x.source, x.target, x.n, coalesce(w.c, 0), x.g10, x.q1, x.q2, x.q3, x.q4 FROM"
+            " (SELECT day / 100 AS month, source, target, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2,"
+            "  sum(q3) AS q3, sum(q4) AS q4 FROM kr_b_daily GROUP BY day / 100, source, target) x"
+            " LEFT JOIN (SELECT day / 100 AS month, source, target, count(*) AS c FROM kr_b_new GROUP BY day / 100, source, target) w"
+            "  ON w.month = x.month AND w.source = x.source AND w.target = x.target"
+            " ON CONFLICT (month, source, target) DO UPDATE SET n = dyad_months.n + excluded.n,"
+            " groups = dyad_months.groups + excluded.groups, g10 = dyad_months.g10 + excluded.g10,"
+            " q1 = dyad_months.q1 + excluded.q1, q2 = dyad_months.q2 + excluded.q2, q3 = dyad_months.q3 + excluded.q3,"
+            " q4 = dyad_months.q4 + excluded.q4;"
+            "INSERT INTO actors SELECT * FROM kr_b_actors ON CONFLICT (code) DO UPDATE SET"
+            " events = actors.events + excluded.events, mentions = actors.mentions + excluded.mentions;";
+        kr_buf_add(&o, upd, strlen(upd));
+        long add[3] = {g->articles, g->sentences, g->events};
+        for (int i = 0; i < 3; i++)
+            kr_buf_addf(&o, "INSERT INTO kroniek_meta VALUES('%s', '%ld') ON CONFLICT (key) DO UPDATE SET"
+                        " value = (kroniek_meta.value::bigint + excluded.value::bigint)::text;", kr_count_keys[i], add[i]);
+        kr_buf_addf(&o, "INSERT INTO kroniek_meta SELECT '%s', count(*)::text FROM kr_b_new ON CONFLICT (key) DO UPDATE SET"
+                    " value = (kroniek_meta.value::bigint + excluded.value::bigint)::text", kr_count_keys[3]);
+        k = pg_cmd(s, o.p, "storing daily counts");
+    }
+    kr_buf_free(&o);
+    return k;
+}
+
 static kr_status pg_commit(kr_store *s) {
     pg_be *b = PG(s);
     if (!b->in_tx) return KR_OK;
     kr_status k = pg_flush(s);
+    if (k == KR_OK) k = pg_flush_agg(s);
     if (k == KR_OK) k = pg_cmd(s, "COMMIT", "committing");
     else pg_cmd(s, "ROLLBACK", "rolling back");
     b->in_tx = 0;
@@ -357,6 +484,7 @@ static kr_status pg_put(kr_store *s, const kr_article *a, const char *hash, cons
     char key[80];
     snprintf(key, sizeof key, "\x01%s", hash ? hash : "");
     kr_map_put(&b->pend, key, strlen(key), 1);
+    kr_agg_put(&b->agg, a, pr, ev, nev);
     size_t total = 0;
     for (int i = 0; i < B_NBUF; i++) total += b->buf[i].len;
     if (total > PG_FLUSH_BYTES) return pg_flush(s);
@@ -406,23 +534,91 @@ static void limit_sql(kr_buf *sql, const kr_query *q) {
     if (q->offset > 0) kr_buf_addf(sql, " OFFSET %ld", q->offset);
 }
 
+/* The number of events matching q, from daily. */
+static kr_status pg_daily_total(kr_store *s, const kr_query *q, long *total) {
+    kr_buf where = {0}, sql = {0};
+    kr_sqlparams p = {0};
+    if (kr_sql_where_daily(&where, q, 1, &p, s->err, sizeof s->err)) { kr_buf_free(&where); return KR_ERR_ARG; }
+    if (q->quad) kr_buf_addf(&sql, "SELECT coalesce(sum(e.q%d), 0) FROM daily e WHERE true%s", q->quad, where.p);
+    else kr_buf_addf(&sql, "SELECT coalesce(sum(e.n), 0) FROM daily e WHERE true%s", where.p);
+    kr_status k = pg_long(s, sql.p, &p, total);
+    kr_buf_free(&where); kr_buf_free(&sql);
+    return k;
+}
+
+/* For a page at q->offset: the day of its first event (*day, 0 if none) and the number
+** of matching events before that day in the order of q (*before). */
+static kr_status pg_skip_days(kr_store *s, const kr_query *q, long *day, long *before) {
+    kr_buf where = {0}, sql = {0};
+    kr_sqlparams p = {0};
+    *day = 0; *before = 0;
+    if (kr_sql_where_daily(&where, q, 1, &p, s->err, sizeof s->err)) { kr_buf_free(&where); return KR_ERR_ARG; }
+    if (q->quad) kr_buf_addf(&sql, "SELECT e.day, sum(e.q%d) FROM daily e WHERE true%s GROUP BY e.day ORDER BY e.day%s",
+                             q->quad, where.p, q->desc ? " DESC" : "");
+    else kr_buf_addf(&sql, "SELECT e.day, sum(e.n) FROM daily e WHERE true%s GROUP BY e.day ORDER BY e.day%s",
+                     where.p, q->desc ? " DESC" : "");
+    kr_status k = pg_send(s, sql.p, &p);
+    if (k == KR_OK) {
+        PGresult *r;
+        int got;
+        long cum = 0;
+        while ((got = pg_row(s, &r)) == 1) {
+            long n = atol(v(r, 1));
+            if (cum + n > q->offset) { *day = atol(v(r, 0)); *before = cum; PQclear(r); pg_drain(s); got = 0; break; }
+            cum += n;
+            PQclear(r);
+        }
+        if (got < 0) k = KR_ERR_DB;
+    }
+    kr_buf_free(&where); kr_buf_free(&sql);
+    return k;
+}
+
+#define PG_ORDER_ASC  " ORDER BY e.day, a.id, e.sentence, e.id"
+#define PG_ORDER_DESC " ORDER BY e.day DESC, a.id DESC, e.sentence DESC, e.id DESC"
+#define PG_EV_COLS "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein," \
+    " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
+
 static kr_status pg_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_event_row_fn fn, void *ctx, long *total) {
     kr_buf where = {0}, sql = {0}, ts = {0};
     kr_sqlparams p = {0};
     kr_status k = KR_OK;
+    long n = -1;
     if (t) kr_fq_tsquery(t, &ts);
     if (kr_sql_where(&where, q, 1, 0, &p, PG_TEXT_FMT, t ? ts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
-    if (total) {
+    if (total && kr_daily_ok(q)) {
+        if ((k = pg_daily_total(s, q, &n)) != KR_OK) goto out;
+    } else if (total) {
         kr_buf_addf(&sql, "SELECT count(*) FROM events e JOIN articles a ON a.aid = e.article WHERE true%s", where.p);
-        if ((k = pg_long(s, sql.p, &p, total)) != KR_OK) goto out;
+        if ((k = pg_long(s, sql.p, &p, &n)) != KR_OK) goto out;
         sql.len = 0;
     }
-    kr_buf_addf(&sql,
-        "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein,"
-        " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
-        " FROM events e JOIN articles a ON a.aid = e.article LEFT JOIN codes c ON c.code = e.code"
-        " WHERE true%s ORDER BY e.day, a.id, e.sentence, e.id", where.p);
-    limit_sql(&sql, q);
+    if (total) *total = n;
+    if (n >= 0 && q->offset >= n) goto out;          /* nothing on this page */
+    kr_query page = *q;
+    if (q->limit > 0 && q->offset >= 1000 && kr_daily_ok(q)) {
+        long day = 0, before = 0;
+        if ((k = pg_skip_days(s, q, &day, &before)) != KR_OK) goto out;
+        if (day) {
+            page.offset -= before;
+            kr_sql_param_int(&p, day);
+            kr_buf_addf(&where, " AND e.day %s $%d", q->desc ? "<=" : ">=", p.n);
+        }
+    }
+    q = &page;
+    const char *order = q->desc ? PG_ORDER_DESC : PG_ORDER_ASC;
+    if (q->limit > 0) {
+        /* a page: its event ids first, then those events */
+        kr_buf_addf(&sql, PG_EV_COLS " FROM (SELECT e.id AS pid FROM events e JOIN articles a ON a.aid = e.article"
+                    " WHERE true%s%s", where.p, order);
+        limit_sql(&sql, q);
+        kr_buf_addf(&sql, ") pg JOIN events e ON e.id = pg.pid JOIN articles a ON a.aid = e.article"
+                    " LEFT JOIN codes c ON c.code = e.code%s", order);
+    } else {
+        kr_buf_addf(&sql, PG_EV_COLS " FROM events e JOIN articles a ON a.aid = e.article LEFT JOIN codes c ON c.code = e.code"
+                    " WHERE true%s%s", where.p, order);
+        limit_sql(&sql, q);
+    }
     if ((k = pg_send(s, sql.p, &p)) != KR_OK) goto out;
     PGresult *r;
     int got;
@@ -481,10 +677,60 @@ out:
     return k;
 }
 
-static kr_status pg_groups(kr_store *s, const kr_query *q, const kr_fq *t, kr_tl_group_fn fn, void *ctx) {
+static kr_status pg_groups(kr_store *s, const kr_query *q, const kr_fq *t, const char *bucket, int by_dyad,
+                           kr_tl_group_fn fn, void *ctx) {
     kr_buf where = {0}, sql = {0}, ts = {0};
     kr_sqlparams p = {0};
     kr_status k = KR_OK;
+    PGresult *r;
+    int got, m0, m1, from = kr_tl_source(q, bucket, by_dyad, &m0, &m1);
+    if (from == KR_TL_DAYS || from == KR_TL_DYAD_MONTHS) {
+        if (from == KR_TL_DAYS) {
+            kr_query c;
+            memset(&c, 0, sizeof c);
+            c.from = q->from; c.to = q->to;
+            if (kr_sql_where(&where, &c, 1, 0, &p, NULL, NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+            kr_buf_addf(&sql, "SELECT e.day, '', '', e.n, e.groups, e.g10, e.q1, e.q2, e.q3, e.q4 FROM days e"
+                        " WHERE e.day > 0%s ORDER BY e.day", where.p);
+        } else {
+            if (kr_sql_where_months(&where, q, 1, m0, m1, &p, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+            kr_buf_addf(&sql, "SELECT e.month * 100 + 1, e.source, e.target, e.n, e.groups, e.g10, e.q1, e.q2, e.q3, e.q4"
+                        " FROM dyad_months e WHERE e.month > 0%s ORDER BY e.month, e.source, e.target", where.p);
+        }
+        if ((k = pg_send(s, sql.p, &p)) != KR_OK) goto out;
+        while ((got = pg_row(s, &r)) == 1) {
+            kr_tl_group g = {"", v(r, 1), v(r, 2), "", atol(v(r, 3)), atol(v(r, 5)), {0}, atoi(v(r, 0)), atol(v(r, 4))};
+            for (int i = 1; i <= 4; i++) g.quad[i] = atol(v(r, 5 + i));
+            int stop = fn(ctx, &g);
+            PQclear(r);
+            if (stop) { pg_drain(s); got = 0; break; }
+        }
+        if (got < 0) k = KR_ERR_DB;
+        goto out;
+    }
+    if (from == KR_TL_DAILY) {
+        /* from daily, in key order so a group's rows are adjacent */
+        if (kr_sql_where_daily(&where, q, 1, &p, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
+        kr_buf_addf(&sql, "SELECT e.date, e.source, e.target, e.code, e.n, e.g10, e.q1, e.q2, e.q3, e.q4,"
+                    " e.g1, e.g2, e.g3, e.g4 FROM daily e WHERE true%s ORDER BY e.day, e.date, e.source, e.target, e.code",
+                    where.p);
+        if ((k = pg_send(s, sql.p, &p)) != KR_OK) goto out;
+        kr_tl_merge m;
+        kr_tl_merge_init(&m, q->quad, fn, ctx);
+        while ((got = pg_row(s, &r)) == 1) {
+            kr_agg_sums sm;
+            memset(&sm, 0, sizeof sm);
+            sm.n = atol(v(r, 4));
+            sm.g10 = atol(v(r, 5));
+            for (int i = 1; i <= 4; i++) { sm.q[i] = atol(v(r, 5 + i)); sm.g[i] = atol(v(r, 9 + i)); }
+            int stop = kr_tl_merge_row(&m, v(r, 0), v(r, 1), v(r, 2), v(r, 3), &sm);
+            PQclear(r);
+            if (stop) { pg_drain(s); got = 0; break; }
+        }
+        if (got == 0) kr_tl_merge_end(&m);
+        else { m.stop = 1; kr_tl_merge_end(&m); k = KR_ERR_DB; }
+        goto out;
+    }
     if (t) kr_fq_tsquery(t, &ts);
     if (kr_sql_where(&where, q, 1, 0, &p, PG_TEXT_FMT, t ? ts.p : NULL, s->err, sizeof s->err)) { k = KR_ERR_ARG; goto out; }
     kr_buf_addf(&sql,
@@ -494,10 +740,8 @@ static kr_status pg_groups(kr_store *s, const kr_query *q, const kr_fq *t, kr_tl
         " FROM events e JOIN articles a ON a.aid = e.article WHERE true%s"
         " GROUP BY e.date, e.source, e.target, e.code", where.p);
     if ((k = pg_send(s, sql.p, &p)) != KR_OK) goto out;
-    PGresult *r;
-    int got;
     while ((got = pg_row(s, &r)) == 1) {
-        kr_tl_group g = {v(r, 0), v(r, 1), v(r, 2), v(r, 3), atol(v(r, 4)), atol(v(r, 5)), {0}};
+        kr_tl_group g = {v(r, 0), v(r, 1), v(r, 2), v(r, 3), atol(v(r, 4)), atol(v(r, 5)), {0}, 0, 1};
         for (int i = 1; i <= 4; i++) g.quad[i] = atol(v(r, 5 + i));
         int stop = fn(ctx, &g);
         PQclear(r);
@@ -512,20 +756,16 @@ out:
 static kr_status pg_actors(kr_store *s, const char *prefix, long limit, kr_actor_fn fn, void *ctx) {
     kr_buf sql = {0};
     kr_sqlparams p = {0};
-    const char *c1 = "", *c2 = "", *c3 = "";
+    const char *c = "";
     if (prefix && *prefix) {
         char hi[72];
         snprintf(hi, sizeof hi, "%s", prefix);
         size_t n = strlen(hi);
         if (n && (unsigned char)hi[n - 1] < 0x7f) hi[n - 1]++;
         kr_sql_param(&p, prefix); kr_sql_param(&p, hi);
-        c1 = " WHERE source >= $1 AND source < $2"; c2 = " WHERE target >= $1 AND target < $2"; c3 = " WHERE code >= $1 AND code < $2";
+        c = " WHERE code >= $1 AND code < $2";
     }
-    kr_buf_addf(&sql, "SELECT code, sum(ev), sum(mn) FROM ("
-        "SELECT source AS code, count(*) AS ev, 0 AS mn FROM events%s GROUP BY source UNION ALL "
-        "SELECT target, count(*), 0 FROM events%s GROUP BY target UNION ALL "
-        "SELECT code, 0, count(*) FROM mentions%s GROUP BY code) x"
-        " GROUP BY code ORDER BY 2 DESC, 3 DESC, code", c1, c2, c3);
+    kr_buf_addf(&sql, "SELECT code, events, mentions FROM actors%s ORDER BY events DESC, mentions DESC, code", c);
     if (limit > 0) kr_buf_addf(&sql, " LIMIT %ld", limit);
     kr_status k = pg_send(s, sql.p, &p);
     if (k == KR_OK) {
@@ -566,13 +806,14 @@ static kr_status pg_article(kr_store *s, const char *id, kr_article_fn fn, void 
 static kr_status pg_stats(kr_store *s, kr_stats_row *out) {
     pg_be *b = PG(s);
     kr_status k;
-    if ((k = pg_long(s, "SELECT count(*) FROM articles", NULL, &out->articles)) ||
-        (k = pg_long(s, "SELECT count(*) FROM sentences", NULL, &out->sentences)) ||
-        (k = pg_long(s, "SELECT count(*) FROM events", NULL, &out->events)) ||
-        (k = pg_long(s, "SELECT count(*) FROM (SELECT DISTINCT date, source, target, code FROM events) x", NULL, &out->events_daily)) ||
-        (k = pg_long(s, "SELECT count(*) FROM (SELECT code FROM mentions UNION SELECT source FROM events UNION SELECT target FROM events) x", NULL, &out->actors)))
-        return k;
-    PGresult *r = PQexec(b->conn, "SELECT coalesce(min(date), ''), coalesce(max(date), '') FROM articles");
+    long *dst[4] = {&out->articles, &out->sentences, &out->events, &out->events_daily};
+    PGresult *r = PQexec(b->conn, "SELECT key, value FROM kroniek_meta WHERE key LIKE 'count\\_%'");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) { k = pg_fail(s, "counting", r); PQclear(r); return k; }
+    for (int row = 0; row < PQntuples(r); row++)
+        for (int i = 0; i < 4; i++) if (!strcmp(PQgetvalue(r, row, 0), kr_count_keys[i])) *dst[i] = atol(PQgetvalue(r, row, 1));
+    PQclear(r);
+    if ((k = pg_long(s, "SELECT count(*) FROM actors", NULL, &out->actors))) return k;
+    r = PQexec(b->conn, "SELECT coalesce((SELECT min(date) FROM articles), ''), coalesce((SELECT max(date) FROM articles), '')");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) { k = pg_fail(s, "counting", r); PQclear(r); return k; }
     snprintf(b->first, sizeof b->first, "%s", PQgetvalue(r, 0, 0));
     snprintf(b->last, sizeof b->last, "%s", PQgetvalue(r, 0, 1));
@@ -581,12 +822,48 @@ static kr_status pg_stats(kr_store *s, kr_stats_row *out) {
     return KR_OK;
 }
 
+/* the aggregates as computed from the rows (migration 2 fills them the same way) */
+#define PG_DAILY_OF_EVENTS \
+    "SELECT day, date, source, target, code, lang, count(*), sum(g)," \
+    " count(*) FILTER (WHERE quad = 1), count(*) FILTER (WHERE quad = 2), count(*) FILTER (WHERE quad = 3), count(*) FILTER (WHERE quad = 4)," \
+    " coalesce(sum(g) FILTER (WHERE quad = 1), 0), coalesce(sum(g) FILTER (WHERE quad = 2), 0)," \
+    " coalesce(sum(g) FILTER (WHERE quad = 3), 0), coalesce(sum(g) FILTER (WHERE quad = 4), 0)" \
+    " FROM (SELECT e.day, e.date, e.source, e.target, e.code, a.lang, e.quad, round(e.goldstein * 10)::bigint AS g" \
+    "       FROM events e JOIN articles a ON a.aid = e.article) x" \
+    " GROUP BY day, date, source, target, code, lang"
+#define PG_GROUPS_OF_DAILY \
+    "SELECT day, source, target, sum(n) AS n, sum(g10) AS g10, sum(q1) AS q1, sum(q2) AS q2, sum(q3) AS q3, sum(q4) AS q4" \
+    " FROM daily GROUP BY day, date, source, target, code"
+#define PG_DAYS_OF_DAILY \
+    "SELECT day, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4) FROM (" PG_GROUPS_OF_DAILY ") x GROUP BY day"
+#define PG_MONTHS_OF_DAILY \
+    "SELECT day / 100, source, target, sum(n), count(*), sum(g10), sum(q1), sum(q2), sum(q3), sum(q4)" \
+    " FROM (" PG_GROUPS_OF_DAILY ") x GROUP BY day / 100, source, target"
+#define PG_ACTORS_OF_EVENTS \
+    "SELECT code, sum(ev), sum(mn) FROM (" \
+    " SELECT source AS code, count(*) AS ev, 0 AS mn FROM events GROUP BY source UNION ALL" \
+    " SELECT target, count(*), 0 FROM events GROUP BY target UNION ALL" \
+    " SELECT code, 0, count(*) FROM mentions GROUP BY code) x GROUP BY code"
+#define PG_SYMDIFF(T, Q) \
+    "SELECT (SELECT count(*) FROM (SELECT * FROM " T " EXCEPT " Q ") x) + (SELECT count(*) FROM (" Q " EXCEPT SELECT * FROM " T ") y)"
+#define PG_COUNTER(KEY, Q) \
+    "(CASE WHEN (SELECT value::bigint FROM kroniek_meta WHERE key = '" KEY "') IS NOT DISTINCT FROM (" Q ") THEN 0 ELSE 1 END)"
+
 static const char *pg_consistency[][2] = {
     {"SELECT count(*) FROM articles a WHERE nevents <> (SELECT count(*) FROM events e WHERE e.article = a.aid)", "articles whose events are incomplete"},
     {"SELECT count(*) FROM articles a WHERE nsent <> (SELECT count(*) FROM sentences t WHERE t.article = a.aid)", "articles whose sentences are incomplete"},
     {"SELECT count(*) FROM events e WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = e.article)", "events without their article"},
     {"SELECT count(*) FROM sentences t WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = t.article)", "sentences without their article"},
     {"SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.aid = m.article)", "mentions without their article"},
+    {PG_SYMDIFF("daily", PG_DAILY_OF_EVENTS), "daily counts that differ from the events"},
+    {PG_SYMDIFF("days", PG_DAYS_OF_DAILY), "day totals that differ from the events"},
+    {PG_SYMDIFF("dyad_months", PG_MONTHS_OF_DAILY), "dyad month totals that differ from the events"},
+    {PG_SYMDIFF("actors", PG_ACTORS_OF_EVENTS), "actor counts that differ from the events and mentions"},
+    {"SELECT " PG_COUNTER("count_articles", "SELECT count(*) FROM articles")
+     " + " PG_COUNTER("count_sentences", "SELECT count(*) FROM sentences")
+     " + " PG_COUNTER("count_events", "SELECT count(*) FROM events")
+     " + " PG_COUNTER("count_events_daily", "SELECT count(*) FROM (SELECT DISTINCT date, source, target, code FROM events) x"),
+     "counters that differ from the rows they count"},
 };
 
 static kr_status pg_check(kr_store *s, char *msg, size_t len) {
@@ -619,6 +896,7 @@ static void pg_close(kr_store *s) {
     kr_map_free(&b->pend); kr_arena_free(&b->pend_ar);
     kr_map_free(&b->codes_seen); kr_arena_free(&b->codes_ar);
     kr_map_free(&b->lex); kr_arena_free(&b->lex_ar);
+    kr_agg_free(&b->agg);
     free(b->lx);
     free(b);
     s->be = NULL;
@@ -701,6 +979,7 @@ kr_store *kr_store_open_pg(const char *uri, int create, int readonly, char *err,
     kr_map_init(&b->pend, &b->pend_ar);
     kr_map_init(&b->codes_seen, &b->codes_ar);
     kr_map_init(&b->lex, &b->lex_ar);
+    kr_agg_init(&b->agg, pg_round10);
     b->conn = PQconnectdb(uri);
     if (!b->conn || PQstatus(b->conn) != CONNECTION_OK) {
         char m[600];

@@ -3,7 +3,8 @@
 # PostgreSQL server on loopback (initdb in a temporary directory, a free port, as the
 # postgres user when run as root), ingests the seed and the Dutch news into both
 # backends, and compares events, timelines, exports, stats and search results (the
-# sets and the snippets; the rank values differ: BM25 in SQLite, ts_rank here).  Also:
+# sets and the snippets; the rank values differ: BM25 in SQLite, ts_rank here), and the
+# aggregates kept at ingest (tests/cli/aggregates.awk).  Also:
 # idempotent re-ingest, two concurrent ingests, a foreign database, a server that is
 # not there.  Installs nothing (`make deps` installs postgresql); the server is stopped
 # at the end.
@@ -113,6 +114,36 @@ $K search --db "$T/s.db" --limit 0 --format jsonl --from 2019-03-01 --to 2019-03
 check "same on both: search with dates and language" cmp -s "$T/q1" "$T/q2"
 for q in Genève geneve besprekingen; do
     check "PostgreSQL: search '$q' finds the seed" sh -c "$K search --db '$U' --limit 0 --format jsonl '$q' | grep -q seed-2022-01-geneve"
+done
+
+# ---------------------------------------------------------------- aggregates
+# the aggregates kept at ingest (one-a-day groups in both languages, month-only dates,
+# small batches, two runs) give the same answers on both backends, and the same as the
+# path over the stored events (--text kroniekalle matches every article)
+awk -f tests/cli/aggregates.awk > "$T/agg.jsonl"; head -300 "$T/agg.jsonl" > "$T/agg1.jsonl"
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U kroniek agg || die "createdb agg failed"
+for db in "$T/agg.db" "$BASE/agg"; do
+    $K ingest -q --batch 7 --db "$db" "$T/agg1.jsonl" && $K ingest -q --batch 50 --db "$db" "$T/agg.jsonl" || bad "ingest agg.jsonl into $db"
+done
+$K ingest --db "$BASE/agg" --check > /dev/null 2>&1; check "aggregates: the PostgreSQL archive passes its check" [ $? -eq 0 ]
+same_agg() {   # same_agg DESC CMD ARGS...: as same, on the aggregates archives
+    desc=$1; shift
+    $K "$@" --db "$T/agg.db" > "$T/a.out" 2>&1; echo "exit $?" >> "$T/a.out"
+    $K "$@" --db "$BASE/agg" > "$T/b.out" 2>&1; echo "exit $?" >> "$T/b.out"
+    sed -i -e 's/"id":[0-9]*,//' -e '/^backend /d' "$T/a.out" "$T/b.out"
+    if cmp -s "$T/a.out" "$T/b.out"; then ok "same on both: $desc ($(($(wc -l < "$T/a.out") - 1)) lines)"
+    else bad "same on both: $desc"; diff "$T/a.out" "$T/b.out" | head -6; fi
+}
+same_agg "aggregates: stats" ingest --stats
+for f in "" "--by week --by-dyad" "--actor RUS --by-dyad" "--code 13 --by day" "--quad 3 --lang nl" "--from 2020-03 --to 2020-03 --by-dyad"; do
+    same_agg "aggregates: timeline $f" timeline $f --format csv
+    $K timeline --db "$BASE/agg" $f --format csv > "$T/tla"
+    $K timeline --db "$BASE/agg" $f --text kroniekalle --format csv > "$T/tlb"
+    check "aggregates: PostgreSQL timeline $f == the same over the stored events" cmp -s "$T/tla" "$T/tlb"
+done
+for off in 0 999 1000 1234; do
+    same_agg "aggregates: events --offset $off" events --limit 40 --offset $off --format jsonl
+    same_agg "aggregates: events --actor RUS --offset $off" events --actor RUS --limit 40 --offset $off --format jsonl
 done
 
 # ---------------------------------------------------------------- many users

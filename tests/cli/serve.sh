@@ -187,6 +187,19 @@ act = jget("/api/events?" + q(actor="RUS", limit=1000))
 check("actor filter holds", all(e["source"].startswith("RUS") or e["target"].startswith("RUS") for e in act.get("events", [])))
 doc = jget("/api/events?" + q(doc="seed-2022-01-geneve", limit=1000))
 check("doc filter holds", doc.get("total", 0) > 0 and all(e["doc"] == "seed-2022-01-geneve" for e in doc.get("events", [])))
+# order=desc is the exact reverse of the default order, page by page, with and without filters
+for f in [{}, {"actor": "RUS"}, {"lang": "nl"}, {"quad": 3}, {"text": "sancties"}]:
+    fa = jget("/api/events?" + q(limit=1000, **f)).get("events", [])
+    n = len(fa)
+    whole = [e["id"] for e in reversed(fa)]
+    fd = jget("/api/events?" + q(limit=1000, order="desc", **f))
+    check("order=desc reverses the order %r" % f, [e["id"] for e in fd.get("events", [])] == whole and fd.get("total") == n and fd.get("order") == "desc")
+    got = []
+    for off in range(0, n + 7, 7):
+        got += [e["id"] for e in jget("/api/events?" + q(limit=7, offset=off, order="desc", **f)).get("events", [])]
+    check("order=desc pages add up to the whole %r" % f, got == whole, "%d vs %d" % (len(got), len(whole)))
+    last = jget("/api/events?" + q(limit=5, offset=max(n - 2, 0), order="desc", **f)).get("events", [])
+    check("order=desc: the last page %r" % f, [e["id"] for e in last] == whole[max(n - 2, 0):])
 
 tl = jget("/api/timeline?" + q(dyad="RUS,USA"))
 periods = [r["period"] for r in tl.get("rows", [])]

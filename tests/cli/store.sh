@@ -1,11 +1,13 @@
 #!/bin/sh
 # store.sh -- the SQLite archive: ingest of all of ../shared/data/news, idempotence,
 # ingest == `kroniek code`, full-text search (accents, stemming, phrases, AND/OR/NOT,
-# dates, bad queries), event filters, the timeline and its one-a-day counts, export
-# formats, rejected input, and the error cases (corrupt, foreign, newer, locked,
-# missing archive, full disk) -- each must give a clear message, a non-zero exit and
-# leave the data as it was.  Event counts are never hard-coded: the coder changes;
-# results are compared with `kroniek code` and with each other.
+# dates, bad queries), event filters, the timeline and its one-a-day counts, the
+# aggregates kept at ingest (the same answers as over the stored events, deep pages,
+# the upgrade of a version 1 archive), export formats, rejected input, and the error
+# cases (corrupt, foreign, newer, locked, missing archive, full disk) -- each must give
+# a clear message, a non-zero exit and leave the data as it was.  Event counts are
+# never hard-coded: the coder changes; results are compared with `kroniek code` and
+# with each other.
 # Run from the repository root: sh tests/cli/store.sh  (KRONIEK=path to test another binary)
 set -u
 SHARED=${SHARED:-../shared}
@@ -169,6 +171,54 @@ if [ "$nseed" -gt 0 ]; then
         [ "$(awk -F, '$1 == "2022-02" { print $4 " " $5 }' "$T/tl3")" = "$c1 $d1" ]
     $K ingest --db "$T/dup.db" --stats > "$T/dupstats"
     check "stats: events and one-a-day events" grep -q "^events $((c1 * 4)) (one-a-day: $((d1 * 2)))" "$T/dupstats"
+fi
+
+# ---------------------------------------------------------------- aggregates
+# Ingest keeps per-day aggregates (daily, days, dyad_months, actors, counters) that
+# timelines, counts and deep pages are answered from.  The input (aggregates.awk) has
+# one-a-day groups in both languages and month-only dates; it is stored in small
+# batches over two runs.  The same queries with --text kroniekalle (every article)
+# take the path over the stored events instead, and must give the same answers.
+awk -f tests/cli/aggregates.awk > "$T/agg.jsonl"
+head -300 "$T/agg.jsonl" > "$T/agg1.jsonl"
+$K ingest -q --batch 7 --db "$T/agg.db" "$T/agg1.jsonl" && $K ingest -q --batch 50 --db "$T/agg.db" "$T/agg.jsonl" || bad "ingest agg.jsonl"
+$K ingest --db "$T/agg.db" --check > /dev/null 2>&1; check "aggregates: the archive passes its check (aggregates == rows)" [ $? -eq 0 ]
+$K export --db "$T/agg.db" --format jsonl > "$T/agg.exp"
+nagg=$(wc -l < "$T/agg.exp")
+dagg=$(sed 's/.*"date":"\([^"]*\)".*"source":"\([^"]*\)","target":"\([^"]*\)","code":"\([^"]*\)".*/\1 \2 \3 \4/' "$T/agg.exp" | sort -u | wc -l)
+$K ingest --db "$T/agg.db" --stats > "$T/agg.stats"
+check "aggregates: stats count events and one-a-day groups ($nagg, $dagg)" grep -q "^events $nagg (one-a-day: $dagg)" "$T/agg.stats"
+for f in "" "--by week" "--by day --by-dyad" "--by-dyad" "--actor RUS --by-dyad" "--actor RUS --by week" "--dyad RUS,UKR" \
+         "--code 13" "--quad 3" "--lang nl" "--lang en --by-dyad" "--from 2020-03 --to 2020-03 --by-dyad" \
+         "--from 2020-03-02 --to 2020-03-02" "--source USA --from 2020 --to 2020 --by-dyad" "--actor CHN --quad 3 --by day"; do
+    $K timeline --db "$T/agg.db" $f --format csv > "$T/tla"
+    $K timeline --db "$T/agg.db" $f --text kroniekalle --format csv > "$T/tlb"
+    check "aggregates: timeline $f == the same over the stored events ($(($(wc -l < "$T/tla") - 1)) rows)" cmp -s "$T/tla" "$T/tlb"
+done
+for f in "" "--actor RUS" "--lang nl" "--quad 3" "--dyad RUS,UKR --from 2020-03"; do
+    $K events --db "$T/agg.db" $f --format jsonl > "$T/eva"
+    n=$(wc -l < "$T/eva"); ok=1
+    for off in 0 3 995 1000 1234 $((n - 5)) $n; do
+        [ $off -lt 0 ] && continue
+        $K events --db "$T/agg.db" $f --limit 40 --offset $off --format jsonl > "$T/evp"
+        sed -n "$((off + 1)),$((off + 40))p" "$T/eva" | cmp -s - "$T/evp" || { ok=0; echo "   offset $off differs"; }
+    done
+    check "aggregates: events $f pages (offsets to $n) are slices of the whole list" [ $ok = 1 ]
+done
+if [ $has_sqlite3 = 1 ]; then
+    # an archive of schema version 1 is upgraded when ingest opens it
+    cp "$T/agg.db" "$T/v1.db"; rm -f "$T/v1.db-wal"
+    sqlite3 "$T/v1.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+    sqlite3 "$T/v1.db" "DROP TABLE daily; DROP TABLE days; DROP TABLE dyad_months; DROP TABLE actors;
+        DROP INDEX events_page; DROP INDEX articles_date; CREATE INDEX events_day ON events(day);
+        DELETE FROM kroniek_meta WHERE key LIKE 'count%'; UPDATE kroniek_meta SET value = '1' WHERE key = 'schema_version';
+        PRAGMA user_version = 1;"
+    $K events --db "$T/v1.db" --limit 1 > /dev/null 2> "$T/v1.err"; rc=$?
+    check "a version 1 archive is refused by a reader, which asks for an ingest" [ $rc -eq 2 ] && grep -q "run kroniek ingest" "$T/v1.err"
+    $K ingest --db "$T/v1.db" --check > /dev/null 2>&1; check "ingest --check upgrades a version 1 archive, which passes its check" [ $? -eq 0 ]
+    $K ingest --db "$T/v1.db" --stats | cmp -s - "$T/agg.stats"; check "the upgraded archive has the same stats" [ $? -eq 0 ]
+    $K timeline --db "$T/v1.db" --by-dyad --by week --format csv > "$T/tlv1"
+    $K timeline --db "$T/agg.db" --by-dyad --by week --format csv | cmp -s - "$T/tlv1"; check "the upgraded archive has the same timeline" [ $? -eq 0 ]
 fi
 
 # ---------------------------------------------------------------- export
