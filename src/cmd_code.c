@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <malloc.h>
 
 typedef struct { FILE *out; kr_format fmt; const kr_dict *d; long seq, nev; } outctx;
 
@@ -178,6 +179,9 @@ int cmd_code(int argc, char **argv) {
     }
     if (!nin) inputs[nin++] = "-";
     if (trace) threads = 1;
+    /* flat memory on any input size: large buffers (long articles, output of a round)
+    ** come from mmap and go back to the system when freed */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     kr_dict *d = kr_load_dicts(&dopt, 0);
     if (!d) { free(inputs); return 2; }
     if (fmt == KR_FMT_TSV || fmt == KR_FMT_CSV) kr_write_header(stdout, fmt);
@@ -231,6 +235,7 @@ int cmd_code(int argc, char **argv) {
             free(W[t].err); W[t].err = NULL; W[t].errn = 0;
         }
         for (int i = 0; i < rd->n; i++) disown(&rd->arts[i]);
+        if ((rd->base / roundmax) % 64 == 63) malloc_trim(0);   /* give freed heap back now and then */
         free(rd->rej); rd->rej = NULL; rd->rejn = 0; rd->n = 0;
         cur = nxt;
     }
