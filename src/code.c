@@ -2135,6 +2135,8 @@ static kr_status prepare(kr_coder *c, const kr_article *a) {
     const char *text = a->text ? a->text : "";
     size_t n = strlen(text);
     if (n > KR_MAX_ARTICLE) { snprintf(c->err, sizeof c->err, "article text of %zu bytes exceeds the limit of %u", n, KR_MAX_ARTICLE); return KR_ERR_LIMIT; }
+    c->date = kr_parse_date(a->date);
+    if (!c->date) { snprintf(c->err, sizeof c->err, "bad or missing date '%s' (want YYYY-MM-DD or YYYY-MM, 1900-2100)", a->date ? a->date : ""); return KR_ERR_PARSE; }
     kr_text_normalize(text, n, &c->text, &c->bad);
     int li = kr_lang_index(a->lang);
     if (a->lang && a->lang[0] && li < 0) { snprintf(c->err, sizeof c->err, "unsupported language '%s' (nl, en)", a->lang); return KR_ERR_ARG; }
@@ -2162,8 +2164,7 @@ static kr_status prepare(kr_coder *c, const kr_article *a) {
         else { snprintf(c->err, sizeof c->err, "language not recognized (neither Dutch nor English); set \"lang\""); c->langname = ""; return KR_ERR_ARG; }
     }
     c->lang = li; c->L = &c->d->lang[li]; c->langname = li == 0 ? "nl" : "en";
-    c->date = kr_parse_date(a->date);
-    if (!c->date) { snprintf(c->err, sizeof c->err, "bad or missing date '%s' (want YYYY-MM-DD or YYYY-MM, 1900-2100)", a->date ? a->date : ""); return KR_ERR_PARSE; }
+
     kr_tokenize(c->text.p, c->text.len, c->L, &c->ar, &c->tok, &c->ntok, &c->tokcap);
     kr_split(c->text.p, c->tok, c->ntok, c->L, &c->sent, &c->nsent, &c->sentcap);
     return KR_OK;

@@ -1327,7 +1327,7 @@ kr_status kr_store_timeline(kr_store *s, const kr_query *q, const char *bucket, 
     st = s->ops->groups(s, q, t, bucket, by_dyad, tl_group, &x);
     kr_fq_free(t);
     if (st == KR_OK) {
-        qsort(x.v, x.n, sizeof *x.v, tl_cmp);
+        if (x.n > 1) qsort(x.v, x.n, sizeof *x.v, tl_cmp);   /* qsort(NULL, 0) is undefined (case timeline-empty) */
         long skip = q->offset > 0 ? q->offset : 0, left = q->limit > 0 ? q->limit : -1;
         for (uint32_t i = 0; i < x.n && left; i++) {
             if (skip) { skip--; continue; }
@@ -2315,8 +2315,17 @@ static const kr_store_ops sqlite_ops = {
 
 /* Bring the schema to SQ_VERSION, one migration per transaction. */
 static kr_status sq_migrate(kr_store *s, int from) {
+    sq_be *mb = s->be;
     for (int v = from; v < SQ_VERSION; v++) {
         int rc = sq_exec(s, "BEGIN IMMEDIATE");
+        /* another process may have migrated between our version read and the lock:
+        ** read the version again inside the transaction (case writers-new) */
+        if (rc == SQLITE_OK) {
+            sqlite3_stmt *st = NULL; int now = -1;
+            if (sqlite3_prepare_v2(mb->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) now = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+            if (now > v) { rc = sq_exec(s, "COMMIT"); if (rc == SQLITE_OK) { v = now - 1; continue; } }
+        }
         if (rc == SQLITE_OK) rc = sq_exec(s, sq_migrations[v]);
         if (rc == SQLITE_OK) {
             char set[256];
