@@ -152,7 +152,7 @@ static kr_status read_seed(kr_reader *r, kr_article *a) {
         if (p < e && *p == '[')     /* issue 7: say why a JSON array file is not read */
             snprintf(r->err, sizeof r->err, "%s:1: a JSON array: kroniek reads JSON Lines, one {...} object per line", r->fname);
         else
-        snprintf(r->err, sizeof r->err, "%s:1: expected the first line to be 'date YYYY-MM-DD' (or 'date YYYY-MM')%s", r->fname, b.len ? "" : " -- the file is empty");
+            snprintf(r->err, sizeof r->err, "%s:1: expected the first line to be 'date YYYY-MM-DD' (or 'date YYYY-MM')%s", r->fname, b.len ? "" : " -- the file is empty");
         kr_buf_free(&b); return KR_ERR_PARSE;
     }
     p += 4;
