@@ -1183,6 +1183,21 @@ static void group_text(const kr_coder *c, int g, char *out, size_t cap) {
     span_text(c, s, e, out, cap);
 }
 
+/* fill in an event and hand it to the caller's callback (own and foreign triggers) */
+static void deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
+                    const char *vtext, const char *stext, const char *ttext) {
+    kr_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.doc = c->art->id ? c->art->id : ""; ev.date = c->art->date ? c->art->date : "";
+    ev.sentence = sent_no; ev.source = src; ev.target = tgt; ev.code = code;
+    ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
+    kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
+    ev.location = c->loc;
+    ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
+    ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
+    if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
+}
+
 static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
                  const char *vtext, const char *stext, const char *ttext) {
     if (c->stop || !src[0] || !tgt[0] || same_actor(src, tgt)) return;
@@ -1194,17 +1209,7 @@ static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, co
         c->seen[c->nseen++].root = root;
     }
     if (root >= 1 && root <= 20) snprintf(c->last_src[root], CODELEN, "%s", src);
-    kr_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.doc = c->art->id ? c->art->id : ""; ev.date = c->art->date ? c->art->date : "";
-    ev.sentence = sent_no; ev.source = src; ev.target = tgt; ev.code = code;
-    ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
-    kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
-    ev.location = c->loc;
-    ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
-    char *st = kr_strndup(&c->ar, c->text.p + S->off, S->len);
-    ev.text = st; ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
-    if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
+    deliver(c, sent_no, S, src, tgt, code, vtext, stext, ttext);
 }
 
 /* ------------------------------------------------------------ foreign options */
@@ -1410,16 +1415,7 @@ static kr_status f_article_start(kr_coder *c, const kr_article *a) {
 /* emit an event of a foreign trigger (the caller dedupes on source, target, code) */
 static void emit_foreign(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code, const char *vtext) {
     if (c->stop || !src[0] || !tgt[0]) return;
-    kr_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.doc = c->art->id ? c->art->id : ""; ev.date = c->art->date ? c->art->date : "";
-    ev.sentence = sent_no; ev.source = src; ev.target = tgt; ev.code = code;
-    ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
-    kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
-    ev.location = c->loc;
-    ev.source_text = src; ev.target_text = tgt; ev.verb_text = vtext;
-    ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
-    if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
+    deliver(c, sent_no, S, src, tgt, code, vtext, src, tgt);
 }
 
 /* foreign coding groups actors like TABARI: "Fornost and the evil awful Gondor" is one
