@@ -102,6 +102,11 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "export")) return cmd_export(argc - 1, argv + 1);
     if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) { printf("kroniek %s\n", KRONIEK_VERSION); return 0; }
+    if (!strcmp(cmd, "help") && argc > 2 && strcmp(argv[2], "help")) {
+        /* kroniek help CMD is kroniek CMD --help */
+        char *hargv[] = { argv[0], argv[2], "--help", NULL };
+        return main(3, hargv);
+    }
     if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) { usage(stdout); return 0; }
     fprintf(stderr, "kroniek: unknown command '%s'\n\n", cmd);
     usage(stderr);

@@ -149,6 +149,33 @@ static int read_round(input_state *in, round_t *rd, int max) {
     return rd->n > 0 || rd->rejn > 0;
 }
 
+static const char dict_opts_help[] =
+"dictionary options:\n"
+"  --data DIR            read dictionaries from DIR instead of the built-in ones\n"
+"                        (also $KRONIEK_DATA)\n"
+"  --actors F  --agents F  --verbs F  --discards F\n"
+"                        extra dictionaries (kroniek, TABARI or PETRARCH format,\n"
+"                        detected), repeatable; they replace the built-in ones of\n"
+"                        their kind unless --add-dicts is given\n"
+"  --add-dicts           keep the built-in dictionaries as well\n";
+
+static void code_usage(FILE *f) {
+    fprintf(f,
+"usage: kroniek code [--format jsonl|tsv|csv|plover] [--lang nl|en] [-j N] [--stats]\n"
+"                    [--trace] [dictionary options] [FILE|DIR|-]...\n"
+"  Codes articles (seed format: a first line with the date, then the text; or JSON\n"
+"  Lines {id,date,lang?,title?,text,url?,source?}; a directory: every file in it;\n"
+"  - or nothing: standard input) and writes one event per line on standard output.\n"
+"  --format F            jsonl (default), tsv (the 58 GDELT 1.0 columns), csv, plover\n"
+"  --lang L              language of articles that do not say (default: detected)\n"
+"  -j N, --threads N     code on N threads, output in input order (1..64)\n"
+"  --stats               print \"N articles read: X coded, Y rejected\" and more on stderr\n"
+"  --trace               print clauses, actors and triggers on stderr (one thread)\n"
+"%s"
+"exit status: 0 all articles coded, 1 some input rejected (file:line on stderr),\n"
+"             2 usage or dictionary error\n", dict_opts_help);
+}
+
 int cmd_code(int argc, char **argv) {
     kr_dictopts dopt = {0};
     kr_format fmt = KR_FMT_JSONL;
@@ -174,7 +201,8 @@ int cmd_code(int argc, char **argv) {
             if (threads < 1 || threads > 64) { fprintf(stderr, "kroniek code: -j wants 1..64\n"); return 2; }
         } else if (!strcmp(a, "--stats")) stats = 1;
         else if (!strcmp(a, "--trace")) trace = 1;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek code: unknown option '%s'\n", a); return 2; }
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { code_usage(stdout); free(inputs); return 0; }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek code: unknown option '%s'\n", a); code_usage(stderr); free(inputs); return 2; }
         else inputs[nin++] = a;
     }
     if (!nin) inputs[nin++] = "-";
@@ -259,6 +287,19 @@ int cmd_code(int argc, char **argv) {
     return (in.failed || nrej) ? 1 : 0;
 }
 
+static void eval_usage(FILE *f) {
+    fprintf(f,
+"usage: kroniek eval --gold GOLD.jsonl (--pred EVENTS.jsonl | ARTICLES...)\n"
+"                    [--min-precision P] [--min-recall R] [--quiet] [dictionary options]\n"
+"  Scores events against a gold file (format and rules: eval/GUIDE.md): the events of\n"
+"  --pred (JSON Lines as written by kroniek code), or of the ARTICLES coded now.\n"
+"  Prints misses and false events per article (unless --quiet), then precision,\n"
+"  recall and F1.\n"
+"  --min-precision P, --min-recall R   exit 1 if a score is below (0..1)\n"
+"%s"
+"exit status: 0, 1 below a minimum, 2 usage or file error\n", dict_opts_help);
+}
+
 int cmd_eval(int argc, char **argv) {
     const char *gold = NULL, *pred = NULL;
     double minp = -1, minr = -1;
@@ -275,10 +316,11 @@ int cmd_eval(int argc, char **argv) {
         else if (!strcmp(a, "--min-precision") && i + 1 < argc) minp = atof(argv[++i]);
         else if (!strcmp(a, "--min-recall") && i + 1 < argc) minr = atof(argv[++i]);
         else if (!strcmp(a, "--quiet")) quiet = 1;
-        else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek eval: unknown option '%s'\n", a); return 2; }
+        else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { eval_usage(stdout); free(inputs); return 0; }
+        else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek eval: unknown option '%s'\n", a); eval_usage(stderr); free(inputs); return 2; }
         else inputs[nin++] = a;
     }
-    if (!gold || (!pred && !nin)) { fprintf(stderr, "usage: kroniek eval --gold GOLD.jsonl (--pred EVENTS.jsonl | ARTICLES...)\n"); return 2; }
+    if (!gold || (!pred && !nin)) { eval_usage(stderr); free(inputs); return 2; }
     char tmpl[] = "/tmp/kroniek-eval-XXXXXX";
     if (!pred) {
         int fd = mkstemp(tmpl);
@@ -315,16 +357,35 @@ int cmd_eval(int argc, char **argv) {
     return 0;
 }
 
+static void dict_usage(FILE *f) {
+    fprintf(f,
+"usage: kroniek dict check|stats|convert [--lang nl|en] [dictionary options] [FILES...]\n"
+"  check     load the dictionaries (the built-in ones, --data DIR, or FILES on top of\n"
+"            the CAMEO code table and word lists) and report every problem as\n"
+"            file:line: message; exit 1 if there are errors\n"
+"  stats     count entries per file and kind\n"
+"  convert   write FILES (TABARI or PETRARCH format, detected) in kroniek's format\n"
+"  --lang L  language of FILES whose name does not say\n"
+"%s", dict_opts_help);
+}
+
 int cmd_dict(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: kroniek dict check|stats|convert [--data DIR] [FILES...]\n"); return 2; }
+    if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) { dict_usage(stdout); return 0; }
+    if (argc < 2) { dict_usage(stderr); return 2; }
     const char *sub = argv[1];
+    if (strcmp(sub, "check") && strcmp(sub, "stats") && strcmp(sub, "convert")) {
+        fprintf(stderr, "kroniek dict: unknown sub-command '%s' (check, stats, convert)\n", sub);
+        dict_usage(stderr);
+        return 2;
+    }
     kr_dictopts dopt = {0};
     const char *files[256]; int nf = 0;
     const char *lang = NULL;
     for (int i = 2; i < argc; i++) {
         if (kr_dictopt(&dopt, argc, argv, &i)) continue;
         if (!strcmp(argv[i], "--lang") && i + 1 < argc) { lang = argv[++i]; continue; }
-        if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "kroniek dict: unknown option '%s'\n", argv[i]); return 2; }
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { dict_usage(stdout); return 0; }
+        if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "kroniek dict: unknown option '%s'\n", argv[i]); dict_usage(stderr); return 2; }
         if (nf < 256) files[nf++] = argv[i];
     }
     kr_dict *d = kr_dict_new();
@@ -351,7 +412,7 @@ int cmd_dict(int argc, char **argv) {
         fputs(kr_dict_messages(d), stderr);
         kr_status st = kr_dict_write(d, stdout, NULL);
         rc = st != KR_OK || kr_dict_nerrors(d) ? 1 : 0;
-    } else { fprintf(stderr, "kroniek dict: unknown sub-command '%s' (check, stats, convert)\n", sub); rc = 2; }
+    }
     kr_dict_free(d);
     return rc;
 }

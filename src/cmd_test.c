@@ -46,6 +46,18 @@ static int match_rec(const tevs *want, int i, const tevs *got, int *used) {
     return 0;
 }
 
+static void test_usage(FILE *f) {
+    fprintf(f,
+"usage: kroniek test [-v] [--min-pass FRACTION] [dictionary options] CASES...\n"
+"  Runs sentence test cases: \"> text\" lines, each followed by the events it must\n"
+"  give (\"= SOURCE TARGET CODE\" or \"= none\"); \"@date YYYY-MM-DD\" sets the article\n"
+"  date (format: the comment atop tests/cases/nl.cases).\n"
+"  -v                   print every case, not only the failures\n"
+"  --min-pass F         exit 1 if fewer than this fraction of the cases pass (default 1)\n"
+"  dictionary options as for kroniek code (kroniek code --help)\n"
+"exit status: 0, 1 too many failures, 2 usage or file error\n");
+}
+
 int cmd_test(int argc, char **argv) {
     kr_dictopts dopt = {0};
     int verbose = 0; double minpass = 1.0;
@@ -54,9 +66,11 @@ int cmd_test(int argc, char **argv) {
         if (kr_dictopt(&dopt, argc, argv, &i)) continue;
         if (!strcmp(argv[i], "-v")) verbose = 1;
         else if (!strcmp(argv[i], "--min-pass") && i + 1 < argc) minpass = atof(argv[++i]);
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) { test_usage(stdout); return 0; }
+        else if (argv[i][0] == '-' && argv[i][1]) { fprintf(stderr, "kroniek test: unknown option '%s'\n", argv[i]); test_usage(stderr); return 2; }
         else if (nf < 256) files[nf++] = argv[i];
     }
-    if (!nf) { fprintf(stderr, "usage: kroniek test [-v] [--min-pass FRACTION] CASES...\n"); return 2; }
+    if (!nf) { test_usage(stderr); return 2; }
     kr_dict *d = kr_load_dicts(&dopt, 0);
     if (!d) return 2;
     kr_coder *c = kr_coder_new(d);

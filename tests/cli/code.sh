@@ -52,4 +52,11 @@ check "articles in = coded + rejected" "grep -q '5 articles read: 2 coded, 3 rej
 # missing file: clear error, exit 1, the other input still coded
 $K code /nonexistent/file.jsonl $T/nolang.jsonl > $T/nf.out 2> $T/nf.err; rc=$?
 check "missing file reported and the rest coded" "test $rc -eq 1 && grep -q 'nonexistent/file.jsonl: cannot open' $T/nf.err && test -s $T/nf.out"
+# --help everywhere: usage on stdout, exit 0; an unknown option: usage on stderr, exit 2
+for c in code eval dict test ingest search events timeline export serve; do
+  check "$c --help" "$K $c --help > $T/h.out 2>&1 && grep -q 'usage: kroniek $c' $T/h.out"
+  check "help $c" "$K help $c > $T/h2.out 2>&1 && cmp -s $T/h.out $T/h2.out"
+  check "$c --no-such-option: exit 2" "$K $c --no-such-option > /dev/null 2> $T/h.err; test \$? -eq 2 && grep -q 'usage: kroniek $c\\|unknown' $T/h.err"
+done
+$K --help > $T/h.out; check "kroniek --help lists the commands" "test \$? -eq 0 && grep -q 'serve' $T/h.out"
 exit $fail
