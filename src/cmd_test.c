@@ -50,8 +50,8 @@ static void test_usage(FILE *f) {
     fprintf(f,
 "usage: kroniek test [-v] [--min-pass FRACTION] [dictionary options] CASES...\n"
 "  Runs sentence test cases: \"> text\" lines, each followed by the events it must\n"
-"  give (\"= SOURCE TARGET CODE\" or \"= none\"); \"@date YYYY-MM-DD\" sets the article\n"
-"  date (format: the comment atop tests/cases/nl.cases).\n"
+"  give (\"= SOURCE TARGET CODE\" or \"= none\"); \"@date YYYY-MM-DD\" and \"@lang nl|en\" set the\n"
+"  article date and language (default: the file name, nl.cases; format: the comment\n  atop tests/cases/nl.cases).\n"
 "  -v                   print every case, not only the failures\n"
 "  --min-pass F         exit 1 if fewer than this fraction of the cases pass (default 1)\n"
 "  dictionary options as for kroniek code (kroniek code --help)\n"

@@ -5,8 +5,11 @@
 **   1. actors: match dictionary phrases and assemble noun phrases into mentions
 **      (adjective + role -> RUSGOV, person by office at the article date, role +
 **      unknown name -> alias for the rest of the article, "X's minister", "minister
-**      van X", hyphen compounds, "het buurland", "die eisen" -> who made them);
-**   2. clauses: cut at subordinators, relatives, coordinators and punctuation; give
+**      van X", "de regering van (president) X", hyphen compounds, "het buurland",
+**      "die eisen" -> who made them; an adjective before an ordinary noun ("Russian
+**      border posts") is a weak mention: a target, never a subject or antecedent);
+**   2. clauses: cut at subordinators, relatives, coordinators, punctuation and after a
+**      reporting verb followed by a subject ("said Ukraine attacked"); give
 **      each clause a type (main, that, condition, whether, purpose, infinitive,
 **      relative), its subject (first mention outside a prepositional phrase, a
 **      resolved pronoun, the antecedent of a relative, or the subject inherited by an
@@ -14,7 +17,8 @@
 **   3. triggers: verb, noun and phrase forms from the verb dictionary (separable Dutch
 **      verbs need their particle in the clause);
 **   4. events: the first matching pattern of each trigger gives code and target, else
-**      the trigger's code with the nearest other actor; negated and irrealis clauses
+**      the trigger's code with the nearest other actor (violence with none: the state
+**      where it happened, "bombed targets in Syria"); negated and irrealis clauses
 **      code nothing; future and stated intent map material actions to 03/13 codes;
 **      a material threat with a condition ("als Rusland aanvalt") is a THREATEN
 **      towards the condition's subject.  Duplicate (source, target, root) within a
@@ -31,6 +35,7 @@ typedef struct {
     uint32_t s, e;        /* token range */
     char code[CODELEN];
     uint8_t kind, in_pp, loc_only, skip, plural;
+    uint8_t weak;         /* adjective + ordinary noun ("Russian border posts"): a target only */
     uint32_t prep;        /* wid of the governing preposition */
     int group;            /* index of the first member */
 } mention;
@@ -529,7 +534,19 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 if (!is_filler(c, j)) break;
                 j++; nf++;
             }
-            if (!rq) { i = e; continue; }
+            if (!rq) {
+                /* "attacked Russian border posts", "rejected the American proposal": an
+                ** adjective of a state before an ordinary noun names the state, but only
+                ** as a target (a weak mention is never a subject or an antecedent) */
+                const char *ac = kr_str(c->d, p.code);
+                if (!p.foreign && strlen(ac) == 3 && !nother && e < b && is_filler(c, e) && !(c->tok[e].flags & TF_NUM) &&
+                    !(c->tok[e].wid && c->tok[e].wid < c->L->tf_cap && c->L->tf_first[c->tok[e].wid])) {
+                    int mi = add_mention(c, s, e + 1, ac, AK_ADJ);
+                    if (mi >= 0) c->m[mi].weak = 1;
+                    i = e + 1; continue;
+                }
+                i = e; continue;
+            }
             for (int k = 0; k < nother; k++) {
                 char oc[CODELEN]; with_sector(oc, kr_str(c->d, other_code[k]), kr_str(c->d, q.code));
                 add_mention(c, other_tok[k], other_tok[k] + 1, oc, AK_ADJ);
@@ -558,6 +575,18 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                     with_sector(code, kr_str(c->d, q.code), kr_str(c->d, p.code));
                     e = k + q.len;
                     break;
+                }
+                /* "de regering van (president) Maduro": the role of the person's state */
+                piece q2; uint32_t k2 = k;
+                if (k < b && match_piece(c, k, b, &q) == 1 && q.kind == AK_AGENT && !q.foreign) k2 = k + q.len;
+                if (k2 < b && match_piece(c, k2, b, &q2) == 1 && q2.kind == AK_PERSON) {
+                    char pc[4]; snprintf(pc, sizeof pc, "%.3s", kr_str(c->d, q2.code));
+                    if (strlen(pc) == 3 && strncmp(pc, "IGO", 3)) {
+                        with_sector(code, pc, kr_str(c->d, p.code));
+                        e = k2 + q2.len;
+                        if (q2.len > 1) add_alias(c, e - 1, kr_str(c->d, q2.code));
+                        break;
+                    }
                 }
             }
             i = e; continue;
@@ -637,12 +666,17 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     c->ncur_codes = 0;
     for (int k = 0; k < c->nm; k++) {
         const mention *M = &c->m[k];
-        if (M->skip || (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP))) continue;
+        if (M->skip || M->weak || (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP))) continue;
         int dup = 0;
         for (int j = 0; j < c->ncur_codes; j++) if (same_actor(c->cur_codes[j], M->code)) dup = 1;
-        if (!dup && c->ncur_codes < 8) snprintf(c->cur_codes[c->ncur_codes++], CODELEN, "%s", M->code);
+        if (!dup && c->ncur_codes < 8) {
+            size_t l = strnlen(M->code, CODELEN - 1);
+            memcpy(c->cur_codes[c->ncur_codes], M->code, l);
+            c->cur_codes[c->ncur_codes++][l] = 0;
+        }
     }
     for (int k = 0; k < c->nm; k++) {
+        if (c->m[k].weak) continue;
         note_state(c, c->m[k].code);
         if (c->nrecent_m && !strcmp(c->recent_m[0], c->m[k].code)) continue;
         memmove(c->recent_m[1], c->recent_m[0], sizeof c->recent_m[0] * 7);
@@ -693,6 +727,13 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
             if (t + 1 < b && (wcls(c, t + 1) & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_PURPOSE | WC_SUB_OM | WC_SUB_OTHER | WC_REL | WC_COORD))) continue;  /* the word starts it */
             new_clause(c, t + 1, CL_MAIN);
             continue;
+        }
+        /* "Russia said Ukraine attacked ...": a subject right after a reporting verb opens
+        ** a that-clause without "that" (the verb is not part of an actor: "the said
+        ** agreement" has no subject after it) */
+        if (t > cur->s && (wcls(c, t - 1) & WC_SAY) && mention_at(c, t - 1) < 0 && next_is_actor(c, t, b) &&
+            !(wcls(c, t) & WC_PRON_OBJ)) {
+            new_clause(c, t, CL_DAT); continue;
         }
         if (in_m || t == cur->s) {
             /* a clause-initial subordinator sets the type of the current clause */
@@ -751,6 +792,7 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
             int ante = mention_at(c, t - 1);
             if (ante < 0 && prev_comma && t >= a + 2) ante = mention_at(c, t - 2);
+            if (ante >= 0 && c->m[ante].weak) ante = -1;     /* "de Franse selectie die ..." */
             new_clause(c, t, CL_REL);
             c->cl[c->ncl - 1].antecedent = ante;
             continue;
@@ -841,7 +883,8 @@ static void analyse_clauses(kr_coder *c) {
             int mi = mention_at(c, t);
             if (mi >= 0) {
                 mention *m = &c->m[mi];
-                if (m->in_pp || m->skip || m->loc_only) { t = m->e - 1; continue; }
+                /* a weak mention is a subject only as the target of a passive with its agent */
+                if (m->in_pp || m->skip || m->loc_only || (m->weak && !(k->passive && k->by >= 0))) { t = m->e - 1; continue; }
                 k->subj = m->group;
                 break;
             }
@@ -859,7 +902,7 @@ static void analyse_clauses(kr_coder *c) {
                     int psubj = c->cl[k->parent >= 0 ? k->parent : 0].subj;
                     int found = -1;
                     for (int m = c->nm - 1; m >= 0; m--) {
-                        if (c->m[m].s >= t || c->m[m].skip || c->m[m].plural) continue;
+                        if (c->m[m].s >= t || c->m[m].skip || c->m[m].plural || c->m[m].weak) continue;
                         if (psubj >= 0 && c->m[m].group == psubj) continue;
                         found = m; break;
                     }
@@ -1965,6 +2008,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* a te/to infinitive under a governing verb or an irrealis word is not coded;
         ** under an intent word (bereid, van plan, ready to) it is an intent */
         int intent = k->future || k->intent;
+        if (k->future && !k->intent && (wcls(c, H->tok) & WC_FUTURE)) {
+            /* the future word is the trigger itself ("May gaat naar Berlijn"): future
+            ** only if another one is in the clause */
+            intent = 0;
+            for (uint32_t t = k->s; t < k->e; t++) if (t != H->tok && (wcls(c, t) & WC_FUTURE)) intent = 1;
+        }
         if (k->type == CL_OM && k->parent >= 0 && c->cl[k->parent].intent) intent = 1;   /* "bereid om ... te praten" */
         if (H->inf) {
             int gov = 0, inten = 0;
@@ -1995,7 +2044,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 int best = -1;
                 for (int m = 0; m < c->nm; m++) {
                     const mention *M = &c->m[m];
-                    if (M->s < k->s || M->e > H->tok || M->in_pp || M->skip) continue;
+                    if (M->s < k->s || M->e > H->tok || M->in_pp || M->skip || M->weak) continue;
                     best = M->group;
                 }
                 if (best >= 0 && best != subj_group) { subj_group = best; codeset_from_group(c, best, &subj); }
@@ -2077,11 +2126,18 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 }
                 if (g < 0) for (int m = c->nm - 1; m >= 0; m--) {
                     const mention *M = &c->m[m];
-                    if (M->s < k->s || M->s >= H->tok || M->skip || M->group == subj_group) continue;
+                    if (M->s < k->s || M->s >= H->tok || M->skip || M->weak || M->group == subj_group) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     g = M->group; break;
                 }
                 if (g >= 0 && plain_statement && (c->m[g].in_pp || c->m[g].s < H->tok || c->m[g].s > H->tok + H->ntok + 3)) g = -1;
+                /* violence (18-20) with no other target hits the state where it happens:
+                ** "bombardeerde doelen in Syrië", "air strikes on a camp in Pakistan" */
+                if (g < 0 && code_root(d, code) >= 18 && subj_group >= 0 && c->m[subj_group].s >= k->s) for (int m = 0; m < c->nm; m++) {
+                    const mention *M = &c->m[m];
+                    if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m || M->kind != AK_STATE) continue;
+                    if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) { g = m; break; }
+                }
                 if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
             }
         }
