@@ -2139,6 +2139,11 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) { g = m; break; }
                 }
                 if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
+                else if (code_root(d, code) >= 18 && subj_group >= 0 && c->m[subj_group].s >= k->s && c->loc[0] &&
+                         strncmp(c->loc, c->m[subj_group].code, 3)) {
+                    /* ... or of the place named in the sentence ("bombed positions in Idlib") */
+                    tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc);
+                }
             }
         }
         if (code < 0) continue;
