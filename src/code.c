@@ -838,6 +838,24 @@ static int group_plural(const kr_coder *c, int head) {
     return n > 1 || pl;
 }
 
+/* "het fundament van ...": a word that is both article and pronoun, before an ordinary
+** word that is not a verb form of the dictionaries and is itself followed by a
+** preposition, punctuation or a verb form, is an article ("het gebruikt de dreiging":
+** a determiner after the word makes it a verb, so "het" is the pronoun) */
+static int article_before_noun(const kr_coder *c, uint32_t t, uint32_t e) {
+    if (!(wcls(c, t) & WC_DET) || t + 2 >= e) return 0;
+    uint32_t n = t + 1, nn = t + 2;
+    if (!is_filler(c, n) || wcls(c, n)) return 0;
+    if (c->tok[n].wid && c->tok[n].wid < c->L->tf_cap && c->L->tf_first[c->tok[n].wid]) return 0;
+    if (is_punct(c, nn)) return 1;
+    uint64_t w2 = wcls(c, nn);
+    if (w2 & (WC_DET | WC_POSS | WC_PRON | WC_NEG)) return 0;
+    if (mention_at(c, nn) >= 0) return 0;
+    if (w2 & (WC_PREP | WC_AND | WC_OF)) return 1;
+    if (c->tok[nn].wid && c->tok[nn].wid < c->L->tf_cap && c->L->tf_first[c->tok[nn].wid]) return 1;
+    return 0;
+}
+
 static void analyse_clauses(kr_coder *c) {
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
@@ -892,7 +910,7 @@ static void analyse_clauses(kr_coder *c) {
             /* a pronoun is a subject unless it follows a preposition ("bij het begin")
             ** or is an article before a name ("het Kremlin") */
             if ((w & WC_PRON) && !(t > c->cl[0].s && (wcls(c, t - 1) & WC_PREP)) &&
-                !((w & WC_DET) && t + 1 < k->e && mention_at(c, t + 1) >= 0)) {
+                !((w & WC_DET) && t + 1 < k->e && mention_at(c, t + 1) >= 0) && !article_before_noun(c, t, k->e)) {
                 /* resolve to the latest subject (singular pronouns skip plural ones) */
                 if (c->npron >= MAXC) break;
                 codeset *cs = &c->pron[c->npron];
