@@ -1090,6 +1090,7 @@ struct match_res {
     codeset src, tgt;
     int explicit_src, recip;
     int tgt_head;          /* mention group used as target */
+    int words_only;        /* a pattern of words only matched: its code, the target as for a bare trigger */
 };
 
 /* first mention group starting at or after t within [t, e) that is usable; adjacent:
@@ -1127,8 +1128,8 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
     int ci = h->clause;
     uint32_t pos = c->cl[ci].s;
     int prev_word = 0, prev_sub = 0;
-    r->explicit_src = r->recip = 0; r->tgt.n = 0; r->tgt_head = -1;
-    int have_target = 0;
+    r->explicit_src = r->recip = r->words_only = 0; r->tgt.n = 0; r->tgt_head = -1;
+    int have_target = 0, last_word = -1;
     for (uint32_t i = 0; i < P->nel; i++) {
         const kr_pelem *e = &P->el[i];
         if (e->type == PE_WORD || e->type == PE_PREFIX || e->type == PE_SET) {
@@ -1149,7 +1150,7 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
                 if (found >= 0) { pos = (uint32_t)found + 1; prev_sub = 1; prev_word = 0; continue; }
             }
             if (found < 0) return 0;
-            pos = (uint32_t)found + 1; prev_word = 1; prev_sub = 0;
+            pos = (uint32_t)found + 1; prev_word = 1; prev_sub = 0; last_word = found;
             continue;
         }
         if (e->type == PE_TARGET || e->type == PE_SOURCE) {
@@ -1198,8 +1199,25 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
     r->code = P->code;
     if (r->recip) return 1;
     if (c->relax_target && !have_target) return 1;
-    if (have_target && !r->explicit_src && r->tgt_head < 0 && !prev_sub) {}
-    if (!have_target && !r->explicit_src) return 0;
+    if (!have_target && !r->explicit_src && last_word >= 0 && P->nel && P->el[P->nel - 1].type != PE_TARGET) {
+        /* a pattern of words only whose last word is inside an actor ("expelled 45
+        ** Russian diplomats": &DIPLOMATS is the role word of RUSGOV) has that actor as
+        ** its target */
+        int mi = mention_at(c, (uint32_t)last_word);
+        const clause *hk = &c->cl[h->clause];
+        int passive_subj = hk->passive && hk->by >= 0;      /* "diplomats were expelled by Russia" */
+        if (mi >= 0 && !c->m[mi].skip && (c->m[mi].group != subj_group || passive_subj) && c->m[mi].s >= hk->s) {
+            codeset_from_group(c, c->m[mi].group, &r->tgt); r->tgt_head = c->m[mi].group; have_target = 1;
+        }
+    }
+    if (!have_target && !r->explicit_src) {
+        /* words only ("expressed condolences"): the pattern gives the code; the caller
+        ** finds the target as for a trigger with no pattern */
+        int only = 1;
+        for (uint32_t i = 0; i < P->nel; i++) if (P->el[i].type == PE_TARGET || P->el[i].type == PE_SOURCE || P->el[i].type == PE_RECIP) only = 0;
+        if (!only || !P->nel) return 0;
+        r->words_only = 1;
+    }
     return 1;
 }
 
@@ -2094,6 +2112,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             }
         }
         if (matched && r.code < 0) continue;          /* discard pattern */
+        int own_code = T->code, words_only = 0;
+        if (matched && r.words_only) { matched = 0; own_code = r.code; words_only = 1; }
         codeset src = subj, tgt;
         int code = -1;
         int tgt_group = -1;
@@ -2123,8 +2143,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (tgt_group == k->by || tgt_group < 0) { tgt = subj; tgt_group = subj_group; }
             }
         } else {
-            if (T->code < 0) continue;
-            code = T->code;
+            if (own_code < 0) continue;
+            code = own_code;
             /* a plain statement (010) has an addressee only as the direct object right
             ** after the verb ("told Blinken", "sprak het parlement toe"); otherwise the
             ** nearest actor is what it is about, not whom it addresses */
@@ -2142,7 +2162,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     if (M->s >= H->tok + H->ntok) { g = m; break; }
                 }
-                if (g < 0) for (int m = c->nm - 1; m >= 0; m--) {
+                /* (a words-only pattern takes its target after the trigger only) */
+                if (g < 0 && !words_only) for (int m = c->nm - 1; m >= 0; m--) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= H->tok || M->skip || M->weak || M->group == subj_group) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
