@@ -539,11 +539,12 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 ** adjective of a state before an ordinary noun names the state, but only
                 ** as a target (a weak mention is never a subject or an antecedent) */
                 const char *ac = kr_str(c->d, p.code);
-                if (!p.foreign && strlen(ac) == 3 && !nother && e < b && is_filler(c, e) && !(c->tok[e].flags & TF_NUM) &&
-                    !(c->tok[e].wid && c->tok[e].wid < c->L->tf_cap && c->L->tf_first[c->tok[e].wid])) {
-                    int mi = add_mention(c, s, e + 1, ac, AK_ADJ);
+                if (!p.foreign && strlen(ac) == 3 && !nother && e < b && is_filler(c, e) && !(c->tok[e].flags & TF_NUM)) {
+                    /* the mention is the adjective alone, so the noun can still be a
+                    ** trigger ("repelled Russian attacks") */
+                    int mi = add_mention(c, s, e, ac, AK_ADJ);
                     if (mi >= 0) c->m[mi].weak = 1;
-                    i = e + 1; continue;
+                    i = e; continue;
                 }
                 i = e; continue;
             }
@@ -629,7 +630,12 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         mention *m = &c->m[k];
         uint32_t t = m->s;
         while (t > a && (wcls(c, t - 1) & (WC_DET | WC_POSS) || (c->tok[t-1].flags & TF_NUM))) t--;
-        if (t > a && (wcls(c, t - 1) & WC_PREP)) {
+        /* "After Russia annexed Crimea, ...": a word that is a preposition and a
+        ** subordinator, opening the sentence or a comma piece, with a verb right after
+        ** the actor, is the subordinator and the actor is a subject */
+        int sub_here = t > a && (wcls(c, t - 1) & WC_SUB_OTHER) && (t - 1 == a || (c->tok[t-2].flags & TF_COMMA)) &&
+                       m->e < b && c->tok[m->e].wid && c->tok[m->e].wid < c->L->tf_cap && c->L->tf_first[c->tok[m->e].wid];
+        if (t > a && (wcls(c, t - 1) & WC_PREP) && !sub_here) {
             m->in_pp = 1; m->prep = c->tok[t-1].wid;
             if (wcls(c, t - 1) & WC_SKIP) m->skip = 1;
         }
@@ -2162,10 +2168,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     if (M->s >= H->tok + H->ntok) { g = m; break; }
                 }
-                /* (a words-only pattern takes its target after the trigger only) */
-                if (g < 0 && !words_only) for (int m = c->nm - 1; m >= 0; m--) {
+                /* (in English a words-only pattern takes its target after the trigger only) */
+                if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {
                     const mention *M = &c->m[m];
-                    if (M->s < k->s || M->s >= H->tok || M->skip || M->weak || M->group == subj_group) continue;
+                    if (M->s < k->s || M->s >= H->tok || M->skip || (M->weak && c->lang == 1) || M->group == subj_group) continue;   /* Dutch objects stand before a final verb */
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
                     g = M->group; break;
                 }
