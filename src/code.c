@@ -873,9 +873,11 @@ static void analyse_clauses(kr_coder *c) {
         for (uint32_t t = k->s; t < k->e; t++) {
             uint64_t w = wcls(c, t);
             if (mention_at(c, t) >= 0) continue;
-            /* "niet alleen ... maar ook", "not only": no negation */
+            /* "niet alleen ... maar ook", "not only": no negation; "warned X not to
+            ** interfere": the negation belongs to the infinitive, not to the warning */
             if ((w & WC_NEG) && !(t + 1 < k->e && ((c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "alleen", 6)) ||
-                                                  (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4))))) k->neg = 1;
+                                                  (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4)) ||
+                                                  (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
             if (w & WC_MODAL) k->modal = 1;
             if (w & WC_FUTURE) k->future = 1;
             /* intent words; Dutch "plan" only in "van plan" ("steunen zijn plan" is no intent) */
