@@ -18,7 +18,9 @@
 **      verbs need their particle in the clause);
 **   4. events: the first matching pattern of each trigger gives code and target, else
 **      the trigger's code with the nearest other actor (violence with none: the state
-**      where it happened, "bombed targets in Syria"); negated and irrealis clauses
+**      where it happened, "bombed targets in Syria"; "attacked" a named person is
+**      criticism, 111); a pattern of words only gives its code with the actor its
+**      last word belongs to ("expelled Russian diplomats"); negated and irrealis clauses
 **      code nothing; future and stated intent map material actions to 03/13 codes;
 **      a material threat with a condition ("als Rusland aanvalt") is a THREATEN
 **      towards the condition's subject.  Duplicate (source, target, root) within a
@@ -36,6 +38,7 @@ typedef struct {
     char code[CODELEN];
     uint8_t kind, in_pp, loc_only, skip, plural;
     uint8_t weak;         /* adjective + ordinary noun ("Russian border posts"): a target only */
+    uint8_t named;        /* names a person ("Merkel", "de Duitse bondskanselier Merkel") */
     uint32_t prep;        /* wid of the governing preposition */
     int group;            /* index of the first member */
 } mention;
@@ -622,6 +625,8 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             (c->tok[e].flags & TF_HYPH_PART) && c->tok[e].off == c->tok[e-1].off + c->tok[e-1].len + 1) { i = e; continue; }
         int mi = add_mention(c, s, e, code, p.kind);
         if (mi >= 0 && r == 2) c->m[mi].kind = AK_PERSON;
+        if (mi >= 0 && (c->m[mi].kind == AK_PERSON || ((p.kind == AK_ADJ || p.kind == AK_AGENT) && e - s >= 3 && c->tok[e-1].cap)))
+            c->m[mi].named = 1;
         if (mi >= 0 && p.foreign && strchr(code, '/')) f_split_compound(c, mi);   /* foreign: TABARI [A/B/C] */
         i = e;
     }
@@ -2194,6 +2199,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             }
         }
         if (code < 0) continue;
+        /* "attacked" with a named person as target is words, not force: "Le Maire viel
+        ** Hoekstra aan", "Trump attacked Pelosi" (specific violence, 191-196, stays) */
+        if (!strcmp(d->cameo[code].code, "190") && tgt_group >= 0 && c->m[tgt_group].named) {
+            int v = kr_cameo_index(d, "111");
+            if (v >= 0) code = v;
+        }
         const char *cs = d->cameo[code].code;
         /* a material action under a condition ("... als Rusland aanvalt") threatens the
         ** condition's subject */
