@@ -644,6 +644,14 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             m->in_pp = 1; m->prep = c->tok[t-1].wid;
             if (wcls(c, t - 1) & WC_SKIP) m->skip = 1;
         }
+        /* "erkennen Guaidó als het wettige staatshoofd van Venezuela": a role after
+        ** als/as describes the actor before it and is no actor of its own */
+        if (m->kind == AK_AGENT && k > 0) {
+            uint32_t u = m->s, n = 0;
+            while (u > a && n < 3 && ((wcls(c, u - 1) & (WC_DET | WC_POSS)) || is_filler(c, u - 1))) { u--; n++; }
+            if (u > a && c->tok[u-1].flen == (c->lang ? 2u : 3u) && !memcmp(c->tok[u-1].fold, c->lang ? "as" : "als", c->lang ? 2 : 3) &&
+                c->m[k-1].e == u - 1) m->skip = 1;
+        }
         /* a parenthesized repeat "(OVSE)" is the same actor */
         if (k > 0 && m->s > a && (c->tok[m->s - 1].flags & TF_OPEN) && m->s - 1 == c->m[k-1].e && !strcmp(m->code, c->m[k-1].code)) m->skip = 1;
     }
