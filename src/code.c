@@ -1145,8 +1145,23 @@ static void subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
     else if (k->pron_subj >= 0) *cs = c->pron[k->pron_subj];
 }
 
+/* where the conjunct of trigger h ends: at "and"/"en" + the next trigger of the same
+** clause ("issued arrest warrants for 36 people and demanded from Interpol ...": the
+** warrants are not for Interpol) */
+static uint32_t conj_end(const kr_coder *c, const trig_hit *h) {
+    uint32_t e = c->cl[h->clause].e;
+    for (int g = 0; g < c->nth; g++) {
+        const trig_hit *G = &c->th[g];
+        if (G == h || G->clause != h->clause || G->tok <= h->tok + h->ntok || G->tok >= e) continue;
+        for (uint32_t t = h->tok + h->ntok; t + 1 <= G->tok; t++)
+            if ((wcls(c, t) & WC_AND) && t + 1 == G->tok) { e = t; break; }
+    }
+    return e;
+}
+
 static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, const codeset *subj, int subj_group, match_res *r) {
     int ci = h->clause;
+    const uint32_t cend = conj_end(c, h);
     uint32_t pos = c->cl[ci].s;
     int prev_word = 0, prev_sub = 0;
     r->explicit_src = r->recip = r->words_only = 0; r->tgt.n = 0; r->tgt_head = -1;
@@ -1155,6 +1170,10 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
         const kr_pelem *e = &P->el[i];
         if (e->type == PE_WORD || e->type == PE_PREFIX || e->type == PE_SET) {
             int found = -1;
+            /* English is SVO: a pattern's first word follows the verb ("spoke with +" does
+            ** not match the "to" of "urged X to reconsider and spoke with Y") */
+            if (i == 0 && c->lang == 1 && ci == h->clause && pos < h->tok + h->ntok && !(c->cl[ci].passive && c->cl[ci].by >= 0))
+                pos = h->tok + h->ntok;
             for (uint32_t t = pos; t < c->cl[ci].e; t++) {
                 if (t >= h->tok && t < h->tok + h->ntok) continue;
                 if (tok_matches(c, t, e)) { found = (int)t; break; }
@@ -1188,7 +1207,7 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
                 /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
                 int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
                           (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));
-                g = mention_from(c, pos, c->cl[ci].e, adj, subj_group);
+                g = mention_from(c, pos, ci == h->clause ? cend : c->cl[ci].e, adj, subj_group);
                 if (g < 0 && c->relax_target && e->type == PE_TARGET) { prev_word = prev_sub = 0; continue; }
                 if (g < 0) return 0;
                 codeset_from_group(c, g, &cs);
@@ -2083,7 +2102,18 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (inten) intent = 1;
         }
         /* a passive without its agent ("worden vastgehouden in Syrië") names no source */
-        if (k->true_passive && k->by < 0 && T->kind == TK_VERB) {
+        int near_aux = 1;
+        if (c->lang == 1 && k->true_passive) {
+            /* English: the auxiliary stands right before its participle ("was expelled",
+            ** "has been widely criticized"); "believed to have been involved" elsewhere in
+            ** the clause does not make "issued" passive */
+            near_aux = 0;
+            for (uint32_t t = H->tok > k->s + 3 ? H->tok - 3 : k->s; t < H->tok; t++) {
+                const char *f = c->tok[t].fold;
+                if (!strcmp(f, "was") || !strcmp(f, "were") || !strcmp(f, "been") || !strcmp(f, "being")) near_aux = 1;
+            }
+        }
+        if (k->true_passive && near_aux && k->by < 0 && T->kind == TK_VERB) {
             const char *vf = c->tok[H->tok].fold;
             size_t vl = c->tok[H->tok].flen;
             int participle = (c->lang == 0 && (strstr(vf, "ge") != NULL || vl > 0)) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t")));
@@ -2181,7 +2211,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
-                    if (M->s >= H->tok + H->ntok) { g = m; break; }
+                    if (M->s >= H->tok + H->ntok && M->s < conj_end(c, H)) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */
                 if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {
