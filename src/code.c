@@ -39,6 +39,7 @@ typedef struct {
     uint8_t kind, in_pp, loc_only, skip, plural;
     uint8_t weak;         /* adjective + ordinary noun ("Russian border posts"): a target only */
     uint8_t named;        /* names a person ("Merkel", "de Duitse bondskanselier Merkel") */
+    uint8_t crowd;        /* counted people ("duizenden Georgiërs"): civilians */
     uint32_t prep;        /* wid of the governing preposition */
     int group;            /* index of the first member */
 } mention;
@@ -521,7 +522,10 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             piece q; int rq = 0;
             /* "Russische en Oekraïense onderhandelaars": each adjective gets the role */
             uint32_t other_code[4], other_tok[4]; int nother = 0;
-            while (j < b && nf <= 4) {
+            /* an organisation's adjective ("Europese") takes no role: "Europese landen"
+            ** are not the EU; it can only be a weak target ("op Europese auto's") */
+            int igo_adj = !p.foreign && !strncmp(kr_str(c->d, p.code), "IGO", 3);
+            while (j < b && nf <= 4 && !igo_adj) {
                 rq = match_piece(c, j, b, &q);
                 if (rq == 1 && q.kind == AK_AGENT) break;
                 if (rq == 1 && q.kind == AK_ADJ) { j += q.len; nf++; rq = 0; continue; }
@@ -542,7 +546,18 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 ** adjective of a state before an ordinary noun names the state, but only
                 ** as a target (a weak mention is never a subject or an antecedent) */
                 const char *ac = kr_str(c->d, p.code);
-                if (!p.foreign && strlen(ac) == 3 && !nother && e < b && is_filler(c, e) && !(c->tok[e].flags & TF_NUM)) {
+                /* an organisation's adjective only after op/tegen/on/against: "heffingen
+                ** op Europese auto's" (not "een Europees land", "de Europese identiteit") */
+                int igo_ok = 0;
+                if (!strncmp(ac, "IGO", 3)) {
+                    uint32_t u = s;
+                    while (u > a && (wcls(c, u - 1) & (WC_DET | WC_POSS))) u--;
+                    if (u > a) {
+                        const char *f = c->tok[u-1].fold;
+                        igo_ok = !strcmp(f, "op") || !strcmp(f, "tegen") || !strcmp(f, "on") || !strcmp(f, "against");
+                    }
+                }
+                if (!p.foreign && (strlen(ac) == 3 || igo_ok) && !nother && e < b && is_filler(c, e) && !(c->tok[e].flags & TF_NUM)) {
                     /* the mention is the adjective alone, so the noun can still be a
                     ** trigger ("repelled Russian attacks") */
                     int mi = add_mention(c, s, e, ac, AK_ADJ);
@@ -651,6 +666,12 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             while (u > a && n < 3 && ((wcls(c, u - 1) & (WC_DET | WC_POSS)) || is_filler(c, u - 1))) { u--; n++; }
             if (u > a && c->tok[u-1].flen == (c->lang ? 2u : 3u) && !memcmp(c->tok[u-1].fold, c->lang ? "as" : "als", c->lang ? 2 : 3) &&
                 c->m[k-1].e == u - 1) m->skip = 1;
+        }
+        /* "honderdduizenden Nederlanders", "300 Syrians": people counted are a crowd
+        ** (civilians, CVL), who protest but do not consult or visit for their state */
+        if (m->kind == AK_PEOPLE && m->s > a && ((c->tok[m->s-1].flags & TF_NUM) || (wcls(c, m->s - 1) & WC_QUANT))) {
+            m->crowd = 1;
+            if (strlen(m->code) == 3) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%sCVL", m->code); snprintf(m->code, CODELEN, "%s", tmp); }
         }
         /* a parenthesized repeat "(OVSE)" is the same actor */
         if (k > 0 && m->s > a && (c->tok[m->s - 1].flags & TF_OPEN) && m->s - 1 == c->m[k-1].e && !strcmp(m->code, c->m[k-1].code)) m->skip = 1;
@@ -845,6 +866,7 @@ static void codeset_from_group(const kr_coder *c, int head, codeset *cs) {
     cs->n = 0;
     for (int k = head; k < c->nm && cs->n < 4; k++) {
         if (c->m[k].group != head || c->m[k].skip) continue;
+        if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
         if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
@@ -2260,6 +2282,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             const char *m = map_intent(c, cs);
             if (m) cs = m;
         }
+        if (subj_group >= 0 && c->m[subj_group].crowd && cs[0] == '0' && cs[1] == '4') continue;   /* tourists are no visit */
         char vt[256], st[256], tt[256];
         span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
         if (k->subj >= 0 && !r.explicit_src) group_text(c, k->subj, st, sizeof st); else snprintf(st, sizeof st, "%s", src.code[0]);

@@ -74,6 +74,7 @@ enum {
 #define WC_PRON_OBJ (1ull << 32)
 #define WC_NOT_ACTOR (1ull << 33)   /* "US dollars", "Niger's capital": the state name is a modifier */
 #define WC_SAY (1ull << 34)         /* "said": a following subject starts a that-clause without "that" */
+#define WC_QUANT (1ull << 35)       /* "duizenden", "many": a people noun after it is a crowd, not a state */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
