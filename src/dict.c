@@ -19,6 +19,9 @@
 void kr_dict_msg(kr_dict *d, int is_err, const char *file, int line, const char *fmt, ...) {
     char tmp[600];
     va_list ap; va_start(ap, fmt); vsnprintf(tmp, sizeof tmp, fmt, ap); va_end(ap);
+    /* one message, one line: text quoted from the input may hold line breaks and other
+    ** control characters (a TABARI entry that runs over a line end) */
+    for (char *q = tmp; *q; q++) if ((unsigned char)*q < 0x20 || *q == 0x7f) *q = ' ';
     if (is_err) d->nerr++; else d->nwarn++;
     if (d->nerr + d->nwarn > 2000) return;     /* keep the report readable */
     if (line > 0) kr_buf_addf(&d->msgs, "%s:%d: %s: %s\n", file, line, is_err ? "error" : "warning", tmp);
