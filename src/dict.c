@@ -528,7 +528,7 @@ static void gen_forms(kr_dict *d, kr_lang *L, uint32_t trig, const char *lemma, 
             snprintf(forms[nf++], 300, "%s%s", stem, kofschip ? "te" : "de");
             snprintf(forms[nf++], 300, "%s%s", stem, kofschip ? "ten" : "den");
             if (!needs_particle) snprintf(forms[nf++], 300, "ge%s%s", stem, (stem[sl-1] == 't' || stem[sl-1] == 'd') ? "" : (kofschip ? "t" : "d"));
-            else snprintf(forms[nf++], 300, "%sge%s%s", particle, stem, (stem[sl-1] == 't' || stem[sl-1] == 'd') ? "" : (kofschip ? "t" : "d"));
+            else snprintf(forms[nf++], 300, "%.40sge%.200s%s", particle, stem, (stem[sl-1] == 't' || stem[sl-1] == 'd') ? "" : (kofschip ? "t" : "d"));
         }
     } else {
         const char *e = lemma + n - 1;
