@@ -6,8 +6,8 @@
 #   TARGET   e.g. fuzz_dict (default: every built $B/fuzz/fuzz_* binary)
 # Environment: B (build directory, default build; make passes its own), FUZZ_JOBS
 # (targets run at once, default 1), FUZZ_KEEP_GOING=1 (fork mode: record every crash in
-# the artifacts and go on fuzzing, for a target with a known open bug).  Each target T (fuzz_N) first replays tests/fuzz/regress/N and
-# tests/fuzz/corpus/N, then fuzzes with a working corpus in $B/fuzz/corpus/T.  Figures
+# the artifacts and go on fuzzing, for a target with a known open bug).  Each target T (fuzz_N) first replays tests/fuzz/regress/N,
+# tests/fuzz/corpus/N and the grown corpus tests/fuzz/grown/N.tar.xz, then fuzzes with a working corpus in $B/fuzz/corpus/T.  Figures
 # go to $B/fuzz/T.log and one line per run to $B/fuzz/stats.tsv.  A crash leaves
 # $B/fuzz/artifacts/T-crash-*; move it to tests/fuzz/regress/N/ once fixed.  Exits 1
 # if any target crashed.
@@ -38,7 +38,14 @@ run_one() {
     t=$1; bin=$B/fuzz/$t; log=$B/fuzz/$t.log
     [ -x "$bin" ] || { echo "FAIL $t: $bin not built"; return 1; }
     mkdir -p "$B/fuzz/corpus/$t"
-    seeds=""; n=${t#fuzz_}; for d in "$DIR/regress/$n" "$DIR/corpus/$n"; do [ -d "$d" ] && seeds="$seeds $d"; done
+    n=${t#fuzz_}
+    # the corpus grown by fuzzing, merged (-merge=1, inputs cut at 2 KiB) and kept as
+    # tests/fuzz/grown/N.tar.xz: unpacked once per build directory
+    g=$DIR/grown/$n.tar.xz; gd=$B/fuzz/grown/$n
+    if [ -f "$g" ] && { [ ! -d "$gd" ] || [ "$g" -nt "$gd" ]; }; then
+        rm -rf "$gd"; mkdir -p "$gd" && tar -xJf "$g" -C "$gd" && touch "$gd" || { echo "FAIL $t: cannot unpack $g"; return 1; }
+    fi
+    seeds=""; for d in "$DIR/regress/$n" "$DIR/corpus/$n" "$gd"; do [ -d "$d" ] && seeds="$seeds $d"; done
     # 1. replay every seed and reproducer once (libFuzzer runs file arguments once)
     files=$(for d in $seeds; do find "$d" -type f; done)
     if [ -n "$files" ]; then
