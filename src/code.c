@@ -89,6 +89,7 @@ struct kr_coder {
     char recent_m[8][CODELEN]; int nrecent_m;   /* latest actor codes of the article */
     int recent_m_sent[8];                       /* ... and the sentence each was seen in */
     int cur_sent, last_subj_sent;
+    int quotes_since_subj;  /* whole-quotation sentences since last_subj_sent */
     char prev_codes[8][CODELEN]; int nprev_codes;   /* distinct actors of the previous sentence */
     char cur_codes[8][CODELEN]; int ncur_codes;
     char loc[CODELEN];
@@ -975,7 +976,9 @@ static void analyse_clauses(kr_coder *c) {
                 }
                 /* across sentences only from the sentence before: a pronoun further away
                 ** is more often someone the dictionaries do not know */
-                if (c->cur_sent - c->last_subj_sent > 1) break;
+                /* (a sentence that is only a quotation does not count: "Guaidó veroordeelde
+                ** ... \"Ze bedreigen ...\" Ook roept hij Europa op ...") */
+                if (c->cur_sent - c->last_subj_sent - c->quotes_since_subj > 1) break;
                 const codeset *src = &c->last_subj;
                 int pl = c->last_subj_plural;
                 if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
@@ -992,7 +995,7 @@ static void analyse_clauses(kr_coder *c) {
             else { cs = c->pron[k->pron_subj]; pl = c->last_subj_plural; }
             if (cs.n && (k->subj >= 0)) {
                 c->prev_subj = c->last_subj; c->prev_subj_plural = c->last_subj_plural;
-                c->last_subj = cs; c->last_subj_plural = pl; c->last_subj_sent = c->cur_sent;
+                c->last_subj = cs; c->last_subj_plural = pl; c->last_subj_sent = c->cur_sent; c->quotes_since_subj = 0;
             }
         }
     }
@@ -2094,6 +2097,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 ** does not take an object */
                 uint32_t gt = c->th[g].tok;
                 if (gt > 0 && (wcls(c, gt - 1) & (WC_GENITIVE | WC_DET | WC_DEMONSTR | WC_POSS))) continue;
+                /* ... nor one inside a prepositional phrase ("In gesprek met Der Spiegel
+                ** roept hij Europa op") */
+                if ((gt > 0 && (wcls(c, gt - 1) & WC_PREP)) || (wcls(c, gt) & WC_PREP)) continue;
                 if (c->th[g].tok < H->tok) {
                     /* an earlier trigger makes this one its object, unless "and" joins them */
                     int joined = 0;
@@ -2283,6 +2289,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (m) cs = m;
         }
         if (subj_group >= 0 && c->m[subj_group].crowd && cs[0] == '0' && cs[1] == '4') continue;   /* tourists are no visit */
+        /* an interview ("in gesprek met het Duitse weekblad") is no consultation */
+        if (cs[0] == '0' && cs[1] == '4' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) continue;
         char vt[256], st[256], tt[256];
         span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
         if (k->subj >= 0 && !r.explicit_src) group_text(c, k->subj, st, sizeof st); else snprintf(st, sizeof st, "%s", src.code[0]);
@@ -2301,7 +2309,7 @@ static void reset_article(kr_coder *c) {
     kr_map_free(&c->alias); kr_arena_reset(&c->alias_ar); kr_map_init(&c->alias, &c->alias_ar);
     c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
     memset(c->last_src, 0, sizeof c->last_src);
-    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->nprev_codes = c->ncur_codes = 0; c->stop = 0; c->err[0] = 0;
+    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->quotes_since_subj = 0; c->nprev_codes = c->ncur_codes = 0; c->stop = 0; c->err[0] = 0;
     c->fstory_discard = 0; c->fprev.n = 0;
 }
 
@@ -2358,7 +2366,15 @@ kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void
     c->fn = fn; c->ctx = ctx; c->art = a;
     for (uint32_t i = 0; i < c->nsent && !c->stop; i++) {
         c->cur_sent = (int)i + 1;
+        int last = c->last_subj_sent;
         code_sentence(c, (int)i + 1, &c->sent[i]);
+        /* a sentence that is a quotation from start to end ('"..."') and named no new
+        ** subject leaves the pronoun context as it was */
+        const kr_sent *S = &c->sent[i];
+        const char *t = c->text.p + S->off;
+        uint32_t n = S->len;
+        while (n && (t[n-1] == ' ' || t[n-1] == '\n')) n--;
+        if (n >= 2 && t[0] == '"' && (t[n-1] == '"' || (n >= 3 && t[n-2] == '"')) && c->last_subj_sent == last) c->quotes_since_subj++;
         memcpy(c->prev_codes, c->cur_codes, sizeof c->prev_codes); c->nprev_codes = c->ncur_codes;
     }
     return KR_OK;
