@@ -197,15 +197,21 @@ static int same_actor(const char *a, const char *b) {
 
 typedef struct { uint32_t len; uint8_t kind; uint32_t code; uint32_t person; uint8_t foreign; } piece;
 
+/* YYYYMMDD -> a day count that is monotonic and close enough for "within a month" */
+static int pseudo_days(int d) { return d / 10000 * 372 + d / 100 % 100 * 31 + d % 100; }
+
 static uint32_t person_code(const kr_coder *c, uint32_t p) {
     const kr_person *P = &c->d->persons[p];
-    uint32_t undated = 0;
+    uint32_t undated = 0, recent = 0; int recent_to = 0;
     for (uint32_t i = 0; i < P->off_n; i++) {
         const kr_office *o = &c->d->offices[P->off_start + i];
         if (!o->from && !o->to) { undated = o->code; continue; }
         if ((!o->from || c->date >= o->from) && (!o->to || c->date <= o->to)) return o->code;
+        /* an office that ended in the month before the article: news of the end itself
+        ** ("the killing of Soleimani", a resignation) still names the office holder */
+        if (o->to && c->date > o->to && pseudo_days(c->date) - pseudo_days(o->to) <= 31 && o->to > recent_to) { recent = o->code; recent_to = o->to; }
     }
-    return undated;
+    return recent ? recent : undated;
 }
 
 /* longest dictionary phrase at token t (not past end); kind filter 0 = any */
