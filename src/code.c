@@ -63,6 +63,7 @@ typedef struct {
     int clause;
     int inf;              /* preceded by te / to */
     int root;             /* root number of the trigger code (0 if ---) */
+    uint32_t cend;        /* end of its conjunct: "and"/"en" before the next trigger of the clause */
 } trig_hit;
 
 /* a pronoun resolved to a group of codes */
@@ -1090,6 +1091,18 @@ static void find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
         }
         if (c->nth > start && c->th[start].ntok > 1) t += c->th[start].ntok - 1;
     }
+    /* a verb's objects end at "and" + the next verb of the clause ("issued arrest
+    ** warrants for 36 people and demanded from Interpol ...": the warrants are not for
+    ** Interpol); the hits are in token order */
+    for (int h = 0; h < c->nth; h++) {
+        trig_hit *H = &c->th[h];
+        H->cend = c->cl[H->clause].e;
+        for (int g = h + 1; g < c->nth; g++) {
+            const trig_hit *G = &c->th[g];
+            if (G->clause != H->clause || G->tok <= H->tok + H->ntok) continue;
+            if (wcls(c, G->tok - 1) & WC_AND) { H->cend = G->tok - 1; break; }
+        }
+    }
 }
 
 static int governing_root(int r) { return r == 2 || r == 3 || r == 10 || r == 11 || r == 12 || r == 13; }
@@ -1176,23 +1189,8 @@ static void subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
     else if (k->pron_subj >= 0) *cs = c->pron[k->pron_subj];
 }
 
-/* where the conjunct of trigger h ends: at "and"/"en" + the next trigger of the same
-** clause ("issued arrest warrants for 36 people and demanded from Interpol ...": the
-** warrants are not for Interpol) */
-static uint32_t conj_end(const kr_coder *c, const trig_hit *h) {
-    uint32_t e = c->cl[h->clause].e;
-    for (int g = 0; g < c->nth; g++) {
-        const trig_hit *G = &c->th[g];
-        if (G == h || G->clause != h->clause || G->tok <= h->tok + h->ntok || G->tok >= e) continue;
-        for (uint32_t t = h->tok + h->ntok; t + 1 <= G->tok; t++)
-            if ((wcls(c, t) & WC_AND) && t + 1 == G->tok) { e = t; break; }
-    }
-    return e;
-}
-
 static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, const codeset *subj, int subj_group, match_res *r) {
     int ci = h->clause;
-    const uint32_t cend = conj_end(c, h);
     uint32_t pos = c->cl[ci].s;
     int prev_word = 0, prev_sub = 0;
     r->explicit_src = r->recip = r->words_only = 0; r->tgt.n = 0; r->tgt_head = -1;
@@ -1238,7 +1236,7 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
                 /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
                 int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
                           (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));
-                g = mention_from(c, pos, ci == h->clause ? cend : c->cl[ci].e, adj, subj_group);
+                g = mention_from(c, pos, ci == h->clause ? h->cend : c->cl[ci].e, adj, subj_group);
                 if (g < 0 && c->relax_target && e->type == PE_TARGET) { prev_word = prev_sub = 0; continue; }
                 if (g < 0) return 0;
                 codeset_from_group(c, g, &cs);
@@ -2245,7 +2243,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
-                    if (M->s >= H->tok + H->ntok && M->s < conj_end(c, H)) { g = m; break; }
+                    if (M->s >= H->tok + H->ntok && M->s < H->cend) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */
                 if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {
