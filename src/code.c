@@ -172,6 +172,17 @@ static inline uint64_t wcls(const kr_coder *c, uint32_t t) {
     return w ? c->L->wclass[w] : 0;
 }
 static inline int is_punct(const kr_coder *c, uint32_t t) { return (c->tok[t].flags & TF_PUNCT) != 0; }
+/* token t is a form of some trigger of the verb dictionary (a verb, as far as the coder knows) */
+static inline int is_trigger_form(const kr_coder *c, uint32_t t) {
+    uint32_t w = c->tok[t].wid;
+    return w && w < c->L->tf_cap && c->L->tf_first[w];
+}
+/* werd/worden/was/were/been/being: a real passive auxiliary (is/zijn/are also make
+** perfects and copulas) */
+static int true_passive_aux(const char *f) {
+    return !strcmp(f, "werd") || !strcmp(f, "werden") || !strcmp(f, "wordt") || !strcmp(f, "worden") ||
+           !strcmp(f, "was") || !strcmp(f, "were") || !strcmp(f, "been") || !strcmp(f, "being");
+}
 static inline char first_char(const kr_coder *c, uint32_t t) { return c->text.p[c->tok[t].off]; }
 
 /* combine a base code with an agent code ("~GOV") */
@@ -662,7 +673,7 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         ** subordinator, opening the sentence or a comma piece, with a verb right after
         ** the actor, is the subordinator and the actor is a subject */
         int sub_here = t > a && (wcls(c, t - 1) & WC_SUB_OTHER) && (t - 1 == a || (c->tok[t-2].flags & TF_COMMA)) &&
-                       m->e < b && c->tok[m->e].wid && c->tok[m->e].wid < c->L->tf_cap && c->L->tf_first[c->tok[m->e].wid];
+                       m->e < b && is_trigger_form(c, m->e);
         if (t > a && (wcls(c, t - 1) & WC_PREP) && !sub_here) {
             m->in_pp = 1; m->prep = c->tok[t-1].wid;
             if (wcls(c, t - 1) & WC_SKIP) m->skip = 1;
@@ -672,14 +683,13 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         if (m->kind == AK_AGENT && k > 0) {
             uint32_t u = m->s, n = 0;
             while (u > a && n < 3 && ((wcls(c, u - 1) & (WC_DET | WC_POSS)) || is_filler(c, u - 1))) { u--; n++; }
-            if (u > a && c->tok[u-1].flen == (c->lang ? 2u : 3u) && !memcmp(c->tok[u-1].fold, c->lang ? "as" : "als", c->lang ? 2 : 3) &&
-                c->m[k-1].e == u - 1) m->skip = 1;
+            if (u > a && !strcmp(c->tok[u-1].fold, c->lang ? "as" : "als") && c->m[k-1].e == u - 1) m->skip = 1;
         }
         /* "honderdduizenden Nederlanders", "300 Syrians": people counted are a crowd
         ** (civilians, CVL), who protest but do not consult or visit for their state */
         if (m->kind == AK_PEOPLE && m->s > a && ((c->tok[m->s-1].flags & TF_NUM) || (wcls(c, m->s - 1) & WC_QUANT))) {
             m->crowd = 1;
-            if (strlen(m->code) == 3) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%sCVL", m->code); snprintf(m->code, CODELEN, "%s", tmp); }
+            if (strlen(m->code) == 3) memcpy(m->code + 3, "CVL", 4);
         }
         /* a parenthesized repeat "(OVSE)" is the same actor */
         if (k > 0 && m->s > a && (c->tok[m->s - 1].flags & TF_OPEN) && m->s - 1 == c->m[k-1].e && !strcmp(m->code, c->m[k-1].code)) m->skip = 1;
@@ -807,10 +817,7 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
         /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
         if ((w & WC_AND) && t > cur->s && mention_at(c, t - 1) < 0 && next_is_actor(c, t + 1, b)) {
             int verb_before = 0;
-            for (uint32_t k = cur->s; k < t; k++) {
-                uint32_t wid = c->tok[k].wid;
-                if (wid && wid < c->L->tf_cap && c->L->tf_first[wid] && mention_at(c, k) < 0) verb_before = 1;
-            }
+            for (uint32_t k = cur->s; k < t; k++) if (is_trigger_form(c, k) && mention_at(c, k) < 0) verb_before = 1;
             if (verb_before) { new_clause(c, t, CL_MAIN); continue; }
         }
         if ((w & WC_SUB_DAT) && t > a) {
@@ -818,7 +825,7 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
             /* "dat moment", "that agreement": a determiner before an ordinary noun */
             if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && mention_at(c, t + 1) < 0 &&
-                !(c->tok[t+1].wid && c->L->tf_first[c->tok[t+1].wid])) continue;
+                !is_trigger_form(c, t + 1)) continue;
             if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
             new_clause(c, t, CL_DAT); continue;
         }
@@ -895,13 +902,13 @@ static int article_before_noun(const kr_coder *c, uint32_t t, uint32_t e) {
     if (!(wcls(c, t) & WC_DET) || t + 2 >= e) return 0;
     uint32_t n = t + 1, nn = t + 2;
     if (!is_filler(c, n) || wcls(c, n)) return 0;
-    if (c->tok[n].wid && c->tok[n].wid < c->L->tf_cap && c->L->tf_first[c->tok[n].wid]) return 0;
+    if (is_trigger_form(c, n)) return 0;
     if (is_punct(c, nn)) return 1;
     uint64_t w2 = wcls(c, nn);
     if (w2 & (WC_DET | WC_POSS | WC_PRON | WC_NEG)) return 0;
     if (mention_at(c, nn) >= 0) return 0;
     if (w2 & (WC_PREP | WC_AND | WC_OF)) return 1;
-    if (c->tok[nn].wid && c->tok[nn].wid < c->L->tf_cap && c->L->tf_first[c->tok[nn].wid]) return 1;
+    if (is_trigger_form(c, nn)) return 1;
     return 0;
 }
 
@@ -928,13 +935,7 @@ static void analyse_clauses(kr_coder *c) {
                                       !(t > k->s && c->tok[t-1].flen == 3 && !memcmp(c->tok[t-1].fold, "van", 3)))) k->intent = 1;
             if (w & WC_GOV) k->gov = 1;
             if (w & WC_PASS_AUX) k->passive = 1;
-            if (w & WC_PASS_AUX && !(w & WC_POSS) && c->tok[t].wid) {
-                /* werd/wordt/worden/was/were: a real passive auxiliary (is/zijn/are also
-                ** make perfects and copulas) */
-                const char *f = c->tok[t].fold;
-                if (!strcmp(f, "werd") || !strcmp(f, "werden") || !strcmp(f, "wordt") || !strcmp(f, "worden") ||
-                    !strcmp(f, "was") || !strcmp(f, "were") || !strcmp(f, "been") || !strcmp(f, "being")) k->true_passive = 1;
-            }
+            if (w & WC_PASS_AUX && !(w & WC_POSS) && c->tok[t].wid && true_passive_aux(c->tok[t].fold)) k->true_passive = 1;
         }
         /* passive agent: a mention after door/by */
         k->by = -1;
@@ -1173,8 +1174,7 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
                 uint64_t w = wcls(c, x);
                 if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
                 if (w & (WC_DET | WC_POSS)) continue;
-                uint32_t xw = c->tok[x].wid;
-                if (xw && xw < c->L->tf_cap && c->L->tf_first[xw]) return -1;   /* "to leave the EU": a verb between */
+                if (is_trigger_form(c, x)) return -1;   /* "to leave the EU": a verb between */
                 if (!is_filler(c, x) || ++nfill > 2) return -1;
             }
         }
@@ -1268,24 +1268,19 @@ static int run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P
     r->code = P->code;
     if (r->recip) return 1;
     if (c->relax_target && !have_target) return 1;
-    if (!have_target && !r->explicit_src && last_word >= 0 && P->nel && P->el[P->nel - 1].type != PE_TARGET) {
-        /* a pattern of words only whose last word is inside an actor ("expelled 45
-        ** Russian diplomats": &DIPLOMATS is the role word of RUSGOV) has that actor as
-        ** its target */
-        int mi = mention_at(c, (uint32_t)last_word);
+    if (!have_target && !r->explicit_src) {
+        /* a pattern of words only (one with +, $ or <> has returned above): its last
+        ** word inside an actor makes that actor the target ("expelled 45 Russian
+        ** diplomats": &DIPLOMATS is the role word of RUSGOV); otherwise the pattern
+        ** gives only the code and the caller finds the target as for a trigger with no
+        ** pattern ("expressed condolences") */
+        if (!P->nel) return 0;
         const clause *hk = &c->cl[h->clause];
         int passive_subj = hk->passive && hk->by >= 0;      /* "diplomats were expelled by Russia" */
+        int mi = last_word >= 0 ? mention_at(c, (uint32_t)last_word) : -1;
         if (mi >= 0 && !c->m[mi].skip && (c->m[mi].group != subj_group || passive_subj) && c->m[mi].s >= hk->s) {
-            codeset_from_group(c, c->m[mi].group, &r->tgt); r->tgt_head = c->m[mi].group; have_target = 1;
-        }
-    }
-    if (!have_target && !r->explicit_src) {
-        /* words only ("expressed condolences"): the pattern gives the code; the caller
-        ** finds the target as for a trigger with no pattern */
-        int only = 1;
-        for (uint32_t i = 0; i < P->nel; i++) if (P->el[i].type == PE_TARGET || P->el[i].type == PE_SOURCE || P->el[i].type == PE_RECIP) only = 0;
-        if (!only || !P->nel) return 0;
-        r->words_only = 1;
+            codeset_from_group(c, c->m[mi].group, &r->tgt); r->tgt_head = c->m[mi].group;
+        } else r->words_only = 1;
     }
     return 1;
 }
@@ -2140,10 +2135,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             ** "has been widely criticized"); "believed to have been involved" elsewhere in
             ** the clause does not make "issued" passive */
             near_aux = 0;
-            for (uint32_t t = H->tok > k->s + 3 ? H->tok - 3 : k->s; t < H->tok; t++) {
-                const char *f = c->tok[t].fold;
-                if (!strcmp(f, "was") || !strcmp(f, "were") || !strcmp(f, "been") || !strcmp(f, "being")) near_aux = 1;
-            }
+            for (uint32_t t = H->tok > k->s + 3 ? H->tok - 3 : k->s; t < H->tok; t++) if (true_passive_aux(c->tok[t].fold)) near_aux = 1;
         }
         if (k->true_passive && near_aux && k->by < 0 && T->kind == TK_VERB) {
             const char *vf = c->tok[H->tok].fold;
@@ -2253,17 +2245,17 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     g = M->group; break;
                 }
                 if (g >= 0 && plain_statement && (c->m[g].in_pp || c->m[g].s < H->tok || c->m[g].s > H->tok + H->ntok + 3)) g = -1;
-                /* violence (18-20) with no other target hits the state where it happens:
-                ** "bombardeerde doelen in Syrië", "air strikes on a camp in Pakistan" */
-                if (g < 0 && code_root(d, code) >= 18 && subj_group >= 0 && c->m[subj_group].s >= k->s) for (int m = 0; m < c->nm; m++) {
+                /* violence (18-20) with no other target hits the state where it happens
+                ** ("bombardeerde doelen in Syrië", "air strikes on a camp in Pakistan"), or
+                ** the state of the place named in the sentence ("positions in Idlib") */
+                int at_place = g < 0 && code_root(d, code) >= 18 && subj_group >= 0 && c->m[subj_group].s >= k->s;
+                if (at_place) for (int m = 0; m < c->nm; m++) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m || M->kind != AK_STATE) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) { g = m; break; }
                 }
                 if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
-                else if (code_root(d, code) >= 18 && subj_group >= 0 && c->m[subj_group].s >= k->s && c->loc[0] &&
-                         strncmp(c->loc, c->m[subj_group].code, 3)) {
-                    /* ... or of the place named in the sentence ("bombed positions in Idlib") */
+                else if (at_place && c->loc[0] && strncmp(c->loc, c->m[subj_group].code, 3)) {
                     tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc);
                 }
             }
