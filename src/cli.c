@@ -36,12 +36,18 @@ static void usage(FILE *f) {
 "  serve [--db DB] [--listen 127.0.0.1:8080] [--web DIR] [--cors ORIGIN]\n"
 "                           JSON API and web page (docs/API.md)\n"
 "\n"
-"dictionary options (all commands that code):\n"
-"  --data DIR                read dictionaries from DIR instead of the built-in ones\n"
-"  --actors F --agents F --verbs F --discards F   extra dictionaries (kroniek, TABARI\n"
-"                            or PETRARCH format, detected); they replace the built-in\n"
-"                            ones unless --add-dicts is given\n", KRONIEK_VERSION);
+"%s", KRONIEK_VERSION, kr_dictopts_help);
 }
+
+const char kr_dictopts_help[] =
+"dictionary options (all commands that code):\n"
+"  --data DIR            read dictionaries from DIR instead of the built-in ones\n"
+"                        (also $KRONIEK_DATA)\n"
+"  --actors F  --agents F  --verbs F  --discards F\n"
+"                        extra dictionaries (kroniek, TABARI or PETRARCH format,\n"
+"                        detected), repeatable; they replace the built-in ones of\n"
+"                        their kind unless --add-dicts is given\n"
+"  --add-dicts           keep the built-in dictionaries as well\n";
 
 int kr_dictopt(kr_dictopts *o, int argc, char **argv, int *i) {
     const char *a = argv[*i];

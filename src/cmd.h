@@ -13,6 +13,8 @@ typedef struct {
     int add_dicts;                /* keep the built-in dictionaries too */
 } kr_dictopts;
 
+/* the help text of the dictionary options (cli.c), for every command's --help */
+extern const char kr_dictopts_help[];
 /* parse a dictionary option at argv[*i]; returns 1 if consumed */
 int kr_dictopt(kr_dictopts *o, int argc, char **argv, int *i);
 /* load dictionaries per the options; prints errors; NULL on failure */

@@ -149,16 +149,6 @@ static int read_round(input_state *in, round_t *rd, int max) {
     return rd->n > 0 || rd->rejn > 0;
 }
 
-static const char dict_opts_help[] =
-"dictionary options:\n"
-"  --data DIR            read dictionaries from DIR instead of the built-in ones\n"
-"                        (also $KRONIEK_DATA)\n"
-"  --actors F  --agents F  --verbs F  --discards F\n"
-"                        extra dictionaries (kroniek, TABARI or PETRARCH format,\n"
-"                        detected), repeatable; they replace the built-in ones of\n"
-"                        their kind unless --add-dicts is given\n"
-"  --add-dicts           keep the built-in dictionaries as well\n";
-
 static void code_usage(FILE *f) {
     fprintf(f,
 "usage: kroniek code [--format jsonl|tsv|csv|plover] [--lang nl|en] [-j N] [--stats]\n"
@@ -173,7 +163,7 @@ static void code_usage(FILE *f) {
 "  --trace               print clauses, actors and triggers on stderr (one thread)\n"
 "%s"
 "exit status: 0 all articles coded, 1 some input rejected (file:line on stderr),\n"
-"             2 usage or dictionary error\n", dict_opts_help);
+"             2 usage or dictionary error\n", kr_dictopts_help);
 }
 
 int cmd_code(int argc, char **argv) {
@@ -297,7 +287,7 @@ static void eval_usage(FILE *f) {
 "  recall and F1.\n"
 "  --min-precision P, --min-recall R   exit 1 if a score is below (0..1)\n"
 "%s"
-"exit status: 0, 1 below a minimum, 2 usage or file error\n", dict_opts_help);
+"exit status: 0, 1 below a minimum, 2 usage or file error\n", kr_dictopts_help);
 }
 
 int cmd_eval(int argc, char **argv) {
@@ -366,7 +356,7 @@ static void dict_usage(FILE *f) {
 "  stats     count entries per file and kind\n"
 "  convert   write FILES (TABARI or PETRARCH format, detected) in kroniek's format\n"
 "  --lang L  language of FILES whose name does not say\n"
-"%s", dict_opts_help);
+"%s", kr_dictopts_help);
 }
 
 int cmd_dict(int argc, char **argv) {
