@@ -550,32 +550,44 @@ kr_status kr_store_query_check(const char *query, char *err, size_t errlen) {
     return KR_OK;
 }
 
-static void fts5_node(const fq_node *nd, kr_buf *o) {
-    switch (nd->kind) {
-    case FQ_TERM: case FQ_PHRASE:
-        kr_buf_addc(o, '"');
-        for (int i = 0; i < nd->nw; i++) {
-            if (i) kr_buf_addc(o, ' ');
-            for (const char *c = nd->w[i].fold; *c; c++) { if (*c == '"') kr_buf_addc(o, '"'); kr_buf_addc(o, *c); }
-        }
-        kr_buf_addc(o, '"');
-        if (nd->prefix) kr_buf_add(o, " *", 2);
-        break;
-    default:
-        kr_buf_addc(o, '(');
-        fts5_node(nd->l, o);
-        kr_buf_add(o, nd->kind == FQ_AND ? " AND " : nd->kind == FQ_OR ? " OR " : " NOT ", nd->kind == FQ_OR ? 4 : 5);
-        fts5_node(nd->r, o);
-        kr_buf_addc(o, ')');
-    }
+/* The parsed query as a query of each backend: one walk over the tree; a dialect says
+** how a term or phrase is written and what the operators are. */
+typedef struct {
+    void (*leaf)(const fq_node *nd, kr_buf *o);
+    const char *op_and, *op_or, *op_not;
+} fq_dialect;
+
+static void fq_emit(const fq_node *nd, const fq_dialect *D, kr_buf *o) {
+    if (nd->kind == FQ_TERM || nd->kind == FQ_PHRASE) { D->leaf(nd, o); return; }
+    const char *op = nd->kind == FQ_AND ? D->op_and : nd->kind == FQ_OR ? D->op_or : D->op_not;
+    kr_buf_addc(o, '(');
+    fq_emit(nd->l, D, o);
+    kr_buf_add(o, op, strlen(op));
+    fq_emit(nd->r, D, o);
+    kr_buf_addc(o, ')');
 }
 
-void kr_fq_fts5(const kr_fq *q, kr_buf *out) {
+static void fq_render(const kr_fq *q, const fq_dialect *D, kr_buf *out) {
     out->len = 0;
-    fts5_node(q->root, out);
+    fq_emit(q->root, D, out);
     kr_buf_add(out, "", 0);
     out->p[out->len] = 0;
 }
+
+/* FTS5: "w1 w2" phrases of folded words (quotes doubled), "w" * for a prefix */
+static void fts5_leaf(const fq_node *nd, kr_buf *o) {
+    kr_buf_addc(o, '"');
+    for (int i = 0; i < nd->nw; i++) {
+        if (i) kr_buf_addc(o, ' ');
+        for (const char *c = nd->w[i].fold; *c; c++) { if (*c == '"') kr_buf_addc(o, '"'); kr_buf_addc(o, *c); }
+    }
+    kr_buf_addc(o, '"');
+    if (nd->prefix) kr_buf_add(o, " *", 2);
+}
+
+static const fq_dialect fq_fts5 = { fts5_leaf, " AND ", " OR ", " NOT " };
+
+void kr_fq_fts5(const kr_fq *q, kr_buf *out) { fq_render(q, &fq_fts5, out); }
 
 static void ts_lexeme(kr_buf *o, const char *s, int prefix) {
     kr_buf_addc(o, '\'');
@@ -592,29 +604,17 @@ static void ts_word(kr_buf *o, const fq_word *w, int prefix) {
     kr_buf_addc(o, ')');
 }
 
-static void ts_node(const fq_node *nd, kr_buf *o) {
-    switch (nd->kind) {
-    case FQ_TERM: ts_word(o, &nd->w[0], nd->prefix); break;
-    case FQ_PHRASE:
-        kr_buf_addc(o, '(');
-        for (int i = 0; i < nd->nw; i++) { if (i) kr_buf_add(o, " <-> ", 5); ts_word(o, &nd->w[i], 0); }
-        kr_buf_addc(o, ')');
-        break;
-    default:
-        kr_buf_addc(o, '(');
-        ts_node(nd->l, o);
-        kr_buf_add(o, nd->kind == FQ_AND ? " & " : nd->kind == FQ_OR ? " | " : " & !", nd->kind == FQ_NOT ? 4 : 3);
-        ts_node(nd->r, o);
-        kr_buf_addc(o, ')');
-    }
+/* tsquery: a term is its stem (or both stems), a phrase its words joined by <-> */
+static void ts_leaf(const fq_node *nd, kr_buf *o) {
+    if (nd->kind == FQ_TERM) { ts_word(o, &nd->w[0], nd->prefix); return; }
+    kr_buf_addc(o, '(');
+    for (int i = 0; i < nd->nw; i++) { if (i) kr_buf_add(o, " <-> ", 5); ts_word(o, &nd->w[i], 0); }
+    kr_buf_addc(o, ')');
 }
 
-void kr_fq_tsquery(const kr_fq *q, kr_buf *out) {
-    out->len = 0;
-    ts_node(q->root, out);
-    kr_buf_add(out, "", 0);
-    out->p[out->len] = 0;
-}
+static const fq_dialect fq_tsquery = { ts_leaf, " & ", " | ", " & !" };
+
+void kr_fq_tsquery(const kr_fq *q, kr_buf *out) { fq_render(q, &fq_tsquery, out); }
 
 /* ---- snippets ---- */
 
