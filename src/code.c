@@ -32,6 +32,7 @@
 #define MAXM 256          /* mentions per sentence */
 #define MAXC 64           /* clauses per sentence */
 #define CODELEN 24
+#define PRON_REACH 3      /* a subject pronoun refers to a subject at most this many sentences back */
 
 typedef struct {
     uint32_t s, e;        /* token range */
@@ -40,6 +41,7 @@ typedef struct {
     uint8_t weak;         /* adjective + ordinary noun ("Russian border posts"): a target only */
     uint8_t named;        /* names a person ("Merkel", "de Duitse bondskanselier Merkel") */
     uint8_t crowd;        /* counted people ("duizenden Georgiërs"): civilians */
+    uint8_t bare;         /* a role word alone ("de oppositie"), its state supplied by the context */
     uint32_t prep;        /* wid of the governing preposition */
     int group;            /* index of the first member */
 } mention;
@@ -67,7 +69,7 @@ typedef struct {
 } trig_hit;
 
 /* a pronoun resolved to a group of codes */
-typedef struct { char code[4][CODELEN]; int n; } codeset;
+typedef struct { char code[4][CODELEN]; int n; uint32_t ts, te; } codeset;   /* ts..te: the words that name it (te = 0: none) */
 
 struct kr_coder {
     const kr_dict *d;
@@ -88,12 +90,15 @@ struct kr_coder {
     char last_src[21][CODELEN];            /* per root: source of the latest event */
     char recent_state[8][CODELEN]; int nrecent;
     char recent_m[8][CODELEN]; int nrecent_m;   /* latest actor codes of the article */
+    uint32_t recent_m_tok[8][2];                /* ... the words that named them */
     int recent_m_sent[8];                       /* ... and the sentence each was seen in */
     int cur_sent, last_subj_sent;
     int quotes_since_subj;  /* whole-quotation sentences since last_subj_sent */
     char prev_codes[8][CODELEN]; int nprev_codes;   /* distinct actors of the previous sentence */
     char cur_codes[8][CODELEN]; int ncur_codes;
     char loc[CODELEN];
+    uint32_t loc_s, loc_e;  /* the words that name the place */
+    char home[4];           /* the article's own country: most named state ("" none) */
     /* per-sentence dedupe */
     struct { char s[CODELEN], t[CODELEN]; int root; } seen[128]; int nseen;
     char err[512];
@@ -194,6 +199,20 @@ static void with_sector(char *out, const char *base, const char *agent) {
     if (bl != 3) return;                 /* IGO codes and codes with a sector keep theirs */
     size_t al = strlen(agent + 1);
     if (bl + al < CODELEN) memcpy(out + bl, agent + 1, al + 1);
+}
+
+/* one entity for domestic coding: equal codes, or a state and one of its state organs
+** ("Rusland" and "de Russische regering", "het Russische leger"); a state and its
+** opposition, parliament, courts, parties, citizens ... are different actors, so
+** USAOPP -> USAGOV and NLDPTYPVV -> NLDGOV are events (GUIDE.md: domestic events) */
+static int state_organ(const char *sfx) {
+    return !*sfx || !strcmp(sfx, "GOV") || !strcmp(sfx, "MIL") || !strcmp(sfx, "SPY") || !strcmp(sfx, "COP");
+}
+static int same_entity(const char *a, const char *b) {
+    if (!strcmp(a, b)) return 1;
+    size_t la = strlen(a), lb = strlen(b);
+    if (la < 3 || lb < 3 || memcmp(a, b, 3) || !strncmp(a, "IGO", 3)) return 0;
+    return state_organ(a + 3) && state_organ(b + 3);
 }
 
 static int same_actor(const char *a, const char *b) {
@@ -522,14 +541,14 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             snprintf(code, CODELEN, "%s", c->aliases[p.person - 1]);
         } else switch (p.kind) {
         case AK_PLACE:
-            if (!c->loc[0]) snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code));
+            if (!c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); c->loc_s = s; c->loc_e = e; }
             i = e; continue;
         case AK_CAPITAL:
-            if (after_place) { if (!c->loc[0]) snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); i = e; continue; }
+            if (after_place) { if (!c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); c->loc_s = s; c->loc_e = e; } i = e; continue; }
             /* fall through */
         case AK_STATE: case AK_ORG: case AK_PEOPLE:
             snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
-            if (after_place && p.kind == AK_STATE && !c->loc[0]) snprintf(c->loc, CODELEN, "%.3s", code);
+            if (after_place && p.kind == AK_STATE && !c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", code); c->loc_s = s; c->loc_e = e; }
             break;
         case AK_PERSON:
             snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
@@ -606,6 +625,7 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             }
             /* foreign agent (TABARI): of/in + actor, prefix agents, FORMER, CONVERT AGENT */
             if (p.foreign) { if (f_agent_actor(c, a, b, s, &e, &p, code)) break; i = e; continue; }
+            int bare = 1;
             if (j + 1 < b && (wcls(c, j) & WC_OF)) {
                 uint32_t k = j + 1;
                 while (k < b && (wcls(c, k) & WC_DET)) k++;
@@ -626,6 +646,22 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                         break;
                     }
                 }
+                piece q3;
+                if (k < b && match_piece(c, k, b, &q3)) bare = 0;       /* "de president van de Raad": not ours to guess */
+            }
+            /* a role word alone ("de oppositie", "the police", "het kabinet") acts for the
+            ** article's own country */
+            const char *ag = kr_str(c->d, p.code);
+            if (bare && c->home[0] && ag[0] == '~' && ag[1]) {
+                /* the state of the latest actor of the sentence ("Syrian forces attacked
+                ** rebel positions"), else the article's own country */
+                const char *st = c->home;
+                for (int k = c->nm - 1; k >= 0; k--) if (!c->m[k].bare && strlen(c->m[k].code) >= 3 && strncmp(c->m[k].code, "IGO", 3)) { st = c->m[k].code; break; }
+                char st3[4]; snprintf(st3, sizeof st3, "%.3s", st);
+                with_sector(code, st3, ag);
+                int mi = add_mention(c, s, e, code, AK_AGENT);
+                if (mi >= 0) c->m[mi].bare = 1;
+                i = e; continue;
             }
             i = e; continue;
         }
@@ -738,6 +774,8 @@ static void find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         note_state(c, c->m[k].code);
         if (c->nrecent_m && !strcmp(c->recent_m[0], c->m[k].code)) continue;
         memmove(c->recent_m[1], c->recent_m[0], sizeof c->recent_m[0] * 7);
+        memmove(c->recent_m_tok[1], c->recent_m_tok[0], sizeof c->recent_m_tok[0] * 7);
+        c->recent_m_tok[0][0] = c->m[k].s; c->recent_m_tok[0][1] = c->m[k].e;
         memmove(c->recent_m_sent + 1, c->recent_m_sent, sizeof c->recent_m_sent[0] * 7);
         snprintf(c->recent_m[0], CODELEN, "%s", c->m[k].code);
         c->recent_m_sent[0] = c->cur_sent;
@@ -878,7 +916,8 @@ static void segment(kr_coder *c, uint32_t a, uint32_t b) {
 }
 
 static void codeset_from_group(const kr_coder *c, int head, codeset *cs) {
-    cs->n = 0;
+    cs->n = 0; cs->ts = c->m[head].s; cs->te = c->m[head].e;
+    for (int k = head; k < c->nm; k++) if (c->m[k].group == head && c->m[k].e > cs->te) cs->te = c->m[k].e;
     for (int k = head; k < c->nm && cs->n < 4; k++) {
         if (c->m[k].group != head || c->m[k].skip) continue;
         if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
@@ -986,7 +1025,7 @@ static void analyse_clauses(kr_coder *c) {
                 ** is more often someone the dictionaries do not know */
                 /* (a sentence that is only a quotation does not count: "Guaidó veroordeelde
                 ** ... \"Ze bedreigen ...\" Ook roept hij Europa op ...") */
-                if (c->cur_sent - c->last_subj_sent - c->quotes_since_subj > 1) break;
+                if (c->cur_sent - c->last_subj_sent - c->quotes_since_subj > PRON_REACH) break;
                 const codeset *src = &c->last_subj;
                 int pl = c->last_subj_plural;
                 if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
@@ -1006,6 +1045,73 @@ static void analyse_clauses(kr_coder *c) {
                 c->last_subj = cs; c->last_subj_plural = pl; c->last_subj_sent = c->cur_sent; c->quotes_since_subj = 0;
             }
         }
+    }
+}
+
+static void subject_codes(const kr_coder *c, const clause *k, codeset *cs);
+
+/* ------------------------------------------------------------ quotations */
+
+/* The speaker of a quotation is the subject of what it says: ",,Zonder meerderheid
+** krijgen ze niets gedaan'', zei Asscher", '"We will act," said Johnson', 'Johnson
+** said: "I will act"', "..., aldus Wang".  Clauses inside the quotation without a
+** subject of their own, or with "ik"/"we"/"I" as subject, get the speaker. */
+static int is_quote(const kr_coder *c, uint32_t t) { return (c->tok[t].flags & TF_QUOTE) != 0; }
+
+static void quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
+    int nq = 0;
+    for (uint32_t t = a; t < b; t++) if (is_quote(c, t)) nq++;
+    int aldus = 0, spk0 = -1;
+    uint32_t v = b;
+    for (uint32_t t = a; t < b && v == b; t++) {
+        if (!(wcls(c, t) & WC_SPEAKER) || mention_at(c, t) >= 0) continue;
+        /* after the quotation: '..."' [,] said/zei; or "..., aldus X" */
+        uint32_t u = t;
+        while (u > a && (c->tok[u-1].flags & TF_COMMA) && !is_quote(c, u - 1)) u--;
+        if (u > a && is_quote(c, u - 1)) { v = t; break; }
+        /* '"...," Trump said': the speaker stands between the quotation and the verb */
+        if (t > a && mention_at(c, t - 1) >= 0) {
+            int mi = mention_at(c, t - 1);
+            u = c->m[mi].s;
+            while (u > a && (wcls(c, u - 1) & (WC_DET | WC_POSS))) u--;
+            while (u > a && (c->tok[u-1].flags & TF_COMMA) && !is_quote(c, u - 1)) u--;
+            if (u > a && is_quote(c, u - 1)) { v = t; spk0 = c->m[mi].group; break; }
+        }
+        if (nq == 0 && t > a && (c->tok[t-1].flags & TF_COMMA) && c->tok[t].flen == 5 && !memcmp(c->tok[t].fold, "aldus", 5)) { v = t; aldus = 1; break; }
+        /* before it: 'X said: "...' / 'X said, "...' */
+        u = t + 1;
+        while (u < b && (c->tok[u].flags & (TF_COMMA | TF_COLON)) && !is_quote(c, u)) u++;
+        if (u < b && is_quote(c, u)) { v = t; break; }
+    }
+    if (v == b) return;
+    /* the speaker: the actor right after the verb ("zei May", "said Prime Minister
+    ** Johnson"), else the subject of the verb's clause */
+    int spk = spk0;
+    for (int m = 0; m < c->nm && spk < 0; m++) {
+        const mention *M = &c->m[m];
+        if (M->s <= v || M->skip || M->weak || M->in_pp) continue;
+        if (M->s > v + 4) break;
+        spk = M->group; break;
+    }
+    int vc = -1;
+    for (int i = 0; i < c->ncl; i++) if (v >= c->cl[i].s && v < c->cl[i].e) vc = i;
+    codeset cs; cs.n = 0;
+    if (spk >= 0) codeset_from_group(c, spk, &cs);
+    else if (vc >= 0) subject_codes(c, &c->cl[vc], &cs);
+    if (!cs.n || c->npron >= MAXC) return;
+    int pi = c->npron;
+    c->pron[c->npron++] = cs;
+    (void)aldus;
+    for (int i = 0; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (i == vc || (spk0 >= 0 && c->m[spk0].s >= c->cl[i].s && c->m[spk0].s < c->cl[i].e)) continue;
+        int first = 0;
+        if (k->subj >= 0 || k->pron_subj >= 0) {
+            /* "we"/"ik" before the subject found */
+            for (uint32_t t = k->s; t < k->e && t < k->s + 3; t++) if (wcls(c, t) & WC_FIRST) first = 1;
+            if (!first) continue;
+        }
+        k->subj = -1; k->pron_subj = pi;
     }
 }
 
@@ -1184,7 +1290,7 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
 }
 
 static void subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
-    cs->n = 0;
+    cs->n = 0; cs->te = 0;
     if (k->subj >= 0) codeset_from_group(c, k->subj, cs);
     else if (k->pron_subj >= 0) *cs = c->pron[k->pron_subj];
 }
@@ -1326,6 +1432,12 @@ static void group_text(const kr_coder *c, int g, char *out, size_t cap) {
     span_text(c, s, e, out, cap);
 }
 
+/* the words of this sentence's first mention with the code (members of "Rusland en de VS") */
+static void code_text(const kr_coder *c, const char *code, char *out, size_t cap) {
+    out[0] = 0;
+    for (int k = 0; k < c->nm; k++) if (!strcmp(c->m[k].code, code)) { span_text(c, c->m[k].s, c->m[k].e, out, cap); return; }
+}
+
 /* fill in an event and hand it to the caller's callback (own and foreign triggers) */
 static void deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
                     const char *vtext, const char *stext, const char *ttext) {
@@ -1343,7 +1455,7 @@ static void deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src,
 
 static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
                  const char *vtext, const char *stext, const char *ttext) {
-    if (c->stop || !src[0] || !tgt[0] || same_actor(src, tgt)) return;
+    if (c->stop || !src[0] || !tgt[0] || same_entity(src, tgt)) return;
     int root = (code[0] - '0') * 10 + (code[1] - '0');
     for (int i = 0; i < c->nseen; i++)
         if (c->seen[i].root == root && !strcmp(c->seen[i].s, src) && !strcmp(c->seen[i].t, tgt)) return;
@@ -1353,6 +1465,54 @@ static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, co
     }
     if (root >= 1 && root <= 20) snprintf(c->last_src[root], CODELEN, "%s", src);
     deliver(c, sent_no, S, src, tgt, code, vtext, stext, ttext);
+}
+
+/* a state named as a place in the clause ("in Pakistan"), or -1 */
+static int place_state(const kr_coder *c, const clause *k) {
+    for (int m = 0; m < c->nm; m++) {
+        const mention *M = &c->m[m];
+        if (M->s < k->s || M->s >= k->e || M->skip || M->group != m || M->kind != AK_STATE) continue;
+        if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) return m;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------ implied targets */
+
+/* A demand, criticism, rejection, threat, appeal, protest or coercion whose clause names
+** no one it is aimed at is aimed at whom the reader has in mind: an actor of another
+** clause of the sentence ("Volgens Orbán is de kritiek onterecht"), else the latest
+** other actor of the last few sentences ("In de Kamer klinkt kritiek.", "Protesters
+** rallied again."); protest by citizens or the opposition with no one named is aimed
+** at their government. */
+#define TARGET_REACH 2      /* sentences back for an implied target */
+static int implied_root(int root) {
+    return root == 2 || root == 10 || root == 11 || root == 12 || root == 13 || root == 14 || root == 16 || root == 17;
+}
+static void implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
+                           codeset *tgt, int *tgt_group) {
+    if (!implied_root(root) || !src->n) return;
+    const char *s0 = src->code[0];
+    /* another clause of this sentence */
+    for (int m = 0; m < c->nm; m++) {
+        const mention *M = &c->m[m];
+        if (M->group != m || M->skip || M->group == subj_group || (M->s >= k->s && M->s < k->e)) continue;
+        if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+        if (same_entity(M->code, s0)) continue;
+        codeset_from_group(c, m, tgt); *tgt_group = m; return;
+    }
+    size_t sl = strlen(s0);
+    if (root == 14 && sl == 6 && (!strcmp(s0 + 3, "CVL") || !strcmp(s0 + 3, "OPP") || !strcmp(s0 + 3, "LAB"))) {
+        tgt->n = 1; tgt->te = 0; snprintf(tgt->code[0], CODELEN, "%.3sGOV", s0); return;
+    }
+    for (int i = 0; i < c->nrecent_m; i++) {
+        if (c->recent_m_sent[i] >= c->cur_sent) continue;
+        if (c->cur_sent - c->recent_m_sent[i] > TARGET_REACH) break;
+        if (same_entity(c->recent_m[i], s0)) continue;
+        tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
+        tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1]; return;
+    }
+    (void)H;
 }
 
 /* ------------------------------------------------------------ foreign options */
@@ -2045,6 +2205,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     find_mentions(c, a, b);
     segment(c, a, b);
     analyse_clauses(c);
+    quote_speaker(c, a, b);
     find_triggers(c, a, b);
     resolve_roots(c);
     mark_irrealis(c);
@@ -2119,11 +2280,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         }
         if (k->type == CL_OM && k->parent >= 0 && c->cl[k->parent].intent) intent = 1;   /* "bereid om ... te praten" */
         if (H->inf) {
-            int gov = 0, inten = 0;
+            int gov = 0, inten = 0, gov_first = 0;
             for (uint32_t t = k->s; t < H->tok; t++) {
+                if ((wcls(c, t) & WC_GOV) && !(wcls(c, t) & WC_INTENT) && !inten) gov_first = 1;
                 if (wcls(c, t) & WC_GOV) gov = 1;
                 if (wcls(c, t) & WC_INTENT) inten = 1;
             }
+            if (gov_first && inten) continue;     /* "denied plans to attack": the intent is denied */
             for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok && governing_root(c->th[g].root)) gov = 1;
             if (gov && !inten) continue;
             if (inten) intent = 1;
@@ -2192,7 +2355,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset src = subj, tgt;
         int code = -1;
         int tgt_group = -1;
-        tgt.n = 0;
+        tgt.n = 0; tgt.te = 0;
         if (matched) {
             code = r.code;
             if (r.recip) {
@@ -2206,12 +2369,21 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 } else src = *A;
                 char vt[256]; span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
                 const char *cs = d->cameo[code].code;
+                char mt[4][128];
+                for (int i = 0; i < src.n; i++) code_text(c, src.code[i], mt[i], sizeof mt[i]);
                 for (int i = 0; i < src.n; i++) for (int j = 0; j < src.n; j++) if (i != j)
-                    emit(c, sent_no, S, src.code[i], src.code[j], intent && map_intent(c, cs) ? map_intent(c, cs) : cs, vt, src.code[i], src.code[j]);
+                    emit(c, sent_no, S, src.code[i], src.code[j], intent && map_intent(c, cs) ? map_intent(c, cs) : cs, vt, mt[i], mt[j]);
                 continue;
             }
             if (r.explicit_src) { src = r.src; tgt = subj; tgt_group = subj_group; if (r.tgt.n) { tgt = r.tgt; tgt_group = r.tgt_head; } }
             else { tgt = r.tgt; tgt_group = r.tgt_head; }
+            /* violence against a role word alone hits the state named as the place: "air
+            ** strikes on a militant camp in Pakistan" */
+            if (tgt_group >= 0 && c->m[tgt_group].bare && code_root(d, code) >= 18) {
+                int pg = place_state(c, k);
+                if (pg >= 0) { codeset_from_group(c, pg, &tgt); tgt_group = pg; }
+                else if (c->loc[0] && subj.n && strncmp(c->loc, subj.code[0], 3)) { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e; tgt_group = -1; }
+            }
             /* passive: "Zelensky was welcomed by Biden" -- the by-agent acts on the subject */
             if (k->passive && k->by >= 0 && !r.explicit_src) {
                 codeset_from_group(c, k->by, &src);
@@ -2245,6 +2417,14 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     g = M->group; break;
                 }
                 if (g >= 0 && plain_statement && (c->m[g].in_pp || c->m[g].s < H->tok || c->m[g].s > H->tok + H->ntok + 3)) g = -1;
+                /* a role word alone is a weak target for violence when a state is named as
+                ** the place ("air strikes on a militant camp in Pakistan") */
+                int bare_loc = 0;
+                if (g >= 0 && c->m[g].bare && code_root(d, code) >= 18) {
+                    int pg = place_state(c, k);
+                    if (pg >= 0) g = pg;
+                    else if (c->loc[0] && src.n && strncmp(c->loc, src.code[0], 3)) bare_loc = 1;
+                }
                 /* violence (18-20) with no other target hits the state where it happens
                 ** ("bombardeerde doelen in Syrië", "air strikes on a camp in Pakistan"), or
                 ** the state of the place named in the sentence ("positions in Idlib") */
@@ -2254,10 +2434,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m || M->kind != AK_STATE) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) { g = m; break; }
                 }
-                if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
+                if (bare_loc) { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e; }
+                else if (g >= 0) { codeset_from_group(c, g, &tgt); tgt_group = g; }
                 else if (at_place && c->loc[0] && strncmp(c->loc, c->m[subj_group].code, 3)) {
-                    tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc);
+                    tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e;
                 }
+                else if (src.n && !plain_statement) implied_target(c, H, k, subj_group, &src, code_root(d, code), &tgt, &tgt_group);
             }
         }
         if (code < 0) continue;
@@ -2275,7 +2457,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (root >= 15) {
             for (int i = 0; i < c->ncl; i++) if (c->cl[i].type == CL_COND && (i == H->clause + 1 || i == H->clause - 1 || c->cl[i].parent == H->clause)) { cond_cl = i; break; }
         }
-        codeset cc; cc.n = 0;
+        codeset cc; cc.n = 0; cc.te = 0;
         if (cond_cl >= 0) subject_codes(c, &c->cl[cond_cl], &cc);
         if (cc.n && map_intent(c, cs) && src.n && !same_actor(cc.code[0], src.code[0])) {
             tgt = cc; cs = map_intent(c, cs); tgt_group = c->cl[cond_cl].subj;
@@ -2287,16 +2469,47 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (subj_group >= 0 && c->m[subj_group].crowd && cs[0] == '0' && cs[1] == '4') continue;   /* tourists are no visit */
         /* an interview ("in gesprek met het Duitse weekblad") is no consultation */
         if (cs[0] == '0' && cs[1] == '4' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) continue;
+        /* ... nor is telling reporters or one's own media a statement to them (01) */
+        if (cs[0] == '0' && cs[1] == '1' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED") &&
+            ((tgt_group >= 0 && c->m[tgt_group].bare) || (src.n && !strncmp(src.code[0], tgt.code[0], 3)))) continue;
         char vt[256], st[256], tt[256];
         span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
-        if (k->subj >= 0 && !r.explicit_src) group_text(c, k->subj, st, sizeof st); else snprintf(st, sizeof st, "%s", src.code[0]);
-        if (tgt_group >= 0) group_text(c, tgt_group, tt, sizeof tt); else snprintf(tt, sizeof tt, "%s", tgt.code[0]);
+        /* the evidence is the article's own words, also for an actor named sentences back */
+        if (k->subj >= 0 && !r.explicit_src && !(k->passive && k->by >= 0)) group_text(c, k->subj, st, sizeof st);
+        else if (src.te > src.ts) span_text(c, src.ts, src.te, st, sizeof st); else st[0] = 0;
+        if (tgt_group >= 0) group_text(c, tgt_group, tt, sizeof tt);
+        else if (tgt.te > tgt.ts) span_text(c, tgt.ts, tgt.te, tt, sizeof tt); else tt[0] = 0;
         for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
             emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
     }
 }
 
 /* ------------------------------------------------------------ articles */
+
+/* The article's own country, for role words that name no state ("de oppositie", "the
+** police", "het kabinet"): the state named most often in the article (states,
+** adjectives, people, capitals, persons; ties go to the earliest), else for Dutch
+** articles the Netherlands (Dutch news without a state named is Dutch news). */
+static void find_home(kr_coder *c) {
+    struct { char cc[4]; int n, first; } cnt[32]; int ncnt = 0;
+    c->home[0] = 0;
+    for (uint32_t t = 0; t < c->ntok;) {
+        piece p;
+        if (is_punct(c, t) || match_piece(c, t, c->ntok, &p) != 1) { t++; continue; }
+        if (p.foreign || !(p.kind == AK_STATE || p.kind == AK_ADJ || p.kind == AK_PEOPLE || p.kind == AK_CAPITAL || p.kind == AK_PERSON)) { t += p.len; continue; }
+        const char *code = kr_str(c->d, p.code);
+        t += p.len;
+        if (strlen(code) < 3 || !strncmp(code, "IGO", 3) || code[0] < 'A' || code[0] > 'Z') continue;
+        int k = 0;
+        while (k < ncnt && memcmp(cnt[k].cc, code, 3)) k++;
+        if (k == ncnt) { if (ncnt == 32) continue; memcpy(cnt[k].cc, code, 3); cnt[k].cc[3] = 0; cnt[k].n = 0; cnt[k].first = (int)t; ncnt++; }
+        cnt[k].n++;
+    }
+    int best = -1;
+    for (int k = 0; k < ncnt; k++) if (best < 0 || cnt[k].n > cnt[best].n) best = k;
+    if (best >= 0) memcpy(c->home, cnt[best].cc, 4);
+    else if (c->lang == 0) memcpy(c->home, "NLD", 4);
+}
 
 static void reset_article(kr_coder *c) {
     kr_arena_reset(&c->ar);
@@ -2360,6 +2573,7 @@ kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void
     if (st != KR_OK) return st;
     if (c->d->foreign && (st = f_article_start(c, a)) != KR_OK) return st;   /* foreign: TABARI options */
     c->fn = fn; c->ctx = ctx; c->art = a;
+    if (!c->d->foreign) find_home(c);
     for (uint32_t i = 0; i < c->nsent && !c->stop; i++) {
         c->cur_sent = (int)i + 1;
         int last = c->last_subj_sent;

@@ -75,6 +75,8 @@ enum {
 #define WC_NOT_ACTOR (1ull << 33)   /* "US dollars", "Niger's capital": the state name is a modifier */
 #define WC_SAY (1ull << 34)         /* "said": a following subject starts a that-clause without "that" */
 #define WC_QUANT (1ull << 35)       /* "duizenden", "many": a people noun after it is a crowd, not a state */
+#define WC_SPEAKER (1ull << 36)     /* "zei", "said", "aldus": names the speaker of a quotation next to it */
+#define WC_FIRST (1ull << 37)       /* "ik", "we", "I": inside a quotation, the speaker */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
@@ -196,6 +198,7 @@ uint32_t kr_wid(const kr_lang *L, const char *fold, size_t n); /* 0 if unknown *
 uint32_t kr_wid_add(kr_dict *d, kr_lang *L, const char *fold, size_t n);
 int kr_cameo_index(const kr_dict *d, const char *code);       /* -1 if unknown */
 void kr_dict_msg(kr_dict *d, int is_err, const char *file, int line, const char *fmt, ...);
+size_t kr_dict_nentries(const kr_dict *d);     /* entries of all kinds loaded so far */
 uint32_t kr_trie_child(const kr_lang *L, uint32_t node, uint32_t wid);
 int kr_lang_index(const char *lang);                           /* 0 nl, 1 en, -1 */
 

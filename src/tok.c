@@ -167,7 +167,9 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
         uint32_t end = i + 1;
         /* closing quotes / brackets belong to this sentence */
         while (end < ntok && (t[end].flags & (TF_QUOTE | TF_CLOSE)) && (end + 1 >= ntok || t[end].off > t[end-1].off)) {
-            if ((t[end].flags & TF_QUOTE) && end + 1 < ntok && t[end+1].off == t[end].off + 1 && !(t[end+1].flags & TF_PUNCT)) break;
+            /* a quote attached to the next word opens the next sentence (". ,,Maar", '. "But') */
+            if ((t[end].flags & TF_QUOTE) && end + 1 < ntok && t[end+1].off == t[end].off + t[end].len && !(t[end+1].flags & TF_PUNCT) &&
+                t[end].off > t[end-1].off + t[end-1].len) break;
             end++;
         }
         if (c == '.' && i > start && t[i].len == 1) {
