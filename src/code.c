@@ -111,6 +111,7 @@ struct kr_coder {
     kr_event_fn fn; void *ctx; const kr_article *art; int stop;
     char verbbuf[256], srcbuf[512], tgtbuf[512];
     int relax_target;     /* run_pattern: a missing + does not fail the pattern */
+    int both_ways;        /* emit: a consultation is coded both ways (not for a trigger in a PP) */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
     codeset fprev;        /* foreign coding: the source of the previous clause */
@@ -969,6 +970,10 @@ static void analyse_clauses(kr_coder *c) {
                                                   (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
             if (w & WC_MODAL) k->modal = 1;
             if (w & WC_FUTURE) k->future = 1;
+            /* "morgen", "volgende week", "later this week": what is planned has not happened */
+            if (w & WC_FUT_TIME) k->future = 1;
+            if ((w & WC_FUT_MOD) && ((t + 1 < k->e && (wcls(c, t + 1) & WC_PERIOD)) || (t + 2 < k->e && (wcls(c, t + 2) & WC_PERIOD)) ||
+                                     (t + 3 < k->e && (wcls(c, t + 3) & WC_PERIOD)))) k->future = 1;
             /* intent words; Dutch "plan" only in "van plan" ("steunen zijn plan" is no intent) */
             if ((w & WC_INTENT) && !(c->tok[t].flen == 4 && !memcmp(c->tok[t].fold, "plan", 4) && c->lang == 0 &&
                                       !(t > k->s && c->tok[t-1].flen == 3 && !memcmp(c->tok[t-1].fold, "van", 3)))) k->intent = 1;
@@ -1465,6 +1470,12 @@ static void emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, co
     }
     if (root >= 1 && root <= 20) snprintf(c->last_src[root], CODELEN, "%s", src);
     deliver(c, sent_no, S, src, tgt, code, vtext, stext, ttext);
+    /* a meeting, a call, a visit or talks go both ways (GUIDE.md): the visited hosts the
+    ** visit (042 <-> 043); mediation (045) does not */
+    if (root == 4 && strcmp(code, "045") && c->both_ways) {
+        const char *back = !strcmp(code, "042") ? "043" : !strcmp(code, "043") ? "042" : code;
+        emit(c, sent_no, S, tgt, src, back, vtext, ttext, stext);
+    }
 }
 
 /* a state named as a place in the clause ("in Pakistan"), or -1 */
@@ -1475,6 +1486,20 @@ static int place_state(const kr_coder *c, const clause *k) {
         if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) return m;
     }
     return -1;
+}
+
+/* an event noun inside a prepositional phrase: a preposition before it with only
+** articles, possessives, ordinary adjectives and "het begin van" between */
+static int in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
+    const kr_trigger *T = &c->L->trig[H->trig];
+    if (T->kind != TK_NOUN) return 0;
+    for (uint32_t t = H->tok, n = 0; t > k->s && n < 6; t--, n++) {
+        uint64_t w = wcls(c, t - 1);
+        if (w & (WC_PREP | WC_OF)) return 1;
+        if (w & (WC_DET | WC_POSS)) continue;
+        if (is_punct(c, t - 1) || c->tok[t-1].cap || mention_at(c, t - 1) >= 0) return 0;
+    }
+    return 0;
 }
 
 /* ------------------------------------------------------------ implied targets */
@@ -2479,8 +2504,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         else if (src.te > src.ts) span_text(c, src.ts, src.te, st, sizeof st); else st[0] = 0;
         if (tgt_group >= 0) group_text(c, tgt_group, tt, sizeof tt);
         else if (tgt.te > tgt.ts) span_text(c, tgt.ts, tgt.te, tt, sizeof tt); else tt[0] = 0;
+        /* "voor het begin van de gesprekken met X", "na een werkdiner met X": a meeting in
+        ** a prepositional phrase is the background of a one-way act */
+        c->both_ways = !(H->tok > k->s && in_pp_noun(c, H, k));
         for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
             emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
+        c->both_ways = 0;
     }
 }
 

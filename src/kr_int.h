@@ -77,6 +77,9 @@ enum {
 #define WC_QUANT (1ull << 35)       /* "duizenden", "many": a people noun after it is a crowd, not a state */
 #define WC_SPEAKER (1ull << 36)     /* "zei", "said", "aldus": names the speaker of a quotation next to it */
 #define WC_FIRST (1ull << 37)       /* "ik", "we", "I": inside a quotation, the speaker */
+#define WC_FUT_TIME (1ull << 38)    /* "morgen", "tomorrow": the clause is about the future */
+#define WC_FUT_MOD (1ull << 39)     /* "volgende", "next", "later" + a period ("week"): the future */
+#define WC_PERIOD (1ull << 40)      /* "week", "maand", "month" */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
