@@ -112,6 +112,8 @@ struct kr_coder {
     char verbbuf[256], srcbuf[512], tgtbuf[512];
     int relax_target;     /* run_pattern: a missing + does not fail the pattern */
     int both_ways;        /* emit: a consultation is coded both ways (not for a trigger in a PP) */
+    int spk_pron;         /* this sentence's quotation speaker (index into pron), -1 none */
+    uint64_t spk_cl;      /* ... and the clauses it speaks (bit per clause) */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
     codeset fprev;        /* foreign coding: the source of the previous clause */
@@ -1063,6 +1065,31 @@ static void subject_codes(const kr_coder *c, const clause *k, codeset *cs);
 ** subject of their own, or with "ik"/"we"/"I" as subject, get the speaker. */
 static int is_quote(const kr_coder *c, uint32_t t) { return (c->tok[t].flags & TF_QUOTE) != 0; }
 
+/* a speaker the dictionaries do not know ("twitterde Valérie Boyer", '"...," Jan
+** Jansen said'): a name of two or more capitalised words next to the reporting verb
+** speaks for the article's own country (an actor of that state, sector unknown); the
+** surname then names the same person in the rest of the article */
+static int unknown_speaker(kr_coder *c, uint32_t a, uint32_t b, uint32_t v) {
+    if (!c->home[0]) return -1;
+    uint32_t s = b, e = b;
+    uint32_t t = v + 1;
+    while (t < b && (wcls(c, t) & WC_DET)) t++;
+    uint32_t u = t;
+    while (u < b && c->tok[u].cap && !is_punct(c, u) && !(c->tok[u].wid && c->L->wclass[c->tok[u].wid]) && mention_at(c, u) < 0) u++;
+    if (u - t >= 2 && u - t <= 4) { s = t; e = u; }
+    else if (v > a) {           /* '"...," Jan Jansen said' */
+        u = v;
+        while (u > a && c->tok[u-1].cap && !is_punct(c, u - 1) && !(c->tok[u-1].wid && c->L->wclass[c->tok[u-1].wid]) && mention_at(c, u - 1) < 0) u--;
+        if (v - u >= 2 && v - u <= 4 && u > a && is_quote(c, u - 1 - ((c->tok[u-1].flags & TF_COMMA) && u - 1 > a ? 1 : 0))) { s = u; e = v; }
+    }
+    if (s == b) return -1;
+    int mi = add_mention(c, s, e, c->home, AK_PERSON);
+    if (mi < 0) return -1;
+    c->m[mi].named = 1;
+    add_alias(c, e - 1, c->home);
+    return mi;
+}
+
 static void quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
     int nq = 0;
     for (uint32_t t = a; t < b; t++) if (is_quote(c, t)) nq++;
@@ -1100,16 +1127,19 @@ static void quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
     }
     int vc = -1;
     for (int i = 0; i < c->ncl; i++) if (v >= c->cl[i].s && v < c->cl[i].e) vc = i;
+    if (spk < 0 && (vc < 0 || (c->cl[vc].subj < 0 && c->cl[vc].pron_subj < 0))) spk = unknown_speaker(c, a, b, v);
     codeset cs; cs.n = 0;
     if (spk >= 0) codeset_from_group(c, spk, &cs);
     else if (vc >= 0) subject_codes(c, &c->cl[vc], &cs);
     if (!cs.n || c->npron >= MAXC) return;
     int pi = c->npron;
     c->pron[c->npron++] = cs;
+    c->spk_pron = pi;
     (void)aldus;
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
         if (i == vc || (spk0 >= 0 && c->m[spk0].s >= c->cl[i].s && c->m[spk0].s < c->cl[i].e)) continue;
+        if (i < 64) c->spk_cl |= 1ull << i;
         int first = 0;
         if (k->subj >= 0 || k->pron_subj >= 0) {
             /* "we"/"ik" before the subject found */
@@ -1500,6 +1530,67 @@ static int in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
         if (is_punct(c, t - 1) || c->tok[t-1].cap || mention_at(c, t - 1) >= 0) return 0;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ judgements */
+
+/* A negative judgement stated by an actor ("walgelijk", "onaanvaardbaar", "a
+** dastardly act") is disapproval (111) of whom it is about: in a quotation with a known
+** speaker, or in the that-clause of a reporting verb ("Orbán zei dat de kritiek
+** onterecht is"); the target is an actor of the judged words, else the implied one. */
+static void implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
+                           codeset *tgt, int *tgt_group);
+static void judgement(kr_coder *c, int sent_no, const kr_sent *S) {
+    uint64_t region = c->spk_cl;
+    codeset src; src.n = 0; src.te = 0;
+    int src_group = -1;
+    if (c->spk_pron >= 0) src = c->pron[c->spk_pron];
+    else {
+        /* "X zei dat ...", "X says ...": a reporting verb with a subject and its that-clause */
+        for (int i = 0; i < c->ncl && i < 64; i++) {
+            const clause *k = &c->cl[i];
+            if (k->type != CL_DAT || k->parent < 0) continue;
+            const clause *p = &c->cl[k->parent];
+            int rep = 0;
+            for (uint32_t t = p->s; t < p->e; t++) if ((wcls(c, t) & (WC_SPEAKER | WC_SAY)) && mention_at(c, t) < 0) rep = 1;
+            if (!rep) continue;
+            codeset cs; subject_codes(c, p, &cs);
+            if (!cs.n) continue;
+            src = cs; src_group = p->subj; region |= 1ull << i;
+        }
+    }
+    if (!src.n || !region) return;
+    int cl = -1; uint32_t at = 0;
+    for (int i = 0; i < c->ncl && i < 64 && cl < 0; i++) {
+        if (!(region >> i & 1)) continue;
+        const clause *k = &c->cl[i];
+        if (k->neg) continue;
+        for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & WC_EVAL_NEG) && mention_at(c, t) < 0) { cl = i; at = t; break; }
+    }
+    if (cl < 0) return;
+    codeset tgt; tgt.n = 0; tgt.te = 0;
+    int tg = -1;
+    for (int i = 0; i < c->ncl && i < 64 && tg < 0; i++) {
+        if (!(region >> i & 1)) continue;
+        for (int m = 0; m < c->nm; m++) {
+            const mention *M = &c->m[m];
+            if (M->group != m || M->skip || M->s < c->cl[i].s || M->s >= c->cl[i].e || M->group == src_group) continue;
+            if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+            if (same_entity(M->code, src.code[0])) continue;
+            tg = m; break;
+        }
+    }
+    if (tg >= 0) codeset_from_group(c, tg, &tgt);
+    else {
+        trig_hit h; memset(&h, 0, sizeof h); h.tok = at; h.ntok = 1; h.clause = cl;
+        implied_target(c, &h, &c->cl[cl], src_group, &src, 11, &tgt, &tg);
+    }
+    if (!tgt.n) return;
+    char vt[128], st[256], tt[256];
+    span_text(c, at, at + 1, vt, sizeof vt);
+    if (src.te > src.ts) span_text(c, src.ts, src.te, st, sizeof st); else st[0] = 0;
+    if (tg >= 0) group_text(c, tg, tt, sizeof tt); else if (tgt.te > tgt.ts) span_text(c, tgt.ts, tgt.te, tt, sizeof tt); else tt[0] = 0;
+    for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++) emit(c, sent_no, S, src.code[i], tgt.code[j], "111", vt, st, tt);
 }
 
 /* ------------------------------------------------------------ implied targets */
@@ -2225,7 +2316,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_dict *d = c->d;
     const kr_lang *L = c->L;
     uint32_t a = S->tok0, b = S->tok0 + S->ntok;
-    c->loc[0] = 0; c->nseen = 0; c->npron = 0; c->fdiscard = 0;
+    c->loc[0] = 0; c->nseen = 0; c->npron = 0; c->fdiscard = 0; c->spk_pron = -1; c->spk_cl = 0;
     if (c->fstory_discard) return;
     find_mentions(c, a, b);
     segment(c, a, b);
@@ -2511,6 +2602,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
         c->both_ways = 0;
     }
+    if (!c->stop && !c->d->foreign) judgement(c, sent_no, S);
 }
 
 /* ------------------------------------------------------------ articles */

@@ -80,6 +80,7 @@ enum {
 #define WC_FUT_TIME (1ull << 38)    /* "morgen", "tomorrow": the clause is about the future */
 #define WC_FUT_MOD (1ull << 39)     /* "volgende", "next", "later" + a period ("week"): the future */
 #define WC_PERIOD (1ull << 40)      /* "week", "maand", "month" */
+#define WC_EVAL_NEG (1ull << 41)    /* "schandalig", "unacceptable": a judgement that, stated by an actor, disapproves (11) */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
