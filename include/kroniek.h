@@ -45,6 +45,8 @@ const char *kr_strerror(kr_status st);
 #define KR_MAX_ARTICLE   (16u << 20)   /* longest article text, bytes */
 #define KR_MAX_SENTENCE  4096          /* longer sentences are cut into pieces */
 #define KR_MAX_TOKENS    512           /* tokens per sentence piece */
+#define KR_MAX_ID        256           /* longest article id, bytes */
+#define KR_MAX_DICT      (64u << 20)   /* largest dictionary file, bytes */
 
 /* ---- articles ---- */
 typedef struct {
@@ -67,6 +69,16 @@ typedef struct {
 /* Parse YYYY-MM-DD, YYYY-MM or YYMMDD into yyyymmdd (day 1 for month precision).
 ** Returns 0 on error (bad month/day, year outside 1900..2100). */
 int kr_parse_date(const char *s);
+
+/* The one rule for article dates and date filters: YYYY-MM-DD, YYYY-MM, or an ISO
+** timestamp YYYY-MM-DDThh:mm:ss followed by Z or +hh:mm / -hh:mm, which is normalised to
+** its date as written (no time-zone conversion); also YYMMDD, the date of TABARI
+** records, kept as written.  Nothing else: no white space, no other separators, years
+** 1900..2100, real calendar days and times.  Writes the
+** normalised date ("2022-01-10" or "2022-01") to out (at least 11 bytes) and returns
+** yyyymmdd (day 1 for YYYY-MM), or 0 if the date is not valid. */
+int kr_article_date(const char *s, char out[11]);
+#define KR_DATE_RULE "YYYY-MM-DD, YYYY-MM, YYYY-MM-DDThh:mm:ss with Z or +hh:mm, or YYMMDD; years 1900-2100"
 
 /* ---- events ---- */
 typedef struct {

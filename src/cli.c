@@ -5,6 +5,7 @@
 */
 #include "kroniek.h"
 #include "cmd.h"
+#include "kr_int.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,22 @@ kr_dict *kr_load_dicts(const kr_dictopts *o, int quiet) {
         kr_dict_set_skip(d, skip);
     }
     st = dir && *dir ? kr_dict_load_dir(d, dir) : kr_dict_load_builtin(d);
+    /* issue 15: files that replace the built-in actors or verbs and hold no entry at
+    ** all (an empty file) would code nothing, silently: an error naming them */
+    size_t added[2] = {0, 0};               /* entries from actor/agent files, verb files */
+    int nread[2] = {0, 0};
     for (int i = 0; i < o->nextra; i++) {
+        size_t before = kr_dict_nentries(d);
         kr_status s = kr_dict_load_file(d, o->extra[i][1], NULL, o->extra[i][0]);
         if (s != KR_OK) st = s;
+        int k = !strcmp(o->extra[i][0], "verbs") ? 1 : strcmp(o->extra[i][0], "discards") ? 0 : -1;
+        if (k >= 0 && s == KR_OK) { added[k] += kr_dict_nentries(d) - before; nread[k]++; }
+    }
+    for (int i = 0; i < o->nextra && !o->add_dicts; i++) {
+        int k = !strcmp(o->extra[i][0], "verbs") ? 1 : strcmp(o->extra[i][0], "discards") ? 0 : -1;
+        if (k >= 0 && nread[k] && !added[k])
+            kr_dict_msg(d, 1, o->extra[i][1], 0, "no entries: this --%s file replaces the built-in %s, and nothing would be coded"
+                        " (give --add-dicts to keep the built-in ones)", o->extra[i][0], k ? "verbs" : "actors");
     }
     (void)st;     /* errors are counted in the dictionary and reported below */
     kr_dict_finish(d);

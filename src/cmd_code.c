@@ -360,7 +360,8 @@ static void dict_usage(FILE *f) {
 "usage: kroniek dict check|stats|convert [--lang nl|en] [dictionary options] [FILES...]\n"
 "  check     load the dictionaries (the built-in ones, --data DIR, or FILES on top of\n"
 "            the CAMEO code table and word lists) and report every problem as\n"
-"            file:line: message; exit 1 if there are errors\n"
+"            file:line: message; exit 1 if there are errors, 2 if a file is\n"
+"            larger than the limit for dictionaries (64 MiB)\n"
 "  stats     count entries per file and kind\n"
 "  convert   write FILES (TABARI or PETRARCH format, detected) in kroniek's format\n"
 "  --lang L  language of FILES whose name does not say\n"
@@ -388,13 +389,14 @@ int cmd_dict(int argc, char **argv) {
     }
     kr_dict *d = kr_dict_new();
     const char *dir = dopt.data_dir ? dopt.data_dir : getenv("KRONIEK_DATA");
+    int too_big = 0;                      /* a file over KR_MAX_DICT: exit 2, not 1 */
     if (nf) {
         /* check given files on top of the CAMEO code table and word lists */
         if (dir) kr_dict_load_dir(d, dir); else kr_dict_load_builtin(d);
-        for (int i = 0; i < nf; i++) kr_dict_load_file(d, files[i], lang, NULL);
+        for (int i = 0; i < nf; i++) if (kr_dict_load_file(d, files[i], lang, NULL) == KR_ERR_LIMIT) too_big = 1;
     } else if (dir) kr_dict_load_dir(d, dir);
     else kr_dict_load_builtin(d);
-    for (int i = 0; i < dopt.nextra; i++) kr_dict_load_file(d, dopt.extra[i][1], lang, dopt.extra[i][0]);
+    for (int i = 0; i < dopt.nextra; i++) if (kr_dict_load_file(d, dopt.extra[i][1], lang, dopt.extra[i][0]) == KR_ERR_LIMIT) too_big = 1;
     kr_dict_finish(d);
     int rc = 0;
     if (!strcmp(sub, "check")) {
@@ -412,5 +414,5 @@ int cmd_dict(int argc, char **argv) {
         rc = st != KR_OK || kr_dict_nerrors(d) ? 1 : 0;
     }
     kr_dict_free(d);
-    return rc;
+    return rc && too_big ? 2 : rc;
 }

@@ -6,7 +6,8 @@
 ** kroniek.db, or $KRONIEK_DB) or a postgresql:// URI; see docs/ARCHIVE.md.
 **
 ** Exit status: 0 success; 1 some article was rejected (reported on stderr with its
-** file:line, the others are stored); 2 usage errors, a bad query, or an archive that
+** file:line, the others are stored: bad input, an id stored with another text, an
+** article the archive refuses); 2 usage errors, a bad query, or an archive that
 ** cannot be opened or written (the message says why; committed data is never lost).
 */
 #include "kroniek.h"
@@ -494,11 +495,19 @@ int cmd_ingest(int argc, char **argv) {
             }
             int seen = kr_store_seen(s, sl->a.id, sl->hash);
             if (seen < 0) { fatal = 1; break; }
-            if (seen) nskip++;
-            else {
-                if (kr_store_put_prep(s, &sl->a, sl->hash, sl->ev, sl->nev, sl->prep) != KR_OK) { fatal = 1; break; }
+            /* issue 15: a bad article is rejected alone, with its file:line; before, an
+            ** empty id rolled back the whole batch, and every rerun stopped there */
+            const char *why = seen == 2 ? "another article with this id and a different text is already stored" : NULL;
+            kr_status pst = KR_OK;
+            if (seen == 1) nskip++;
+            else if (!why && (pst = kr_store_put_prep(s, &sl->a, sl->hash, sl->ev, sl->nev, sl->prep)) == KR_OK) {
                 inbatch++; evbatch += sl->nev;
-            }
+            } else if (why || pst == KR_ERR_ARG) {
+                clear_progress(p);
+                fprintf(stderr, "kroniek: %s: article %.200s rejected: %s\n", sl->a.origin ? sl->a.origin : "?", sl->a.id ? sl->a.id : "?",
+                        why ? why : kr_store_error(s));
+                p->nrej++; p->failed = 1;
+            } else { fatal = 1; break; }
             pthread_mutex_lock(&p->mu);
             p->qbytes -= sl->bytes;
             p->tail++;

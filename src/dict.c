@@ -838,12 +838,19 @@ kr_status kr_dict_load_mem(kr_dict *d, const char *name, const char *buf, size_t
     return d->nerr > before ? KR_ERR_PARSE : KR_OK;
 }
 
+/* issue 15: at most KR_MAX_DICT bytes are read (-2 past it); /dev/zero or /dev/urandom
+** as a dictionary was read until memory ran out */
 static int read_file(const char *path, char **buf, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return -1;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > KR_MAX_DICT) { fclose(f); return -2; }
     kr_buf b = {0};
     char tmp[65536]; size_t r;
-    while ((r = fread(tmp, 1, sizeof tmp, f)) > 0) kr_buf_add(&b, tmp, r);
+    while ((r = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (b.len + r > KR_MAX_DICT) { kr_buf_free(&b); fclose(f); return -2; }
+        kr_buf_add(&b, tmp, r);
+    }
     int err = ferror(f);
     fclose(f);
     if (err) { kr_buf_free(&b); return -1; }
@@ -854,7 +861,9 @@ static int read_file(const char *path, char **buf, size_t *len) {
 
 kr_status kr_dict_load_file(kr_dict *d, const char *path, const char *lang, const char *kind) {
     char *buf; size_t len;
-    if (read_file(path, &buf, &len)) { kr_dict_msg(d, 1, path, 0, "cannot read: %s", strerror(errno)); return KR_ERR_IO; }
+    int rf = read_file(path, &buf, &len);
+    if (rf == -2) { kr_dict_msg(d, 1, path, 0, "larger than %u bytes (the limit for a dictionary file), not read", KR_MAX_DICT); return KR_ERR_LIMIT; }
+    if (rf) { kr_dict_msg(d, 1, path, 0, "cannot read: %s", strerror(errno)); return KR_ERR_IO; }
     kr_status st = kr_dict_load_mem(d, path, buf, len, lang, kind);
     free(buf);
     return st;
@@ -1035,6 +1044,17 @@ int kr_dict_check(kr_dict *d) {
         }
     }
     return d->nerr - before;
+}
+
+/* entries of every kind loaded so far (actor phrases, persons and offices, triggers
+** and their forms, word sets): kr_load_dicts tells an empty dictionary file by it */
+size_t kr_dict_nentries(const kr_dict *d) {
+    size_t n = (size_t)d->npersons + d->noffices;
+    for (int l = 0; l < NLANG; l++) {
+        const kr_lang *L = &d->lang[l];
+        n += (size_t)L->nent + L->ngph + L->ntrig + L->ntf + L->nwsets;
+    }
+    return n;
 }
 
 void kr_dict_stats(const kr_dict *d, FILE *out) {

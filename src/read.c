@@ -3,7 +3,8 @@
 ** may start on the same line), JSON Lines ({id, date, lang?, title?, text, url?,
 ** source?, options?}, parsed with jansson), directories (recursively, sorted by name) and stdin.
 ** A bad record yields an error naming file and line; the reader then goes on with the
-** next record.  Lines longer than KR_MAX_LINE are skipped with an error.
+** next record.  Ids and dates are checked here, so `code` and `ingest` take the same
+** records: an id is 1..KR_MAX_ID bytes, not blank; dates follow kr_article_date().  Lines longer than KR_MAX_LINE are skipped with an error.
 */
 #include "kr_int.h"
 #include <jansson.h>
@@ -135,6 +136,8 @@ static void fill(kr_reader *r, kr_article *a) {
     a->url = r->url; a->source = r->source; a->origin = r->origin;
 }
 
+static int check_id(const char *id, const char *origin, char *err, size_t errlen);
+
 static kr_status read_seed(kr_reader *r, kr_article *a) {
     /* the whole file is one article */
     kr_buf b = {0};
@@ -159,16 +162,19 @@ static kr_status read_seed(kr_reader *r, kr_article *a) {
     while (p < e && (*p == ' ' || *p == '\t')) p++;
     const char *ds = p;
     while (p < e && !isspace((unsigned char)*p)) p++;
-    char date[32]; size_t dl = (size_t)(p - ds);
+    char date[32], day[11]; size_t dl = (size_t)(p - ds);
     if (dl >= sizeof date) dl = sizeof date - 1;
     memcpy(date, ds, dl); date[dl] = 0;
-    if (!kr_parse_date(date) || (dl != 7 && dl != 10)) {
-        snprintf(r->err, sizeof r->err, "%s:1: bad date '%s' (want YYYY-MM-DD or YYYY-MM, 1900-2100)", r->fname, date);
+    if (!kr_article_date(date, day)) {
+        snprintf(r->err, sizeof r->err, "%s:1: bad date '%s' (want " KR_DATE_RULE ")", r->fname, date);
         kr_buf_free(&b); return KR_ERR_PARSE;
     }
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) p++;
     clear_rec(r);
-    r->id = base_id(r->fname); r->date = strdup(date);
+    r->id = base_id(r->fname);
+    char o1[600]; snprintf(o1, sizeof o1, "%s:1", r->fname);
+    if (check_id(r->id, o1, r->err, sizeof r->err)) { kr_buf_free(&b); return KR_ERR_PARSE; }
+    r->date = strdup(day);
     /* issue 7: a NUL byte ended the text there, silently (strndup); it now becomes a
     ** space, as \u0000 does in JSON Lines */
     size_t tl = (size_t)(e - p);
@@ -178,6 +184,17 @@ static kr_status read_seed(kr_reader *r, kr_article *a) {
     kr_buf_free(&b);
     fill(r, a);
     return KR_OK;
+}
+
+/* issue 15: the one rule for ids, for `code` and `ingest` alike (an empty id stopped
+** ingest and rolled back its batch, while code wrote it out): an id is 1..KR_MAX_ID
+** bytes and not only white space.  A JSON record without "id" gets FILE:LINE. */
+static int check_id(const char *id, const char *origin, char *err, size_t errlen) {
+    const char *p = id;
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+    if (!*p) { snprintf(err, errlen, "%s: article rejected: empty \"id\" (leave the field out and the id is FILE:LINE)", origin); return -1; }
+    if (strlen(id) > KR_MAX_ID) { snprintf(err, errlen, "%s: article rejected: \"id\" longer than %u bytes", origin, KR_MAX_ID); return -1; }
+    return 0;
 }
 
 /* one JSON Lines record -> article; strings are malloc'ed into hold[] */
@@ -215,8 +232,16 @@ kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, 
     a->id = hold[0]; a->date = hold[1]; a->lang = hold[2]; a->title = hold[3]; a->text = hold[4];
     a->url = hold[5]; a->source = hold[6]; a->origin = hold[7];
     a->options = opts ? hold[7] + ol + 1 : NULL;
+    if (check_id(a->id, origin, err, errlen)) return KR_ERR_PARSE;
     if (!a->text) { snprintf(err, errlen, "%s: article %s has no \"text\"", origin, a->id); return KR_ERR_PARSE; }
     if (!a->date) { snprintf(err, errlen, "%s: article %s has no \"date\"", origin, a->id); return KR_ERR_PARSE; }
+    /* the date rule of kr_article_date; a timestamp becomes its date (hold[1] is long enough) */
+    char day[11];
+    if (!kr_article_date(a->date, day)) {
+        snprintf(err, errlen, "%s: article %s rejected: bad or missing date '%.40s' (want " KR_DATE_RULE ")", origin, a->id, a->date);
+        return KR_ERR_PARSE;
+    }
+    strcpy(hold[1], day);
     return KR_OK;
 }
 

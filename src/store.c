@@ -733,8 +733,9 @@ static void prefix_cond(kr_buf *sql, int pg, kr_sqlparams *p, const char *col, c
     kr_buf_addf(sql, "(%s >= ", col); ph(sql, pg, a); kr_buf_addf(sql, " AND %s < ", col); ph(sql, pg, b); kr_buf_addc(sql, ')');
 }
 
-/* a date bound as yyyymmdd: YYYY, YYYY-MM or YYYY-MM-DD; the upper bound of a year or
-** month is its last day.  Returns 0 if bad. */
+/* a date bound as yyyymmdd: YYYY, or a date by the article rule (kr_article_date:
+** YYYY-MM, YYYY-MM-DD, an ISO timestamp taken as its date); the upper bound of a year
+** or month is its last day.  Returns 0 if bad. */
 static int date_bound(const char *s, int upper) {
     size_t n = strlen(s);
     if (n == 4 && isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3])) {
@@ -742,8 +743,8 @@ static int date_bound(const char *s, int upper) {
         if (y < 1900 || y > 2100) return 0;
         return y * 10000 + (upper ? 1231 : 101);
     }
-    if (n != 7 && n != 10) return 0;
-    int d = kr_parse_date(s);
+    char day[11];
+    int d = kr_article_date(s, day);
     if (!d) return 0;
     if (n == 7 && upper) d = d / 100 * 100 + 31;
     return d;
@@ -798,12 +799,12 @@ int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlpar
     if (!articles && event_conds(sql, q, pg, p, err, errlen)) return -1;
     if (q->from && *q->from) {
         int d = date_bound(q->from, 0);
-        if (!d) { snprintf(err, errlen, "bad date '%.40s' (want YYYY, YYYY-MM or YYYY-MM-DD)", q->from); return -1; }
+        if (!d) { snprintf(err, errlen, "bad date '%.40s' (want YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)", q->from); return -1; }
         kr_sql_param_int(p, d); kr_buf_addf(sql, " AND %s >= ", day); ph(sql, pg, p->n);
     }
     if (q->to && *q->to) {
         int d = date_bound(q->to, 1);
-        if (!d) { snprintf(err, errlen, "bad date '%.40s' (want YYYY, YYYY-MM or YYYY-MM-DD)", q->to); return -1; }
+        if (!d) { snprintf(err, errlen, "bad date '%.40s' (want YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)", q->to); return -1; }
         kr_sql_param_int(p, d); kr_buf_addf(sql, " AND %s <= ", day); ph(sql, pg, p->n);
     }
     if (q->lang && *q->lang) {
@@ -1158,7 +1159,15 @@ int kr_store_seen(kr_store *s, const char *id, const char *h) { return s->ops->s
 kr_status kr_store_put_prep(kr_store *s, const kr_article *a, const char *h, const kr_event *ev, int nev,
                             kr_store_prep *p) {
     if (ro_refuse(s)) return KR_ERR_ARG;
+    /* issue 15: a bad article is refused alone (KR_ERR_ARG), the batch goes on; the
+    ** readers apply the same rules, so these are for other callers of the library */
     if (!a || !a->id || !*a->id) { kr_store_seterr(s, "article without an id"); return KR_ERR_ARG; }
+    if (strlen(a->id) > KR_MAX_ID) { kr_store_seterr(s, "article id longer than %u bytes", KR_MAX_ID); return KR_ERR_ARG; }
+    char day[11];
+    if (!kr_article_date(a->date, day)) { kr_store_seterr(s, "bad or missing date '%.40s' (want " KR_DATE_RULE ")", a->date ? a->date : ""); return KR_ERR_ARG; }
+    kr_article na = *a;
+    na.date = day;                       /* a timestamp is stored as its date */
+    a = &na;
     if (!p || !p->text.p) { kr_store_seterr(s, "article %.200s: nothing prepared to store", a->id); return KR_ERR_ARG; }
     if (!p->analysed) kr_store_prep_analyse(p, s->fts, a);
     kr_status st = s->ops->put(s, a, h, ev, nev, p);
@@ -1423,7 +1432,7 @@ static const char *sq_migrations[SQ_VERSION] = {
 enum { SQ_SEEN, SQ_ART, SQ_SENT, SQ_MENT, SQ_EV, SQ_FTS, SQ_CODE, SQ_DUPD, SQ_DGRP, SQ_DINS, SQ_AUPS, SQ_CNT,
        SQ_DAYS, SQ_DYM, SQ_NSTMT };
 static const char *sq_stmt_sql[SQ_NSTMT] = {
-    "SELECT 1 FROM articles WHERE id = ?1 UNION ALL SELECT 1 FROM articles WHERE text_hash = ?2 LIMIT 1",
+    "SELECT 1 FROM articles WHERE text_hash = ?2 UNION ALL SELECT 2 FROM articles WHERE id = ?1 LIMIT 1",
     "INSERT INTO articles(id, date, day, lang, title, url, source, text, text_hash, nsent, nevents)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     "INSERT INTO sentences(article, n, off, len) VALUES(?1, ?2, ?3, ?4)",
@@ -1726,9 +1735,9 @@ static int sq_seen(kr_store *s, const char *id, const char *hash) {
     sqlite3_stmt *st = b->st[SQ_SEEN];
     sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash ? hash : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
+    int rc = sqlite3_step(st), which = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
     sqlite3_reset(st);
-    if (rc == SQLITE_ROW) return 1;
+    if (rc == SQLITE_ROW) return which == 2 ? 2 : 1;   /* 2: the id, with another text */
     if (rc == SQLITE_DONE) return 0;
     sq_fail(s, rc, "looking up an article");
     return -1;
@@ -1743,9 +1752,28 @@ static kr_status sq_put(kr_store *s, const kr_article *a, const char *hash, cons
                         const kr_store_prep *pr) {
     sq_be *b = SQ(s);
     if (b->in_tx) {
+        /* issue 15: one article per savepoint, so that an error of this article's own
+        ** (a constraint, a value too big) takes back only its rows: it is refused with
+        ** KR_ERR_ARG and the batch goes on.  Other errors (disk, locks) end the batch. */
+        int rc = sq_exec(s, "SAVEPOINT kr_article");
+        if (rc != SQLITE_OK) return sq_fail(s, rc, "storing an article");
         kr_status k = sq_put1(s, a, hash, ev, nev, pr);
-        if (k == KR_OK) kr_agg_put(&b->agg, a, pr, ev, nev);
-        return k;
+        if (k == KR_OK) {
+            if ((rc = sq_exec(s, "RELEASE kr_article")) != SQLITE_OK) return sq_fail(s, rc, "storing an article");
+            kr_agg_put(&b->agg, a, pr, ev, nev);
+            return KR_OK;
+        }
+        int ec = sqlite3_errcode(b->db) & 0xff;
+        if (sqlite3_get_autocommit(b->db) || (ec != SQLITE_CONSTRAINT && ec != SQLITE_TOOBIG && ec != SQLITE_MISMATCH && ec != SQLITE_RANGE))
+            return k;
+        char keep[sizeof s->err];
+        memcpy(keep, s->err, sizeof keep);
+        if (sq_exec(s, "ROLLBACK TO kr_article") != SQLITE_OK || sq_exec(s, "RELEASE kr_article") != SQLITE_OK) return k;
+        memcpy(s->err, keep, sizeof keep);
+        /* codes written by this article went with it: record them again when seen */
+        kr_map_free(&b->codes); kr_arena_reset(&b->codes_ar);
+        kr_map_init(&b->codes, &b->codes_ar);
+        return KR_ERR_ARG;
     }
     kr_status k = sq_begin(s);
     if (k != KR_OK) return k;

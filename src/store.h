@@ -28,10 +28,16 @@ int kr_store_schema_version(kr_store *s);
 kr_status kr_store_begin(kr_store *s);
 kr_status kr_store_commit(kr_store *s);
 kr_status kr_store_rollback(kr_store *s);
-/* 1 if an article with this id or this exact text (hash) is stored, 0 if not, <0 error */
+/* 1 if an article with this exact text (hash) is stored, or this id with this text;
+** 2 if this id is stored with another text (a conflict: the caller rejects the
+** article); 0 if neither; <0 error */
 int kr_store_seen(kr_store *s, const char *id, const char *text_hash);
 /* Store one coded article: the coder's state for the last coded article (normalized
-** text, sentences, actor mentions) and its events.  Call inside begin/commit. */
+** text, sentences, actor mentions) and its events.  Call inside begin/commit.
+** KR_ERR_ARG: this article was refused (no id, an id longer than KR_MAX_ID, a date
+** kr_article_date() refuses, or on SQLite a constraint or size error of its own);
+** nothing of it is stored and the batch goes on.  Any other error: the batch failed,
+** roll it back.  A timestamp date is stored as its date. */
 kr_status kr_store_put(kr_store *s, const kr_article *a, const char *text_hash,
                        kr_coder *c, const kr_event *ev, int nev);
 

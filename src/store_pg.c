@@ -405,18 +405,19 @@ static int pg_seen(kr_store *s, const char *id, const char *hash) {
     pg_be *b = PG(s);
     char key[80];
     if (b->in_tx) {
-        if (id && kr_map_get(&b->pend, id, strlen(id))) return 1;
         snprintf(key, sizeof key, "\x01%s", hash ? hash : "");
         if (kr_map_get(&b->pend, key, strlen(key))) return 1;
+        if (id && kr_map_get(&b->pend, id, strlen(id))) return 2;
     }
     kr_sqlparams p = {0};
     kr_sql_param(&p, id ? id : "");
     kr_sql_param(&p, hash ? hash : "");
-    PGresult *r = pg_params(s, "SELECT 1 FROM articles WHERE id = $1 OR text_hash = $2 LIMIT 1", &p);
+    /* 1: this text is stored; 2: this id is, with another text */
+    PGresult *r = pg_params(s, "SELECT min(CASE WHEN text_hash = $2 THEN 1 ELSE 2 END) FROM articles WHERE id = $1 OR text_hash = $2", &p);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) { pg_fail(s, "looking up an article", r); PQclear(r); return -1; }
-    int n = PQntuples(r);
+    int n = PQntuples(r) && !PQgetisnull(r, 0, 0) ? atoi(PQgetvalue(r, 0, 0)) : 0;
     PQclear(r);
-    return n > 0;
+    return n;
 }
 
 static void sql_lit(kr_buf *b, const char *s) {

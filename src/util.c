@@ -153,6 +153,47 @@ const char *kr_strerror(kr_status st) {
 
 static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+/* n digits at s as a number, or -1 */
+static int digits(const char *s, int n) {
+    int v = 0;
+    for (int i = 0; i < n; i++) { if (s[i] < '0' || s[i] > '9') return -1; v = v * 10 + (s[i] - '0'); }
+    return v;
+}
+
+/* issue 15: ' 2022-01-10', '2022-01-10 ', '2022-01-10T' and '2022-01-10T25:61:61Z' were
+** accepted (kr_parse_date is lenient, for dictionaries) and stored as given */
+int kr_article_date(const char *s, char out[11]) {
+    out[0] = 0;
+    if (!s) return 0;
+    size_t n = strlen(s);
+    if (n == 6 && digits(s, 6) >= 0) {      /* YYMMDD, TABARI's record dates: kept as written */
+        int v = kr_parse_date(s);
+        if (v) memcpy(out, s, 7);
+        return v;
+    }
+    if (n != 7 && n != 10 && n != 20 && n != 25) return 0;
+    int y = digits(s, 4), m = s[4] == '-' ? digits(s + 5, 2) : -1, d = 1;
+    if (y < 1900 || y > 2100 || m < 1 || m > 12) return 0;
+    if (n > 7) {
+        if (s[7] != '-' || (d = digits(s + 8, 2)) < 1) return 0;
+        static const int mdays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
+        if (d > mdays[m-1] + (m == 2 && leap(y))) return 0;
+    }
+    if (n > 10) {                        /* Thh:mm:ss then Z or +hh:mm / -hh:mm */
+        if (s[10] != 'T' || s[13] != ':' || s[16] != ':') return 0;
+        int hh = digits(s + 11, 2), mm = digits(s + 14, 2), ss = digits(s + 17, 2);
+        if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return 0;
+        if (n == 20 && s[19] != 'Z') return 0;
+        if (n == 25) {
+            int oh = digits(s + 20, 2), om = digits(s + 23, 2);
+            if ((s[19] != '+' && s[19] != '-') || s[22] != ':' || oh < 0 || oh > 23 || om < 0 || om > 59) return 0;
+        }
+    }
+    memcpy(out, s, n > 10 ? 10 : n);
+    out[n > 10 ? 10 : n] = 0;
+    return y * 10000 + m * 100 + d;
+}
+
 int kr_parse_date(const char *s) {
     if (!s) return 0;
     while (*s == ' ') s++;
