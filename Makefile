@@ -15,7 +15,7 @@ B        ?= build
 BIN      ?= kroniek
 
 # library modules (pipeline order) + optional modules that exist when their issue landed
-LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/code.c src/read.c src/output.c src/eval.c \
+LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/mention.c src/clause.c src/discourse.c src/trigger.c src/event.c src/tabari_rules.c src/code.c src/read.c src/output.c src/eval.c \
             $(wildcard src/store*.c) $(wildcard src/serve*.c)
 CLI_SRC  := src/cli.c src/cmd_code.c src/cmd_test.c $(filter-out src/cmd_code.c src/cmd_test.c,$(wildcard src/cmd_*.c))
 WEB      := $(sort $(wildcard web/*))

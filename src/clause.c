@@ -1,0 +1,296 @@
+/*
+** clause.c -- stage 2 of the coder: clauses.
+**
+** segment cuts a sentence at subordinators, relatives, coordinators, punctuation and
+** after a reporting verb followed by a subject ("said Ukraine attacked"); 
+** analyse_clauses gives each clause its type (main, that, condition, whether, purpose,
+** infinitive, relative), subject (first mention outside a prepositional phrase, a
+** pronoun resolved up to PRON_REACH sentences back, the antecedent of a relative, the
+** subject of an om/te clause's parent), passive agent, negation, modality and future
+** (also "morgen", "volgende week"); mark_irrealis marks what did not happen.
+*/
+#include "coder.h"
+
+static void new_clause(kr_coder *c, uint32_t s, int type) {
+    if (c->ncl >= MAXC) return;
+    if (c->ncl) c->cl[c->ncl - 1].e = s;
+    clause *k = &c->cl[c->ncl++];
+    memset(k, 0, sizeof *k);
+    k->s = s; k->type = type; k->subj = -1; k->pron_subj = -1; k->by = -1; k->parent = -1; k->antecedent = -1;
+}
+
+void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
+    c->ncl = 0;
+    new_clause(c, a, CL_MAIN);
+    for (uint32_t t = a; t < b; t++) {
+        uint64_t w = wcls(c, t);
+        int in_m = kc_mention_at(c, t) >= 0;
+        clause *cur = &c->cl[c->ncl - 1];
+        if (c->tok[t].flags & TF_COLON) { new_clause(c, t + 1, CL_MAIN); continue; }
+        if (c->tok[t].flags & TF_COMMA) {
+            /* a comma inside a list of actors does not end a clause */
+            int prev_m = t > a && kc_mention_at(c, t - 1) >= 0;
+            uint32_t k = t + 1; while (k < b && (wcls(c, k) & (WC_DET | WC_AND))) k++;
+            int next_m = k < b && kc_mention_at(c, k) >= 0;
+            if (prev_m && next_m && kc_mention_at(c, t - 1) >= 0 && c->m[kc_mention_at(c, k)].group == c->m[kc_mention_at(c, t - 1)].group) continue;
+            if (t + 1 < b && (wcls(c, t + 1) & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_PURPOSE | WC_SUB_OM | WC_SUB_OTHER | WC_REL | WC_COORD))) continue;  /* the word starts it */
+            new_clause(c, t + 1, CL_MAIN);
+            continue;
+        }
+        /* "Russia said Ukraine attacked ...": a subject right after a reporting verb opens
+        ** a that-clause without "that" (the verb is not part of an actor: "the said
+        ** agreement" has no subject after it) */
+        if (t > cur->s && (wcls(c, t - 1) & WC_SAY) && kc_mention_at(c, t - 1) < 0 && kc_next_is_actor(c, t, b) &&
+            !(wcls(c, t) & WC_PRON_OBJ)) {
+            new_clause(c, t, CL_DAT); continue;
+        }
+        if (in_m || t == cur->s) {
+            /* a clause-initial subordinator sets the type of the current clause */
+            if (t == cur->s && t == a) {
+                if (w & WC_SUB_COND && kc_next_is_actor(c, t + 1, b)) cur->type = CL_COND;
+                else if ((w & WC_SUB_OTHER) && !(w & WC_SUB_DAT)) cur->type = CL_OTHER;
+                continue;
+            }
+            if (t == cur->s && !in_m) {
+                if ((w & WC_SUB_DAT) && !(t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen))) cur->type = CL_DAT;
+                else if (w & WC_SUB_COND) cur->type = CL_COND;
+                else if (w & WC_SUB_QUEST) cur->type = CL_QUEST;
+                else if (w & WC_SUB_PURPOSE) cur->type = CL_PURPOSE;
+                else if (w & WC_SUB_OM) cur->type = CL_OM;
+                else if (w & WC_SUB_OTHER) cur->type = CL_OTHER;
+                else if (w & WC_REL) cur->type = CL_REL;
+            }
+            continue;
+        }
+        if (is_punct(c, t)) continue;
+        int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
+        if (w & WC_COORD) { new_clause(c, t, CL_MAIN); continue; }
+        /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
+        if ((w & WC_AND) && t > cur->s && kc_mention_at(c, t - 1) < 0 && kc_next_is_actor(c, t + 1, b)) {
+            int verb_before = 0;
+            for (uint32_t k = cur->s; k < t; k++) if (is_trigger_form(c, k) && kc_mention_at(c, k) < 0) verb_before = 1;
+            if (verb_before) { new_clause(c, t, CL_MAIN); continue; }
+        }
+        if ((w & WC_SUB_DAT) && t > a) {
+            /* "dat" after a determiner-less position: subordinator; before an event noun: demonstrative */
+            if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
+            /* "dat moment", "that agreement": a determiner before an ordinary noun */
+            if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && kc_mention_at(c, t + 1) < 0 &&
+                !is_trigger_form(c, t + 1)) continue;
+            if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
+            new_clause(c, t, CL_DAT); continue;
+        }
+        if ((w & WC_SUB_COND) && kc_next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_COND); continue; }
+        if ((w & WC_SUB_QUEST) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
+        if (w & WC_SUB_PURPOSE) { new_clause(c, t, CL_PURPOSE); continue; }
+        if (w & WC_SUB_OM) {
+            int te = 0;
+            for (uint32_t k = t + 1; k < b && k < t + 14; k++) if (wcls(c, k) & WC_TE) { te = 1; break; }
+            if (te) { new_clause(c, t, CL_OM); continue; }
+        }
+        if ((w & WC_SUB_OTHER) && !(w & WC_PREP)) { new_clause(c, t, CL_OTHER); continue; }
+        if (w & WC_SUB_OTHER && kc_next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_OTHER); continue; }
+        /* relative pronoun after an actor, a comma, or an ordinary noun ("overeenkomsten
+        ** die Moskou met Venezuela sloot") */
+        int after_noun = t > a && !is_punct(c, t - 1) && !wcls(c, t - 1) && !c->tok[t-1].cap && c->lang == 0 &&
+                         t + 1 < b && ((wcls(c, t + 1) & (WC_DET | WC_POSS | WC_PRON)) || kc_mention_at(c, t + 1) >= 0);
+        if ((w & WC_REL) && t > a && (kc_mention_at(c, t - 1) >= 0 || prev_comma || after_noun)) {
+            if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
+            int ante = kc_mention_at(c, t - 1);
+            if (ante < 0 && prev_comma && t >= a + 2) ante = kc_mention_at(c, t - 2);
+            if (ante >= 0 && c->m[ante].weak) ante = -1;     /* "de Franse selectie die ..." */
+            new_clause(c, t, CL_REL);
+            c->cl[c->ncl - 1].antecedent = ante;
+            continue;
+        }
+    }
+    c->cl[c->ncl - 1].e = b;
+    /* drop empty clauses */
+    int n = 0;
+    for (int i = 0; i < c->ncl; i++) if (c->cl[i].e > c->cl[i].s) c->cl[n++] = c->cl[i];
+    c->ncl = n;
+    /* an apposition between commas (", a US peace envoy,", ", Mike Pence,") is not a
+    ** clause: a short comma-delimited piece without a subordinator joins its neighbours */
+    for (int i = 1; i + 1 < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (k->type != CL_MAIN || k->e - k->s > 7) continue;
+        if (!(c->tok[k->s - 1].flags & TF_COMMA) || !(c->tok[k->e - 1].flags & TF_COMMA)) continue;
+        if (wcls(c, k->s) & (WC_COORD | WC_AND)) continue;
+        int has_m = 0;
+        for (uint32_t t = k->s; t < k->e; t++) if (kc_mention_at(c, t) >= 0) has_m = 1;
+        if (!has_m && !(c->cl[i-1].type == CL_MAIN)) continue;
+        /* merge i-1, i and i+1 when i+1 continues the main clause */
+        if (c->cl[i+1].type != CL_MAIN) continue;
+        c->cl[i-1].e = c->cl[i+1].e;
+        for (int j = i + 2; j < c->ncl; j++) c->cl[j-2] = c->cl[j];
+        c->ncl -= 2;
+        i--;
+    }
+}
+
+void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
+    cs->n = 0; cs->ts = c->m[head].s; cs->te = c->m[head].e;
+    for (int k = head; k < c->nm; k++) if (c->m[k].group == head && c->m[k].e > cs->te) cs->te = c->m[k].e;
+    for (int k = head; k < c->nm && cs->n < 4; k++) {
+        if (c->m[k].group != head || c->m[k].skip) continue;
+        if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
+        int dup = 0;
+        for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
+        if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
+    }
+}
+
+static int group_plural(const kr_coder *c, int head) {
+    int n = 0, pl = 0;
+    for (int k = head; k < c->nm; k++) if (c->m[k].group == head) { n++; if (c->m[k].plural) pl = 1; }
+    return n > 1 || pl;
+}
+
+/* "het fundament van ...": a word that is both article and pronoun, before an ordinary
+** word that is not a verb form of the dictionaries and is itself followed by a
+** preposition, punctuation or a verb form, is an article ("het gebruikt de dreiging":
+** a determiner after the word makes it a verb, so "het" is the pronoun) */
+static int article_before_noun(const kr_coder *c, uint32_t t, uint32_t e) {
+    if (!(wcls(c, t) & WC_DET) || t + 2 >= e) return 0;
+    uint32_t n = t + 1, nn = t + 2;
+    if (!kc_is_filler(c, n) || wcls(c, n)) return 0;
+    if (is_trigger_form(c, n)) return 0;
+    if (is_punct(c, nn)) return 1;
+    uint64_t w2 = wcls(c, nn);
+    if (w2 & (WC_DET | WC_POSS | WC_PRON | WC_NEG)) return 0;
+    if (kc_mention_at(c, nn) >= 0) return 0;
+    if (w2 & (WC_PREP | WC_AND | WC_OF)) return 1;
+    if (is_trigger_form(c, nn)) return 1;
+    return 0;
+}
+
+void kc_analyse_clauses(kr_coder *c) {
+    for (int i = 0; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        k->parent = i > 0 ? i - 1 : (c->ncl > 1 ? 1 : -1);
+        if (k->type != CL_MAIN && i > 0) {
+            /* parent: nearest earlier clause that is not a sibling of the same kind */
+            k->parent = i - 1;
+        }
+        for (uint32_t t = k->s; t < k->e; t++) {
+            uint64_t w = wcls(c, t);
+            if (kc_mention_at(c, t) >= 0) continue;
+            /* "niet alleen ... maar ook", "not only": no negation; "warned X not to
+            ** interfere": the negation belongs to the infinitive, not to the warning */
+            if ((w & WC_NEG) && !(t + 1 < k->e && ((c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "alleen", 6)) ||
+                                                  (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4)) ||
+                                                  (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
+            if (w & WC_MODAL) k->modal = 1;
+            if (w & WC_FUTURE) k->future = 1;
+            /* "morgen", "volgende week", "later this week": what is planned has not happened */
+            if (w & WC_FUT_TIME) k->future = 1;
+            if ((w & WC_FUT_MOD) && ((t + 1 < k->e && (wcls(c, t + 1) & WC_PERIOD)) || (t + 2 < k->e && (wcls(c, t + 2) & WC_PERIOD)) ||
+                                     (t + 3 < k->e && (wcls(c, t + 3) & WC_PERIOD)))) k->future = 1;
+            /* intent words; Dutch "plan" only in "van plan" ("steunen zijn plan" is no intent) */
+            if ((w & WC_INTENT) && !(c->tok[t].flen == 4 && !memcmp(c->tok[t].fold, "plan", 4) && c->lang == 0 &&
+                                      !(t > k->s && c->tok[t-1].flen == 3 && !memcmp(c->tok[t-1].fold, "van", 3)))) k->intent = 1;
+            if (w & WC_GOV) k->gov = 1;
+            if (w & WC_PASS_AUX) k->passive = 1;
+            if (w & WC_PASS_AUX && !(w & WC_POSS) && c->tok[t].wid && true_passive_aux(c->tok[t].fold)) k->true_passive = 1;
+        }
+        /* passive agent: a mention after door/by */
+        k->by = -1;
+        for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e && c->m[m].in_pp && c->m[m].prep && (c->L->wclass[c->m[m].prep] & WC_BY)) { k->by = c->m[m].group; break; }
+        if (!k->passive) k->by = -1;
+        /* subject */
+        if (k->type == CL_REL && k->antecedent >= 0) { k->subj = c->m[k->antecedent].group; continue; }
+        if (k->type == CL_OM && k->parent >= 0) {
+            /* the om/te clause has the subject of its parent */
+            clause *p = &c->cl[k->parent];
+            k->subj = p->subj; k->pron_subj = p->pron_subj;
+            continue;
+        }
+        for (uint32_t t = k->s; t < k->e; t++) {
+            int mi = kc_mention_at(c, t);
+            if (mi >= 0) {
+                mention *m = &c->m[mi];
+                /* a weak mention is a subject only as the target of a passive with its agent */
+                if (m->in_pp || m->skip || m->loc_only || (m->weak && !(k->passive && k->by >= 0))) { t = m->e - 1; continue; }
+                k->subj = m->group;
+                break;
+            }
+            uint64_t w = wcls(c, t);
+            /* a pronoun is a subject unless it follows a preposition ("bij het begin")
+            ** or is an article before a name ("het Kremlin") */
+            if ((w & WC_PRON) && !(t > c->cl[0].s && (wcls(c, t - 1) & WC_PREP)) &&
+                !((w & WC_DET) && t + 1 < k->e && kc_mention_at(c, t + 1) >= 0) && !article_before_noun(c, t, k->e)) {
+                /* resolve to the latest subject (singular pronouns skip plural ones) */
+                if (c->npron >= MAXC) break;
+                codeset *cs = &c->pron[c->npron];
+                /* in a subordinate clause a singular pronoun refers back to an actor of the
+                ** governing clause other than its subject: "warned Russia that it ..." */
+                if (k->type != CL_MAIN && (w & WC_PRON_SG) && i > 0) {
+                    int psubj = c->cl[k->parent >= 0 ? k->parent : 0].subj;
+                    int found = -1;
+                    for (int m = c->nm - 1; m >= 0; m--) {
+                        if (c->m[m].s >= t || c->m[m].skip || c->m[m].plural || c->m[m].weak) continue;
+                        if (psubj >= 0 && c->m[m].group == psubj) continue;
+                        found = m; break;
+                    }
+                    if (found >= 0) {
+                        cs->n = 1; memcpy(cs->code[0], c->m[found].code, CODELEN);
+                        k->pron_subj = c->npron++;
+                        break;
+                    }
+                }
+                /* across sentences only from the sentence before: a pronoun further away
+                ** is more often someone the dictionaries do not know */
+                /* (a sentence that is only a quotation does not count: "Guaidó veroordeelde
+                ** ... \"Ze bedreigen ...\" Ook roept hij Europa op ...") */
+                if (c->cur_sent - c->last_subj_sent - c->quotes_since_subj > PRON_REACH) break;
+                const codeset *src = &c->last_subj;
+                int pl = c->last_subj_plural;
+                if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
+                if (!src->n) break;
+                *cs = *src;
+                k->pron_subj = c->npron++;
+                break;
+            }
+        }
+        if (k->subj >= 0 || k->pron_subj >= 0) {
+            codeset cs;
+            int pl;
+            if (k->subj >= 0) { kc_codeset_from_group(c, k->subj, &cs); pl = group_plural(c, k->subj); }
+            else { cs = c->pron[k->pron_subj]; pl = c->last_subj_plural; }
+            if (cs.n && (k->subj >= 0)) {
+                c->prev_subj = c->last_subj; c->prev_subj_plural = c->last_subj_plural;
+                c->last_subj = cs; c->last_subj_plural = pl; c->last_subj_sent = c->cur_sent; c->quotes_since_subj = 0;
+            }
+        }
+    }
+}
+
+int kc_clause_of(const kr_coder *c, uint32_t t) {
+    for (int i = 0; i < c->ncl; i++) if (c->cl[i].s <= t && t < c->cl[i].e) return i;
+    return -1;
+}
+
+void kc_mark_irrealis(kr_coder *c) {
+    /* a trailing fragment after a relative clause (", nog altijd niet.") belongs to the
+    ** main clause the relative clause interrupted */
+    for (int i = 2; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (k->type != CL_MAIN || !k->neg || (c->cl[i-1].type != CL_REL && c->cl[i-1].type != CL_DAT)) continue;
+        int has_m = 0, has_t = 0;
+        for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e) has_m = 1;
+        for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i) has_t = 1;
+        if (!has_m && !has_t) c->cl[i-2].neg = 1;
+    }
+    for (int i = 0; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (k->type == CL_COND || k->type == CL_QUEST || k->type == CL_PURPOSE || k->modal) k->irrealis = 1;
+        if (k->type != CL_MAIN && k->type != CL_REL && k->type != CL_OTHER && k->parent >= 0) {
+            clause *p = &c->cl[k->parent];
+            int gov = p->gov || (p->irrealis && p->type != CL_COND && k->type == CL_OM) ||
+                      (p->modal && k->type == CL_DAT);      /* "Wellicht gaan we zien dat ..." */
+            for (int h = 0; h < c->nth; h++) if (c->th[h].clause == k->parent && governing_root(c->th[h].root)) gov = 1;
+            if (p->governed && (k->type == CL_DAT || k->type == CL_OM)) gov = 1;
+            if (gov) { k->governed = 1; k->irrealis = 1; }
+        }
+    }
+}

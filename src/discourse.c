@@ -1,0 +1,188 @@
+/*
+** discourse.c -- actors across clauses, sentences and speakers.
+**
+** quote_speaker: the speaker of a quotation (",,...'', zei Rutte", '"...," Trump
+** said', 'X said: "..."', "..., aldus Wang") is the subject of the quoted clauses that
+** have none, or "ik"/"we"/"I"; a speaker the dictionaries do not know speaks for the
+** article's country (unknown_speaker).  judgement: a negative judgement stated by an
+** actor is disapproval (111).  implied_target: a demand, criticism, rejection, threat,
+** appeal, protest or coercion that names no one is aimed at an actor of another clause,
+** else the latest other actor of the last TARGET_REACH sentences; protest by citizens
+** or the opposition with no one named is aimed at their government.
+*/
+#include "coder.h"
+
+/* a speaker the dictionaries do not know ("twitterde Valérie Boyer", '"...," Jan
+** Jansen said'): a name of two or more capitalised words next to the reporting verb
+** speaks for the article's own country (an actor of that state, sector unknown); the
+** surname then names the same person in the rest of the article */
+static int unknown_speaker(kr_coder *c, uint32_t a, uint32_t b, uint32_t v) {
+    if (!c->home[0]) return -1;
+    uint32_t s = b, e = b;
+    uint32_t t = v + 1;
+    while (t < b && (wcls(c, t) & WC_DET)) t++;
+    uint32_t u = t;
+    while (u < b && c->tok[u].cap && !is_punct(c, u) && !(c->tok[u].wid && c->L->wclass[c->tok[u].wid]) && kc_mention_at(c, u) < 0) u++;
+    if (u - t >= 2 && u - t <= 4) { s = t; e = u; }
+    else if (v > a) {           /* '"...," Jan Jansen said' */
+        u = v;
+        while (u > a && c->tok[u-1].cap && !is_punct(c, u - 1) && !(c->tok[u-1].wid && c->L->wclass[c->tok[u-1].wid]) && kc_mention_at(c, u - 1) < 0) u--;
+        if (v - u >= 2 && v - u <= 4 && u > a && is_quote(c, u - 1 - ((c->tok[u-1].flags & TF_COMMA) && u - 1 > a ? 1 : 0))) { s = u; e = v; }
+    }
+    if (s == b) return -1;
+    int mi = kc_add_mention(c, s, e, c->home, AK_PERSON);
+    if (mi < 0) return -1;
+    c->m[mi].named = 1;
+    kc_add_alias(c, e - 1, c->home);
+    return mi;
+}
+
+void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
+    int nq = 0;
+    for (uint32_t t = a; t < b; t++) if (is_quote(c, t)) nq++;
+    int aldus = 0, spk0 = -1;
+    uint32_t v = b;
+    for (uint32_t t = a; t < b && v == b; t++) {
+        if (!(wcls(c, t) & WC_SPEAKER) || kc_mention_at(c, t) >= 0) continue;
+        /* after the quotation: '..."' [,] said/zei; or "..., aldus X" */
+        uint32_t u = t;
+        while (u > a && (c->tok[u-1].flags & TF_COMMA) && !is_quote(c, u - 1)) u--;
+        if (u > a && is_quote(c, u - 1)) { v = t; break; }
+        /* '"...," Trump said': the speaker stands between the quotation and the verb */
+        if (t > a && kc_mention_at(c, t - 1) >= 0) {
+            int mi = kc_mention_at(c, t - 1);
+            u = c->m[mi].s;
+            while (u > a && (wcls(c, u - 1) & (WC_DET | WC_POSS))) u--;
+            while (u > a && (c->tok[u-1].flags & TF_COMMA) && !is_quote(c, u - 1)) u--;
+            if (u > a && is_quote(c, u - 1)) { v = t; spk0 = c->m[mi].group; break; }
+        }
+        if (nq == 0 && t > a && (c->tok[t-1].flags & TF_COMMA) && c->tok[t].flen == 5 && !memcmp(c->tok[t].fold, "aldus", 5)) { v = t; aldus = 1; break; }
+        /* before it: 'X said: "...' / 'X said, "...' */
+        u = t + 1;
+        while (u < b && (c->tok[u].flags & (TF_COMMA | TF_COLON)) && !is_quote(c, u)) u++;
+        if (u < b && is_quote(c, u)) { v = t; break; }
+    }
+    if (v == b) return;
+    /* the speaker: the actor right after the verb ("zei May", "said Prime Minister
+    ** Johnson"), else the subject of the verb's clause */
+    int spk = spk0;
+    for (int m = 0; m < c->nm && spk < 0; m++) {
+        const mention *M = &c->m[m];
+        if (M->s <= v || M->skip || M->weak || M->in_pp) continue;
+        if (M->s > v + 4) break;
+        spk = M->group; break;
+    }
+    int vc = -1;
+    for (int i = 0; i < c->ncl; i++) if (v >= c->cl[i].s && v < c->cl[i].e) vc = i;
+    if (spk < 0 && (vc < 0 || (c->cl[vc].subj < 0 && c->cl[vc].pron_subj < 0))) spk = unknown_speaker(c, a, b, v);
+    codeset cs; cs.n = 0;
+    if (spk >= 0) kc_codeset_from_group(c, spk, &cs);
+    else if (vc >= 0) kc_subject_codes(c, &c->cl[vc], &cs);
+    if (!cs.n || c->npron >= MAXC) return;
+    int pi = c->npron;
+    c->pron[c->npron++] = cs;
+    c->spk_pron = pi;
+    (void)aldus;
+    for (int i = 0; i < c->ncl; i++) {
+        clause *k = &c->cl[i];
+        if (i == vc || (spk0 >= 0 && c->m[spk0].s >= c->cl[i].s && c->m[spk0].s < c->cl[i].e)) continue;
+        if (i < 64) c->spk_cl |= 1ull << i;
+        int first = 0;
+        if (k->subj >= 0 || k->pron_subj >= 0) {
+            /* "we"/"ik" before the subject found */
+            for (uint32_t t = k->s; t < k->e && t < k->s + 3; t++) if (wcls(c, t) & WC_FIRST) first = 1;
+            if (!first) continue;
+        }
+        k->subj = -1; k->pron_subj = pi;
+    }
+}
+
+void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
+    uint64_t region = c->spk_cl;
+    codeset src; src.n = 0; src.te = 0;
+    int src_group = -1;
+    if (c->spk_pron >= 0) src = c->pron[c->spk_pron];
+    else {
+        /* "X zei dat ...", "X says ...": a reporting verb with a subject and its that-clause */
+        for (int i = 0; i < c->ncl && i < 64; i++) {
+            const clause *k = &c->cl[i];
+            if (k->type != CL_DAT || k->parent < 0) continue;
+            const clause *p = &c->cl[k->parent];
+            int rep = 0;
+            for (uint32_t t = p->s; t < p->e; t++) if ((wcls(c, t) & (WC_SPEAKER | WC_SAY)) && kc_mention_at(c, t) < 0) rep = 1;
+            if (!rep) continue;
+            codeset cs; kc_subject_codes(c, p, &cs);
+            if (!cs.n) continue;
+            src = cs; src_group = p->subj; region |= 1ull << i;
+        }
+    }
+    if (!src.n || !region) return;
+    int cl = -1; uint32_t at = 0;
+    for (int i = 0; i < c->ncl && i < 64 && cl < 0; i++) {
+        if (!(region >> i & 1)) continue;
+        const clause *k = &c->cl[i];
+        if (k->neg) continue;
+        for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & WC_EVAL_NEG) && kc_mention_at(c, t) < 0) { cl = i; at = t; break; }
+    }
+    if (cl < 0) return;
+    codeset tgt; tgt.n = 0; tgt.te = 0;
+    int tg = -1;
+    for (int i = 0; i < c->ncl && i < 64 && tg < 0; i++) {
+        if (!(region >> i & 1)) continue;
+        for (int m = 0; m < c->nm; m++) {
+            const mention *M = &c->m[m];
+            if (M->group != m || M->skip || M->s < c->cl[i].s || M->s >= c->cl[i].e || M->group == src_group) continue;
+            if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+            if (kc_same_entity(M->code, src.code[0])) continue;
+            tg = m; break;
+        }
+    }
+    if (tg >= 0) kc_codeset_from_group(c, tg, &tgt);
+    else {
+        trig_hit h; memset(&h, 0, sizeof h); h.tok = at; h.ntok = 1; h.clause = cl;
+        kc_implied_target(c, &h, &c->cl[cl], src_group, &src, 11, &tgt, &tg);
+    }
+    if (!tgt.n) return;
+    char vt[128], st[256], tt[256];
+    kc_span_text(c, at, at + 1, vt, sizeof vt);
+    if (src.te > src.ts) kc_span_text(c, src.ts, src.te, st, sizeof st); else st[0] = 0;
+    if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else if (tgt.te > tgt.ts) kc_span_text(c, tgt.ts, tgt.te, tt, sizeof tt); else tt[0] = 0;
+    for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++) kc_emit(c, sent_no, S, src.code[i], tgt.code[j], "111", vt, st, tt);
+}
+
+/* A demand, criticism, rejection, threat, appeal, protest or coercion whose clause names
+** no one it is aimed at is aimed at whom the reader has in mind: an actor of another
+** clause of the sentence ("Volgens Orbán is de kritiek onterecht"), else the latest
+** other actor of the last few sentences ("In de Kamer klinkt kritiek.", "Protesters
+** rallied again."); protest by citizens or the opposition with no one named is aimed
+** at their government. */
+#define TARGET_REACH 2      /* sentences back for an implied target */
+static int implied_root(int root) {
+    return root == 2 || root == 10 || root == 11 || root == 12 || root == 13 || root == 14 || root == 16 || root == 17;
+}
+
+void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
+                           codeset *tgt, int *tgt_group) {
+    if (!implied_root(root) || !src->n) return;
+    const char *s0 = src->code[0];
+    /* another clause of this sentence */
+    for (int m = 0; m < c->nm; m++) {
+        const mention *M = &c->m[m];
+        if (M->group != m || M->skip || M->group == subj_group || (M->s >= k->s && M->s < k->e)) continue;
+        if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+        if (kc_same_entity(M->code, s0)) continue;
+        kc_codeset_from_group(c, m, tgt); *tgt_group = m; return;
+    }
+    size_t sl = strlen(s0);
+    if (root == 14 && sl == 6 && (!strcmp(s0 + 3, "CVL") || !strcmp(s0 + 3, "OPP") || !strcmp(s0 + 3, "LAB"))) {
+        tgt->n = 1; tgt->te = 0; snprintf(tgt->code[0], CODELEN, "%.3sGOV", s0); return;
+    }
+    for (int i = 0; i < c->nrecent_m; i++) {
+        if (c->recent_m_sent[i] >= c->cur_sent) continue;
+        if (c->cur_sent - c->recent_m_sent[i] > TARGET_REACH) break;
+        if (kc_same_entity(c->recent_m[i], s0)) continue;
+        tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
+        tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1]; return;
+    }
+    (void)H;
+}

@@ -1,0 +1,123 @@
+/*
+** event.c -- stage 4 of the coder: events.
+**
+** Who is the same actor (same_entity: equal codes, or a state and its state organs;
+** a state and its opposition, parliament, courts, parties or citizens are different,
+** so domestic events are coded), intent mapping (072 -> 0332 ...), the evidence text,
+** and emit: the same (source, target, root) once per sentence, never an actor towards
+** itself, meetings both ways (042 <-> 043), then deliver to the caller's callback.
+*/
+#include "coder.h"
+
+/* one entity for domestic coding: equal codes, or a state and one of its state organs
+** ("Rusland" and "de Russische regering", "het Russische leger"); a state and its
+** opposition, parliament, courts, parties, citizens ... are different actors, so
+** USAOPP -> USAGOV and NLDPTYPVV -> NLDGOV are events (GUIDE.md: domestic events) */
+static int state_organ(const char *sfx) {
+    return !*sfx || !strcmp(sfx, "GOV") || !strcmp(sfx, "MIL") || !strcmp(sfx, "SPY") || !strcmp(sfx, "COP");
+}
+
+int kc_same_entity(const char *a, const char *b) {
+    if (!strcmp(a, b)) return 1;
+    size_t la = strlen(a), lb = strlen(b);
+    if (la < 3 || lb < 3 || memcmp(a, b, 3) || !strncmp(a, "IGO", 3)) return 0;
+    return state_organ(a + 3) && state_organ(b + 3);
+}
+
+int kc_same_actor(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (!strcmp(a, b)) return 1;
+    /* RUSGOV vs RUS: same state */
+    if (la >= 3 && lb >= 3 && !memcmp(a, b, 3) && (la == 3 || lb == 3) && strncmp(a, "IGO", 3)) return 1;
+    if (la >= 3 && lb >= 3 && !memcmp(a, b, 3) && strncmp(a, "IGO", 3)) return 1;
+    return 0;
+}
+
+const char *kc_map_intent(const kr_coder *c, const char *code) {
+    const kr_lang *L = c->L;
+    size_t best = 0; const char *to = NULL;
+    for (uint32_t i = 0; i < L->nintent; i++) {
+        size_t l = strlen(L->intent[i].from);
+        if (l > best && !strncmp(code, L->intent[i].from, l)) { best = l; to = L->intent[i].to; }
+    }
+    return to;
+}
+
+void kc_span_text(const kr_coder *c, uint32_t s, uint32_t e, char *out, size_t cap) {
+    if (e <= s) { out[0] = 0; return; }
+    uint32_t off = c->tok[s].off, end = c->tok[e-1].off + c->tok[e-1].len;
+    size_t l = end - off; if (l >= cap) l = cap - 1;
+    memcpy(out, c->text.p + off, l); out[l] = 0;
+}
+
+void kc_group_text(const kr_coder *c, int g, char *out, size_t cap) {
+    if (g < 0) { out[0] = 0; return; }
+    uint32_t s = c->m[g].s, e = c->m[g].e;
+    for (int k = g; k < c->nm; k++) if (c->m[k].group == g && c->m[k].e > e) e = c->m[k].e;
+    kc_span_text(c, s, e, out, cap);
+}
+
+/* the words of this sentence's first mention with the code (members of "Rusland en de VS") */
+void kc_code_text(const kr_coder *c, const char *code, char *out, size_t cap) {
+    out[0] = 0;
+    for (int k = 0; k < c->nm; k++) if (!strcmp(c->m[k].code, code)) { kc_span_text(c, c->m[k].s, c->m[k].e, out, cap); return; }
+}
+
+/* fill in an event and hand it to the caller's callback (own and foreign triggers) */
+void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
+                    const char *vtext, const char *stext, const char *ttext) {
+    kr_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.doc = c->art->id ? c->art->id : ""; ev.date = c->art->date ? c->art->date : "";
+    ev.sentence = sent_no; ev.source = src; ev.target = tgt; ev.code = code;
+    ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
+    kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
+    ev.location = c->loc;
+    ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
+    ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
+    if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
+}
+
+void kc_emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
+                 const char *vtext, const char *stext, const char *ttext) {
+    if (c->stop || !src[0] || !tgt[0] || kc_same_entity(src, tgt)) return;
+    int root = (code[0] - '0') * 10 + (code[1] - '0');
+    for (int i = 0; i < c->nseen; i++)
+        if (c->seen[i].root == root && !strcmp(c->seen[i].s, src) && !strcmp(c->seen[i].t, tgt)) return;
+    if (c->nseen < 128) {
+        snprintf(c->seen[c->nseen].s, CODELEN, "%s", src); snprintf(c->seen[c->nseen].t, CODELEN, "%s", tgt);
+        c->seen[c->nseen++].root = root;
+    }
+    if (root >= 1 && root <= 20) snprintf(c->last_src[root], CODELEN, "%s", src);
+    kc_deliver(c, sent_no, S, src, tgt, code, vtext, stext, ttext);
+    /* a meeting, a call, a visit or talks go both ways (GUIDE.md): the visited hosts the
+    ** visit (042 <-> 043); mediation (045) does not */
+    if (root == 4 && strcmp(code, "045") && c->both_ways) {
+        const char *back = !strcmp(code, "042") ? "043" : !strcmp(code, "043") ? "042" : code;
+        kc_emit(c, sent_no, S, tgt, src, back, vtext, ttext, stext);
+    }
+}
+
+/* a state named as a place in the clause ("in Pakistan"), or -1 */
+int kc_place_state(const kr_coder *c, const clause *k) {
+    for (int m = 0; m < c->nm; m++) {
+        const mention *M = &c->m[m];
+        if (M->s < k->s || M->s >= k->e || M->skip || M->group != m || M->kind != AK_STATE) continue;
+        if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) return m;
+    }
+    return -1;
+}
+
+/* an event noun inside a prepositional phrase: a preposition before it with only
+** articles, possessives, ordinary adjectives and "het begin van" between */
+int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
+    const kr_trigger *T = &c->L->trig[H->trig];
+    if (T->kind != TK_NOUN) return 0;
+    for (uint32_t t = H->tok, n = 0; t > k->s && n < 6; t--, n++) {
+        uint64_t w = wcls(c, t - 1);
+        if (w & (WC_PREP | WC_OF)) return 1;
+        if (w & (WC_DET | WC_POSS)) continue;
+        if (is_punct(c, t - 1) || c->tok[t-1].cap || kc_mention_at(c, t - 1) >= 0) return 0;
+    }
+    return 0;
+}

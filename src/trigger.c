@@ -1,0 +1,247 @@
+/*
+** trigger.c -- stage 3 of the coder: triggers and patterns.
+**
+** find_triggers finds verb, noun and phrase forms of the verb dictionary (separable
+** Dutch verbs need their particle in the clause); run_pattern matches a trigger's
+** patterns in its clause (words, &SETs, prefixes, + target, $ source, <> reciprocal,
+** subordinators that let a match go on into a subordinate clause); resolve_roots
+** gives each trigger its root.
+*/
+#include "coder.h"
+
+void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
+    const kr_lang *L = c->L;
+    c->nth = 0;
+    for (uint32_t t = a; t < b && c->nth < MAXM; t++) {
+        uint32_t w = c->tok[t].wid;
+        if (!w || w >= L->tf_cap || !L->tf_first[w]) continue;
+        if (kc_mention_at(c, t) >= 0) continue;
+        /* a capitalized word inside a sentence is part of a name ("Free Trade Area")
+        ** (foreign verbs: code_foreign decides, also for all-capitals text) */
+        int capword = c->tok[t].cap && t > a && !is_punct(c, t - 1);
+        int ci = kc_clause_of(c, t);
+        if (ci < 0) continue;
+        int have_particle_form = 0, start = c->nth;
+        for (uint32_t f = L->tf_first[w]; f; f = L->tf[f-1].next) {
+            const kr_tform *F = &L->tf[f-1];
+            if (F->nseq > 1) {
+                if (t + F->nseq > b) continue;
+                int ok = 1;
+                for (uint32_t k = 1; k < F->nseq && ok; k++) if (c->tok[t+k].wid != F->seq[k]) ok = 0;
+                if (!ok) continue;
+            }
+            const kr_trigger *T = &L->trig[F->trig];
+            if (capword && !(T->flags & TRIG_FOREIGN)) continue;
+            /* "de aanvallen", "zijn oproepen": a verb form after an article is a noun
+            ** (foreign verbs: code_foreign decides, the TABARI way) */
+            if (T->kind == TK_VERB && t > a && !(T->flags & TRIG_FOREIGN)) {
+                uint64_t pw = wcls(c, t - 1);
+                if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT))) continue;
+            }
+            if (F->needs_particle) {
+                int found = 0;
+                for (uint32_t k = c->cl[ci].s; k < c->cl[ci].e; k++) {
+                    if (k == t || c->tok[k].wid != T->particle) continue;
+                    /* a separated particle follows the verb ("trekt ... terug") or stands
+                    ** before "te" ("terug te trekken"); before the verb it is a preposition
+                    ** ("komt uit Zuid-Afrika ... gezet") */
+                    if (k < t && !(k + 2 == t && (wcls(c, t - 1) & WC_TE))) continue;
+                    found = 1; break;
+                }
+                if (!found) continue;
+                have_particle_form = 1;
+            }
+            /* one hit per trigger */
+            int dup = 0;
+            for (int h = start; h < c->nth; h++) if (c->th[h].trig == F->trig) dup = 1;
+            if (dup || c->nth >= MAXM) continue;
+            trig_hit *h = &c->th[c->nth++];
+            h->tok = t; h->ntok = F->nseq; h->trig = F->trig; h->clause = ci;
+            h->root = code_root(c->d, T->code);
+            if (!h->root && T->npat) h->root = T->pat[0].code >= 0 ? code_root(c->d, T->pat[0].code) : 0;
+            h->inf = t > a && (wcls(c, t - 1) & WC_TE);
+            if (t > a + 1 && !h->inf && (wcls(c, t - 2) & WC_TE) && (wcls(c, t - 1) & WC_FUTURE)) h->inf = 1;   /* te zullen bewapenen */
+            if (t > a + 1 && !h->inf && (wcls(c, t - 2) & WC_TE) && c->tok[t-1].wid == L->trig[F->trig].particle) h->inf = 1;  /* terug te trekken */
+        }
+        /* a longer form wins at the same word: "backed down" over "backed" */
+        if (c->nth - start > 1) {
+            uint32_t maxn = 0;
+            for (int h = start; h < c->nth; h++) if (c->th[h].ntok > maxn) maxn = c->th[h].ntok;
+            int n = start;
+            for (int h = start; h < c->nth; h++) if (c->th[h].ntok == maxn) c->th[n++] = c->th[h];
+            c->nth = n;
+        }
+        if (have_particle_form) {
+            /* the separable reading wins over a plain verb with the same form */
+            int n = start;
+            for (int h = start; h < c->nth; h++) if (L->trig[c->th[h].trig].particle) c->th[n++] = c->th[h];
+            c->nth = n;
+        }
+        if (c->nth > start && c->th[start].ntok > 1) t += c->th[start].ntok - 1;
+    }
+    /* a verb's objects end at "and" + the next verb of the clause ("issued arrest
+    ** warrants for 36 people and demanded from Interpol ...": the warrants are not for
+    ** Interpol); the hits are in token order */
+    for (int h = 0; h < c->nth; h++) {
+        trig_hit *H = &c->th[h];
+        H->cend = c->cl[H->clause].e;
+        for (int g = h + 1; g < c->nth; g++) {
+            const trig_hit *G = &c->th[g];
+            if (G->clause != H->clause || G->tok <= H->tok + H->ntok) continue;
+            if (wcls(c, G->tok - 1) & WC_AND) { H->cend = G->tok - 1; break; }
+        }
+    }
+}
+
+int kc_tok_matches(const kr_coder *c, uint32_t t, const kr_pelem *e) {
+    const kr_tok *k = &c->tok[t];
+    if (e->type == PE_WORD) { for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1; return 0; }
+    if (e->type == PE_PREFIX) return k->flen >= e->plen && !memcmp(k->fold, e->prefix, e->plen);
+    if (e->type == PE_SET) {
+        for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1;
+        for (uint32_t i = 0; i < e->nprefix; i++) { size_t l = strlen(e->prefixes[i]); if (k->flen >= l && !memcmp(k->fold, e->prefixes[i], l)) return 1; }
+        return 0;
+    }
+    return 0;
+}
+
+/* first mention group starting at or after t within [t, e) that is usable; adjacent:
+** only determiners, possessives and lower-case fillers in between */
+static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent, int not_group) {
+    for (int k = 0; k < c->nm; k++) {
+        const mention *m = &c->m[k];
+        if (m->s < t || m->s >= e || m->skip || m->group == not_group) continue;
+        if (adjacent) {
+            /* only articles, possessives, ordinary words and one "van"/"of" between:
+            ** "op de uitspraken van Poetin", "met zijn Amerikaanse collega" */
+            int nof = 0, nfill = 0;
+            for (uint32_t x = t; x < m->s; x++) {
+                if (x - t > 4) return -1;
+                uint64_t w = wcls(c, x);
+                if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
+                if (w & (WC_DET | WC_POSS)) continue;
+                if (is_trigger_form(c, x)) return -1;   /* "to leave the EU": a verb between */
+                if (!kc_is_filler(c, x) || ++nfill > 2) return -1;
+            }
+        }
+        return m->group == k ? k : m->group;
+    }
+    return -1;
+}
+
+void kc_subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
+    cs->n = 0; cs->te = 0;
+    if (k->subj >= 0) kc_codeset_from_group(c, k->subj, cs);
+    else if (k->pron_subj >= 0) *cs = c->pron[k->pron_subj];
+}
+
+int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, const codeset *subj, int subj_group, match_res *r) {
+    int ci = h->clause;
+    uint32_t pos = c->cl[ci].s;
+    int prev_word = 0, prev_sub = 0;
+    r->explicit_src = r->recip = r->words_only = 0; r->tgt.n = 0; r->tgt_head = -1;
+    int have_target = 0, last_word = -1;
+    for (uint32_t i = 0; i < P->nel; i++) {
+        const kr_pelem *e = &P->el[i];
+        if (e->type == PE_WORD || e->type == PE_PREFIX || e->type == PE_SET) {
+            int found = -1;
+            /* English is SVO: a pattern's first word follows the verb ("spoke with +" does
+            ** not match the "to" of "urged X to reconsider and spoke with Y") */
+            if (i == 0 && c->lang == 1 && ci == h->clause && pos < h->tok + h->ntok && !(c->cl[ci].passive && c->cl[ci].by >= 0))
+                pos = h->tok + h->ntok;
+            for (uint32_t t = pos; t < c->cl[ci].e; t++) {
+                if (t >= h->tok && t < h->tok + h->ntok) continue;
+                if (kc_tok_matches(c, t, e)) { found = (int)t; break; }
+            }
+            /* in a relative clause the antecedent noun belongs to the verb too:
+            ** "overeenkomsten die Moskou met Venezuela sloot" */
+            if (found < 0 && c->cl[ci].type == CL_REL && c->cl[ci].s > 0 && !is_punct(c, c->cl[ci].s - 1) && pos <= c->cl[ci].s + 1 &&
+                kc_tok_matches(c, c->cl[ci].s - 1, e)) found = (int)c->cl[ci].s;
+            /* a subordinator word may open a following clause */
+            if (found < 0 && e->type == PE_WORD && (c->L->wclass[e->alts[0]] & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OM | WC_SUB_PURPOSE | WC_SUB_OTHER | WC_REL))) {
+                for (int cj = ci + 1; cj < c->ncl; cj++) {
+                    if (kc_tok_matches(c, c->cl[cj].s, e)) { ci = cj; found = (int)c->cl[cj].s; break; }
+                }
+                if (found >= 0) { pos = (uint32_t)found + 1; prev_sub = 1; prev_word = 0; continue; }
+            }
+            if (found < 0) return 0;
+            pos = (uint32_t)found + 1; prev_word = 1; prev_sub = 0; last_word = found;
+            continue;
+        }
+        if (e->type == PE_TARGET || e->type == PE_SOURCE) {
+            int g;
+            codeset cs;
+            if (prev_sub) {
+                const clause *k = &c->cl[ci];
+                kc_subject_codes(c, k, &cs);
+                if (!cs.n) return 0;
+                g = k->subj;
+            } else {
+                /* English is SVO: a bare + at the start of a pattern is the object after the verb */
+                if (i == 0 && c->lang == 1 && e->type == PE_TARGET && pos < h->tok + h->ntok) pos = h->tok + h->ntok;
+                /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
+                int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
+                          (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));
+                g = mention_from(c, pos, ci == h->clause ? h->cend : c->cl[ci].e, adj, subj_group);
+                if (g < 0 && c->relax_target && e->type == PE_TARGET) { prev_word = prev_sub = 0; continue; }
+                if (g < 0) return 0;
+                kc_codeset_from_group(c, g, &cs);
+                pos = c->m[g].e;
+                for (int k = g; k < c->nm; k++) if (c->m[k].group == g && c->m[k].e > pos) pos = c->m[k].e;
+            }
+            if (e->type == PE_TARGET) { if (!have_target) { r->tgt = cs; r->tgt_head = g; have_target = 1; } }
+            else { r->src = cs; r->explicit_src = 1; }
+            prev_word = prev_sub = 0;
+            continue;
+        }
+        if (e->type == PE_RECIP) {
+            r->recip = 1;
+            if (i == 0 && subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
+            if (i == 0) return 0;      /* a bare <> is for a compound subject only */
+            int radj = i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt && (c->L->wclass[P->el[i-1].alts[0]] & WC_PREP);
+            int g = mention_from(c, pos, c->cl[ci].e, radj, subj_group);
+            if (g >= 0) {
+                codeset cs; kc_codeset_from_group(c, g, &cs);
+                if (cs.n >= 2) { r->src = cs; r->explicit_src = 1; pos = c->m[g].e; continue; }
+                /* a single subject and one other actor is not reciprocal: the pattern
+                ** fails and the trigger's own code (if any) codes A -> B */
+                return 0;
+            }
+            if (subj && subj->n >= 2) { r->src = *subj; r->explicit_src = 1; continue; }
+            return 0;
+        }
+    }
+    r->code = P->code;
+    if (r->recip) return 1;
+    if (c->relax_target && !have_target) return 1;
+    if (!have_target && !r->explicit_src) {
+        /* a pattern of words only (one with +, $ or <> has returned above): its last
+        ** word inside an actor makes that actor the target ("expelled 45 Russian
+        ** diplomats": &DIPLOMATS is the role word of RUSGOV); otherwise the pattern
+        ** gives only the code and the caller finds the target as for a trigger with no
+        ** pattern ("expressed condolences") */
+        if (!P->nel) return 0;
+        const clause *hk = &c->cl[h->clause];
+        int passive_subj = hk->passive && hk->by >= 0;      /* "diplomats were expelled by Russia" */
+        int mi = last_word >= 0 ? kc_mention_at(c, (uint32_t)last_word) : -1;
+        if (mi >= 0 && !c->m[mi].skip && (c->m[mi].group != subj_group || passive_subj) && c->m[mi].s >= hk->s) {
+            kc_codeset_from_group(c, c->m[mi].group, &r->tgt); r->tgt_head = c->m[mi].group;
+        } else r->words_only = 1;
+    }
+    return 1;
+}
+
+/* the root each trigger will code (first matching pattern, else its own code): needed
+** before coding to know which clauses are governed by demands, threats, appeals ... */
+void kc_resolve_roots(kr_coder *c) {
+    const kr_lang *L = c->L;
+    for (int h = 0; h < c->nth; h++) {
+        trig_hit *H = &c->th[h];
+        const kr_trigger *T = &L->trig[H->trig];
+        codeset subj; kc_subject_codes(c, &c->cl[H->clause], &subj);
+        match_res r; memset(&r, 0, sizeof r);
+        H->root = code_root(c->d, T->code);      /* 0 for --- unless a pattern matches */
+        for (uint32_t p = 0; p < T->npat; p++)
+            if (kc_run_pattern(c, H, &T->pat[p], &subj, c->cl[H->clause].subj, &r)) { H->root = r.code >= 0 ? code_root(c->d, r.code) : 0; break; }
+    }
+}
