@@ -234,7 +234,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset src = subj, tgt;
         int code = -1;
         int tgt_group = -1;
-        tgt.n = 0; tgt.te = 0;
+        tgt.n = 0; tgt.ts = tgt.te = 0;
         if (matched) {
             code = r.code;
             if (r.recip) {
@@ -336,7 +336,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (root >= 15) {
             for (int i = 0; i < c->ncl; i++) if (c->cl[i].type == CL_COND && (i == H->clause + 1 || i == H->clause - 1 || c->cl[i].parent == H->clause)) { cond_cl = i; break; }
         }
-        codeset cc; cc.n = 0; cc.te = 0;
+        codeset cc; cc.n = 0; cc.ts = cc.te = 0;
         if (cond_cl >= 0) kc_subject_codes(c, &c->cl[cond_cl], &cc);
         if (cc.n && kc_map_intent(c, cs) && src.n && !kc_same_actor(cc.code[0], src.code[0])) {
             tgt = cc; cs = kc_map_intent(c, cs); tgt_group = c->cl[cond_cl].subj;

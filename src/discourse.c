@@ -97,57 +97,128 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
     }
 }
 
+/* the first actor of clause i that is not the source (group src_group, codes of src) */
+static int other_actor(const kr_coder *c, int i, int src_group, const codeset *src, uint32_t from) {
+    for (int m = 0; m < c->nm; m++) {
+        const mention *M = &c->m[m];
+        if (M->group != m || M->skip || M->s < c->cl[i].s || M->s >= c->cl[i].e || M->s < from || M->group == src_group) continue;
+        if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+        if (kc_same_entity(M->code, src->code[0])) continue;
+        return m;
+    }
+    return -1;
+}
+
+static void stance_emit(kr_coder *c, int sent_no, const kr_sent *S, const codeset *src, int tg, const codeset *tgt,
+                        const char *code, uint32_t at) {
+    char vt[128], st[256], tt[256];
+    kc_span_text(c, at, at + 1, vt, sizeof vt);
+    if (src->te > src->ts) kc_span_text(c, src->ts, src->te, st, sizeof st); else st[0] = 0;
+    if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else if (tgt->te > tgt->ts) kc_span_text(c, tgt->ts, tgt->te, tt, sizeof tt); else tt[0] = 0;
+    for (int i = 0; i < src->n; i++) for (int j = 0; j < tgt->n; j++) {
+        /* a trigger said it already ("noemde het voorstel onaanvaardbaar": 12) */
+        int said = 0;
+        for (int k = 0; k < c->nseen; k++)
+            if (c->seen[k].root >= 10 && c->seen[k].root <= 13 && !strcmp(c->seen[k].s, src->code[i]) && !strcmp(c->seen[k].t, tgt->code[j])) said = 1;
+        if (!said) kc_emit(c, sent_no, S, src->code[i], tgt->code[j], code, vt, st, tt);
+    }
+}
+
+static int has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at) {
+    for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & cls) && kc_mention_at(c, t) < 0) { if (at) *at = t; return 1; }
+    return 0;
+}
+
+/* What an actor says about another, when no trigger says it:
+**   - a negative judgement ("walgelijk", "onaanvaardbaar", "a dastardly act") in a
+**     quotation with its speaker or in the that-clause of a reporting verb ("Orbán zei
+**     dat de kritiek onterecht is") is disapproval (111) of whom it is about: an actor
+**     of the judged words, else the implied one;
+**   - "Y moet ...", "Y should ..." in the same places is a demand (100) on Y ("Ook de SP
+**     vindt dat Koolmees alle middelen moet inzetten");
+**   - calling an actor names ("Baudet noemde de plannen van het kabinet 'een van de
+**     allerstomste voornemens'", "called the move a 'smash and grab'") is disapproval
+**     (111) with a negative word or a label in quotation marks, praise (051) with a
+**     positive word ("'Mijn beste vriend', noemde Tsipras zijn collega Zaev"). */
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
+    /* labels: a label verb with a subject and an actor after it */
+    for (int i = 0; i < c->ncl && !c->stop; i++) {
+        const clause *k = &c->cl[i];
+        uint32_t lv;
+        if (k->neg || !has_class(c, k, WC_LABEL, &lv)) continue;
+        /* "zou Y ... noemen", "might call": not said (a modal after the verb belongs to a
+        ** relative the clause did not cut off: "voornemens die hij zich kan heugen") */
+        int unreal = 0;
+        for (uint32_t t = k->s; t < lv; t++) if (wcls(c, t) & (WC_MODAL | WC_GOV)) unreal = 1;
+        if (unreal) continue;
+        codeset src; kc_subject_codes(c, k, &src);
+        if (!src.n) continue;
+        int pos = 0, neg = 0; uint32_t at = lv;
+        for (int j = 0; j < c->ncl; j++) {
+            uint32_t t;
+            if (has_class(c, &c->cl[j], WC_EVAL_POS, &t)) pos = 1;
+            if (has_class(c, &c->cl[j], WC_EVAL_NEG, &t)) { neg = 1; at = t; }
+        }
+        /* the label in quotation marks; whom it names stands outside them */
+        int quoted = 0, inq = 0, tg = -1;
+        for (uint32_t t = S->tok0; t < S->tok0 + S->ntok; t++) {
+            if (c->tok[t].flags & TF_QUOTE) { quoted = 1; inq = !inq; continue; }
+            int mi = kc_mention_at(c, t);
+            if (inq || mi < 0 || tg >= 0 || t < k->s || t >= k->e) continue;
+            const mention *M = &c->m[mi];
+            if (M->group == k->subj || M->weak || M->skip || (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP))) continue;
+            if (kc_same_entity(M->code, src.code[0])) continue;
+            tg = M->group;
+        }
+        const char *code = neg ? "111" : pos ? "051" : quoted ? "111" : NULL;
+        if (!code || tg < 0) continue;
+        codeset tgt; kc_codeset_from_group(c, tg, &tgt);
+        if (tgt.n) stance_emit(c, sent_no, S, &src, tg, &tgt, code, at);
+    }
+    /* reported speech: the quotation's speaker, or a reporting verb's subject and its
+    ** that-clauses */
     uint64_t region = c->spk_cl;
-    codeset src; src.n = 0; src.te = 0;
+    codeset src; src.n = 0; src.ts = src.te = 0;
     int src_group = -1;
     if (c->spk_pron >= 0) src = c->pron[c->spk_pron];
     else {
-        /* "X zei dat ...", "X says ...": a reporting verb with a subject and its that-clause */
         for (int i = 0; i < c->ncl && i < 64; i++) {
             const clause *k = &c->cl[i];
             if (k->type != CL_DAT || k->parent < 0) continue;
             const clause *p = &c->cl[k->parent];
-            int rep = 0;
-            for (uint32_t t = p->s; t < p->e; t++) if ((wcls(c, t) & (WC_SPEAKER | WC_SAY)) && kc_mention_at(c, t) < 0) rep = 1;
-            if (!rep) continue;
+            if (!has_class(c, p, WC_SPEAKER | WC_SAY, NULL)) continue;
             codeset cs; kc_subject_codes(c, p, &cs);
             if (!cs.n) continue;
             src = cs; src_group = p->subj; region |= 1ull << i;
         }
     }
-    if (!src.n || !region) return;
-    int cl = -1; uint32_t at = 0;
-    for (int i = 0; i < c->ncl && i < 64 && cl < 0; i++) {
+    if (!src.n || !region || c->stop) return;
+    /* a demand: "Y moet ..." */
+    for (int i = 0; i < c->ncl && i < 64; i++) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
-        if (k->neg) continue;
-        for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & WC_EVAL_NEG) && kc_mention_at(c, t) < 0) { cl = i; at = t; break; }
+        uint32_t at;
+        if (k->neg || (k->type != CL_MAIN && k->type != CL_DAT) || k->subj < 0 || !has_class(c, k, WC_OBLIGE, &at)) continue;
+        codeset y; kc_subject_codes(c, k, &y);
+        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || (k->subj >= 0 && k->subj == src_group)) continue;
+        stance_emit(c, sent_no, S, &src, k->subj, &y, "100", at);
+    }
+    /* a negative judgement */
+    int cl = -1; uint32_t at = 0;
+    for (int i = 0; i < c->ncl && i < 64 && cl < 0; i++) {
+        if (!(region >> i & 1) || c->cl[i].neg) continue;
+        if (has_class(c, &c->cl[i], WC_EVAL_NEG, &at)) cl = i;
     }
     if (cl < 0) return;
-    codeset tgt; tgt.n = 0; tgt.te = 0;
+    codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
     int tg = -1;
-    for (int i = 0; i < c->ncl && i < 64 && tg < 0; i++) {
-        if (!(region >> i & 1)) continue;
-        for (int m = 0; m < c->nm; m++) {
-            const mention *M = &c->m[m];
-            if (M->group != m || M->skip || M->s < c->cl[i].s || M->s >= c->cl[i].e || M->group == src_group) continue;
-            if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
-            if (kc_same_entity(M->code, src.code[0])) continue;
-            tg = m; break;
-        }
-    }
+    for (int i = 0; i < c->ncl && i < 64 && tg < 0; i++) if (region >> i & 1) tg = other_actor(c, i, src_group, &src, 0);
     if (tg >= 0) kc_codeset_from_group(c, tg, &tgt);
     else {
         trig_hit h; memset(&h, 0, sizeof h); h.tok = at; h.ntok = 1; h.clause = cl;
         kc_implied_target(c, &h, &c->cl[cl], src_group, &src, 11, &tgt, &tg);
     }
-    if (!tgt.n) return;
-    char vt[128], st[256], tt[256];
-    kc_span_text(c, at, at + 1, vt, sizeof vt);
-    if (src.te > src.ts) kc_span_text(c, src.ts, src.te, st, sizeof st); else st[0] = 0;
-    if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else if (tgt.te > tgt.ts) kc_span_text(c, tgt.ts, tgt.te, tt, sizeof tt); else tt[0] = 0;
-    for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++) kc_emit(c, sent_no, S, src.code[i], tgt.code[j], "111", vt, st, tt);
+    if (tgt.n) stance_emit(c, sent_no, S, &src, tg, &tgt, "111", at);
 }
 
 /* A demand, criticism, rejection, threat, appeal, protest or coercion whose clause names
@@ -175,7 +246,7 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
     }
     size_t sl = strlen(s0);
     if (root == 14 && sl == 6 && (!strcmp(s0 + 3, "CVL") || !strcmp(s0 + 3, "OPP") || !strcmp(s0 + 3, "LAB"))) {
-        tgt->n = 1; tgt->te = 0; snprintf(tgt->code[0], CODELEN, "%.3sGOV", s0); return;
+        tgt->n = 1; tgt->ts = tgt->te = 0; snprintf(tgt->code[0], CODELEN, "%.3sGOV", s0); return;
     }
     for (int i = 0; i < c->nrecent_m; i++) {
         if (c->recent_m_sent[i] >= c->cur_sent) continue;

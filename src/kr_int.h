@@ -81,6 +81,9 @@ enum {
 #define WC_FUT_MOD (1ull << 39)     /* "volgende", "next", "later" + a period ("week"): the future */
 #define WC_PERIOD (1ull << 40)      /* "week", "maand", "month" */
 #define WC_EVAL_NEG (1ull << 41)    /* "schandalig", "unacceptable": a judgement that, stated by an actor, disapproves (11) */
+#define WC_EVAL_POS (1ull << 42)    /* "uitstekend", "great": a judgement that, calling an actor so, praises (051) */
+#define WC_LABEL (1ull << 43)       /* "noemde", "called": calling an actor names */
+#define WC_OBLIGE (1ull << 44)      /* "moet", "must", "should": in reported speech, a demand on the subject */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */

@@ -130,7 +130,7 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
 }
 
 void kc_subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
-    cs->n = 0; cs->te = 0;
+    cs->n = 0; cs->ts = cs->te = 0;
     if (k->subj >= 0) kc_codeset_from_group(c, k->subj, cs);
     else if (k->pron_subj >= 0) *cs = c->pron[k->pron_subj];
 }
