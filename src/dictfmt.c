@@ -54,7 +54,8 @@ typedef struct {                      /* a synonym set (&NAME) */
     int built;                        /* build mode: wset index + 1 */
 } xsyn;
 
-typedef struct { const char *w[MAXW]; int n; } xform;   /* folded words */
+typedef struct { const char **w; int n; } xform;   /* folded words (n of them, in the scratch
+                                                   ** arena: 84,000 forms of the master verbs) */
 
 typedef struct {                      /* one code of an actor entry */
     const char *code;                 /* "" for null/discard */
@@ -95,6 +96,8 @@ typedef struct {
     struct xvar *vbuf;        /* phrase variants of one entry */
     kr_map written;           /* write mode: phrases written (one code per phrase, as loaded) */
     int written_init;
+    xel *pat_el;              /* add_pattern's element and variant buffers, allocated once per */
+    xseq *pat_var;            /* file (per pattern they took 7 KB each: 110 MB for 15,582 patterns) */
 } pctx;
 
 /* A problem in a foreign file: like TABARI and PETRARCH, kroniek skips the line and goes
@@ -872,8 +875,13 @@ static int parse_elems(pctx *p, const char *s, const char *e, xseq *q, int depth
                 for (const char *b = s + 1; b <= t && x.nalt < 32; b++) {
                     if (b < t && *b != '|') continue;
                     xseq *al = &x.alt[x.nalt];
-                    al->el = kr_alloc(&p->sa, sizeof *al->el * MAXEL);
-                    if (!parse_elems(p, a, b, al, depth + 1)) return 0;
+                    /* parsed on the stack, kept at its size (not MAXEL elements each) */
+                    xel tmp[MAXEL];
+                    memset(tmp, 0, sizeof tmp);
+                    al->el = tmp; al->n = 0;
+                    if (!parse_elems(p, a, b, al, depth + 1)) { al->el = NULL; al->n = 0; return 0; }
+                    al->el = kr_alloc(&p->sa, sizeof *al->el * (size_t)(al->n ? al->n : 1));
+                    if (al->n) memcpy(al->el, tmp, sizeof *al->el * (size_t)al->n);
                     if (al->n) x.nalt++;
                     a = b + 1;
                 }
@@ -952,7 +960,8 @@ static void expand(pctx *p, const xel *done, int nd, const xel *rest, int nr, xv
     }
     if (out->n >= MAXVAR) { p->truncated = 1; return; }
     xseq *v = &out->v[out->n++];
-    v->el = kr_alloc(&p->sa, sizeof *v->el * (size_t)(nc ? nc : 1));
+    /* one element more: add_pattern may append the default target in place */
+    v->el = kr_alloc(&p->sa, sizeof *v->el * (size_t)(nc + 1));
     if (nc) memcpy(v->el, cur, sizeof *cur * (size_t)nc);
     v->n = nc;
 }
@@ -1193,18 +1202,21 @@ static void add_pattern(pctx *p, const char *s, const char *e) {
     if (!rb) { msg(p, 1, "unclosed '[' in pattern"); return; }
     const char *code, *code2; uint8_t fl = 0;
     if (!parse_event_code(p, lb + 1, (size_t)(rb - lb - 1), &code, &code2, &fl)) return;
-    xseq q; q.el = kr_alloc(&p->sa, sizeof *q.el * MAXEL); q.n = 0;
+    /* q.el and vars.v are scratch of this call only (the variants are copied into P.el):
+    ** one buffer each per file, cleared as kr_alloc would have */
+    if (!p->pat_el) { p->pat_el = kr_alloc(&p->sa, sizeof *p->pat_el * MAXEL); p->pat_var = kr_alloc(&p->sa, sizeof *p->pat_var * MAXVAR); }
+    else { memset(p->pat_el, 0, sizeof *p->pat_el * MAXEL); memset(p->pat_var, 0, sizeof *p->pat_var * MAXVAR); }
+    xseq q; q.el = p->pat_el; q.n = 0;
     if (!parse_elems(p, s, lb, &q, 0)) return;
     if (!q.n) { msg(p, 1, "empty pattern"); return; }
-    xvars vars; vars.v = kr_alloc(&p->sa, sizeof *vars.v * MAXVAR); vars.n = 0;
+    xvars vars; vars.v = p->pat_var; vars.n = 0;
     p->truncated = 0;
     expand(p, NULL, 0, q.el, q.n, &vars, 0);
     if (p->truncated) msg(p, 0, "pattern has more than %d variants; the rest are not used", MAXVAR);
     for (int v = 0; v < vars.n; v++) {
         xpat P; memset(&P, 0, sizeof P);
         P.n = vars.v[v].n;
-        P.el = kr_alloc(&p->sa, sizeof *P.el * (size_t)(P.n + 1));
-        if (P.n) memcpy(P.el, vars.v[v].el, sizeof *P.el * (size_t)P.n);
+        P.el = vars.v[v].el;          /* expand left room for one more element */
         /* kroniek needs an actor slot: TABARI's default target is the next actor */
         if (!has_target(&P)) { memset(&P.el[P.n], 0, sizeof *P.el); P.el[P.n].type = X_TARGET; P.el[P.n++].part = 1; }
         for (int i = 0; i < P.n; i++) {
@@ -1266,6 +1278,7 @@ static void trig_add_forms(pctx *p, xtrig *T, const char *s, size_t n, int petra
         T->forms = grow(&p->sa, T->forms, T->nforms, &T->fcap, sizeof *T->forms);
         xform *F = &T->forms[T->nforms++];
         F->n = nw;
+        F->w = kr_alloc(&p->sa, sizeof *F->w * (size_t)nw);
         for (int j = 0; j < nw; j++) F->w[j] = j == vi ? sdup(p, forms[i], strlen(forms[i])) : w[j];
     }
     if (!T->lemma) {
@@ -1461,6 +1474,7 @@ static void load_discard_file(pctx *p, const char *buf, size_t len) {
             T.forms = grow(&p->sa, T.forms, T.nforms, &T.fcap, sizeof *T.forms);
             xform *F = &T.forms[T.nforms++];
             F->n = nw;
+            F->w = kr_alloc(&p->sa, sizeof *F->w * (size_t)nw);
             for (int j = 0; j < nw; j++) F->w[j] = w[j];
             F->w[nw-1] = sdup(p, f[i], strlen(f[i]));
         }
@@ -1480,7 +1494,7 @@ int kr_detect_format(const char *buf, size_t len) {
     lrd r = { buf, buf + len, 0 };
     const char *s; size_t n;
     int own = 0, foreign = 0, blocks = 0, pp = 0, transform = 0, seen = 0;
-    static const char *const kinds[] = { "state", "org", "capital", "adj", "people", "agent", "person", "place", NULL };
+    static const char *const kinds[] = { "state", "org", "capital", "adj", "people", "agent", "person", "place", "region", NULL };
     while (raw_line(&r, &s, &n) && seen < 400) {
         if (n && s[0] == '#') { if (memmem(s, n, "TRANSFORMATIONS", 15)) transform = 1; continue; }
         int ind;
@@ -1546,7 +1560,65 @@ static void parse_file(pctx *p, const char *buf, size_t len, const char *kind) {
     }
 }
 
+static kr_status load_foreign(kr_dict *d, const char *name, const char *buf, size_t len, int lang, const char *kind);
+
+/* PETRARCH-1 files open with, and hold, <!-- ... --> comment blocks that span lines (also
+** within a line: "AID <!-- note --> ASSIST").  A copy of buf (malloc'd, *out) with every
+** block replaced by blanks, line ends kept so that line numbers stay; NULL when buf holds
+** none.  An unclosed block is an error at its line (it would hide the rest of the file). */
+static char *blank_comment_blocks(kr_dict *d, const char *name, const char *buf, size_t len) {
+    const char *o = len >= 4 ? memmem(buf, len, "<!--", 4) : NULL;
+    if (!o) return NULL;
+    char *c = kr_xmalloc(len + 1);
+    memcpy(c, buf, len); c[len] = 0;
+    size_t i = (size_t)(o - buf);
+    while (i + 4 <= len) {
+        char *op = memmem(c + i, len - i, "<!--", 4);
+        if (!op) break;
+        size_t a = (size_t)(op - c);
+        char *cl = a + 4 <= len ? memmem(c + a + 4, len - a - 4, "-->", 3) : NULL;
+        size_t b = cl ? (size_t)(cl - c) + 3 : len;
+        if (!cl) {
+            int line = 1;
+            for (size_t k = 0; k < a; k++) line += c[k] == '\n';
+            kr_dict_msg(d, 1, name, line, "comment block '<!--' is not closed by '-->': the rest of the file would be a comment");
+        }
+        for (size_t k = a; k < b; k++) if (c[k] != '\n' && c[k] != '\r') c[k] = ' ';
+        i = b;
+    }
+    return c;
+}
+
+/* lines with dictionary content (not blank, not only a ';' or '#' comment) and the
+** first of them */
+static int content_lines(const char *buf, size_t len, int *first) {
+    lrd r = { buf, buf + len, 0 };
+    const char *s; size_t n; int k = 0;
+    *first = 0;
+    while (raw_line(&r, &s, &n)) {
+        int ind; size_t m = strip(s, n, &ind);
+        if (skipsp(s, s + m) == s + m) continue;
+        if (!k++) *first = r.line;
+    }
+    return k;
+}
+
+static size_t lang_entries(const kr_lang *L) {
+    size_t n = (size_t)L->nent + L->ngph + L->ntrig + L->nwsets;
+    for (uint32_t i = 0; i < L->ntrig; i++) n += L->trig[i].npat;
+    return n;
+}
+
 kr_status kr_load_foreign(kr_dict *d, const char *name, const char *buf, size_t len, int lang, const char *kind) {
+    int before = d->nerr;
+    char *blanked = blank_comment_blocks(d, name, buf, len);
+    if (blanked) buf = blanked;
+    kr_status st = load_foreign(d, name, buf, len, lang, kind);
+    free(blanked);
+    return st != KR_OK ? st : d->nerr > before ? KR_ERR_PARSE : KR_OK;
+}
+
+static kr_status load_foreign(kr_dict *d, const char *name, const char *buf, size_t len, int lang, const char *kind) {
     int fmt = kr_detect_format(buf, len);
     int before = d->nerr;
     if (kind && !strcmp(kind, "kroniek")) kind = NULL;
@@ -1570,8 +1642,21 @@ kr_status kr_load_foreign(kr_dict *d, const char *name, const char *buf, size_t 
     if (lang < 0) lang = 1;                                     /* the CAMEO dictionaries are English */
     pctx p; memset(&p, 0, sizeof p);
     p.d = d; p.cd = d; p.L = &d->lang[lang]; p.lang = lang; p.fmt = fmt; p.file = name;
+    size_t had = lang_entries(p.L);
     parse_file(&p, buf, len, kind);
     kr_arena_free(&p.sa);
+    /* a file that yields nothing, or far less than its lines suggest (a format read
+    ** wrongly, a section or comment that swallowed the rest), is an error, never silence:
+    ** entries counted are actor phrases, triggers, patterns and word sets; the shared
+    ** dictionaries give 1.1 (TABARI's demo verbs) to 34 (CAMEO.2.0.txt) per line */
+    int first, lines = content_lines(buf, len, &first);
+    size_t got = lang_entries(p.L) - had;
+    if (lines && !got)
+        kr_dict_msg(d, 1, name, first, "%d line(s) of %s %s yield no entries (is it a %s file? see docs/FOREIGN-DICTS.md)",
+                    lines, fmt_names[fmt], kind, kind);
+    else if (lines >= 20 && got * 5 < (size_t)lines)
+        kr_dict_msg(d, 1, name, first, "%d lines of %s %s yield only %zu %s: most of the file was not read (see the warnings)",
+                    lines, fmt_names[fmt], kind, got, got == 1 ? "entry" : "entries");
     /* keep the file for kr_dict_write */
     struct kr_fsrc *f = kr_alloc(&d->ar, sizeof *f);
     f->name = name; f->kind = kr_strndup(&d->ar, kind, strlen(kind));
