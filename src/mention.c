@@ -336,6 +336,8 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             if (!c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); c->loc_s = s; c->loc_e = e; }
             i = e; continue;
         case AK_CAPITAL:
+            /* "in Europa", "in Brussel": where it happened, but no state's place */
+            if (after_place && !strncmp(kr_str(c->d, p.code), "IGO", 3)) { i = e; continue; }
             if (after_place) { if (!c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); c->loc_s = s; c->loc_e = e; } i = e; continue; }
             /* fall through */
         case AK_STATE: case AK_ORG: case AK_PEOPLE:
