@@ -193,6 +193,20 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         }
     }
     if (!src.n || !region || c->stop) return;
+    /* an allegation: "X claimed (that) Y ...", "X zei dat Y ... aanviel": what is said of
+    ** Y after a verb of alleging, or a hostile act of Y that X reports, accuses Y (112) */
+    if (c->spk_pron < 0) for (int i = 0; i < c->ncl && i < 64; i++) {
+        if (!(region >> i & 1)) continue;
+        const clause *k = &c->cl[i];
+        if (k->neg || k->subj < 0 || k->type != CL_DAT || k->parent < 0) continue;
+        int alleged = has_class(c, &c->cl[k->parent], WC_ALLEGE, NULL), hostile = 0;
+        uint32_t at = c->cl[k->parent].s;
+        for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i && c->th[h].root >= 11) { hostile = 1; at = c->th[h].tok; }
+        if (!alleged && !hostile) continue;
+        codeset y; kc_codeset_from_group(c, k->subj, &y);
+        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || k->subj == src_group || c->m[k->subj].weak) continue;
+        stance_emit(c, sent_no, S, &src, k->subj, &y, "112", at);
+    }
     /* a demand: "Y moet ..." */
     for (int i = 0; i < c->ncl && i < 64; i++) {
         if (!(region >> i & 1)) continue;

@@ -21,6 +21,8 @@ int kc_same_entity(const char *a, const char *b) {
     if (!strcmp(a, b)) return 1;
     size_t la = strlen(a), lb = strlen(b);
     if (la < 3 || lb < 3 || memcmp(a, b, 3) || !strncmp(a, "IGO", 3)) return 0;
+    /* a state and its courts or prosecutors ("Iran" and "an Iranian prosecutor") */
+    if ((!a[3] && !strcmp(b + 3, "JUD")) || (!b[3] && !strcmp(a + 3, "JUD"))) return 1;
     return state_organ(a + 3) && state_organ(b + 3);
 }
 

@@ -84,6 +84,7 @@ enum {
 #define WC_EVAL_POS (1ull << 42)    /* "uitstekend", "great": a judgement that, calling an actor so, praises (051) */
 #define WC_LABEL (1ull << 43)       /* "noemde", "called": calling an actor names */
 #define WC_OBLIGE (1ull << 44)      /* "moet", "must", "should": in reported speech, a demand on the subject */
+#define WC_ALLEGE (1ull << 45)      /* "beweerde", "claimed", "alleged": what follows about an actor accuses it (112) */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */

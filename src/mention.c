@@ -310,8 +310,17 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         ** warned him.") -- otherwise it stays unresolved rather than guessed */
         if ((wc & WC_PRON_OBJ) && !(wc & WC_POSS && i + 1 < b && !is_punct(c, i + 1) && !(wcls(c, i + 1) & (WC_PREP | WC_DET)))) {
             const char *subj = c->nm ? c->m[0].code : (c->last_subj.n ? c->last_subj.code[0] : "");
+            /* the first actor is the subject only if no verb stands before it */
+            if (c->nm) for (uint32_t t = a; t < c->m[0].s; t++) if (is_trigger_form(c, t)) { subj = ""; break; }
             const char *who = NULL; int n = 0;
-            for (int k = 0; k < c->nprev_codes; k++) if (!kc_same_actor(c->prev_codes[k], subj)) { who = c->prev_codes[k]; n++; }
+            /* "The first charged Trump ..., and the second accused him": an earlier object
+            ** of this sentence, one actor only, not the sentence's opening subject */
+            for (int k = 0; k < c->nm; k++) {
+                const mention *M = &c->m[k];
+                if (M->weak || M->skip || !strcmp(M->code, subj)) continue;
+                if (!who || strcmp(who, M->code)) { who = M->code; n++; }
+            }
+            if (n != 1) { who = NULL; n = 0; for (int k = 0; k < c->nprev_codes; k++) if (!kc_same_actor(c->prev_codes[k], subj)) { who = c->prev_codes[k]; n++; } }
             if (n == 1) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%s", who); kc_add_mention(c, i, i + 1, tmp, AK_STATE); }
             i++; continue;
         }
