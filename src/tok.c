@@ -12,11 +12,28 @@
 */
 #include "kr_int.h"
 
-static int is_word_byte(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
-}
-static int is_alpha_byte(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80; }
-static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+/* byte classes, one table look-up per byte: C_WORD letters, digits and every byte >= 0x80;
+** C_ALPHA the same without digits; C_DIGIT 0-9; C_UP A-Z; C_LOW a-z */
+enum { C_WORD = 1, C_ALPHA = 2, C_DIGIT = 4, C_UP = 8, C_LOW = 16 };
+#define R10(x) x,x,x,x,x,x,x,x,x,x
+#define R16(x) x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x
+static const unsigned char cls[256] = {
+    R16(0), R16(0), R16(0),                              /* 0x00-0x2F */
+    R10(C_WORD | C_DIGIT), 0, 0, 0, 0, 0, 0,              /* 0x30-0x3F */
+    0, R16(C_WORD | C_ALPHA | C_UP), R10(C_WORD | C_ALPHA | C_UP), 0, 0, 0, 0, 0,   /* 0x40-0x5F */
+    0, R16(C_WORD | C_ALPHA | C_LOW), R10(C_WORD | C_ALPHA | C_LOW), 0, 0, 0, 0, 0, /* 0x60-0x7F */
+    R16(C_WORD | C_ALPHA), R16(C_WORD | C_ALPHA), R16(C_WORD | C_ALPHA), R16(C_WORD | C_ALPHA), /* 0x80-0xBF */
+    R16(C_WORD | C_ALPHA), R16(C_WORD | C_ALPHA), R16(C_WORD | C_ALPHA), R16(C_WORD | C_ALPHA)  /* 0xC0-0xFF */
+};
+#undef R10
+#undef R16
+static inline int is_word_byte(unsigned char c) { return cls[c] & C_WORD; }
+static inline int is_alpha_byte(unsigned char c) { return cls[c] & C_ALPHA; }
+static inline int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
+
+/* util.c: kr_map_get with the key's kr_hash computed by the caller */
+uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h);
+
 
 /* U+FFFD (EF BF BD) and other non-letters >= 0x80 left after normalization count as
 ** letters; that is harmless for matching. */
@@ -26,23 +43,45 @@ static void push(const char *text, uint32_t off, uint32_t len, uint32_t flags, c
     if (*ntok == *cap) { *cap = *cap ? *cap * 2 : 1024; *toks = kr_xrealloc(*toks, *cap * sizeof **toks); }
     kr_tok *t = &(*toks)[(*ntok)++];
     t->off = off; t->len = len; t->flags = flags; t->wid = 0; t->cap = 0;
-    const char *s = text + off;
+    const unsigned char *s = (const unsigned char *)text + off;
     char buf[256];
     size_t fl;
-    if (len < 200) fl = kr_fold(s, len, buf, sizeof buf);
-    else { fl = 0; buf[0] = 0; }
-    /* ascii capitalization fast path */
+    if (len < 200) {
+        /* the common case, an ASCII word: fold (A-Z to a-z), count capitals and small
+        ** letters and hash the folded form (kr_hash, FNV-1a) in one pass over the bytes;
+        ** the same results as kr_fold + the capitalization rule + kr_map_get */
+        uint64_t h = 1469598103934665603ULL;
+        int up = 0, low = 0, first = -1;
+        uint32_t i = 0;
+        for (; i < len; i++) {
+            unsigned char c = s[i], k = cls[c];
+            if (c >= 0x80) break;
+            if (k & C_UP) { up++; if (first < 0) first = 1; c = (unsigned char)(c + 32); }
+            else if (k & C_LOW) { low++; if (first < 0) first = 0; }
+            buf[i] = (char)c;
+            h ^= c; h *= 1099511628211ULL;
+        }
+        if (i == len) {
+            buf[len] = 0;
+            t->cap = (up >= 1 && low == 0 && (up >= 2 || len == 1)) ? 2 : first == 1 ? 1 : 0;
+            t->fold = kr_strndup(ar, buf, len);
+            t->flen = len;
+            t->wid = len ? kr_map_get_h(&L->vocab, buf, len, h) : 0;
+            return;
+        }
+        fl = kr_fold((const char *)s, len, buf, sizeof buf);
+    } else { fl = 0; buf[0] = 0; }
     int ascii = 1;
-    for (uint32_t i = 0; i < len; i++) if ((unsigned char)s[i] >= 0x80) { ascii = 0; break; }
+    for (uint32_t i = 0; i < len; i++) if (s[i] >= 0x80) { ascii = 0; break; }
     if (ascii) {
         int up = 0, low = 0, first = -1;
         for (uint32_t i = 0; i < len; i++) {
-            char c = s[i];
+            char c = (char)s[i];
             if (c >= 'A' && c <= 'Z') { up++; if (first < 0) first = 1; }
             else if (c >= 'a' && c <= 'z') { low++; if (first < 0) first = 0; }
         }
         t->cap = (up >= 1 && low == 0 && (up >= 2 || len == 1)) ? 2 : first == 1 ? 1 : 0;
-    } else t->cap = (uint8_t)kr_capclass(s, len);
+    } else t->cap = (uint8_t)kr_capclass((const char *)s, len);
     t->fold = kr_strndup(ar, buf, fl);
     t->flen = (uint32_t)fl;
     t->wid = fl ? kr_wid(L, buf, fl) : 0;

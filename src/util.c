@@ -218,3 +218,15 @@ int kr_parse_date(const char *s) {
     if (dd > mdays[m-1] + (m == 2 && leap(y))) return 0;
     return y * 10000 + m * 100 + dd;
 }
+
+/* kr_map_get with the key's kr_hash already computed (the tokenizer hashes a word while
+** folding it, in the same pass) */
+uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h) {
+    if (!m->cap) return 0;
+    uint32_t mask = m->cap - 1, i = (uint32_t)h & mask;
+    while (m->keys[i]) {
+        if (m->klen[i] == n && memcmp(m->keys[i], k, n) == 0) return m->vals[i];
+        i = (i + 1) & mask;
+    }
+    return 0;
+}
