@@ -34,6 +34,7 @@ typedef struct {
     uint8_t named;        /* names a person ("Merkel", "de Duitse bondskanselier Merkel") */
     uint8_t crowd;        /* counted people ("duizenden Georgiërs"): civilians */
     uint8_t bare;         /* a role word alone ("de oppositie"), its state supplied by the context */
+    uint8_t unknown;      /* a name the dictionaries do not know, taken for a person of the article's country */
     uint32_t prep;        /* wid of the governing preposition */
     int group;            /* index of the first member */
 } mention;

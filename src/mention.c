@@ -277,6 +277,42 @@ static int f_actor_agent(kr_coder *c, uint32_t a, uint32_t b, uint32_t s, uint32
     return 1;
 }
 
+/* name particles that may stand inside a person's name */
+static int name_particle(const kr_coder *c, uint32_t t) {
+    static const char *const w[] = { "van", "de", "der", "den", "ter", "ten", "von", "al", "bin", "da", "dos", "del", "di", "le", "la", "el", NULL };
+    if (c->tok[t].cap) return 0;
+    for (int i = 0; w[i]; i++) if (c->tok[t].flen == strlen(w[i]) && !memcmp(c->tok[t].fold, w[i], c->tok[t].flen)) return 1;
+    return 0;
+}
+
+/* a capitalised word that is no function word and no dictionary phrase */
+static int name_word(const kr_coder *c, uint32_t t, uint32_t b) {
+    if (is_punct(c, t) || c->tok[t].cap != 1 || (c->tok[t].flags & TF_NUM) || c->tok[t].flen < 2) return 0;
+    if (c->tok[t].wid && c->L->wclass[c->tok[t].wid]) return 0;
+    piece p;
+    return !kc_match_piece(c, t, b, &p);
+}
+
+/* the length (2..5 tokens) of an unknown personal name at t, or 0: capitalised words,
+** with particles between them, not after a place preposition ("in West Virginia", "bij
+** de Financial Times") */
+static uint32_t unknown_name(kr_coder *c, uint32_t a, uint32_t t, uint32_t b) {
+    if (!name_word(c, t, b)) return 0;
+    uint32_t u = t;
+    while (u > a && (wcls(c, u - 1) & (WC_DET | WC_POSS))) u--;
+    if (u > a && (wcls(c, u - 1) & (WC_PLACE_PREP | WC_PREP)) && !(wcls(c, u - 1) & WC_BY)) return 0;
+    if (u < t) return 0;                 /* "de Financial Times", "het Witte Huis": a name with an article is no person */
+    uint32_t e = t + 1, caps = 1;
+    while (e < b && e - t < 5) {
+        if (name_word(c, e, b)) { e++; caps++; continue; }
+        /* (not right after a sentence's first word: "Nu de Houthavens") */
+        if (name_particle(c, e) && !(t == a && e == t + 1) && e + 1 < b && (name_word(c, e + 1, b) || name_particle(c, e + 1))) { e++; continue; }
+        break;
+    }
+    while (e > t && !c->tok[e-1].cap) e--;
+    return caps >= 2 && caps <= 4 ? e - t : 0;
+}
+
 void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     c->nm = 0;
     for (uint32_t i = a; i < b;) {
@@ -332,7 +368,17 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         piece p;
         int r = kc_match_piece(c, i, b, &p);
         if (c->L->ngph) f_gapped(c, i, b, &p, &r);       /* foreign: TABARI's blank connector */
-        if (!r) { i++; continue; }
+        if (!r) {
+            /* a name the dictionaries do not know ("Pedro Fernandez", "Leon de Jong"): a
+            ** person of the article's own country; the surname names them from then on */
+            uint32_t nl = unknown_name(c, a, i, b);
+            if (nl && c->home[0]) {
+                int mi = kc_add_mention(c, i, i + nl, c->home, AK_PERSON);
+                if (mi >= 0) { c->m[mi].named = 1; c->m[mi].unknown = 1; kc_add_alias(c, i + nl - 1, c->home); }
+                i += nl; continue;
+            }
+            i++; continue;
+        }
         char code[CODELEN] = "", ov[CODELEN];
         uint32_t s = i, e = i + p.len;
         uint32_t prev = i;
