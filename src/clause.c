@@ -164,6 +164,15 @@ static int article_before_noun(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
+/* "zou/zouden ... hebben/zijn" with a participle after it (ge-... or a known verb form) */
+static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
+    for (uint32_t u = t + 1; u < e; u++) {
+        const char *f = c->tok[u].fold; size_t n = c->tok[u].flen;
+        if ((n == 6 && !memcmp(f, "hebben", 6)) || (n == 4 && !memcmp(f, "zijn", 4))) return 1;
+    }
+    return 0;
+}
+
 void kc_analyse_clauses(kr_coder *c) {
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
@@ -180,7 +189,9 @@ void kc_analyse_clauses(kr_coder *c) {
             if ((w & WC_NEG) && !(t + 1 < k->e && ((c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "alleen", 6)) ||
                                                   (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4)) ||
                                                   (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
-            if (w & WC_MODAL) k->modal = 1;
+            /* "Kim zou Trump hebben gevraagd": zou + hebben/zijn + participle reports what
+            ** reportedly happened, it is no condition */
+            if ((w & WC_MODAL) && !(c->lang == 0 && c->tok[t].flen >= 3 && !memcmp(c->tok[t].fold, "zou", 3) && reported_past(c, t, k->e))) k->modal = 1;
             if (w & WC_FUTURE) k->future = 1;
             /* "morgen", "volgende week", "later this week": what is planned has not happened */
             if (w & WC_FUT_TIME) k->future = 1;
