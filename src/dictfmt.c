@@ -1494,7 +1494,7 @@ int kr_detect_format(const char *buf, size_t len) {
     lrd r = { buf, buf + len, 0 };
     const char *s; size_t n;
     int own = 0, foreign = 0, blocks = 0, pp = 0, transform = 0, seen = 0;
-    static const char *const kinds[] = { "state", "org", "capital", "adj", "people", "agent", "person", "place", "region", NULL };
+    static const char *const kinds[] = { "state", "org", "capital", "adj", "people", "agent", "person", "place", "region", "none", NULL };
     while (raw_line(&r, &s, &n) && seen < 400) {
         if (n && s[0] == '#') { if (memmem(s, n, "TRANSFORMATIONS", 15)) transform = 1; continue; }
         int ind;
