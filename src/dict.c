@@ -322,6 +322,9 @@ static int kind_of(const char *s, size_t n) {
     /* a region that is no actor and no one state's place ("Oost-Europa", "Midden-Oosten"):
     ** its words name nothing ("Europa" in "Oost-Europa" is not the EU) */
     if (n == 6 && !memcmp(s, "region", 6)) return AK_NULL;
+    /* a phrase that names no actor although its words would ("Zuid-Koreaanse Democratische
+    ** Partij" is not the US Democrats): listed so that the longer match wins */
+    if (n == 4 && !memcmp(s, "none", 4)) return AK_NULL;
     return 0;
 }
 
@@ -388,9 +391,9 @@ static void load_actors(kr_dict *d, lines *ls, int lang) {
         while (j < n && !isspace((unsigned char)s[j])) j++;
         size_t l2 = j - i;
         int kind = kind_of(f2, l2);
-        if (!kind || kind == AK_PERSON) { kr_dict_msg(d, 1, ls->name, ls->line, "unknown kind '%.*s' (state, org, capital, adj, people, agent, place, region)", (int)l2, f2); continue; }
+        if (!kind || kind == AK_PERSON) { kr_dict_msg(d, 1, ls->name, ls->line, "unknown kind '%.*s' (state, org, capital, adj, people, agent, place, region, none)", (int)l2, f2); continue; }
         if (kind == AK_NULL) {
-            if (l1 != 3 || memcmp(f1, "---", 3)) { kr_dict_msg(d, 1, ls->name, ls->line, "a region's code is ---, not '%.*s'", (int)l1, f1); continue; }
+            if (l1 != 3 || memcmp(f1, "---", 3)) { kr_dict_msg(d, 1, ls->name, ls->line, "a region's or none's code is ---, not '%.*s'", (int)l1, f1); continue; }
         } else if (kind == AK_AGENT) {
             if (f1[0] != '~' || (l1 > 1 && !valid_actor_code(f1 + 1, l1 - 1))) { kr_dict_msg(d, 1, ls->name, ls->line, "agent code must be ~ or ~SECTOR, not '%.*s'", (int)l1, f1); continue; }
         } else if (!valid_actor_code(f1, l1)) { kr_dict_msg(d, 1, ls->name, ls->line, "bad actor code '%.*s'", (int)l1, f1); continue; }

@@ -182,7 +182,21 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
     int src_group = -1;
     if (c->spk_pron >= 0) src = c->pron[c->spk_pron];
     else {
-        for (int i = 0; i < c->ncl && i < 64; i++) {
+        /* "volgens X", "according to X": X says the clause it stands in */
+        for (int m = 0; m < c->nm && !src.n; m++) {
+            const mention *M = &c->m[m];
+            if (!M->skip || !M->in_pp || M->group != m) continue;
+            uint32_t t = M->s;
+            while (t > c->cl[0].s && (wcls(c, t - 1) & (WC_DET | WC_POSS))) t--;
+            if (!(t > c->cl[0].s && ((wcls(c, t - 1) & WC_SKIP) || (t > c->cl[0].s + 1 && (wcls(c, t - 2) & WC_SKIP))))) continue;
+            int ci = kc_clause_of(c, M->s);
+            if (ci < 0 || ci >= 64) continue;
+            kc_codeset_from_group(c, m, &src); src_group = m;
+            region |= 1ull << ci;
+            /* "Volgens X, Y ..." -- the comma may have cut the clause */
+            if (ci + 1 < c->ncl && ci + 1 < 64 && c->cl[ci].subj < 0 && c->cl[ci + 1].type == CL_MAIN) region |= 1ull << (ci + 1);
+        }
+        for (int i = 0; i < c->ncl && i < 64 && !src.n; i++) {
             const clause *k = &c->cl[i];
             if (k->type != CL_DAT || k->parent < 0) continue;
             const clause *p = &c->cl[k->parent];
@@ -216,6 +230,17 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset y; kc_subject_codes(c, k, &y);
         if (!y.n || kc_same_entity(y.code[0], src.code[0]) || (k->subj >= 0 && k->subj == src_group)) continue;
         stance_emit(c, sent_no, S, &src, k->subj, &y, "100", at);
+    }
+    /* "Volgens X doet de minister er niks aan": what Y fails to do, said by X, faults Y */
+    for (int i = 0; i < c->ncl && i < 64; i++) {
+        if (!(region >> i & 1)) continue;
+        const clause *k = &c->cl[i];
+        if (!k->neg || k->subj < 0 || k->modal || (k->type != CL_MAIN && k->type != CL_DAT)) continue;
+        codeset y; kc_codeset_from_group(c, k->subj, &y);
+        if (!y.n || c->m[k->subj].weak || c->m[k->subj].skip || kc_same_entity(y.code[0], src.code[0]) || k->subj == src_group) continue;
+        uint32_t at = k->s;
+        for (uint32_t t = k->s; t < k->e; t++) if (wcls(c, t) & WC_NEG) { at = t; break; }
+        stance_emit(c, sent_no, S, &src, k->subj, &y, "111", at);
     }
     /* a negative judgement */
     int cl = -1; uint32_t at = 0;

@@ -562,6 +562,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         if (t > a && (wcls(c, t - 1) & WC_PREP) && !sub_here) {
             m->in_pp = 1; m->prep = c->tok[t-1].wid;
             if (wcls(c, t - 1) & WC_SKIP) m->skip = 1;
+            if (t > a + 1 && (wcls(c, t - 2) & WC_SKIP)) m->skip = 1;     /* "according to the BBC" */
         }
         /* "erkennen Guaidó als het wettige staatshoofd van Venezuela": a role after
         ** als/as describes the actor before it and is no actor of its own */
