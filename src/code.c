@@ -231,6 +231,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (matched && r.code < 0) continue;          /* discard pattern */
         int own_code = T->code, words_only = 0;
         if (matched && r.words_only) { matched = 0; own_code = r.code; words_only = 1; }
+        /* "Serbians protested": a people protesting are its civilians (CVL) */
+        if (subj_group >= 0 && c->m[subj_group].kind == AK_PEOPLE && code_root(d, matched ? r.code : T->code) == 14)
+            for (int i = 0; i < subj.n; i++) if (strlen(subj.code[i]) == 3 && strncmp(subj.code[i], "IGO", 3)) memcpy(subj.code[i] + 3, "CVL", 4);
         codeset src = subj, tgt;
         int code = -1;
         int tgt_group = -1;
