@@ -191,6 +191,7 @@ void kc_mark_irrealis(kr_coder *c);
 /* ---- discourse.c ---- */
 void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b);
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S);
+void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S);
 void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
                            codeset *tgt, int *tgt_group);
 /* ---- trigger.c ---- */

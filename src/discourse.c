@@ -296,3 +296,56 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
     }
     (void)H;
 }
+
+/* Acts whose doer the sentence does not name, coded as a reader codes them:
+**   - "twenty people were arrested", "legislators were removed": coercion (17) in a
+**     passive without its agent is the police's (STATE+COP) against whom it names, else
+**     against civilians;
+**   - "a car bombing killed five", "twin bombings struck the cathedral": violence (18-20)
+**     in a sentence with a violence noun and no actor that did it is by unidentified
+**     forces (STATE+UAF, the state of the place named, else the article's) against whom
+**     it names, else against civilians. */
+static void unattributed_state(const kr_coder *c, char out[4]) {
+    const char *st = c->loc[0] ? c->loc : c->home;
+    snprintf(out, 4, "%.3s", st);
+}
+
+void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
+    const kr_lang *L = c->L;
+    int vnoun = -1;
+    for (int h = 0; h < c->nth; h++) if (L->trig[c->th[h].trig].kind == TK_NOUN && c->th[h].root >= 18 && c->th[h].root <= 20) { vnoun = h; break; }
+    for (int h = 0; h < c->nth && !c->stop; h++) {
+        const trig_hit *H = &c->th[h];
+        const kr_trigger *T = &L->trig[H->trig];
+        const clause *k = &c->cl[H->clause];
+        if (T->code < 0 || k->neg || k->irrealis || k->modal) continue;
+        int root = H->root;
+        int coerce = root == 17 && k->true_passive && k->by < 0 && T->kind == TK_VERB;
+        int violence = root >= 18 && root <= 20 && vnoun >= 0 && k->subj < 0 && k->pron_subj < 0 && !(k->passive && k->by >= 0);
+        if (!coerce && !violence) continue;
+        /* already coded with a doer in this sentence */
+        int done = 0;
+        for (int i = 0; i < c->nseen; i++) if (c->seen[i].root == root) done = 1;
+        if (done) continue;
+        char st[4]; unattributed_state(c, st);
+        if (!st[0]) continue;
+        codeset src; src.n = 1; src.ts = src.te = 0;
+        codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
+        int tg = -1;
+        if (coerce && k->subj >= 0 && !c->m[k->subj].weak) tg = k->subj;
+        if (violence) for (int m = 0; m < c->nm && tg < 0; m++) {
+            const mention *M = &c->m[m];
+            if (M->group != m || M->skip || M->weak) continue;
+            if (M->in_pp && M->prep && (L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+            tg = m;
+        }
+        if (tg >= 0) { kc_codeset_from_group(c, tg, &tgt); snprintf(st, sizeof st, "%.3s", tgt.code[0]); if (!strncmp(st, "IGO", 3)) continue; }
+        else { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%sCVL", st); }
+        snprintf(src.code[0], CODELEN, "%s%s", st, coerce ? "COP" : "UAF");
+        char vt[128], tt[256];
+        kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
+        if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else tt[0] = 0;
+        for (int j = 0; j < tgt.n; j++) kc_emit(c, sent_no, S, src.code[0], tgt.code[j], c->d->cameo[T->code].code, vt, "", tt);
+        (void)S;
+    }
+}
