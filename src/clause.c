@@ -216,6 +216,14 @@ void kc_analyse_clauses(kr_coder *c) {
             k->subj = p->subj; k->pron_subj = p->pron_subj;
             continue;
         }
+        /* ", met verwijten aan het adres van de VVD": a piece after a comma that opens
+        ** with a preposition and has no verb of its own continues the clause before it */
+        if (k->type == CL_MAIN && i > 0 && (wcls(c, k->s) & WC_PREP) && !(wcls(c, k->s) & (WC_SUB_OTHER | WC_SKIP)) &&
+            (c->tok[k->s - 1].flags & TF_COMMA) && c->cl[i-1].type == CL_MAIN && (c->cl[i-1].subj >= 0 || c->cl[i-1].pron_subj >= 0)) {
+            int verb = 0;
+            for (uint32_t t = k->s; t < k->e; t++) if (is_trigger_form(c, t) && !(wcls(c, t) & WC_PREP) && kc_mention_at(c, t) < 0 && !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP)))) verb = 1;
+            if (!verb) { k->subj = c->cl[i-1].subj; k->pron_subj = c->cl[i-1].pron_subj; continue; }
+        }
         for (uint32_t t = k->s; t < k->e; t++) {
             int mi = kc_mention_at(c, t);
             if (mi >= 0) {

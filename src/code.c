@@ -211,6 +211,28 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* an event noun takes its source from before it ("Rusland voerde gesprekken"),
         ** not from a later clause subject ("ondanks oproepen van X maken landen ...") */
         if (T->kind == TK_NOUN && subj_group >= 0 && c->m[subj_group].s > H->tok) { subj.n = 0; subj_group = -1; }
+        /* an event noun with no subject takes the actor whose it is from a phrase before it
+        ** ("In de Kamer klinkt kritiek op Koolmees", "criticism from Democrats"): in, van,
+        ** uit, from, of, among -- an organisation or role, not a state named as a place */
+        if (T->kind == TK_NOUN && !subj.n) {
+            for (int m = 0; m < c->nm; m++) {
+                const mention *M = &c->m[m];
+                if (M->group != m || M->skip || M->weak || !M->in_pp || M->s < k->s || M->s >= k->e) continue;
+                if (M->s > H->tok + H->ntok + 1) break;
+                const char *pf = c->tok[M->s].off ? NULL : NULL; (void)pf;
+                uint32_t pw = M->prep;
+                if (!pw) continue;
+                const char *f = NULL; size_t fl = 0;
+                for (uint32_t t = M->s; t > k->s; t--) if (c->tok[t-1].wid == pw) { f = c->tok[t-1].fold; fl = c->tok[t-1].flen; break; }
+                if (!f) continue;
+                int ok = (fl == 3 && (!memcmp(f, "van", 3) || !memcmp(f, "uit", 3))) || (fl == 2 && (!memcmp(f, "in", 2) || !memcmp(f, "of", 2))) ||
+                         (fl == 4 && !memcmp(f, "from", 4)) || (fl == 5 && !memcmp(f, "among", 5));
+                if (!ok || ((M->kind == AK_STATE || M->kind == AK_CAPITAL) && (c->L->wclass[pw] & WC_PLACE_PREP))) continue;
+                if (M->s > H->tok && !(fl == 4 || fl == 3 || (fl == 2 && !memcmp(f, "of", 2)))) continue;
+                kc_codeset_from_group(c, m, &subj); subj_group = m;
+                break;
+            }
+        }
         match_res r; memset(&r, 0, sizeof r);
         int matched = 0;
         for (uint32_t p = 0; p < T->npat; p++) {
@@ -325,6 +347,19 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             }
         }
         if (code < 0) continue;
+        /* "Rusland is volgens Nederland aansprakelijk": who holds the subject responsible
+        ** is the one the clause is according to */
+        if (T->kind == TK_PHRASE && code_root(d, code) == 11 && subj_group >= 0) {
+            for (int m = 0; m < c->nm; m++) {
+                const mention *M = &c->m[m];
+                if (M->group != m || !M->skip || !M->in_pp || M->s < k->s || M->s >= k->e) continue;
+                tgt = subj; tgt_group = subj_group;
+                /* (the members of "volgens Nederland en Australië" are skipped mentions) */
+                src.n = 0; src.ts = M->s; src.te = M->e;
+                for (int j = m; j < c->nm && src.n < 4; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
+                break;
+            }
+        }
         /* "attacked" with a named person as target is words, not force: "Le Maire viel
         ** Hoekstra aan", "Trump attacked Pelosi" (specific violence, 191-196, stays) */
         if (!strcmp(d->cameo[code].code, "190") && tgt_group >= 0 && c->m[tgt_group].named) {
