@@ -400,7 +400,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         ** a prepositional phrase is the background of a one-way act */
         c->both_ways = !(H->tok > k->s && kc_in_pp_noun(c, H, k));
         for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
-            kc_emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
+            { c->distinct = kc_distinct(c, r.explicit_src ? -1 : subj_group, tgt_group); kc_emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt); c->distinct = 0; }
         c->both_ways = 0;
     }
     if (!c->stop && !c->d->foreign) kc_judgement(c, sent_no, S);

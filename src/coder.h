@@ -105,6 +105,7 @@ struct kr_coder {
     char verbbuf[256], srcbuf[512], tgtbuf[512];
     int relax_target;     /* run_pattern: a missing + does not fail the pattern */
     int both_ways;        /* emit: a consultation is coded both ways (not for a trigger in a PP) */
+    int distinct;         /* emit: source and target are two different named persons (same code allowed) */
     int spk_pron;         /* this sentence's quotation speaker (index into pron), -1 none */
     uint64_t spk_cl;      /* ... and the clauses it speaks (bit per clause) */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
@@ -192,6 +193,7 @@ void kc_mark_irrealis(kr_coder *c);
 void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b);
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S);
 void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S);
+int kc_distinct(const kr_coder *c, int sg, int tg);
 void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
                            codeset *tgt, int *tgt_group);
 /* ---- trigger.c ---- */

@@ -82,7 +82,7 @@ void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, con
 
 void kc_emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
                  const char *vtext, const char *stext, const char *ttext) {
-    if (c->stop || !src[0] || !tgt[0] || kc_same_entity(src, tgt)) return;
+    if (c->stop || !src[0] || !tgt[0] || (kc_same_entity(src, tgt) && !c->distinct)) return;
     int root = (code[0] - '0') * 10 + (code[1] - '0');
     for (int i = 0; i < c->nseen; i++)
         if (c->seen[i].root == root && !strcmp(c->seen[i].s, src) && !strcmp(c->seen[i].t, tgt)) return;
@@ -122,4 +122,15 @@ int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
         if (is_punct(c, t - 1) || c->tok[t-1].cap || kc_mention_at(c, t - 1) >= 0) return 0;
     }
     return 0;
+}
+
+/* Two named persons are two actors even when their codes are the same ("Warren endorsed
+** Biden": USAPTYDEM and USAPTYDEM): mention groups sg and tg both name a person, by
+** different last words. */
+int kc_distinct(const kr_coder *c, int sg, int tg) {
+    if (sg < 0 || tg < 0 || sg == tg || sg >= c->nm || tg >= c->nm) return 0;
+    const mention *A = &c->m[sg], *B = &c->m[tg];
+    if (!A->named || !B->named) return 0;
+    const kr_tok *x = &c->tok[A->e - 1], *y = &c->tok[B->e - 1];
+    return x->flen != y->flen || memcmp(x->fold, y->fold, x->flen);
 }
