@@ -136,6 +136,34 @@ void kr_dict_stats(const kr_dict *d, FILE *out);
 const char *kr_cameo_label(const kr_dict *d, const char *code);
 int kr_cameo_lookup(const kr_dict *d, const char *code, double *goldstein, int *quad);
 
+/* ---- actor names (src/names.c) ----
+** Display names of actor codes, from the dictionaries: the first phrase of a code's
+** `state` or `org` entry (data/{nl,en}/states.actors, orgs.actors, domestic*.actors,
+** common/domestic-*.actors; an entry still in force first) and the names of the
+** 3-letter parts in data/{nl,en}/sectors.txt.  "RUSGOV" -> "Rusland: regering" (nl),
+** "Russia: government" (en); "NLDPTYVVD" -> "Nederland: VVD"; "IGOWSTNAT" -> "NAVO".
+** A kr_names is owned by the caller (kr_names_free); it is read-only once made, so
+** threads may share it. */
+typedef struct kr_names kr_names;
+#define KR_CODE_MAX 32                 /* longest actor code kr_actor_lookup writes, with NUL */
+/* From the dictionaries compiled in (dir NULL) or a data directory laid out like data/.
+** Never NULL (aborts when out of memory); problems in sectors.txt: kr_names_messages. */
+kr_names *kr_names_new(const char *dir);
+void kr_names_free(kr_names *n);
+/* "file:line: error: ..." lines (owned by n; "" if none) and their counts (may be NULL). */
+const char *kr_names_messages(const kr_names *n, int *nerrors, int *nwarnings);
+/* The name of code in lang ("nl"; anything else is English), written into buf (size
+** bytes, cut at a UTF-8 boundary); returns buf.  An unknown code is its own name; an
+** unknown part stays a code ("Rusland: XYZ"). */
+const char *kr_actor_name(const kr_names *n, const char *code, const char *lang, char *buf, size_t size);
+/* 1 if every part of code has a name (its state or organisation and the sectors). */
+int kr_actor_known(const kr_names *n, const char *code);
+/* The codes a name stands for: a phrase of a state, people or org entry in either
+** language ("Rusland", "Russia", "NAVO", "VVD") or a display name ("Rusland: regering",
+** "Nederland: VVD"); case and accents ignored.  Up to max codes are copied into codes;
+** returns how many there are (0 none; may be more than max). */
+int kr_actor_lookup(const kr_names *n, const char *name, char (*codes)[KR_CODE_MAX], int max);
+
 /* ---- the coder ---- */
 typedef struct kr_coder kr_coder;
 typedef int (*kr_event_fn)(void *ctx, const kr_event *ev);   /* nonzero stops */
@@ -190,6 +218,37 @@ void kr_write_header(FILE *f, kr_format fmt);
 void kr_write_event(FILE *f, kr_format fmt, const kr_event *e, const kr_dict *d, long seq);
 /* JSON string escaping into f. */
 void kr_json_str(FILE *f, const char *s);
+/* 1 if a CSV cell with this text would run as a formula in a spreadsheet (it starts
+** with = + - @ or a tab or carriage return): the writers put a ' in front of it. */
+int kr_csv_risky(const char *s);
+/* What is known of an event beyond kr_event, for the writers that use it (every field
+** may be NULL / 0).  The archive gives url, title, lang and publisher; counts come from
+** its one-a-day groups (GDELT NumMentions = events of the group, NumArticles =
+** articles, NumSources = publishers); names: the actor names of PLOVER's country_name
+** (NULL: the built-in dictionaries' names). */
+typedef struct {
+    const char *url, *title, *lang, *publisher;
+    long mentions, articles, sources;
+    const kr_names *names;
+} kr_event_info;
+/* kr_write_event with what else is known (x may be NULL).  PLOVER: one JSON object per
+** event with the codebook's field names (docs/ARCHIVE.md); an event of CAMEO roots 01 or
+** 02, which PLOVER drops, writes nothing and returns 0; otherwise returns 1.  CSV: a
+** cell that starts with = + - @ (or tab / carriage return) gets a ' in front, so that
+** spreadsheets do not run it as a formula. */
+int kr_write_event_info(FILE *f, kr_format fmt, const kr_event *e, const kr_dict *d, long seq, const kr_event_info *x);
+
+/* ---- PLOVER (src/plover.c) ---- */
+typedef struct {
+    const char *event;      /* "CONSULT", ... */
+    const char *mode;       /* "visit", or "" */
+    const char *context;    /* "diplomatic", several separated by ';', or "" */
+    int quad;               /* PLOVER quad class 1..4 */
+    double scale;           /* PLOVER score of category and mode, -10..10 */
+} kr_plover;
+/* The PLOVER category, mode and context of a CAMEO code (CAMEO2PLOVER-2021); 0 if PLOVER
+** has none (roots 01 and 02). */
+int kr_plover_map(const char *cameo, kr_plover *out);
 
 /* ---- evaluation (eval/GUIDE.md) ---- */
 typedef struct {

@@ -156,7 +156,9 @@ static void code_usage(FILE *f) {
 "  Codes articles (seed format: a first line with the date, then the text; or JSON\n"
 "  Lines {id,date,lang?,title?,text,url?,source?}; a directory: every file in it;\n"
 "  - or nothing: standard input) and writes one event per line on standard output.\n"
-"  --format F            jsonl (default), tsv (the 58 GDELT 1.0 columns), csv, plover\n"
+"  --format F            jsonl (default), tsv (the 58 GDELT 1.0 columns, a header row only\n"
+"                        with --header), csv (cells starting with = + - @ get a ' in front),\n"
+"                        plover (PLOVER JSON Lines; CAMEO roots 01, 02 are left out)\n"
 "  --lang L              language of articles that do not say (default: detected)\n"
 "  -j N, --threads N     code on N threads, output in input order (1..64)\n"
 "  --stats               print \"N articles read: X coded, Y rejected\" and more on stderr\n"
@@ -170,7 +172,7 @@ int cmd_code(int argc, char **argv) {
     kr_dictopts dopt = {0};
     kr_format fmt = KR_FMT_JSONL;
     const char *lang = NULL;
-    int stats = 0, trace = 0, threads = 1, split_only = 0;
+    int stats = 0, trace = 0, threads = 1, split_only = 0, header = 0;
     /* every argument is kept: argv outlives the command, so point into it */
     const char **inputs = calloc((size_t)argc + 1, sizeof *inputs); int nin = 0;
     if (!inputs) { fprintf(stderr, "kroniek: out of memory\n"); return 2; }
@@ -190,6 +192,7 @@ int cmd_code(int argc, char **argv) {
             threads = atoi(a + 2);
             if (threads < 1 || threads > 64) { fprintf(stderr, "kroniek code: -j wants 1..64\n"); return 2; }
         } else if (!strcmp(a, "--stats")) stats = 1;
+        else if (!strcmp(a, "--header")) header = 1;
         else if (!strcmp(a, "--trace")) trace = 1;
         else if (!strcmp(a, "-h") || !strcmp(a, "--help")) { code_usage(stdout); free(inputs); return 0; }
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek code: unknown option '%s'\n", a); code_usage(stderr); free(inputs); return 2; }
@@ -202,7 +205,8 @@ int cmd_code(int argc, char **argv) {
     mallopt(M_MMAP_THRESHOLD, 256 * 1024);
     kr_dict *d = kr_load_dicts(&dopt, 0);
     if (!d) { free(inputs); return 2; }
-    if (fmt == KR_FMT_TSV || fmt == KR_FMT_CSV) kr_write_header(stdout, fmt);
+    /* GDELT files have no header row (tools read them by column position): only on request */
+    if ((fmt == KR_FMT_TSV && header) || fmt == KR_FMT_CSV) kr_write_header(stdout, fmt);
 
     enum { PER_WORKER = 128 };
     int roundmax = PER_WORKER * threads;
@@ -358,22 +362,59 @@ int cmd_eval(int argc, char **argv) {
 static void dict_usage(FILE *f) {
     fprintf(f,
 "usage: kroniek dict check|stats|convert [--lang nl|en] [dictionary options] [FILES...]\n"
+"       kroniek dict names [--data DIR] CODE|NAME...\n"
 "  check     load the dictionaries (the built-in ones, --data DIR, or FILES on top of\n"
 "            the CAMEO code table and word lists) and report every problem as\n"
-"            file:line: message; exit 1 if there are errors, 2 if a file is\n"
+"            file:line: message, the sector names (nl/sectors.txt, en/sectors.txt)\n"
+"            included; exit 1 if there are errors, 2 if a file is\n"
 "            larger than the limit for dictionaries (64 MiB)\n"
+"  names     the Dutch and English names of actor codes (RUSGOV: Rusland: regering,\n"
+"            Russia: government), or the codes of names (Rusland, NAVO, VVD); exit 1\n"
+"            if a name has no code\n"
 "  stats     count entries per file and kind\n"
 "  convert   write FILES (TABARI or PETRARCH format, detected) in kroniek's format\n"
 "  --lang L  language of FILES whose name does not say\n"
 "%s", kr_dictopts_help);
 }
 
+/* `kroniek dict names CODE|NAME...`: a code (capitals and digits) gets its names, a name
+** its codes */
+static int dict_names(int argc, char **argv) {
+    const char *dir = getenv("KRONIEK_DATA");
+    int rc = 0, n = 0;
+    for (int i = 1; i < argc; i++) if (!strcmp(argv[i], "--data") && i + 1 < argc) { dir = argv[++i]; argv[i - 1] = argv[i] = NULL; }
+    kr_names *nm = kr_names_new(dir && *dir ? dir : NULL);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!a) continue;
+        n++;
+        int code = *a != 0;
+        for (const char *p = a; *p; p++) if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) code = 0;
+        char codes[16][KR_CODE_MAX];
+        int k = code && kr_actor_known(nm, a) ? 0 : kr_actor_lookup(nm, a, codes, 16);
+        if (code && !k) {
+            char nl[256], en[256];
+            printf("%s\t%s\t%s\n", a, kr_actor_name(nm, a, "nl", nl, sizeof nl), kr_actor_name(nm, a, "en", en, sizeof en));
+            continue;
+        }
+        if (!k) { fprintf(stderr, "kroniek dict names: no actor is called '%s'\n", a); rc = 1; continue; }
+        for (int j = 0; j < k && j < 16; j++) {
+            char nl[256], en[256];
+            printf("%s\t%s\t%s\t%s\n", a, codes[j], kr_actor_name(nm, codes[j], "nl", nl, sizeof nl), kr_actor_name(nm, codes[j], "en", en, sizeof en));
+        }
+    }
+    kr_names_free(nm);
+    if (!n) { fprintf(stderr, "usage: kroniek dict names [--data DIR] CODE|NAME...\n"); return 2; }
+    return rc;
+}
+
 int cmd_dict(int argc, char **argv) {
     if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) { dict_usage(stdout); return 0; }
     if (argc < 2) { dict_usage(stderr); return 2; }
     const char *sub = argv[1];
+    if (!strcmp(sub, "names")) return dict_names(argc - 1, argv + 1);
     if (strcmp(sub, "check") && strcmp(sub, "stats") && strcmp(sub, "convert")) {
-        fprintf(stderr, "kroniek dict: unknown sub-command '%s' (check, stats, convert)\n", sub);
+        fprintf(stderr, "kroniek dict: unknown sub-command '%s' (check, stats, convert, names)\n", sub);
         dict_usage(stderr);
         return 2;
     }
@@ -402,9 +443,14 @@ int cmd_dict(int argc, char **argv) {
     if (!strcmp(sub, "check")) {
         kr_dict_check(d);
         fputs(kr_dict_messages(d), stdout);
-        printf("%d error(s), %d warning(s)\n", kr_dict_nerrors(d), kr_dict_nwarnings(d));
+        /* the sector names of the display names (src/names.c) */
+        int nerr = 0, nwarn = 0;
+        kr_names *nm = nf ? NULL : kr_names_new(dir);
+        if (nm) fputs(kr_names_messages(nm, &nerr, &nwarn), stdout);
+        kr_names_free(nm);
+        printf("%d error(s), %d warning(s)\n", kr_dict_nerrors(d) + nerr, kr_dict_nwarnings(d) + nwarn);
         kr_dict_stats(d, stdout);
-        rc = kr_dict_nerrors(d) ? 1 : 0;
+        rc = kr_dict_nerrors(d) || nerr ? 1 : 0;
     } else if (!strcmp(sub, "stats")) {
         kr_dict_stats(d, stdout);
         rc = kr_dict_nerrors(d) ? 1 : 0;

@@ -38,6 +38,12 @@ typedef struct {
     char actor[72], source[72], target[72], da[72], db_[72], code[16];
     const char *bucket; int by_dyad;
     const char *inputs[4096]; int nin;
+    /* actor options as given (codes or names, resolved by resolve_actors) */
+    const char *raw_actor, *raw_source, *raw_target, *raw_da, *raw_db;
+    int one_a_day;               /* events, export: one event per (date, source, target, code) */
+    int country_dyads;           /* timeline --dyad-level country */
+    const char *names;           /* --names nl|en|codes: how tables show actors */
+    int header;                  /* export --header (GDELT TSV) */
 } opts;
 
 static const char *default_db(void) {
@@ -67,22 +73,33 @@ static int query_opt(const char *cmd, opts *o, int argc, char **argv, int *i) {
     int has = *i + 1 < argc;
     const char *v = has ? argv[*i + 1] : NULL;
     static const char *want_value[] = {"--db", "--actor", "--source", "--target", "--dyad", "--code", "--root",
-        "--quad", "--from", "--to", "--lang", "--text", "--limit", "--offset", "--doc", "--format", "--by", NULL};
+        "--quad", "--from", "--to", "--lang", "--text", "--limit", "--offset", "--doc", "--format", "--by",
+        "--names", "--dyad-level", NULL};
     for (int k = 0; want_value[k]; k++) if (!strcmp(a, want_value[k]) && !has) {
         fprintf(stderr, "kroniek %s: %s needs a value\n", cmd, a); return -1;
     }
     if (!strcmp(a, "--db")) o->db = v;
-    else if (!strcmp(a, "--actor")) { upcase(o->actor, sizeof o->actor, v); o->q.actor = o->actor; }
-    else if (!strcmp(a, "--source")) { upcase(o->source, sizeof o->source, v); o->q.source = o->source; }
-    else if (!strcmp(a, "--target")) { upcase(o->target, sizeof o->target, v); o->q.target = o->target; }
+    else if (!strcmp(a, "--actor")) { upcase(o->actor, sizeof o->actor, v); o->q.actor = o->actor; o->raw_actor = v; }
+    else if (!strcmp(a, "--source")) { upcase(o->source, sizeof o->source, v); o->q.source = o->source; o->raw_source = v; }
+    else if (!strcmp(a, "--target")) { upcase(o->target, sizeof o->target, v); o->q.target = o->target; o->raw_target = v; }
     else if (!strcmp(a, "--dyad")) {
         const char *c = strchr(v, ',');
-        if (!c || c == v || !c[1] || strchr(c + 1, ',')) { fprintf(stderr, "kroniek %s: --dyad wants two actor codes A,B (e.g. RUS,IGOWSTNAT)\n", cmd); return -1; }
+        if (!c || c == v || !c[1] || strchr(c + 1, ',')) { fprintf(stderr, "kroniek %s: --dyad wants two actors A,B (codes or names, e.g. RUS,IGOWSTNAT or Rusland,NAVO)\n", cmd); return -1; }
         char tmp[72]; size_t n = (size_t)(c - v) < sizeof tmp - 1 ? (size_t)(c - v) : sizeof tmp - 1;
         memcpy(tmp, v, n); tmp[n] = 0;
         upcase(o->da, sizeof o->da, tmp); upcase(o->db_, sizeof o->db_, c + 1);
         o->q.dyad_a = o->da; o->q.dyad_b = o->db_;
+        o->raw_da = v; o->raw_db = c + 1;
     }
+    else if (!strcmp(a, "--names")) {
+        if (strcmp(v, "nl") && strcmp(v, "en") && strcmp(v, "codes")) { fprintf(stderr, "kroniek %s: --names wants nl, en or codes\n", cmd); return -1; }
+        o->names = v;
+    }
+    else if (!strcmp(a, "--dyad-level")) {
+        if (strcmp(v, "country") && strcmp(v, "code")) { fprintf(stderr, "kroniek %s: --dyad-level wants country or code\n", cmd); return -1; }
+        o->country_dyads = !strcmp(v, "country");
+    }
+    else if (!strcmp(a, "--one-a-day")) { o->one_a_day = 1; return 1; }
     else if (!strcmp(a, "--code")) { snprintf(o->code, sizeof o->code, "%s", v); o->q.code = o->code; }
     else if (!strcmp(a, "--root")) {
         if (strlen(v) > 2 || !isdigit((unsigned char)v[0])) { fprintf(stderr, "kroniek %s: --root wants a CAMEO root code 01..20\n", cmd); return -1; }
@@ -146,8 +163,11 @@ static void cellw(FILE *f, const char *s, int w, int pad) {
     if (pad) for (; n < w; n++) putc(' ', f);
 }
 
+/* a CSV cell; one that starts with = + - @ gets a ' in front (kr_csv_risky: a
+** spreadsheet would run it as a formula) */
 static void csv_cell(FILE *f, const char *s) {
     putc('"', f);
+    if (kr_csv_risky(s)) putc('\'', f);
     for (s = s ? s : ""; *s; s++) { if (*s == '"') putc('"', f); putc(*s == '\n' || *s == '\r' ? ' ' : *s, f); }
     putc('"', f);
 }
@@ -155,6 +175,92 @@ static void csv_cell(FILE *f, const char *s) {
 static int finish_output(const char *cmd) {
     fflush(stdout);
     if (ferror(stdout)) { fprintf(stderr, "kroniek %s: error writing output\n", cmd); return 1; }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ actor names */
+
+/* the names of actor codes (src/names.c): the dictionaries compiled in, or $KRONIEK_DATA */
+static kr_names *load_names(void) {
+    const char *dir = getenv("KRONIEK_DATA");
+    return kr_names_new(dir && *dir ? dir : NULL);
+}
+
+/* the language of names in tables: --names, else nl when $LANG says Dutch, else en */
+static const char *names_lang(const opts *o) {
+    if (o->names) return o->names;
+    const char *l = getenv("LANG");
+    return l && !strncmp(l, "nl", 2) ? "nl" : "en";
+}
+
+static int count_actor(void *ctx, const kr_actor_row *r) { (void)r; ++*(long *)ctx; return 1; }
+
+/* One actor option: a code (capitals and digits, RUS, USAGOV; any case) that the
+** dictionaries name or the archive holds, else a name ("Rusland", "Russia", "NAVO",
+** "Rusland: regering") resolved to its code.  Writes the code to out (72 bytes).
+** Returns 0, or 1 after saying on stderr that the value is no actor or several. */
+static int resolve_one(const char *cmd, const char *opt, kr_store *s, const kr_names *nm, const char *given, char *out) {
+    char up[72];
+    upcase(up, sizeof up, given);
+    int code = *up != 0;
+    for (const char *p = up; *p; p++) if (!((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))) code = 0;
+    if (code && strlen(up) % 3 == 0) {
+        long n = 0;
+        if (kr_actor_known(nm, up) || (kr_store_actors(s, up, 1, count_actor, &n) == KR_OK && n > 0)) { strcpy(out, up); return 0; }
+    }
+    char codes[8][KR_CODE_MAX];
+    int k = kr_actor_lookup(nm, given, codes, 8);
+    if (k == 1) { snprintf(out, 72, "%s", codes[0]); return 0; }
+    if (k > 1) {
+        fprintf(stderr, "kroniek %s: %s '%s' is more than one actor:", cmd, opt, given);
+        for (int i = 0; i < k && i < 8; i++) {
+            char nmb[256];
+            fprintf(stderr, "%s %s (%s)", i ? "," : "", codes[i], kr_actor_name(nm, codes[i], "en", nmb, sizeof nmb));
+        }
+        fprintf(stderr, "%s; give a code\n", k > 8 ? ", ..." : "");
+        return 1;
+    }
+    if (code) {
+        fprintf(stderr, "kroniek %s: %s '%s': no actor has this code or name (not in the dictionaries, not in the archive)\n", cmd, opt, given);
+    } else {
+        fprintf(stderr, "kroniek %s: %s '%s': no actor has this name (a state, people or organisation of the\n"
+                        "  dictionaries in Dutch or English, e.g. Rusland, Russia, NAVO, 'Rusland: regering'; or a code)\n", cmd, opt, given);
+    }
+    return 1;
+}
+
+/* resolve --actor, --source, --target and --dyad; 0, or 1 after a message */
+static int resolve_actors(const char *cmd, opts *o, kr_store *s, const kr_names *nm) {
+    if (o->raw_actor && resolve_one(cmd, "--actor", s, nm, o->raw_actor, o->actor)) return 1;
+    if (o->raw_source && resolve_one(cmd, "--source", s, nm, o->raw_source, o->source)) return 1;
+    if (o->raw_target && resolve_one(cmd, "--target", s, nm, o->raw_target, o->target)) return 1;
+    if (o->raw_da) {
+        char a[72];
+        const char *c = strchr(o->raw_da, ',');
+        size_t n = (size_t)(c - o->raw_da) < sizeof a - 1 ? (size_t)(c - o->raw_da) : sizeof a - 1;
+        memcpy(a, o->raw_da, n); a[n] = 0;
+        if (resolve_one(cmd, "--dyad", s, nm, a, o->da) || resolve_one(cmd, "--dyad", s, nm, o->raw_db, o->db_)) return 1;
+    }
+    return 0;
+}
+
+/* yyyymmdd of a --from/--to value (YYYY, YYYY-MM, YYYY-MM-DD, ISO time), upper: the
+** last day of a year or month; 0 if not a date */
+static int bound_day(const char *v, int upper) {
+    char d[11];
+    size_t n = strlen(v);
+    if (n == 4 && isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[1]) && isdigit((unsigned char)v[2]) && isdigit((unsigned char)v[3]))
+        return atoi(v) * 10000 + (upper ? 1231 : 101);
+    int x = kr_article_date(v, d);
+    if (x && strlen(d) == 7 && upper) x = x / 100 * 100 + 31;
+    return x;
+}
+
+/* --from after --to is an error, not an empty answer */
+static int check_dates(const char *cmd, const opts *o) {
+    if (!o->q.from || !o->q.to) return 0;
+    int f = bound_day(o->q.from, 0), t = bound_day(o->q.to, 1);
+    if (f && t && f > t) { fprintf(stderr, "kroniek %s: --from %s is after --to %s\n", cmd, o->q.from, o->q.to); return 1; }
     return 0;
 }
 
@@ -651,13 +757,81 @@ int cmd_search(int argc, char **argv) {
 
 /* ------------------------------------------------------------------ events, export */
 
-typedef struct { out_fmt fmt; int width; long n; kr_format xfmt; int export; const kr_dict *d; } ectx;
+/* one-a-day groups (date, source, target, code): the events of a group in the selection,
+** its articles and its publishers (for GDELT NumMentions, NumArticles, NumSources) */
+typedef struct { long mentions, articles, sources; const char *lastdoc; } grp;
+typedef struct {
+    kr_arena ar; kr_map idx, pubs; grp *g; uint32_t n, cap; kr_buf key;
+} groups;
+static void groups_init(groups *G) { memset(G, 0, sizeof *G); kr_map_init(&G->idx, &G->ar); kr_map_init(&G->pubs, &G->ar); }
+static void groups_free(groups *G) { kr_map_free(&G->idx); kr_map_free(&G->pubs); free(G->g); kr_buf_free(&G->key); kr_arena_free(&G->ar); }
+static void group_key(kr_buf *k, const kr_event *e) {
+    k->len = 0;
+    kr_buf_addf(k, "%s\t%s\t%s\t%s", e->date, e->source, e->target, e->code);
+}
+/* the group of e (index+1), added if new (*isnew) */
+static uint32_t group_of(groups *G, const kr_event *e, int *isnew) {
+    group_key(&G->key, e);
+    uint32_t i = kr_map_get(&G->idx, G->key.p, G->key.len);
+    if (isnew) *isnew = !i;
+    if (!i) {
+        if (G->n == G->cap) { G->cap = G->cap ? G->cap * 2 : 1024; G->g = kr_xrealloc(G->g, G->cap * sizeof *G->g); }
+        memset(&G->g[G->n], 0, sizeof *G->g);
+        kr_map_put(&G->idx, G->key.p, G->key.len, ++G->n);
+        i = G->n;
+    }
+    return i;
+}
+
+typedef struct {
+    out_fmt fmt; int width; long n; kr_format xfmt; int export; const kr_dict *d;
+    const kr_names *nm; const char *lang;          /* names in tables and JSON/CSV */
+    int one_a_day; long skip, limit, total;        /* one-a-day: paging done here */
+    groups seen;                                   /* one-a-day: groups written */
+    groups *counts;                                /* GDELT: counts of the groups */
+    long dropped;                                  /* PLOVER: events without a category */
+} ectx;
+
+static int count_row(void *ctx, const kr_event_row *r) {
+    groups *G = ctx;
+    uint32_t gi = group_of(G, &r->ev, NULL);       /* may move G->g: not in one expression */
+    grp *g = &G->g[gi - 1];
+    g->mentions++;
+    if (!g->lastdoc || strcmp(g->lastdoc, r->ev.doc)) {      /* events come in article order within a day */
+        g->articles++;
+        g->lastdoc = kr_strndup(&G->ar, r->ev.doc, strlen(r->ev.doc));
+    }
+    const char *pub = r->publisher ? r->publisher : "";
+    kr_buf_addc(&G->key, '\t'); kr_buf_add(&G->key, pub, strlen(pub));
+    if (!kr_map_get(&G->pubs, G->key.p, G->key.len)) { kr_map_put(&G->pubs, G->key.p, G->key.len, 1); g->sources++; }
+    return 0;
+}
 
 static int event_row(void *ctx, const kr_event_row *r) {
     ectx *x = ctx;
     const kr_event *e = &r->ev;
+    if (x->one_a_day) {
+        int isnew;
+        group_of(&x->seen, e, &isnew);
+        if (!isnew) return 0;
+        x->total++;
+        if (x->skip > 0) { x->skip--; return 0; }
+        if (x->limit > 0 && x->n >= x->limit) return x->fmt == OUT_TABLE && !x->export ? 0 : 1;   /* the table counts on */
+    }
     x->n++;
-    if (x->export) { kr_write_event(stdout, x->xfmt, e, x->d, r->id); return 0; }
+    if (x->export) {
+        kr_event_info info = {r->url, r->title, r->lang, r->publisher, 0, 0, 0, x->nm};
+        if (x->counts) {
+            uint32_t gi = group_of(x->counts, e, NULL);
+            const grp *g = &x->counts->g[gi - 1];
+            info.mentions = g->mentions; info.articles = g->articles; info.sources = g->sources;
+        }
+        if (!kr_write_event_info(stdout, x->xfmt, e, x->d, r->id, &info)) { x->n--; x->dropped++; }
+        return 0;
+    }
+    char sn[256], tn[256];
+    kr_actor_name(x->nm, e->source, x->lang, sn, sizeof sn);
+    kr_actor_name(x->nm, e->target, x->lang, tn, sizeof tn);
     if (x->fmt == OUT_JSONL) {
         printf("{\"id\":%ld,\"doc\":", r->id); kr_json_str(stdout, e->doc);
         fputs(",\"date\":", stdout); kr_json_str(stdout, e->date);
@@ -673,6 +847,9 @@ static int event_row(void *ctx, const kr_event_row *r) {
         fputs(",\"target_text\":", stdout); kr_json_str(stdout, e->target_text);
         fputs(",\"verb_text\":", stdout); kr_json_str(stdout, e->verb_text);
         fputs(",\"text\":", stdout); kr_json_str(stdout, e->text);
+        fputs(",\"source_name\":", stdout); kr_json_str(stdout, sn);
+        fputs(",\"target_name\":", stdout); kr_json_str(stdout, tn);
+        fputs(",\"url\":", stdout); kr_json_str(stdout, r->url);
         fputs("}\n", stdout);
     } else if (x->fmt == OUT_CSV) {
         printf("%ld,", r->id); csv_cell(stdout, e->doc); putchar(','); csv_cell(stdout, e->date);
@@ -681,28 +858,43 @@ static int event_row(void *ctx, const kr_event_row *r) {
         printf(",%d,%.1f,", e->quad, e->goldstein); csv_cell(stdout, e->location); putchar(',');
         csv_cell(stdout, r->label); putchar(','); csv_cell(stdout, r->lang); putchar(',');
         csv_cell(stdout, e->source_text); putchar(','); csv_cell(stdout, e->target_text); putchar(',');
-        csv_cell(stdout, e->verb_text); putchar(','); csv_cell(stdout, e->text); putchar('\n');
+        csv_cell(stdout, e->verb_text); putchar(','); csv_cell(stdout, e->text); putchar(',');
+        csv_cell(stdout, sn); putchar(','); csv_cell(stdout, tn); putchar(','); csv_cell(stdout, r->url); putchar('\n');
     } else {
+        int codes = !strcmp(x->lang, "codes");
         printf("%-10s  ", e->date);
         cellw(stdout, e->doc, 20, 1); putchar(' ');
-        cellw(stdout, e->source, 12, 1); putchar(' ');
-        cellw(stdout, e->target, 12, 1);
+        cellw(stdout, codes ? e->source : sn, codes ? 12 : 22, 1); putchar(' ');
+        cellw(stdout, codes ? e->target : tn, codes ? 12 : 22, 1);
         printf(" %-4s ", e->code);
         cellw(stdout, r->label ? r->label : "", 22, 1);
         printf(" %5.1f  ", e->goldstein);
-        cellw(stdout, e->text, x->width - 95 > 20 ? x->width - 95 : 20, 0);
+        int used = codes ? 95 : 115;
+        cellw(stdout, e->text, x->width - used > 20 ? x->width - used : 20, 0);
         putchar('\n');
     }
     return 0;
 }
 
 static void events_usage(FILE *f, const char *cmd) {
+    int ex = !strcmp(cmd, "export");
     fprintf(f, "usage: kroniek %s [--db DB] [--actor A] [--source A] [--target A] [--dyad A,B] [--code C]\n"
                "          [--root R] [--quad Q] [--from D] [--to D] [--lang nl|en] [--text QUERY] [--doc ID]\n"
-               "          [--limit N] [--offset N] %s\n"
-               "  actor codes match by prefix (RUS matches RUSGOV); --dyad matches either direction;\n"
-               "  --code 04 matches 040..0499; dates YYYY, YYYY-MM or YYYY-MM-DD, inclusive\n",
-            cmd, !strcmp(cmd, "export") ? "--format gdelt|csv|jsonl|plover [dictionary options]" : "[--format table|csv|jsonl]");
+               "          [--limit N] [--offset N] [--one-a-day] %s\n"
+               "  actors are codes (RUS matches RUSGOV: a prefix) or names of the dictionaries in Dutch\n"
+               "  or English (Rusland, Russia, NAVO, VVD, 'Rusland: regering'); --dyad matches either\n"
+               "  direction; --code 04 matches 040..0499; dates YYYY, YYYY-MM or YYYY-MM-DD, inclusive;\n"
+               "  --one-a-day: one event per (date, source, target, code), the first in archive order\n%s",
+            cmd, ex ? "--format gdelt|csv|jsonl|plover [--header] [dictionary options]"
+                    : "[--format table|csv|jsonl] [--names nl|en|codes]",
+            ex ? "  --format gdelt: the GDELT 1.0 columns, a header row only with --header; SOURCEURL is\n"
+                 "  the article's url (else its id); NumMentions, NumArticles, NumSources count the events,\n"
+                 "  articles and publishers of the event's one-a-day group in the selection\n"
+                 "  --format plover: PLOVER JSON Lines (docs/ARCHIVE.md); CAMEO roots 01, 02 have no PLOVER\n"
+                 "  category and are left out (counted on stderr)\n"
+                 "  --format csv: cells starting with = + - @ get a ' in front (spreadsheet formulas)\n"
+               : "  --names: actor names in the table (default: en, or nl when $LANG is Dutch); JSON Lines\n"
+                 "  and CSV carry source_name and target_name too\n");
 }
 
 static int events_or_export(int argc, char **argv, int export) {
@@ -717,6 +909,7 @@ static int events_or_export(int argc, char **argv, int export) {
             if (!kr_format_parse(argv[++i], &xfmt)) { fprintf(stderr, "kroniek export: unknown format '%s' (gdelt, csv, jsonl, plover)\n", argv[i]); return 2; }
             continue;
         }
+        if (export && !strcmp(argv[i], "--header")) { o.header = 1; continue; }
         int k = query_opt(cmd, &o, argc, argv, &i);
         if (k < 0) return 2;
         if (k) continue;
@@ -726,6 +919,8 @@ static int events_or_export(int argc, char **argv, int export) {
         return 2;
     }
     if (o.by_dyad || o.bucket) { fprintf(stderr, "kroniek %s: --by and --by-dyad are timeline options\n", cmd); return 2; }
+    if (o.country_dyads) { fprintf(stderr, "kroniek %s: --dyad-level is a timeline option\n", cmd); return 2; }
+    if (check_dates(cmd, &o)) return 2;
     pick_format(&o);
     if (o.q.text) {
         char err[512];
@@ -735,14 +930,37 @@ static int events_or_export(int argc, char **argv, int export) {
     if (export && xfmt == KR_FMT_CSV && !(d = kr_load_dicts(&dopt, 1))) return 2;   /* CAMEO labels */
     kr_store *s = open_store(cmd, o.db, 0, 1);
     if (!s) { kr_dict_free(d); return 2; }
-    ectx x = {o.fmt, term_width(), 0, xfmt, export, d};
-    if (export && (xfmt == KR_FMT_TSV || xfmt == KR_FMT_CSV)) kr_write_header(stdout, xfmt);
-    else if (!export && o.fmt == OUT_CSV) puts("id,doc,date,sentence,source,target,code,root,quad,goldstein,location,label,lang,source_text,target_text,verb_text,text");
-    long total = -1;
-    kr_status st = kr_store_events(s, &o.q, event_row, &x, !export && o.fmt == OUT_TABLE ? &total : NULL);
+    kr_names *nm = load_names();
+    if (resolve_actors(cmd, &o, s, nm)) { kr_names_free(nm); kr_store_close(s); kr_dict_free(d); return 1; }
+    ectx x;
+    memset(&x, 0, sizeof x);
+    x.fmt = o.fmt; x.width = term_width(); x.xfmt = xfmt; x.export = export; x.d = d;
+    x.nm = nm; x.lang = names_lang(&o); x.one_a_day = o.one_a_day;
+    groups counts;
     int rc = 0;
+    kr_status st = KR_OK;
+    if (export && xfmt == KR_FMT_TSV) {
+        /* the counts of the groups first: a pass over the same selection */
+        groups_init(&counts);
+        kr_query all = o.q; all.limit = 0; all.offset = 0;
+        st = kr_store_events(s, &all, count_row, &counts, NULL);
+        x.counts = &counts;
+    }
+    if (o.one_a_day) {
+        groups_init(&x.seen);
+        x.skip = o.q.offset; x.limit = o.q.limit;
+        o.q.offset = 0; o.q.limit = 0;
+    }
+    if (export && ((xfmt == KR_FMT_TSV && o.header) || xfmt == KR_FMT_CSV)) kr_write_header(stdout, xfmt);
+    else if (!export && o.fmt == OUT_CSV) puts("id,doc,date,sentence,source,target,code,root,quad,goldstein,location,label,lang,source_text,target_text,verb_text,text,source_name,target_name,url");
+    long total = -1;
+    if (st == KR_OK) st = kr_store_events(s, &o.q, event_row, &x, !export && o.fmt == OUT_TABLE && !o.one_a_day ? &total : NULL);
     if (st != KR_OK) { fprintf(stderr, "kroniek %s: %s\n", cmd, kr_store_error(s)); rc = 2; }
-    else if (!export && o.fmt == OUT_TABLE) printf("%ld of %ld event(s)\n", x.n, total);
+    else if (!export && o.fmt == OUT_TABLE) printf("%ld of %ld event(s)%s\n", x.n, o.one_a_day ? x.total : total, o.one_a_day ? ", one a day" : "");
+    if (x.dropped) fprintf(stderr, "kroniek export: %ld event(s) of CAMEO roots 01 and 02 left out: PLOVER has no category for them\n", x.dropped);
+    if (x.counts) groups_free(&counts);
+    if (o.one_a_day) groups_free(&x.seen);
+    kr_names_free(nm);
     kr_store_close(s);
     kr_dict_free(d);
     return rc ? rc : finish_output(cmd) ? 1 : 0;

@@ -1959,7 +1959,7 @@ static kr_status sq_skip_days(kr_store *s, const kr_query *q, long *day, long *b
 #define EV_ORDER_ASC  " ORDER BY e.day, a.id, e.sentence, e.id"
 #define EV_ORDER_DESC " ORDER BY e.day DESC, a.id DESC, e.sentence DESC, e.id DESC"
 #define EV_COLS "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein," \
-    " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
+    " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label, a.url, a.source"
 
 static kr_status sq_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_event_row_fn fn, void *ctx, long *total) {
     kr_buf where = {0}, sql = {0}, fts = {0};
@@ -2039,6 +2039,7 @@ static kr_status sq_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_ev
         r.ev.location = col(st, 10); r.ev.source_text = col(st, 11); r.ev.target_text = col(st, 12);
         r.ev.verb_text = col(st, 13); r.ev.text = col(st, 14);
         r.title = coln(st, 15); r.lang = col(st, 16); r.label = coln(st, 17);
+        r.url = coln(st, 18); r.publisher = coln(st, 19);
         if (fn(ctx, &r)) { rc = SQLITE_DONE; break; }
     }
     if (rc != SQLITE_DONE) k = sq_step_fail(s, rc);

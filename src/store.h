@@ -61,6 +61,7 @@ typedef struct {
     long id;                /* event row id */
     kr_event ev;            /* doc, date, sentence, source, target, code, ... text */
     const char *title, *lang, *label;
+    const char *url, *publisher;   /* the article's url and source as ingested (may be NULL) */
 } kr_event_row;
 
 typedef int (*kr_event_row_fn)(void *ctx, const kr_event_row *r);   /* nonzero stops */

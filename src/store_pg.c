@@ -578,7 +578,7 @@ static kr_status pg_skip_days(kr_store *s, const kr_query *q, long *day, long *b
 #define PG_ORDER_ASC  " ORDER BY e.day, a.id, e.sentence, e.id"
 #define PG_ORDER_DESC " ORDER BY e.day DESC, a.id DESC, e.sentence DESC, e.id DESC"
 #define PG_EV_COLS "SELECT e.id, a.id, e.date, e.sentence, e.source, e.target, e.code, e.root, e.quad, e.goldstein," \
-    " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label"
+    " e.location, e.source_text, e.target_text, e.verb_text, e.text, a.title, a.lang, c.label, a.url, a.source"
 
 static kr_status pg_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_event_row_fn fn, void *ctx, long *total) {
     kr_buf where = {0}, sql = {0}, ts = {0};
@@ -634,6 +634,7 @@ static kr_status pg_events(kr_store *s, const kr_query *q, const kr_fq *t, kr_ev
         row.ev.location = v(r, 10); row.ev.source_text = v(r, 11); row.ev.target_text = v(r, 12);
         row.ev.verb_text = v(r, 13); row.ev.text = v(r, 14);
         row.title = vn(r, 15); row.lang = v(r, 16); row.label = vn(r, 17);
+        row.url = vn(r, 18); row.publisher = vn(r, 19);
         int stop = fn(ctx, &row);
         PQclear(r);
         if (stop) { pg_drain(s); got = 0; break; }

@@ -1,0 +1,350 @@
+/*
+** plover.c -- CAMEO codes to PLOVER (the Open Event Data Alliance's ontology): event
+** type, mode and context per CAMEO code, after the alliance's conversion table
+** CAMEO2PLOVER-2021 (PLOVER manual draft 0.8), and the PLOVER quad classes and
+** conflict/cooperation scores of the manual.  Used by the PLOVER writer in output.c.
+**
+** Decisions (the manual asks that they be documented; see also docs/ARCHIVE.md):
+**   - CAMEO roots 01 (public statement) and 02 (appeal) have no PLOVER category: such
+**     events are left out of PLOVER output (kr_plover_map returns 0).
+**   - A code missing from the table takes its 3-digit parent's entry, else its root's
+**     category without mode or context.
+**   - 085: the table's mode "ease" is dropped (its own note says "ease" is no longer a
+**     mode); 175: the table has "pro_autocracy" in the mode column, kept as a context.
+**   - Root 08 is CONCEDE (080-083) or RETREAT (084-087), as the table lists them.
+**   - quad_code is the PLOVER quad class of the category (SANCTION is verbal conflict
+**     in the manual's quad table), not the CAMEO quad class; event_scale is the
+**     manual's score for category and mode, or for the category when the mode has none.
+*/
+#include "kroniek.h"
+#include <string.h>
+
+typedef struct { const char *code, *event, *mode, *context; } map_row;
+
+/* sorted by code (strcmp) */
+static const map_row rows[] = {
+    {"030", "AGREE", "", "diplomatic"},
+    {"031", "AGREE", "", "diplomatic"},
+    {"0311", "AGREE", "", "economic"},
+    {"0312", "AGREE", "", "military"},
+    {"0313", "AGREE", "", "legal"},
+    {"0314", "AGREE", "", "intelligence"},
+    {"032", "AGREE", "", "diplomatic"},
+    {"033", "AGREE", "", "diplomatic"},
+    {"0331", "AGREE", "", "economic"},
+    {"0332", "AGREE", "", "military"},
+    {"0333", "AGREE", "", "humanitarian"},
+    {"0334", "AGREE", "", "peacekeeping"},
+    {"034", "AGREE", "", "political_institutions"},
+    {"0341", "AGREE", "", "political_institutions"},
+    {"0342", "AGREE", "", "executive"},
+    {"0343", "AGREE", "", "rights_freedoms"},
+    {"0344", "AGREE", "", "political_institutions"},
+    {"035", "AGREE", "", ""},
+    {"0351", "AGREE", "", "rights_freedoms"},
+    {"0352", "AGREE", "", ""},
+    {"0353", "AGREE", "", "rights_freedoms"},
+    {"0354", "AGREE", "", "economic"},
+    {"0355", "AGREE", "", "diplomatic"},
+    {"0356", "AGREE", "", "military"},
+    {"036", "AGREE", "", "diplomatic"},
+    {"037", "AGREE", "", "diplomatic"},
+    {"038", "AGREE", "", "diplomatic"},
+    {"039", "AGREE", "", "diplomatic"},
+    {"040", "CONSULT", "", ""},
+    {"041", "CONSULT", "phone", ""},
+    {"042", "CONSULT", "visit", ""},
+    {"043", "CONSULT", "visit", ""},
+    {"044", "CONSULT", "third-party", ""},
+    {"045", "CONSULT", "", "diplomatic"},
+    {"046", "CONSULT", "", "diplomatic"},
+    {"050", "SUPPORT", "", "diplomatic"},
+    {"051", "SUPPORT", "", "diplomatic"},
+    {"052", "SUPPORT", "", "diplomatic"},
+    {"053", "SUPPORT", "", "diplomatic"},
+    {"054", "SUPPORT", "", "diplomatic"},
+    {"055", "SUPPORT", "", "diplomatic"},
+    {"056", "SUPPORT", "", "diplomatic"},
+    {"057", "SUPPORT", "", "diplomatic"},
+    {"060", "COOPERATE", "", ""},
+    {"061", "COOPERATE", "", "economic"},
+    {"062", "COOPERATE", "", "military"},
+    {"063", "COOPERATE", "", "legal"},
+    {"064", "COOPERATE", "", "intelligence"},
+    {"070", "AID", "", ""},
+    {"071", "AID", "", "economic"},
+    {"072", "AID", "", "military"},
+    {"073", "AID", "", "humanitarian"},
+    {"074", "AID", "", "peacekeeping"},
+    {"075", "AID", "", "asylum"},
+    {"080", "CONCEDE", "", ""},
+    {"081", "CONCEDE", "", "legal"},
+    {"0811", "CONCEDE", "", "democracy"},
+    {"0812", "CONCEDE", "", "democracy"},
+    {"0813", "RETREAT", "", "legal"},
+    {"0814", "RETREAT", "", "legal"},
+    {"082", "CONCEDE", "", "democracy"},
+    {"083", "CONCEDE", "", "political_institutions"},
+    {"0831", "CONCEDE", "", "political_institutions"},
+    {"0832", "CONCEDE", "", "executive"},
+    {"0833", "CONCEDE", "", "rights_freedoms"},
+    {"0834", "CONCEDE", "", "political_institutions"},
+    {"084", "RETREAT", "", ""},
+    {"0841", "RETREAT", "release", "legal"},
+    {"0842", "RETREAT", "return", "legal"},
+    {"085", "RETREAT", "", "economic"},   /* "ease" is no longer a mode (the table's note of 21.09.17) */
+    {"086", "RETREAT", "access", "diplomatic"},
+    {"0861", "RETREAT", "access", "peacekeeping"},
+    {"0862", "RETREAT", "access", "diplomatic"},
+    {"0863", "RETREAT", "access", "humanitarian"},
+    {"087", "RETREAT", "disarm", "military"},
+    {"0871", "RETREAT", "ceasefire", "military"},
+    {"0872", "RETREAT", "withdraw", "military"},
+    {"0873", "RETREAT", "disarm", "military"},
+    {"0874", "RETREAT", "disarm", "military"},
+    {"090", "ACCUSE", "investigate", ""},
+    {"091", "ACCUSE", "investigate", "crime;corruption"},
+    {"092", "ACCUSE", "investigate", "human_rights"},
+    {"093", "ACCUSE", "investigate", "military"},
+    {"094", "ACCUSE", "investigate", "military;legal"},
+    {"100", "REQUEST", "", ""},
+    {"101", "REQUEST", "assist", ""},
+    {"1011", "REQUEST", "assist", "economic"},
+    {"1012", "REQUEST", "assist", "military"},
+    {"1013", "REQUEST", "assist", "legal"},
+    {"1014", "REQUEST", "assist", "intelligence"},
+    {"102", "REQUEST", "assist", "diplomatic"},
+    {"103", "REQUEST", "assist", ""},
+    {"1031", "REQUEST", "assist", "economic"},
+    {"1032", "REQUEST", "assist", "military"},
+    {"1033", "REQUEST", "assist", "humanitarian"},
+    {"1034", "REQUEST", "assist", "peacekeeping"},
+    {"104", "REQUEST", "change", "political_institutions"},
+    {"1041", "REQUEST", "change", "executive"},
+    {"1042", "REQUEST", "change", "executive"},
+    {"1043", "REQUEST", "change", "rights_freedoms"},
+    {"1044", "REQUEST", "change", "political_institutions"},
+    {"105", "REQUEST", "change", "legal"},
+    {"1051", "REQUEST", "yield", "legal"},
+    {"1052", "REQUEST", "yield", "legal"},
+    {"1053", "REQUEST", "yield", "legal"},
+    {"1054", "REQUEST", "yield", "economic"},
+    {"1055", "REQUEST", "yield", "diplomatic"},
+    {"1056", "REQUEST", "yield", "military"},
+    {"106", "REQUEST", "meet", "diplomatic"},
+    {"107", "REQUEST", "meet", "diplomatic"},
+    {"108", "REQUEST", "meet", "diplomatic"},
+    {"110", "ACCUSE", "disapprove", ""},
+    {"111", "ACCUSE", "disapprove", ""},
+    {"112", "ACCUSE", "disapprove", ""},
+    {"1121", "ACCUSE", "allege", "crime;corruption"},
+    {"1122", "ACCUSE", "allege", "human_rights"},
+    {"1123", "ACCUSE", "allege", "military"},
+    {"1124", "ACCUSE", "allege", "military;legal"},
+    {"1125", "ACCUSE", "allege", "legal"},
+    {"113", "ACCUSE", "disapprove", ""},
+    {"114", "ACCUSE", "allege", "diplomatic"},
+    {"115", "ACCUSE", "allege", "legal"},
+    {"116", "ACCUSE", "disapprove", "legal"},
+    {"120", "REJECT", "", ""},
+    {"121", "REJECT", "assist", ""},
+    {"1211", "REJECT", "assist", "economic"},
+    {"1212", "REJECT", "assist", "military"},
+    {"1213", "REJECT", "assist", "legal"},
+    {"1214", "REJECT", "assist", "intelligence"},
+    {"122", "REJECT", "assist", ""},
+    {"1221", "REJECT", "assist", "economic"},
+    {"1222", "REJECT", "assist", "military"},
+    {"1223", "REJECT", "assist", "humanitarian"},
+    {"1224", "REJECT", "assist", "peacekeeping"},
+    {"123", "REJECT", "change", "political_institutions"},
+    {"1231", "REJECT", "change", "executive"},
+    {"1232", "REJECT", "change", "executive"},
+    {"1233", "REJECT", "change", "rights_freedoms"},
+    {"1234", "REJECT", "change", "political_institutions"},
+    {"124", "REJECT", "change", ""},
+    {"1241", "REJECT", "change", "executive"},
+    {"1242", "REJECT", "change", ""},
+    {"1243", "REJECT", "yield", "legal"},
+    {"1244", "REJECT", "yield", "economic"},
+    {"1245", "REJECT", "yield", "diplomatic"},
+    {"1246", "REJECT", "yield", "military"},
+    {"125", "REJECT", "meet", "diplomatic"},
+    {"126", "REJECT", "meet", "diplomatic"},
+    {"127", "REJECT", "meet", "diplomatic"},
+    {"128", "REJECT", "yield", "legal"},
+    {"129", "REJECT", "yield", "diplomatic"},
+    {"130", "THREATEN", "", ""},
+    {"131", "THREATEN", "", ""},
+    {"1311", "THREATEN", "relations", ""},
+    {"1312", "THREATEN", "restrict", "economic"},
+    {"1313", "THREATEN", "relations", "diplomatic"},
+    {"132", "THREATEN", "ban", "executive"},
+    {"1321", "THREATEN", "political", "human_rights"},
+    {"1322", "THREATEN", "ban", "pro_autocracy"},
+    {"1323", "THREATEN", "restrict", "pro_autocracy"},
+    {"1324", "THREATEN", "restrict", "pro_autocracy"},
+    {"133", "THREATEN", "relations", ""},
+    {"134", "THREATEN", "relations", "diplomatic"},
+    {"135", "THREATEN", "relations", "diplomatic"},
+    {"136", "THREATEN", "expel", "diplomatic"},
+    {"137", "THREATEN", "violence", "pro_autocracy"},
+    {"138", "THREATEN", "violence", "military"},
+    {"1381", "THREATEN", "restrict", "military"},
+    {"1382", "THREATEN", "territory", "military"},
+    {"1383", "THREATEN", "violence", "military"},
+    {"1384", "THREATEN", "violence", "military"},
+    {"1385", "THREATEN", "violence", "cbrn"},
+    {"139", "THREATEN", "relations", "diplomatic"},
+    {"140", "PROTEST", "", ""},
+    {"141", "PROTEST", "demo", ""},
+    {"1411", "PROTEST", "demo", "executive"},
+    {"1412", "PROTEST", "demo", "executive"},
+    {"1413", "PROTEST", "demo", "rights_freedoms"},
+    {"1414", "PROTEST", "demo", "political_institutions"},
+    {"142", "PROTEST", "hunger", ""},
+    {"1421", "PROTEST", "hunger", "executive"},
+    {"1422", "PROTEST", "hunger", "executive"},
+    {"1423", "PROTEST", "hunger", "rights_freedoms"},
+    {"1424", "PROTEST", "hunger", "political_institutions"},
+    {"143", "PROTEST", "boycott", ""},
+    {"1431", "PROTEST", "boycott", "executive"},
+    {"1432", "PROTEST", "boycott", "executive"},
+    {"1433", "PROTEST", "boycott", "rights_freedoms"},
+    {"1434", "PROTEST", "boycott", "political_institutions"},
+    {"144", "PROTEST", "obstruct", ""},
+    {"1441", "PROTEST", "obstruct", "executive"},
+    {"1442", "PROTEST", "obstruct", "executive"},
+    {"1443", "PROTEST", "obstruct", "rights_freedoms"},
+    {"1444", "PROTEST", "obstruct", "political_institutions"},
+    {"145", "PROTEST", "riot", ""},
+    {"1451", "PROTEST", "riot", "executive"},
+    {"1452", "PROTEST", "riot", "executive"},
+    {"1453", "PROTEST", "riot", "rights_freedoms"},
+    {"1454", "PROTEST", "riot", "political_institutions"},
+    {"150", "MOBILIZE", "", ""},
+    {"151", "MOBILIZE", "police", ""},
+    {"152", "MOBILIZE", "troops", "military"},
+    {"153", "MOBILIZE", "police", ""},
+    {"154", "MOBILIZE", "troops", "military"},
+    {"160", "SANCTION", "", ""},
+    {"161", "SANCTION", "withdraw", "diplomatic"},
+    {"162", "SANCTION", "discontinue", "human_security"},
+    {"1621", "SANCTION", "discontinue", "economic"},
+    {"1622", "SANCTION", "discontinue", "military"},
+    {"1623", "SANCTION", "discontinue", "humanitarian"},
+    {"163", "COERCE", "restrict", "diplomatic"},
+    {"164", "SANCTION", "withdraw", "diplomatic"},
+    {"165", "SANCTION", "withdraw", "diplomatic"},
+    {"166", "SANCTION", "expel", "diplomatic"},
+    {"1661", "SANCTION", "expel", "military"},
+    {"1662", "SANCTION", "expel", "diplomatic"},
+    {"1663", "SANCTION", "expel", "human_security"},
+    {"170", "COERCE", "", ""},
+    {"171", "COERCE", "seize", "human_security"},
+    {"1711", "COERCE", "seize", "human_security"},
+    {"1712", "ASSAULT", "seize", "human_security"},
+    {"172", "COERCE", "restrict", "executive"},
+    {"1721", "COERCE", "restrict", "rights_freedoms"},
+    {"1722", "COERCE", "ban", "pro_autocracy"},
+    {"1723", "COERCE", "curfew", "pro_autocracy"},
+    {"1724", "COERCE", "martial-law", "pro_autocracy"},
+    {"173", "COERCE", "arrest", "legal"},
+    {"174", "COERCE", "deport", "legal"},
+    {"175", "ASSAULT", "", "pro_autocracy;military"},   /* the table has the context in the mode column */
+    {"180", "ASSAULT", "", ""},
+    {"181", "ASSAULT", "abduct", ""},
+    {"182", "ASSAULT", "beat", ""},
+    {"1821", "ASSAULT", "sexual", ""},
+    {"1822", "ASSAULT", "torture", ""},
+    {"1823", "ASSAULT", "", ""},
+    {"183", "ASSAULT", "suicide-attack", ""},
+    {"1831", "ASSAULT", "suicide-attack", ""},
+    {"1832", "ASSAULT", "explosives", ""},
+    {"1833", "ASSAULT", "explosives", ""},
+    {"184", "ASSAULT", "abduct", ""},
+    {"185", "ASSAULT", "assassinate", ""},
+    {"186", "ASSAULT", "assassinate", ""},
+    {"190", "ASSAULT", "", "military"},
+    {"191", "COERCE", "restrict", "military"},
+    {"192", "COERCE", "seize", "military"},
+    {"193", "ASSAULT", "firearms", "military"},
+    {"194", "ASSAULT", "heavy-weapons", "military"},
+    {"195", "ASSAULT", "heavy-weapons", "military"},
+    {"196", "ASSAULT", "", "legal;military"},
+    {"200", "ASSAULT", "massacre", "military"},
+    {"201", "ASSAULT", "cleansing", "religion_ethnicity"},
+    {"202", "ASSAULT", "massacre", "religion_ethnicity"},
+    {"203", "ASSAULT", "cleansing", "religion_ethnicity"},
+    {"204", "ASSAULT", "unconventional", "cbrn"},
+    {"2041", "ASSAULT", "unconventional", "cbrn"},
+    {"2042", "ASSAULT", "unconventional", "cbrn"},
+};
+
+static const struct { const char *root, *event; } roots[] = {
+    {"03", "AGREE"}, {"04", "CONSULT"}, {"05", "SUPPORT"}, {"06", "COOPERATE"}, {"07", "AID"},
+    {"08", "CONCEDE"}, {"09", "ACCUSE"}, {"10", "REQUEST"}, {"11", "ACCUSE"}, {"12", "REJECT"},
+    {"13", "THREATEN"}, {"14", "PROTEST"}, {"15", "MOBILIZE"}, {"16", "SANCTION"}, {"17", "COERCE"},
+    {"18", "ASSAULT"}, {"19", "ASSAULT"}, {"20", "ASSAULT"},
+};
+
+/* quad classes and scores of the categories ... */
+static const struct { const char *event; int quad; double score; } cats[] = {
+    {"AGREE", 1, 2.5}, {"CONSULT", 1, 2.5}, {"SUPPORT", 1, 5}, {"CONCEDE", 1, 4.5},
+    {"COOPERATE", 2, 9.5}, {"AID", 2, 10}, {"RETREAT", 2, 6.5},
+    {"REQUEST", 3, 0}, {"ACCUSE", 3, -3}, {"REJECT", 3, -2}, {"SANCTION", 3, -6}, {"THREATEN", 3, -3.5},
+    {"PROTEST", 4, -5}, {"MOBILIZE", 4, -5.5}, {"COERCE", 4, -7}, {"ASSAULT", 4, -9},
+};
+/* ... and of category and mode.  (The manual's table gives ACCUSE alone +3, surely a
+** lost minus sign: every ACCUSE mode scores -2 to -3.5; -3 is used.) */
+static const struct { const char *event, *mode; double score; } modes[] = {
+    {"CONSULT", "visit", 4}, {"CONSULT", "third-party", 1}, {"CONSULT", "multilateral", 4}, {"CONSULT", "phone", 1.5},
+    {"RETREAT", "withdraw", 8}, {"RETREAT", "release", 6.5}, {"RETREAT", "disarm", 10}, {"RETREAT", "ceasefire", 7.5},
+    {"RETREAT", "access", 6.5}, {"RETREAT", "resign", 4.5},
+    {"REQUEST", "assist", 0.5}, {"REQUEST", "change", -1}, {"REQUEST", "yield", -1}, {"REQUEST", "meet", 0},
+    {"ACCUSE", "disapprove", -2}, {"ACCUSE", "investigate", -3.5}, {"ACCUSE", "allege", -3.5},
+    {"REJECT", "assist", -1.5}, {"REJECT", "change", -2}, {"REJECT", "yield", -2}, {"REJECT", "meet", -2},
+    {"THREATEN", "restrict", -3}, {"THREATEN", "arrest", -3.5}, {"THREATEN", "relations", -3.5},
+    {"THREATEN", "expel", -3.5}, {"THREATEN", "territory", -4}, {"THREATEN", "violence", -3.5},
+    {"PROTEST", "demo", -5}, {"PROTEST", "riot", -7}, {"PROTEST", "strike", -5}, {"PROTEST", "hunger", -4.5},
+    {"PROTEST", "boycott", -4.5}, {"PROTEST", "obstruct", -4.5},
+    {"SANCTION", "convict", -6}, {"SANCTION", "expel", -5.5}, {"SANCTION", "withdraw", -6}, {"SANCTION", "discontinue", -6},
+    {"MOBILIZE", "troops", -6.5}, {"MOBILIZE", "weapons", -6.5}, {"MOBILIZE", "police", -5.5}, {"MOBILIZE", "militia", -6},
+    {"COERCE", "seize", -7}, {"COERCE", "restrict", -7}, {"COERCE", "censor", -6.5}, {"COERCE", "curfew", -6.5},
+    {"COERCE", "martial-law", -7.5}, {"COERCE", "arrest", -7}, {"COERCE", "deport", -7}, {"COERCE", "withhold", -7},
+    {"COERCE", "misinformation", -6.5}, {"COERCE", "cyber", -7},
+    {"ASSAULT", "abduct", -8.5}, {"ASSAULT", "beat", -7.5}, {"ASSAULT", "torture", -8.5}, {"ASSAULT", "sexual", -8.5},
+    {"ASSAULT", "targeted", -9.5}, {"ASSAULT", "destroy", -8.5}, {"ASSAULT", "primitive", -8}, {"ASSAULT", "firearms", -9},
+    {"ASSAULT", "explosives", -9}, {"ASSAULT", "suicide-attack", -9.5}, {"ASSAULT", "aerial", -9.5}, {"ASSAULT", "drone", -9.5},
+    {"ASSAULT", "heavy-weapons", -9.5}, {"ASSAULT", "crowd-control", -7.5}, {"ASSAULT", "unconventional", -10},
+};
+
+static const map_row *find(const char *code) {
+    size_t lo = 0, hi = sizeof rows / sizeof *rows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(rows[mid].code, code);
+        if (!c) return &rows[mid];
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return NULL;
+}
+
+int kr_plover_map(const char *cameo, kr_plover *out) {
+    memset(out, 0, sizeof *out);
+    out->mode = out->context = "";
+    if (!cameo || strlen(cameo) < 2) return 0;
+    const map_row *r = find(cameo);
+    if (!r && strlen(cameo) > 3) { char p[4] = {cameo[0], cameo[1], cameo[2], 0}; r = find(p); }
+    if (r) { out->event = r->event; out->mode = r->mode; out->context = r->context; }
+    else {
+        for (size_t i = 0; i < sizeof roots / sizeof *roots; i++)
+            if (!strncmp(roots[i].root, cameo, 2)) out->event = roots[i].event;
+        if (!out->event) return 0;                   /* 01, 02: no PLOVER category */
+    }
+    for (size_t i = 0; i < sizeof cats / sizeof *cats; i++)
+        if (!strcmp(cats[i].event, out->event)) { out->quad = cats[i].quad; out->scale = cats[i].score; }
+    for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+        if (!strcmp(modes[i].event, out->event) && !strcmp(modes[i].mode, out->mode)) out->scale = modes[i].score;
+    return 1;
+}
