@@ -175,6 +175,41 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset tgt; kc_codeset_from_group(c, tg, &tgt);
         if (tgt.n) stance_emit(c, sent_no, S, &src, tg, &tgt, code, at);
     }
+    /* "Ook de oppositie was tegen de sporthijab", "Nederland blijft mordicus tegen deze
+    ** plannen", "Five states are against the proposal": opposition (120) to whom the
+    ** thing opposed belongs, else to the implied target */
+    for (int i = 0; i < c->ncl && !c->stop; i++) {
+        const clause *k = &c->cl[i];
+        if (k->neg || k->irrealis || k->modal || (k->type != CL_MAIN && k->type != CL_DAT)) continue;
+        uint32_t cop, ag = 0;
+        if (!has_class(c, k, WC_COPULA, &cop)) continue;
+        /* only adverbs (and "volgens X") between: "blijft mordicus tegen", "is daar fel tegen" */
+        int found = 0, words = 0;
+        for (uint32_t t = cop + 1; t < k->e && words < 4; t++) {
+            int mi = kc_mention_at(c, t);
+            if (mi >= 0) { if (!c->m[mi].skip) break; t = c->m[mi].e - 1; continue; }
+            if ((wcls(c, t) & WC_AGAINST)) { ag = t; found = 1; break; }
+            if (is_punct(c, t) || (wcls(c, t) & (WC_DET | WC_POSS)) || (is_trigger_form(c, t) && !(wcls(c, t) & (WC_PREP | WC_SKIP)))) break;
+            words++;
+        }
+        if (!found) continue;
+        /* what is opposed: an actor's, or a plan, proposal, deal ... */
+        int policy = 0;
+        for (uint32_t t = ag + 1; t < k->e && t < ag + 6; t++) if (wcls(c, t) & WC_POLICY) policy = 1;
+        codeset src; kc_subject_codes(c, k, &src);
+        if (!src.n) continue;
+        int tg = -1;
+        for (int m = 0; m < c->nm && tg < 0; m++) {
+            const mention *M = &c->m[m];
+            if (M->group != m || M->skip || M->s <= ag || M->s >= k->e || M->group == k->subj) continue;
+            if (kc_same_entity(M->code, src.code[0])) continue;
+            tg = m;
+        }
+        codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
+        if (tg >= 0) kc_codeset_from_group(c, tg, &tgt);
+        else if (policy) { trig_hit h; memset(&h, 0, sizeof h); h.tok = ag; h.ntok = 1; h.clause = i; kc_implied_target(c, &h, k, k->subj, &src, 12, &tgt, &tg); }
+        if (tgt.n) stance_emit(c, sent_no, S, &src, tg, &tgt, "120", ag);
+    }
     /* reported speech: the quotation's speaker, or a reporting verb's subject and its
     ** that-clauses */
     uint64_t region = c->spk_cl;

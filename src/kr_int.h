@@ -85,6 +85,9 @@ enum {
 #define WC_LABEL (1ull << 43)       /* "noemde", "called": calling an actor names */
 #define WC_OBLIGE (1ull << 44)      /* "moet", "must", "should": in reported speech, a demand on the subject */
 #define WC_ALLEGE (1ull << 45)      /* "beweerde", "claimed", "alleged": what follows about an actor accuses it (112) */
+#define WC_COPULA (1ull << 46)      /* "is", "blijft", "are": with "tegen"/"against" after it, opposition (120) */
+#define WC_AGAINST (1ull << 47)     /* "tegen", "against" */
+#define WC_POLICY (1ull << 48)      /* "plan", "voorstel", "deal": what an actor proposes, whose opponent opposes the actor */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
