@@ -309,6 +309,9 @@ void kc_mark_irrealis(kr_coder *c) {
                       (p->modal && k->type == CL_DAT);      /* "Wellicht gaan we zien dat ..." */
             for (int h = 0; h < c->nth; h++) if (c->th[h].clause == k->parent && governing_root(c->th[h].root)) gov = 1;
             if (p->governed && (k->type == CL_DAT || k->type == CL_OM)) gov = 1;
+            /* "Tamim claimed Houthis have attacked journalists": what is alleged is not
+            ** established (the allegation itself is coded, discourse.c) */
+            if (k->type == CL_DAT) for (uint32_t t = p->s; t < p->e && !gov; t++) if ((wcls(c, t) & WC_ALLEGE) && kc_mention_at(c, t) < 0) gov = 1;
             if (gov) { k->governed = 1; k->irrealis = 1; }
         }
     }

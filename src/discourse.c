@@ -40,7 +40,7 @@ static int unknown_speaker(kr_coder *c, uint32_t a, uint32_t b, uint32_t v) {
 void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
     int nq = 0;
     for (uint32_t t = a; t < b; t++) if (is_quote(c, t)) nq++;
-    int aldus = 0, spk0 = -1;
+    int aldus = 0, spk0 = -1, before = 0;
     uint32_t v = b;
     for (uint32_t t = a; t < b && v == b; t++) {
         if (!(wcls(c, t) & WC_SPEAKER) || kc_mention_at(c, t) >= 0) continue;
@@ -57,16 +57,17 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
             if (u > a && is_quote(c, u - 1)) { v = t; spk0 = c->m[mi].group; break; }
         }
         if (nq == 0 && t > a && (c->tok[t-1].flags & TF_COMMA) && c->tok[t].flen == 5 && !memcmp(c->tok[t].fold, "aldus", 5)) { v = t; aldus = 1; break; }
-        /* before it: 'X said: "...' / 'X said, "...' */
+        /* before it: 'X said: "...' / 'X said, "...' (the speaker is the verb's subject,
+        ** never the first actor of the quotation) */
         u = t + 1;
         while (u < b && (c->tok[u].flags & (TF_COMMA | TF_COLON)) && !is_quote(c, u)) u++;
-        if (u < b && is_quote(c, u)) { v = t; break; }
+        if (u < b && is_quote(c, u)) { v = t; before = 1; break; }
     }
     if (v == b) return;
     /* the speaker: the actor right after the verb ("zei May", "said Prime Minister
     ** Johnson"), else the subject of the verb's clause */
     int spk = spk0;
-    for (int m = 0; m < c->nm && spk < 0; m++) {
+    for (int m = 0; m < c->nm && spk < 0 && !before; m++) {
         const mention *M = &c->m[m];
         if (M->s <= v || M->skip || M->weak || M->in_pp) continue;
         if (M->s > v + 4) break;
@@ -356,6 +357,11 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         if (T->code < 0 || k->neg || k->irrealis || k->modal) continue;
         int root = H->root;
         int coerce = root == 17 && k->true_passive && k->by < 0 && T->kind == TK_VERB;
+        if (coerce && k->subj < 0) {            /* "twenty people were arrested": counted people */
+            int num = 0;
+            for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;
+            if (!num) coerce = 0;
+        }
         int violence = root >= 18 && root <= 20 && vnoun >= 0 && k->subj < 0 && k->pron_subj < 0 && !(k->passive && k->by >= 0);
         if (!coerce && !violence) continue;
         /* already coded with a doer in this sentence */
