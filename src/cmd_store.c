@@ -971,26 +971,175 @@ int cmd_export(int argc, char **argv) { return events_or_export(argc, argv, 1); 
 
 /* ------------------------------------------------------------------ timeline */
 
-typedef struct { out_fmt fmt; int by_dyad; long n; } tctx;
+/* The timeline as printed: the archive's rows, dyads merged to their countries with
+** --dyad-level country, and a zero row for every period (and dyad) without events
+** between --from (else the first period) and --to (else the last). */
+typedef struct { char *period, *source, *target; long count, daily; double gsum, q[5]; } trow;
+typedef struct { trow *v; size_t n, cap; const kr_names *nm; int country; } tlist;
+
+/* the country part of an actor code: its state, or the whole code for non-state actors */
+static void country_of(const kr_names *nm, const char *code, char *out, size_t n) {
+    char c3[4] = {0};
+    if (strlen(code) > 3) {
+        memcpy(c3, code, 3);
+        char nl[8];
+        /* a state has a name that is not a sector's (IGO, NGO, ...) */
+        if (kr_actor_known(nm, c3) && strcmp(kr_actor_name(nm, c3, "nl", nl, sizeof nl), c3) &&
+            strncmp(code, "IGO", 3) && strncmp(code, "NGO", 3) && strncmp(code, "IMG", 3) && strncmp(code, "MNC", 3)) {
+            snprintf(out, n, "%s", c3); return;
+        }
+    }
+    snprintf(out, n, "%s", code);
+}
+
+static int collect_row(void *ctx, const kr_timeline_row *r) {
+    tlist *L = ctx;
+    char s[72], t[72];
+    if (L->country) { country_of(L->nm, r->source, s, sizeof s); country_of(L->nm, r->target, t, sizeof t); }
+    else { snprintf(s, sizeof s, "%s", r->source); snprintf(t, sizeof t, "%s", r->target); }
+    trow *w = NULL;
+    if (L->country)      /* rows come sorted by period: merge within the period */
+        for (size_t i = L->n; i-- > 0 && !strcmp(L->v[i].period, r->period);)
+            if (!strcmp(L->v[i].source, s) && !strcmp(L->v[i].target, t)) { w = &L->v[i]; break; }
+    if (!w) {
+        if (L->n == L->cap) { L->cap = L->cap ? L->cap * 2 : 256; L->v = kr_xrealloc(L->v, L->cap * sizeof *L->v); }
+        w = &L->v[L->n++];
+        memset(w, 0, sizeof *w);
+        w->period = strdup(r->period); w->source = strdup(s); w->target = strdup(t);
+    }
+    w->count += r->count; w->daily += r->count_daily; w->gsum += r->goldstein_sum;
+    for (int k = 1; k <= 4; k++) w->q[k] += r->quad_share[k] * (double)r->count;
+    return 0;
+}
+
+static int trow_cmp(const void *pa, const void *pb) {
+    const trow *a = pa, *b = pb;
+    int c = strcmp(a->period, b->period);
+    if (!c) c = strcmp(a->source, b->source);
+    return c ? c : strcmp(a->target, b->target);
+}
+
+/* calendar helpers for the periods (as the archive makes them: ISO weeks) */
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int mdays(int y, int m) { static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}; return m == 2 ? 28 + leap(y) : d[m - 1]; }
+static int next_day(int d) {
+    int y = d / 10000, m = d / 100 % 100, dd = d % 100;
+    if (++dd > mdays(y, m)) { dd = 1; if (++m > 12) { m = 1; y++; } }
+    return y * 10000 + m * 100 + dd;
+}
+static int wday(int y, int m, int d) {     /* 1 Monday .. 7 Sunday */
+    static const int t[] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (m < 3) y -= 1;
+    int w = (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
+    return w == 0 ? 7 : w;
+}
+static int doy(int y, int m, int d) { int n = d; for (int i = 1; i < m; i++) n += mdays(y, i); return n; }
+static int isoweeks(int y) { int j = wday(y, 1, 1); return j == 4 || (j == 3 && leap(y)) ? 53 : 52; }
+static void period_str(int day, const char *bucket, char *out, size_t n) {
+    int y = day / 10000, m = day / 100 % 100, d = day % 100;
+    if (bucket[0] == 'd') snprintf(out, n, "%04d-%02d-%02d", y, m, d);
+    else if (bucket[0] == 'm') snprintf(out, n, "%04d-%02d", y, m);
+    else {
+        int w = (doy(y, m, d) - wday(y, m, d) + 10) / 7, wy = y;
+        if (w < 1) { wy = y - 1; w = isoweeks(wy); }
+        else if (w > isoweeks(y)) { wy = y + 1; w = 1; }
+        snprintf(out, n, "%04d-W%02d", wy, w);
+    }
+}
+/* the first day of a period string ("2022-01", "2022-W03", "2022-01-10"); 0 if bad */
+static int period_day(const char *p) {
+    int y, m, d;
+    if (sscanf(p, "%4d-W%2d", &y, &m) == 2 && strchr(p, 'W')) {
+        int day = y * 10000 + 104;                 /* 4 January is in week 1 */
+        for (int back = wday(y, 1, 4) - 1; back > 0; back--) {      /* to its Monday */
+            int dd = day % 100, mm = day / 100 % 100, yy = day / 10000;
+            if (--dd < 1) { if (--mm < 1) { mm = 12; yy--; } dd = mdays(yy, mm); }
+            day = yy * 10000 + mm * 100 + dd;
+        }
+        for (int i = 0; i < (m - 1) * 7; i++) day = next_day(day);
+        return day;
+    }
+    if (sscanf(p, "%4d-%2d-%2d", &y, &m, &d) == 3) return y * 10000 + m * 100 + d;
+    if (sscanf(p, "%4d-%2d", &y, &m) == 2) return y * 10000 + m * 100 + 1;
+    return 0;
+}
+
+typedef struct { out_fmt fmt; int by_dyad; long n; const kr_names *nm; const char *lang; } tctx;
 
 static int timeline_row(void *ctx, const kr_timeline_row *r) {
     tctx *x = ctx;
     x->n++;
+    char sn[256] = "", tn[256] = "";
+    if (x->by_dyad) { kr_actor_name(x->nm, r->source, x->lang, sn, sizeof sn); kr_actor_name(x->nm, r->target, x->lang, tn, sizeof tn); }
     if (x->fmt == OUT_JSONL) {
         fputs("{\"period\":", stdout); kr_json_str(stdout, r->period);
-        if (x->by_dyad) { fputs(",\"source\":", stdout); kr_json_str(stdout, r->source); fputs(",\"target\":", stdout); kr_json_str(stdout, r->target); }
+        if (x->by_dyad) {
+            fputs(",\"source\":", stdout); kr_json_str(stdout, r->source); fputs(",\"target\":", stdout); kr_json_str(stdout, r->target);
+            fputs(",\"source_name\":", stdout); kr_json_str(stdout, sn); fputs(",\"target_name\":", stdout); kr_json_str(stdout, tn);
+        }
         printf(",\"count\":%ld,\"count_daily\":%ld,\"goldstein_sum\":%.1f,\"goldstein_mean\":%.3f,\"quad_share\":[%.4f,%.4f,%.4f,%.4f]}\n",
                r->count, r->count_daily, r->goldstein_sum, r->goldstein_mean, r->quad_share[1], r->quad_share[2], r->quad_share[3], r->quad_share[4]);
     } else if (x->fmt == OUT_CSV) {
-        printf("%s,%s,%s,%ld,%ld,%.1f,%.3f,%.4f,%.4f,%.4f,%.4f\n", r->period, r->source, r->target, r->count, r->count_daily,
+        printf("%s,%s,%s,%ld,%ld,%.1f,%.3f,%.4f,%.4f,%.4f,%.4f,", r->period, r->source, r->target, r->count, r->count_daily,
                r->goldstein_sum, r->goldstein_mean, r->quad_share[1], r->quad_share[2], r->quad_share[3], r->quad_share[4]);
+        csv_cell(stdout, sn); putchar(','); csv_cell(stdout, tn); putchar('\n');
     } else {
+        int codes = !strcmp(x->lang, "codes");
         printf("%-10s  ", r->period);
-        if (x->by_dyad) { cellw(stdout, r->source, 14, 1); putchar(' '); cellw(stdout, r->target, 14, 1); putchar(' '); }
+        if (x->by_dyad) { cellw(stdout, codes ? r->source : sn, codes ? 14 : 24, 1); putchar(' '); cellw(stdout, codes ? r->target : tn, codes ? 14 : 24, 1); putchar(' '); }
         printf("%7ld %9ld %9.1f %7.2f   %4.0f%% %4.0f%% %4.0f%% %4.0f%%\n", r->count, r->count_daily, r->goldstein_sum, r->goldstein_mean,
                100 * r->quad_share[1], 100 * r->quad_share[2], 100 * r->quad_share[3], 100 * r->quad_share[4]);
     }
     return 0;
+}
+
+/* print the collected rows with zero rows for the empty periods; returns rows printed */
+static void timeline_print(tlist *L, const opts *o, const char *bucket, tctx *x) {
+    if (L->n > 1) qsort(L->v, L->n, sizeof *L->v, trow_cmp);
+    int d0 = o->q.from ? bound_day(o->q.from, 0) : 0, d1 = o->q.to ? bound_day(o->q.to, 1) : 0;
+    if (!d0 && L->n) d0 = period_day(L->v[0].period);
+    if (!d1 && L->n) { d1 = period_day(L->v[L->n - 1].period); }
+    /* the dyads (sorted, unique) */
+    size_t nd = 0; trow **dy = NULL;
+    if (o->by_dyad && L->n) {
+        dy = kr_xmalloc(L->n * sizeof *dy);
+        for (size_t i = 0; i < L->n; i++) dy[nd++] = &L->v[i];
+        for (size_t i = 1; i < nd; i++) for (size_t j = i; j > 0; j--) {      /* few dyads: insertion sort */
+            int c = strcmp(dy[j - 1]->source, dy[j]->source);
+            if (!c) c = strcmp(dy[j - 1]->target, dy[j]->target);
+            if (c <= 0) break;
+            trow *t = dy[j]; dy[j] = dy[j - 1]; dy[j - 1] = t;
+        }
+        size_t u = 0;
+        for (size_t i = 0; i < nd; i++) if (!u || strcmp(dy[u - 1]->source, dy[i]->source) || strcmp(dy[u - 1]->target, dy[i]->target)) dy[u++] = dy[i];
+        nd = u;
+    }
+    long skip = o->q.offset, left = o->q.limit > 0 ? o->q.limit : -1;
+    size_t ri = 0;
+    char prev[16] = "", per[16];
+    int stop = 0;
+    for (int day = d0; day && day <= d1 && !stop; day = next_day(day)) {
+        period_str(day, bucket, per, sizeof per);
+        if (!strcmp(per, prev)) continue;
+        snprintf(prev, sizeof prev, "%s", per);
+        size_t k = o->by_dyad ? nd : 1;
+        for (size_t j = 0; j < k && !stop; j++) {
+            while (ri < L->n && strcmp(L->v[ri].period, per) < 0) ri++;        /* rows outside the range */
+            const trow *w = NULL;
+            if (ri < L->n && !strcmp(L->v[ri].period, per) &&
+                (!o->by_dyad || (!strcmp(L->v[ri].source, dy[j]->source) && !strcmp(L->v[ri].target, dy[j]->target)))) w = &L->v[ri++];
+            if (skip > 0) { skip--; continue; }
+            kr_timeline_row r = {per, o->by_dyad ? dy[j]->source : "", o->by_dyad ? dy[j]->target : "", 0, 0, 0, 0, {0}};
+            if (w) {
+                r.count = w->count; r.count_daily = w->daily; r.goldstein_sum = w->gsum;
+                r.goldstein_mean = w->count ? w->gsum / (double)w->count : 0;
+                for (int q = 1; q <= 4; q++) r.quad_share[q] = w->count ? w->q[q] / (double)w->count : 0;
+            }
+            timeline_row(x, &r);
+            if (left > 0 && --left == 0) stop = 1;
+        }
+    }
+    free(dy);
 }
 
 int cmd_timeline(int argc, char **argv) {
@@ -1001,15 +1150,22 @@ int cmd_timeline(int argc, char **argv) {
         if (k < 0) return 2;
         if (k) continue;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            printf("usage: kroniek timeline [--db DB] [--by day|week|month] [--by-dyad] [event filters as for events]\n"
-                   "          [--format table|csv|jsonl]\n"
+            printf("usage: kroniek timeline [--db DB] [--by day|week|month] [--by-dyad] [--dyad-level country|code]\n"
+                   "          [event filters as for events] [--format table|csv|jsonl] [--names nl|en|codes]\n"
                    "  per period (and dyad): events (one per article), one-a-day count (distinct date,\n"
-                   "  source, target, code), Goldstein sum and mean, quad class shares\n");
+                   "  source, target, code), Goldstein sum and mean, quad class shares.  Every period\n"
+                   "  from --from (else the first with events) to --to (else the last) has a row, a zero\n"
+                   "  row when nothing happened; with --by-dyad every dyad has a row in every period.\n"
+                   "  --dyad-level country: dyads of countries (RUSGOV and RUSMIL count as RUS; non-state\n"
+                   "  actors such as IGOWSTNAT stay whole); code (default): the full codes\n");
             return 0;
         }
         fprintf(stderr, "kroniek timeline: unknown option or argument '%s' (see kroniek timeline --help)\n", argv[i]);
         return 2;
     }
+    if (o.one_a_day) { fprintf(stderr, "kroniek timeline: every row has the one-a-day count already (count_daily)\n"); return 2; }
+    if (o.country_dyads && !o.by_dyad) o.by_dyad = 1;
+    if (check_dates("timeline", &o)) return 2;
     pick_format(&o);
     if (o.q.text) {
         char err[512];
@@ -1017,14 +1173,26 @@ int cmd_timeline(int argc, char **argv) {
     }
     kr_store *s = open_store("timeline", o.db, 0, 1);
     if (!s) return 2;
-    tctx x = {o.fmt, o.by_dyad, 0};
-    if (o.fmt == OUT_CSV) puts("period,source,target,count,count_daily,goldstein_sum,goldstein_mean,verbal_coop,material_coop,verbal_conflict,material_conflict");
-    else if (o.fmt == OUT_TABLE)
-        printf("%-10s  %s%7s %9s %9s %7s   %5s %5s %5s %5s\n", "period", o.by_dyad ? "source         target         " : "",
-               "count", "one-a-day", "Goldstein", "mean", "v.co", "m.co", "v.cf", "m.cf");
-    kr_status st = kr_store_timeline(s, &o.q, o.bucket ? o.bucket : "month", o.by_dyad, timeline_row, &x);
+    kr_names *nm = load_names();
+    if (resolve_actors("timeline", &o, s, nm)) { kr_names_free(nm); kr_store_close(s); return 1; }
+    const char *bucket = o.bucket ? o.bucket : "month";
+    tctx x = {o.fmt, o.by_dyad, 0, nm, names_lang(&o)};
+    tlist L = {NULL, 0, 0, nm, o.country_dyads};
+    kr_query q = o.q; q.limit = 0; q.offset = 0;          /* paging after the zero rows */
+    kr_status st = kr_store_timeline(s, &q, bucket, o.by_dyad, collect_row, &L);
     int rc = 0;
     if (st != KR_OK) { fprintf(stderr, "kroniek timeline: %s\n", kr_store_error(s)); rc = 2; }
+    else {
+        if (o.fmt == OUT_CSV) puts("period,source,target,count,count_daily,goldstein_sum,goldstein_mean,verbal_coop,material_coop,verbal_conflict,material_conflict,source_name,target_name");
+        else if (o.fmt == OUT_TABLE)
+            printf("%-10s  %s%7s %9s %9s %7s   %5s %5s %5s %5s\n", "period",
+                   !o.by_dyad ? "" : !strcmp(x.lang, "codes") ? "source         target         " : "source                   target                   ",
+                   "count", "one-a-day", "Goldstein", "mean", "v.co", "m.co", "v.cf", "m.cf");
+        timeline_print(&L, &o, bucket, &x);
+    }
+    for (size_t i = 0; i < L.n; i++) { free(L.v[i].period); free(L.v[i].source); free(L.v[i].target); }
+    free(L.v);
+    kr_names_free(nm);
     kr_store_close(s);
     return rc ? rc : finish_output("timeline") ? 1 : 0;
 }
