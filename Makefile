@@ -94,8 +94,14 @@ check-dict: $(BIN)
 test: $(BIN) $(B)/kroniek-asan
 	sh tests/run.sh
 
-bench: $(BIN)
-	sh tests/bench/run.sh
+# the bench helper (tests/bench/helper.c: kroniek's sentence split for the TABARI comparison,
+# and a small launcher that measures CPU time and peak RSS), linked with the library
+BENCH_LIB := $(patsubst src/%.c,$(B)/%.o,$(filter-out src/cli.c src/cmd_%.c,$(LIB_SRC))) $(B)/data.o
+$(B)/bench-helper: tests/bench/helper.c $(BENCH_LIB) $(HDRS)
+	$(CC) $(CFLAGS) -o $@ $< $(BENCH_LIB) $(LDLIBS)
+
+bench: $(BIN) $(B)/bench-helper
+	BENCH_HELPER=$(B)/bench-helper KRONIEK=$(abspath $(BIN)) sh tests/bench/run.sh
 
 clean:
 	rm -rf $(B) $(BIN)
