@@ -88,6 +88,7 @@ enum {
 #define WC_COPULA (1ull << 46)      /* "is", "blijft", "are": with "tegen"/"against" after it, opposition (120) */
 #define WC_AGAINST (1ull << 47)     /* "tegen", "against" */
 #define WC_POLICY (1ull << 48)      /* "plan", "voorstel", "deal": what an actor proposes, whose opponent opposes the actor */
+#define WC_CALENDAR (1ull << 49)    /* day and month names: a line of them and numbers is a dateline, no sentence */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */

@@ -192,12 +192,40 @@ static void add_sent(kr_sent **s, uint32_t *ns, uint32_t *cap, const kr_tok *t, 
     }
 }
 
+/* A dateline ("Friday, January 4, 2019", "maandag 4 maart 2019") is no sentence: only
+** day and month names (word class calendar), numbers and commas, with a month and a
+** number. */
+static int is_dateline(const kr_tok *t, uint32_t a, uint32_t b, const kr_lang *L) {
+    if (b <= a || b - a > 8) return 0;
+    int month = 0, num = 0;
+    for (uint32_t i = a; i < b; i++) {
+        if (t[i].flags & TF_NUM) { num = 1; continue; }
+        if (t[i].flags & TF_COMMA) continue;
+        if (t[i].wid && (L->wclass[t[i].wid] & WC_CALENDAR)) { month = 1; continue; }
+        return 0;
+    }
+    return month && num;
+}
+
+/* a heading on a line of its own, without a full stop ("Chagrijn\n", "Reactions\n"):
+** few words, the line ends without punctuation, the next line opens with a capital */
+static int heading_break(const char *text, const kr_tok *t, uint32_t start, uint32_t i) {
+    if (i - start > 10 || (t[i-1].flags & TF_PUNCT) || !t[i].cap) return 0;
+    for (uint32_t k = t[i-1].off + t[i-1].len; k < t[i].off; k++) if (text[k] == '\n') return 1;
+    return 0;
+}
+
+static void add_text_sent(kr_sent **s, uint32_t *ns, uint32_t *cap, const kr_tok *t, uint32_t a, uint32_t b, const kr_lang *L) {
+    if (is_dateline(t, a, b, L)) return;
+    add_sent(s, ns, cap, t, a, b);
+}
+
 void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L,
               kr_sent **s, uint32_t *ns, uint32_t *cap) {
     uint32_t start = 0;
     for (uint32_t i = 0; i < ntok; i++) {
-        if (i > start && blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off)) {
-            add_sent(s, ns, cap, t, start, i);
+        if (i > start && (blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off) || heading_break(text, t, start, i))) {
+            add_text_sent(s, ns, cap, t, start, i, L);
             start = i;
         }
         if (!(t[i].flags & TF_PUNCT)) continue;
@@ -214,7 +242,12 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
         if (c == '.' && i > start && t[i].len == 1) {
             const kr_tok *w = &t[i-1];
             if (w->off + w->len == t[i].off && !(w->flags & TF_PUNCT)) {
-                if (w->flen && kr_map_get(&L->abbrev, w->fold, w->flen)) continue;
+                /* "vs." is an abbreviation, "VS." (all capitals, no inner dot) ends a sentence */
+                int caps_word = w->cap == 2 && w->len > 1 && !memchr(text + w->off, '.', w->len);
+                /* an abbreviation ends a sentence only when a capitalised function word
+                ** follows ("at 5 p.m. The police ...", "in the U.S. They ...") */
+                int opens = end < ntok && t[end].cap && t[end].wid && (L->wclass[t[end].wid] & (WC_DET | WC_PRON | WC_COORD | WC_SUB_OTHER | WC_SUB_COND));
+                if (w->flen && !caps_word && !opens && kr_map_get(&L->abbrev, w->fold, w->flen)) continue;
                 if (w->len == 1 && w->cap) continue;                 /* initial: J. Biden */
                 if (memchr(w->fold, '.', w->flen) && w->flen <= 6 && end < ntok && t[end].cap == 0) continue;  /* o.a. */
             }
@@ -225,11 +258,11 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
             int starts = nx->cap || (f >= '0' && f <= '9') || (nx->flags & (TF_QUOTE | TF_OPEN)) || f >= 0x80 || f == '-';
             if (!starts) continue;
         }
-        add_sent(s, ns, cap, t, start, end);
+        add_text_sent(s, ns, cap, t, start, end, L);
         start = end;
         i = end - 1;
     }
-    add_sent(s, ns, cap, t, start, ntok);
+    add_text_sent(s, ns, cap, t, start, ntok, L);
 }
 
 int kr_detect_lang(const char *text, size_t n) {
