@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 static void usage(FILE *f) {
     fprintf(f,
@@ -24,16 +26,17 @@ static void usage(FILE *f) {
 "      --trace               print clauses, actors and triggers on stderr\n"
 "  eval --gold GOLD.jsonl (--pred EVENTS.jsonl | ARTICLES...)\n"
 "      [--min-precision P] [--min-recall R] [--quiet]\n"
-"  dict check|stats|convert [FILES...]\n"
+"  dict check|stats|convert [FILES...]   dict names CODE|NAME...  (RUSGOV: Russia: government)\n"
 "  test CASES...            run sentence test cases (tests/cases/*.cases)\n"
 "  ingest [--db DB] [--batch N] FILES... | --check | --stats   code and store articles\n"
 "                           (SQLite file, default kroniek.db, or postgresql://...)\n"
 "  search [--db DB] [--from D --to D --lang L --limit N --format F] QUERY\n"
 "                           full-text search: words, \"phrases\", w*, AND OR NOT\n"
 "  events [--db DB] [--actor X --source X --target X --dyad A,B --code C --root R\n"
-"          --quad Q --from D --to D --lang L --text Q] [--format table|csv|jsonl]\n"
-"  timeline [--db DB] [--by day|week|month] [--by-dyad] [filters]\n"
-"  export [--db DB] [filters] --format gdelt|csv|jsonl|plover\n"
+"          --quad Q --from D --to D --lang L --text Q] [--one-a-day] [--format table|csv|jsonl]\n"
+"                           actors: codes (RUS, USAGOV) or names (Rusland, Russia, NAVO)\n"
+"  timeline [--db DB] [--by day|week|month] [--by-dyad] [--dyad-level country|code] [filters]\n"
+"  export [--db DB] [filters] [--one-a-day] --format gdelt|csv|jsonl|plover [--header]\n"
 "  serve [--db DB] [--listen 127.0.0.1:8080] [--web DIR] [--cors ORIGIN]\n"
 "                           JSON API and web page (docs/API.md)\n"
 "\n"
@@ -131,4 +134,26 @@ int main(int argc, char **argv) {
     fprintf(stderr, "kroniek: unknown command '%s'\n\n", cmd);
     usage(stderr);
     return 2;
+}
+
+/* 1 if path is a directory that holds no input file (*.txt, *.jsonl, *.json), however
+** deep; then the commands say so instead of reading nothing in silence */
+int kr_dir_without_input(const char *path) {
+    struct stat st;
+    if (stat(path, &st) || !S_ISDIR(st.st_mode)) return 0;
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    struct dirent *de;
+    int found = 0;
+    while (!found && (de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+        const char *dot = strrchr(de->d_name, '.');
+        if (stat(sub, &st)) continue;
+        if (S_ISDIR(st.st_mode)) found = !kr_dir_without_input(sub);
+        else found = dot && (!strcmp(dot, ".txt") || !strcmp(dot, ".jsonl") || !strcmp(dot, ".json"));
+    }
+    closedir(d);
+    return !found;
 }

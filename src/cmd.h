@@ -20,6 +20,9 @@ int kr_dictopt(kr_dictopts *o, int argc, char **argv, int *i);
 /* load dictionaries per the options; prints errors; NULL on failure */
 kr_dict *kr_load_dicts(const kr_dictopts *o, int quiet);
 
+/* 1 if path is a directory without any *.txt, *.jsonl or *.json file (cli.c) */
+int kr_dir_without_input(const char *path);
+
 int cmd_code(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_dict(int argc, char **argv);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <pthread.h>
 #include <malloc.h>
+#include <unistd.h>
+#include <errno.h>
 
 typedef struct { FILE *out; kr_format fmt; const kr_dict *d; long seq, nev; } outctx;
 
@@ -198,7 +200,17 @@ int cmd_code(int argc, char **argv) {
         else if (a[0] == '-' && a[1]) { fprintf(stderr, "kroniek code: unknown option '%s'\n", a); code_usage(stderr); free(inputs); return 2; }
         else inputs[nin++] = a;
     }
-    if (!nin) inputs[nin++] = "-";
+    if (!nin) {
+        inputs[nin++] = "-";
+        if (isatty(STDIN_FILENO))
+            fprintf(stderr, "kroniek code: reading articles from standard input (end with Ctrl-D; give files or\n"
+                            "  directories as arguments, see kroniek code --help)\n");
+    }
+    int empty_dir = 0;
+    for (int i = 0; i < nin; i++) if (kr_dir_without_input(inputs[i])) {
+        fprintf(stderr, "kroniek code: %s: no articles in this directory (no *.txt, *.jsonl or *.json files)\n", inputs[i]);
+        empty_dir = 1;
+    }
     if (trace) threads = 1;
     /* flat memory on any input size: large buffers (long articles, output of a round)
     ** come from mmap and go back to the system when freed */
@@ -278,14 +290,15 @@ int cmd_code(int argc, char **argv) {
     kr_dict_free(d);
     free(inputs);
     if (ferror(stdout)) { fprintf(stderr, "kroniek: error writing output\n"); return 1; }
-    return (in.failed || nrej) ? 1 : 0;
+    return (in.failed || nrej || empty_dir) ? 1 : 0;
 }
 
 static void eval_usage(FILE *f) {
     fprintf(f,
 "usage: kroniek eval --gold GOLD.jsonl (--pred EVENTS.jsonl | ARTICLES...)\n"
 "                    [--min-precision P] [--min-recall R] [--quiet] [dictionary options]\n"
-"  Scores events against a gold file (format and rules: eval/GUIDE.md): the events of\n"
+"  Scores events against a gold file (format and rules: ../shared/eval/GUIDE.md, the\n"
+"  shared data next to this repository): the events of\n"
 "  --pred (JSON Lines as written by kroniek code), or of the ARTICLES coded now.\n"
 "  A gold event with a \"quote\" matches an event whose \"text\" contains it (case,\n"
 "  white space and quote marks folded); one without, an event within one sentence.\n"
@@ -323,6 +336,19 @@ int cmd_eval(int argc, char **argv) {
         else inputs[nin++] = a;
     }
     if (!gold || (!pred && !nin)) { eval_usage(stderr); free(inputs); return 2; }
+    /* a gold file without events would score anything as perfect recall: an error */
+    {
+        FILE *g = fopen(gold, "r");
+        if (!g) { fprintf(stderr, "kroniek eval: %s: cannot read: %s\n", gold, strerror(errno)); free(inputs); return 2; }
+        int c, any = 0;
+        while (!any && (c = getc(g)) != EOF) any = !(c == ' ' || c == '\n' || c == '\r' || c == '\t');
+        fclose(g);
+        if (!any) { fprintf(stderr, "kroniek eval: %s: the gold file holds no events\n", gold); free(inputs); return 2; }
+    }
+    for (int i = 0; i < nin; i++) if (kr_dir_without_input(inputs[i])) {
+        fprintf(stderr, "kroniek eval: %s: no articles in this directory (no *.txt, *.jsonl or *.json files)\n", inputs[i]);
+        free(inputs); return 2;
+    }
     char tmpl[] = "/tmp/kroniek-eval-XXXXXX";
     if (!pred) {
         int fd = mkstemp(tmpl);

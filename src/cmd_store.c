@@ -537,7 +537,15 @@ int cmd_ingest(int argc, char **argv) {
         kr_store_close(s);
         return rc;
     }
-    if (!nin) inputs[nin++] = "-";
+    if (!nin) {
+        inputs[nin++] = "-";
+        if (isatty(STDIN_FILENO)) fprintf(stderr, "kroniek ingest: reading articles from standard input (end with Ctrl-D)\n");
+    }
+    int empty_dir = 0;
+    for (int i = 0; i < nin; i++) if (kr_dir_without_input(inputs[i])) {
+        fprintf(stderr, "kroniek ingest: %s: no articles in this directory (no *.txt, *.jsonl or *.json files)\n", inputs[i]);
+        empty_dir = 1;
+    }
 
     kr_dict *d = kr_load_dicts(&dopt, 0);
     if (!d) return 2;
@@ -672,7 +680,7 @@ int cmd_ingest(int argc, char **argv) {
     pthread_cond_destroy(&p->cv);
     if (fatal) return 2;
     if (stop_flag) return 130;
-    return p->failed ? 1 : 0;
+    return p->failed || empty_dir ? 1 : 0;
 }
 
 /* ------------------------------------------------------------------ search */
@@ -702,6 +710,32 @@ static int search_row(void *ctx, const kr_search_row *r) {
         fputs("\n", stdout);
     }
     return 0;
+}
+
+/* 'venezuela and maduro' searches for the word "and" too: say that operators are upper
+** case when a lower-case and/or/not stands between two terms (outside quotes) */
+static void lower_ops_note(const char *cmd, const char *q) {
+    int inq = 0, prev_term = 0;
+    const char *p = q;
+    while (*p) {
+        if (*p == '"') { inq = !inq; prev_term = 1; p++; continue; }
+        if (inq || *p == ' ' || *p == '\t' || *p == '(' || *p == ')') { p++; continue; }
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '"' && *p != '(' && *p != ')') p++;
+        size_t n = (size_t)(p - w);
+        int op = (n == 3 && (!strncmp(w, "and", 3) || !strncmp(w, "not", 3))) || (n == 2 && !strncmp(w, "or", 2));
+        if (op && prev_term) {
+            const char *r = p;
+            while (*r == ' ' || *r == '\t') r++;
+            if (*r && *r != ')') {
+                char up[4]; for (size_t i = 0; i < n; i++) up[i] = (char)(w[i] - 32); up[n] = 0;
+                fprintf(stderr, "kroniek %s: note: operators are upper case: '%.*s' is searched as a word (write %s for the operator)\n",
+                        cmd, (int)n, w, up);
+                return;
+            }
+        }
+        prev_term = 1;
+    }
 }
 
 static void search_usage(FILE *f) {
@@ -741,6 +775,7 @@ int cmd_search(int argc, char **argv) {
         kr_buf_free(&query);
         return 2;
     }
+    lower_ops_note("search", query.p);
     kr_store *s = open_store("search", o.db, 0, 1);
     if (!s) { kr_buf_free(&query); return 2; }
     sctx x = {o.fmt, o.q.offset, term_width()};

@@ -1,12 +1,20 @@
 #!/bin/sh
-# tests/run.sh -- everything `make test` runs.  Each step prints PASS/FAIL; the script
+# tests/run.sh -- everything `make test` runs.  Each step prints PASS/FAIL with the
+# seconds it took; the last line is "N passed, N failed" (and the total time); the script
 # exits non-zero if any step fails.  SHARED points at the read-only data (../shared).
 set -u
 SHARED=${SHARED:-../shared}
 K=./kroniek
 KA=build/kroniek-asan
-fail=0
-step() { name=$1; shift; if "$@" > build/test-$name.log 2>&1; then echo "PASS $name"; else echo "FAIL $name (build/test-$name.log)"; tail -20 build/test-$name.log; fail=1; fi; }
+fail=0 npass=0 nfail=0
+now() { date +%s.%N; }
+T0=$(now)
+secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+step() {
+  name=$1; shift; t=$(now)
+  if "$@" > build/test-$name.log 2>&1; then echo "PASS $name ($(secs $t) s)"; npass=$((npass + 1))
+  else echo "FAIL $name ($(secs $t) s; build/test-$name.log)"; tail -20 build/test-$name.log; fail=1; nfail=$((nfail + 1)); fi
+}
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -46,9 +54,10 @@ asan_step() {
   t=$1; d=build/asan-logs/$t; rm -rf "$d"; mkdir -p "$d"
   step cli-asan-$t sh -c "ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$d/report UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$d/report KRONIEK=$KA K=$KA sh tests/cli/$t.sh && if ls $d | grep -q .; then echo 'sanitizer reports:'; cat $d/*; exit 1; fi"
 }
-for t in code store records serve pg crash browser; do
+for t in code store records serve pg crash browser names; do
   [ -f tests/cli/$t.sh ] && asan_step $t
 done
 # all news under ASan+UBSan: no crash, no sanitizer report
 step news-asan sh -c "$KA code --stats $SHARED/data/news/ > /dev/null"
+echo "$npass passed, $nfail failed ($(secs $T0) s)"
 exit $fail
