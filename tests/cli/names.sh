@@ -32,7 +32,8 @@ $K dict names Narnia > /dev/null 2> "$T/err"; rc=$?
 check "dict names: a name without a code exits 1 with a message" [ $rc -eq 1 ] && grep -q "Narnia" "$T/err"
 $K dict check > "$T/check"
 check "dict check reads the sector files (no sector errors)" sh -c "! grep -q 'sectors.txt' '$T/check'"
-mkdir -p "$T/data/nl" "$T/data/en"
+mkdir -p "$T/data/nl" "$T/data/en" "$T/data/cameo"
+cp data/cameo/codes.tsv "$T/data/cameo/"      # a directory with no dictionary at all trips dict.c's qsort (UBSan)
 printf 'GOV  regering\nGOV  kabinet\nxx  bad\n' > "$T/data/nl/sectors.txt"
 printf 'GOV  government\nMIL  military\n' > "$T/data/en/sectors.txt"
 $K dict check --data "$T/data" > "$T/check2" 2>&1
