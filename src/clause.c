@@ -11,6 +11,22 @@
 */
 #include "coder.h"
 
+/* word classes of words that are no nouns */
+#define NOT_A_NOUN (WC_DET | WC_POSS | WC_PREP | WC_PRON | WC_AND | WC_COORD | WC_NEG | WC_MODAL | WC_FUTURE | WC_GOV | WC_PASS_AUX | \
+                    WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_PURPOSE | WC_SUB_OM | WC_SUB_OTHER | WC_SAY | WC_SPEAKER | WC_TE)
+
+/* "When Russia attacked Ukraine, ...": when/toen + a past tense is a fact, not a
+** condition (a verb ending in -ed, or was/were/had/did, within the next words) */
+static int past_when(const kr_coder *c, uint32_t t, uint32_t b) {
+    if (c->lang != 1 || c->tok[t].flen != 4 || memcmp(c->tok[t].fold, "when", 4)) return 0;
+    for (uint32_t u = t + 1; u < b && u < t + 8 && !is_punct(c, u); u++) {
+        const char *f = c->tok[u].fold; size_t n = c->tok[u].flen;
+        if (n > 3 && !memcmp(f + n - 2, "ed", 2) && kc_mention_at(c, u) < 0) return 1;
+        if ((n == 3 && (!memcmp(f, "was", 3) || !memcmp(f, "had", 3) || !memcmp(f, "did", 3))) || (n == 4 && !memcmp(f, "were", 4))) return 1;
+    }
+    return 0;
+}
+
 static void new_clause(kr_coder *c, uint32_t s, int type) {
     if (c->ncl >= MAXC) return;
     if (c->ncl) c->cl[c->ncl - 1].e = s;
@@ -47,13 +63,13 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (in_m || t == cur->s) {
             /* a clause-initial subordinator sets the type of the current clause */
             if (t == cur->s && t == a) {
-                if (w & WC_SUB_COND && kc_next_is_actor(c, t + 1, b)) cur->type = CL_COND;
+                if (w & WC_SUB_COND && kc_next_is_actor(c, t + 1, b)) cur->type = past_when(c, t, b) ? CL_OTHER : CL_COND;
                 else if ((w & WC_SUB_OTHER) && !(w & WC_SUB_DAT)) cur->type = CL_OTHER;
                 continue;
             }
             if (t == cur->s && !in_m) {
                 if ((w & WC_SUB_DAT) && !(t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen))) cur->type = CL_DAT;
-                else if (w & WC_SUB_COND) cur->type = CL_COND;
+                else if (w & WC_SUB_COND) cur->type = past_when(c, t, b) ? CL_OTHER : CL_COND;
                 else if (w & WC_SUB_QUEST) cur->type = CL_QUEST;
                 else if (w & WC_SUB_PURPOSE) cur->type = CL_PURPOSE;
                 else if (w & WC_SUB_OM) cur->type = CL_OM;
@@ -78,9 +94,16 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
             if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && kc_mention_at(c, t + 1) < 0 &&
                 !is_trigger_form(c, t + 1)) continue;
             if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
+            /* "the sanctions that the EU imposed": after a noun of a noun phrase (an article
+            ** or possessive one or two words before it) "that" opens a relative clause */
+            if (c->lang == 1 && t >= a + 2 && !is_punct(c, t - 1) && !(wcls(c, t - 1) & NOT_A_NOUN) && !c->tok[t-1].cap &&
+                ((wcls(c, t - 2) & (WC_DET | WC_POSS)) || (t >= a + 3 && (wcls(c, t - 3) & (WC_DET | WC_POSS)) && !is_trigger_form(c, t - 2) && !is_trigger_form(c, t - 1))) &&
+                t + 1 < b && ((wcls(c, t + 1) & (WC_DET | WC_POSS | WC_PRON)) || kc_mention_at(c, t + 1) >= 0)) {
+                new_clause(c, t, CL_REL); continue;
+            }
             new_clause(c, t, CL_DAT); continue;
         }
-        if ((w & WC_SUB_COND) && kc_next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_COND); continue; }
+        if ((w & WC_SUB_COND) && kc_next_is_actor(c, t + 1, b)) { new_clause(c, t, past_when(c, t, b) ? CL_OTHER : CL_COND); continue; }
         if ((w & WC_SUB_QUEST) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
         if (w & WC_SUB_PURPOSE) { new_clause(c, t, CL_PURPOSE); continue; }
         if (w & WC_SUB_OM) {
@@ -186,6 +209,9 @@ void kc_analyse_clauses(kr_coder *c) {
             if (kc_mention_at(c, t) >= 0) continue;
             /* "niet alleen ... maar ook", "not only": no negation; "warned X not to
             ** interfere": the negation belongs to the infinitive, not to the warning */
+            /* "een niet onderbouwd verzoek", "the not unreasonable request": negation inside a
+            ** noun phrase negates nothing else */
+            if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET)) continue;
             if ((w & WC_NEG) && !(t + 1 < k->e && ((c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "alleen", 6)) ||
                                                   (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4)) ||
                                                   (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
@@ -252,7 +278,7 @@ void kc_analyse_clauses(kr_coder *c) {
                         found = m; break;
                     }
                     if (found >= 0) {
-                        cs->n = 1; memcpy(cs->code[0], c->m[found].code, CODELEN);
+                        cs->n = 1; memcpy(cs->code[0], c->m[found].code, CODELEN); cs->ts = c->m[found].s; cs->te = c->m[found].e;
                         k->pron_subj = c->npron++;
                         break;
                     }

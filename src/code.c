@@ -179,6 +179,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             near_aux = 0;
             for (uint32_t t = H->tok > k->s + 3 ? H->tok - 3 : k->s; t < H->tok; t++) if (true_passive_aux(c->tok[t].fold)) near_aux = 1;
         }
+        /* Dutch: "nadat Rusland Oekraïne was binnengevallen" is a pluperfect with "zijn",
+        ** not a passive: a subject and an object stand before the participle */
+        if (c->lang == 0 && k->true_passive && k->by < 0 && k->subj >= 0) {
+            int objs = 0;
+            for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < H->tok && !c->m[m].in_pp && !c->m[m].skip) objs++;
+            if (objs >= 2) near_aux = 0;
+        }
         if (k->true_passive && near_aux && k->by < 0 && T->kind == TK_VERB) {
             const char *vf = c->tok[H->tok].fold;
             size_t vl = c->tok[H->tok].flen;
@@ -211,6 +218,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* an event noun takes its source from before it ("Rusland voerde gesprekken"),
         ** not from a later clause subject ("ondanks oproepen van X maken landen ...") */
         if (T->kind == TK_NOUN && subj_group >= 0 && c->m[subj_group].s > H->tok) { subj.n = 0; subj_group = -1; }
+        /* ... nor from a quotation's speaker ('"The sanctions on Iran are illegal," said X':
+        ** the sanctions are not X's) */
+        if (T->kind == TK_NOUN && k->subj < 0 && k->pron_subj >= 0 && k->pron_subj == c->spk_pron) { subj.n = 0; subj_group = -1; }
         /* an event noun with no subject takes the actor whose it is from a phrase before it
         ** ("In de Kamer klinkt kritiek op Koolmees", "criticism from Democrats"): in, van,
         ** uit, from, of, among -- an organisation or role, not a state named as a place */

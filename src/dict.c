@@ -946,7 +946,7 @@ kr_status kr_dict_load_dir(kr_dict *d, const char *dir) {
     struct stat st;
     if (stat(dir, &st) || !S_ISDIR(st.st_mode)) { kr_dict_msg(d, 1, dir, 0, "not a directory"); return KR_ERR_IO; }
     collect(dir, "", &v, &n, &cap);
-    qsort(v, n, sizeof *v, cmp_names);
+    if (n) qsort(v, n, sizeof *v, cmp_names);
     kr_status rs = KR_OK;
     for (size_t i = 0; i < n; i++) {
         if (skipped(d, v[i])) { free(v[i]); continue; }

@@ -227,7 +227,10 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             if (!(t > c->cl[0].s && ((wcls(c, t - 1) & WC_SKIP) || (t > c->cl[0].s + 1 && (wcls(c, t - 2) & WC_SKIP))))) continue;
             int ci = kc_clause_of(c, M->s);
             if (ci < 0 || ci >= 64) continue;
-            kc_codeset_from_group(c, m, &src); src_group = m;
+            /* (the members of "volgens X" are skipped mentions: take them all the same) */
+            src.n = 0; src.ts = M->s; src.te = M->e;
+            for (int j = m; j < c->nm && src.n < 4; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
+            src_group = m;
             region |= 1ull << ci;
             /* "Volgens X, Y ..." -- the comma may have cut the clause */
             if (ci + 1 < c->ncl && ci + 1 < 64 && c->cl[ci].subj < 0 && c->cl[ci + 1].type == CL_MAIN) region |= 1ull << (ci + 1);
@@ -236,7 +239,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             const clause *k = &c->cl[i];
             if (k->type != CL_DAT || k->parent < 0) continue;
             const clause *p = &c->cl[k->parent];
-            if (!has_class(c, p, WC_SPEAKER | WC_SAY, NULL)) continue;
+            if (!has_class(c, p, WC_SPEAKER | WC_SAY | WC_ALLEGE, NULL)) continue;
             codeset cs; kc_subject_codes(c, p, &cs);
             if (!cs.n) continue;
             src = cs; src_group = p->subj; region |= 1ull << i;
@@ -248,14 +251,19 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
     if (c->spk_pron < 0) for (int i = 0; i < c->ncl && i < 64; i++) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
-        if (k->neg || k->subj < 0 || k->type != CL_DAT || k->parent < 0) continue;
+        if (k->neg || k->type != CL_DAT || k->parent < 0) continue;
         int alleged = has_class(c, &c->cl[k->parent], WC_ALLEGE, NULL), hostile = 0;
+        int ys = k->subj;
+        if (ys < 0 && alleged) {              /* "Iran claimed Israeli agents had ...": a weak first actor */
+            for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < k->e && !c->m[m].skip) { ys = m; break; }
+        }
+        if (ys < 0) continue;
         uint32_t at = c->cl[k->parent].s;
         for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i && c->th[h].root >= 11) { hostile = 1; at = c->th[h].tok; }
         if (!alleged && !hostile) continue;
-        codeset y; kc_codeset_from_group(c, k->subj, &y);
-        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || k->subj == src_group || c->m[k->subj].weak) continue;
-        stance_emit(c, sent_no, S, &src, k->subj, &y, "112", at);
+        codeset y; kc_codeset_from_group(c, ys, &y);
+        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || ys == src_group || (c->m[ys].weak && !alleged)) continue;
+        stance_emit(c, sent_no, S, &src, ys, &y, "112", at);
     }
     /* a demand: "Y moet ..." */
     for (int i = 0; i < c->ncl && i < 64; i++) {
@@ -349,7 +357,14 @@ static void unattributed_state(const kr_coder *c, char out[4]) {
 void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_lang *L = c->L;
     int vnoun = -1;
-    for (int h = 0; h < c->nth; h++) if (L->trig[c->th[h].trig].kind == TK_NOUN && c->th[h].root >= 18 && c->th[h].root <= 20) { vnoun = h; break; }
+    for (int h = 0; h < c->nth && vnoun < 0; h++) {
+        const kr_trigger *T = &L->trig[c->th[h].trig];
+        if (T->kind == TK_VERB) continue;
+        int r = c->th[h].root;
+        /* a noun that codes only through its patterns ("autobom": ---) */
+        for (uint32_t p = 0; p < T->npat && !(r >= 18 && r <= 20); p++) if (T->pat[p].code >= 0) r = code_root(c->d, T->pat[p].code);
+        if (r >= 18 && r <= 20) vnoun = h;
+    }
     for (int h = 0; h < c->nth && !c->stop; h++) {
         const trig_hit *H = &c->th[h];
         const kr_trigger *T = &L->trig[H->trig];
@@ -362,7 +377,8 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
             for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;
             if (!num) coerce = 0;
         }
-        int violence = root >= 18 && root <= 20 && vnoun >= 0 && k->subj < 0 && k->pron_subj < 0 && !(k->passive && k->by >= 0);
+        int doer = (k->subj >= 0 && c->m[k->subj].s < H->tok) || (k->subj < 0 && k->pron_subj >= 0);
+        int violence = root >= 18 && root <= 20 && vnoun >= 0 && !doer && !(k->passive && k->by >= 0);
         if (!coerce && !violence) continue;
         /* already coded with a doer in this sentence */
         int done = 0;

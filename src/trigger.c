@@ -155,7 +155,7 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
             }
             /* in a relative clause the antecedent noun belongs to the verb too:
             ** "overeenkomsten die Moskou met Venezuela sloot" */
-            if (found < 0 && c->cl[ci].type == CL_REL && c->cl[ci].s > 0 && !is_punct(c, c->cl[ci].s - 1) && pos <= c->cl[ci].s + 1 &&
+            if (found < 0 && c->cl[ci].type == CL_REL && c->cl[ci].s > 0 && !is_punct(c, c->cl[ci].s - 1) && (pos <= c->cl[ci].s + 1 || (i == 0 && c->lang == 1)) &&
                 kc_tok_matches(c, c->cl[ci].s - 1, e)) found = (int)c->cl[ci].s;
             /* a subordinator word may open a following clause */
             if (found < 0 && e->type == PE_WORD && (c->L->wclass[e->alts[0]] & (WC_SUB_DAT | WC_SUB_COND | WC_SUB_QUEST | WC_SUB_OM | WC_SUB_PURPOSE | WC_SUB_OTHER | WC_REL))) {
