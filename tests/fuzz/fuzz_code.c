@@ -19,7 +19,8 @@ static int on_event(void *ctx, const kr_event *e) {
     const kr_dict *d = fz_builtin();
     FZ_CHECK(e->doc && e->date && e->source && e->target && e->code && e->location);
     FZ_CHECK(e->source_text && e->target_text && e->verb_text && e->text);
-    FZ_CHECK(e->source[0] && e->target[0] && strcmp(e->source, e->target));
+    /* an actor never acts on itself; two named persons with one code are two actors */
+    FZ_CHECK(e->source[0] && e->target[0] && (strcmp(e->source, e->target) || strcmp(e->source_text, e->target_text)));
     FZ_CHECK(kr_cameo_label(d, e->code) != NULL);
     FZ_CHECK(e->quad >= 1 && e->quad <= 4 && e->goldstein >= -10 && e->goldstein <= 10);
     FZ_CHECK(e->sentence >= 1 && e->sentence <= kr_coder_nsentences(c));
