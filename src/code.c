@@ -75,6 +75,19 @@ void kr_coder_actors(const kr_coder *c, void (*fn)(void *, int, const char *, co
     }
 }
 
+/* a year two or more years before the article's in the clause ("in 2006", "sinds 1989") */
+static int past_year(const kr_coder *c, const clause *k) {
+    int year = c->date / 10000;
+    for (uint32_t t = k->s; t < k->e; t++) {
+        if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
+        const char *p = c->text.p + c->tok[t].off;
+        int y = 0, ok = 1;
+        for (int i = 0; i < 4; i++) { if (p[i] < '0' || p[i] > '9') ok = 0; else y = y * 10 + (p[i] - '0'); }
+        if (ok && y >= 1800 && y <= year - 2) return 1;
+    }
+    return 0;
+}
+
 static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_dict *d = c->d;
     const kr_lang *L = c->L;
@@ -115,6 +128,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         clause *k = &c->cl[H->clause];
         if (T->flags & TRIG_FOREIGN) continue;       /* coded by code_foreign */
         if (k->neg || k->irrealis) continue;
+        /* "In 2006, Abqaiq was the target of an attack", "de moord op honderden Roemenen in
+        ** 1989": history told as background, not news of the article's days */
+        if (past_year(c, k)) continue;
         /* an action after "hopes", "considers", "refuses" ... in the same clause did not happen */
         {
             int after_gov = 0;
@@ -283,6 +299,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 } else src = *A;
                 char vt[256]; kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
                 const char *cs = d->cameo[code].code;
+        /* 'Watson called May's deal "lousy"': calling something names is no phone call */
+        if (!strncmp(cs, "041", 3) && (wcls(c, H->tok) & WC_LABEL)) {
+            int q = 0;
+            for (uint32_t t = H->tok; t < k->e; t++) if (c->tok[t].flags & TF_QUOTE) q = 1;
+            if (q) continue;
+        }
                 char mt[4][128];
                 for (int i = 0; i < src.n; i++) kc_code_text(c, src.code[i], mt[i], sizeof mt[i]);
                 for (int i = 0; i < src.n; i++) for (int j = 0; j < src.n; j++) if (i != j)
