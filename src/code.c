@@ -76,7 +76,7 @@ void kr_coder_actors(const kr_coder *c, void (*fn)(void *, int, const char *, co
 }
 
 /* a year two or more years before the article's in the clause ("in 2006", "sinds 1989") */
-static int past_year(const kr_coder *c, const clause *k) {
+int kc_past_year(const kr_coder *c, const clause *k) {
     int year = c->date / 10000;
     for (uint32_t t = k->s; t < k->e; t++) {
         if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
@@ -130,7 +130,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (k->neg || k->irrealis) continue;
         /* "In 2006, Abqaiq was the target of an attack", "de moord op honderden Roemenen in
         ** 1989": history told as background, not news of the article's days */
-        if (past_year(c, k)) continue;
+        if (kc_past_year(c, k)) continue;
         /* an action after "hopes", "considers", "refuses" ... in the same clause did not happen */
         {
             int after_gov = 0;

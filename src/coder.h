@@ -194,6 +194,7 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b);
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S);
 void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S);
 int kc_distinct(const kr_coder *c, int sg, int tg);
+int kc_past_year(const kr_coder *c, const clause *k);
 void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
                            codeset *tgt, int *tgt_group);
 /* ---- trigger.c ---- */

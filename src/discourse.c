@@ -369,7 +369,7 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         const trig_hit *H = &c->th[h];
         const kr_trigger *T = &L->trig[H->trig];
         const clause *k = &c->cl[H->clause];
-        if (T->code < 0 || k->neg || k->irrealis || k->modal) continue;
+        if (T->code < 0 || k->neg || k->irrealis || k->modal || kc_past_year(c, k)) continue;
         int root = H->root;
         int coerce = root == 17 && k->true_passive && k->by < 0 && T->kind == TK_VERB;
         if (coerce && k->subj < 0) {            /* "twenty people were arrested": counted people */
