@@ -78,7 +78,10 @@ void kr_coder_actors(const kr_coder *c, void (*fn)(void *, int, const char *, co
 /* a year two or more years before the article's in the clause ("in 2006", "sinds 1989") */
 int kc_past_year(const kr_coder *c, const clause *k) {
     int year = c->date / 10000;
-    for (uint32_t t = k->s; t < k->e; t++) {
+    uint32_t s = k->s;
+    /* "In 2006, ...": a short piece before the clause, cut off by its comma */
+    for (int i = 1; i < c->ncl; i++) if (&c->cl[i] == k && c->cl[i-1].e - c->cl[i-1].s <= 4) s = c->cl[i-1].s;
+    for (uint32_t t = s; t < k->e; t++) {
         if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
         const char *p = c->text.p + c->tok[t].off;
         int y = 0, ok = 1;
