@@ -73,6 +73,8 @@ struct kr_coder {
     kr_tok *tok; uint32_t ntok, tokcap;
     kr_sent *sent; uint32_t nsent, sentcap;
     mention m[MAXM]; int nm;
+    uint32_t msa;                          /* the sentence's first token ... */
+    int16_t mat[KR_MAX_TOKENS];            /* ... and per token of it the first mention covering it, +1 (0 none) */
     clause cl[MAXC]; int ncl;
     trig_hit th[MAXM]; int nth;
     codeset pron[MAXC]; int npron;

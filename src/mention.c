@@ -107,6 +107,7 @@ int kc_add_mention(kr_coder *c, uint32_t s, uint32_t e, const char *code, int ki
     memset(m, 0, sizeof *m);
     m->s = s; m->e = e; m->kind = (uint8_t)kind; m->group = c->nm;
     snprintf(m->code, CODELEN, "%s", code);
+    for (uint32_t t = s; t < e; t++) if (t >= c->msa && t - c->msa < KR_MAX_TOKENS && !c->mat[t - c->msa]) c->mat[t - c->msa] = (int16_t)(c->nm + 1);
     for (uint32_t t = s; t < e; t++) if (wcls(c, t) & WC_PLURAL) m->plural = 1;
     return c->nm++;
 }
@@ -315,6 +316,7 @@ static uint32_t unknown_name(kr_coder *c, uint32_t a, uint32_t t, uint32_t b) {
 
 void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     c->nm = 0;
+    c->msa = a; memset(c->mat, 0, sizeof c->mat);
     for (uint32_t i = a; i < b;) {
         if (is_punct(c, i)) { i++; continue; }
         uint64_t wc = wcls(c, i);
@@ -634,6 +636,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
 }
 
 int kc_mention_at(const kr_coder *c, uint32_t t) {
+    if (t >= c->msa && t - c->msa < KR_MAX_TOKENS) return c->mat[t - c->msa] - 1;
     for (int k = 0; k < c->nm; k++) if (c->m[k].s <= t && t < c->m[k].e) return k;
     return -1;
 }
