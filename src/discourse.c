@@ -172,8 +172,18 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             tg = M->group;
         }
         const char *code = neg ? "111" : pos ? "051" : quoted ? "111" : NULL;
-        if (!code || tg < 0) continue;
-        codeset tgt; kc_codeset_from_group(c, tg, &tgt);
+        if (!code) continue;
+        codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
+        if (tg >= 0) kc_codeset_from_group(c, tg, &tgt);
+        else {
+            /* "Corbyn called the move a 'smash and grab'": what is labelled is an act or plan
+            ** (word class policy), whose actor the reader has in mind */
+            int policy = 0;
+            for (uint32_t t = lv + 1; t < k->e && t < lv + 5; t++) if (wcls(c, t) & WC_POLICY) policy = 1;
+            if (!policy) continue;
+            trig_hit h; memset(&h, 0, sizeof h); h.tok = lv; h.ntok = 1; h.clause = i;
+            kc_implied_target(c, &h, k, k->subj, &src, 11, &tgt, &tg);
+        }
         if (tgt.n) stance_emit(c, sent_no, S, &src, tg, &tgt, code, at);
     }
     /* "Ook de oppositie was tegen de sporthijab", "Nederland blijft mordicus tegen deze
