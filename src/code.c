@@ -208,7 +208,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (k->true_passive && near_aux && k->by < 0 && T->kind == TK_VERB) {
             const char *vf = c->tok[H->tok].fold;
             size_t vl = c->tok[H->tok].flen;
-            int participle = (c->lang == 0 && (strstr(vf, "ge") != NULL || vl > 0)) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t")));
+            /* Dutch participles: ge- (also after a particle: "binnengevallen"), or be-/ver-/
+            ** ont-/her-/er- with -d/-t/-en; an infinitive after "te" is none ("bereid was
+            ** het kabinet te steunen": "was" is a copula there) */
+            int nl_part = vl > 3 && (strstr(vf, "ge") != NULL ||
+                          ((!strncmp(vf, "be", 2) || !strncmp(vf, "ver", 3) || !strncmp(vf, "ont", 3) || !strncmp(vf, "her", 3) || !strncmp(vf, "er", 2)) &&
+                           (vf[vl-1] == 'd' || vf[vl-1] == 't' || !strcmp(vf + vl - 2, "en"))));
+            int participle = !H->inf && ((c->lang == 0 && nl_part) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t"))));
             if (participle) continue;
         }
         codeset subj; kc_subject_codes(c, k, &subj);
