@@ -308,12 +308,6 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 } else src = *A;
                 char vt[256]; kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
                 const char *cs = d->cameo[code].code;
-        /* 'Watson called May's deal "lousy"': calling something names is no phone call */
-        if (!strncmp(cs, "041", 3) && (wcls(c, H->tok) & WC_LABEL)) {
-            int q = 0;
-            for (uint32_t t = H->tok; t < k->e; t++) if (c->tok[t].flags & TF_QUOTE) q = 1;
-            if (q) continue;
-        }
                 char mt[4][128];
                 for (int i = 0; i < src.n; i++) kc_code_text(c, src.code[i], mt[i], sizeof mt[i]);
                 for (int i = 0; i < src.n; i++) for (int j = 0; j < src.n; j++) if (i != j)
@@ -408,6 +402,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (v >= 0) code = v;
         }
         const char *cs = d->cameo[code].code;
+        /* 'Watson called May's deal "lousy"': calling something names is no phone call */
+        if (!strncmp(cs, "041", 3) && (wcls(c, H->tok) & WC_LABEL)) {
+            int q = 0;
+            for (uint32_t t = H->tok; t < k->e; t++) if (c->tok[t].flags & TF_QUOTE) q = 1;
+            if (q) continue;
+        }
         /* a material action under a condition ("... als Rusland aanvalt") threatens the
         ** condition's subject */
         int root = code_root(d, code);

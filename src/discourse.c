@@ -163,7 +163,9 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         /* the label in quotation marks; whom it names stands outside them */
         int quoted = 0, inq = 0, tg = -1;
         for (uint32_t t = S->tok0; t < S->tok0 + S->ntok; t++) {
-            if (c->tok[t].flags & TF_QUOTE) { quoted = 1; inq = !inq; continue; }
+            if ((c->tok[t].flags & TF_QUOTE) && !(wcls(c, t) & WC_GENITIVE) && !(t + 1 < S->tok0 + S->ntok && c->tok[t+1].flen == 1 && c->tok[t+1].fold[0] == 's' && c->tok[t+1].off == c->tok[t].off + 1)) {
+                quoted = 1; inq = !inq; continue;
+            }
             int mi = kc_mention_at(c, t);
             if (inq || mi < 0 || tg >= 0 || t < k->s || t >= k->e) continue;
             const mention *M = &c->m[mi];
