@@ -117,6 +117,8 @@ int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
     if (T->kind != TK_NOUN) return 0;
     for (uint32_t t = H->tok, n = 0; t > k->s && n < 6; t--, n++) {
         uint64_t w = wcls(c, t - 1);
+        /* "op bezoek in", "on a visit to": the visit is what the clause says, not a background */
+        if ((w & (WC_PREP | WC_OF)) && ((c->tok[t-1].flen == 2 && (!memcmp(c->tok[t-1].fold, "op", 2) || !memcmp(c->tok[t-1].fold, "on", 2))))) return 0;
         if (w & (WC_PREP | WC_OF)) return 1;
         if (w & (WC_DET | WC_POSS)) continue;
         if (is_punct(c, t - 1) || c->tok[t-1].cap || kc_mention_at(c, t - 1) >= 0) return 0;
