@@ -245,7 +245,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (T->kind == TK_NOUN && subj_group >= 0 && c->m[subj_group].s > H->tok) { subj.n = 0; subj_group = -1; }
         /* ... nor from a quotation's speaker ('"The sanctions on Iran are illegal," said X':
         ** the sanctions are not X's) */
-        if (T->kind == TK_NOUN && k->subj < 0 && k->pron_subj >= 0 && k->pron_subj == c->spk_pron) { subj.n = 0; subj_group = -1; }
+        if (T->kind == TK_NOUN && k->subj < 0 && k->pron_subj >= 0 && k->pron_subj == c->spk_pron) {
+            /* ('"We made a plea to the president," said Schumer': a verb or "we" before the
+            ** noun makes it the speaker's act) */
+            int own = 0;
+            for (uint32_t t = k->s; t < H->tok; t++) if ((is_trigger_form(c, t) && !(wcls(c, t) & (WC_PREP | WC_DET))) || (wcls(c, t) & WC_FIRST)) own = 1;
+            if (!own) { subj.n = 0; subj_group = -1; }
+        }
         /* an event noun with no subject takes the actor whose it is from a phrase before it
         ** ("In de Kamer klinkt kritiek op Koolmees", "criticism from Democrats"): in, van,
         ** uit, from, of, among -- an organisation or role, not a state named as a place */
@@ -402,6 +408,14 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (v >= 0) code = v;
         }
         const char *cs = d->cameo[code].code;
+        /* "The protesters clashed with the police": civilians or the opposition fighting
+        ** their own state's police or army protest violently (145) */
+        if (code_root(d, code) == 19 && src.n && tgt.n && !strncmp(src.code[0], tgt.code[0], 3) && strlen(src.code[0]) == 6 && strlen(tgt.code[0]) == 6 &&
+            (!strcmp(src.code[0] + 3, "CVL") || !strcmp(src.code[0] + 3, "OPP")) &&
+            (!strcmp(tgt.code[0] + 3, "COP") || !strcmp(tgt.code[0] + 3, "MIL") || !strcmp(tgt.code[0] + 3, "GOV"))) {
+            int v = kr_cameo_index(d, "145");
+            if (v >= 0) { code = v; cs = d->cameo[code].code; }
+        }
         /* 'Watson called May's deal "lousy"': calling something names is no phone call */
         if (!strncmp(cs, "041", 3) && (wcls(c, H->tok) & WC_LABEL)) {
             int q = 0;
