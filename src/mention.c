@@ -375,8 +375,17 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             ** person of the article's own country; the surname names them from then on */
             uint32_t nl = unknown_name(c, a, i, b);
             if (nl && c->home[0]) {
-                int mi = kc_add_mention(c, i, i + nl, c->home, AK_PERSON);
-                if (mi >= 0) { c->m[mi].named = 1; c->m[mi].unknown = 1; kc_add_alias(c, i + nl - 1, c->home); }
+                /* "Ruud Bosgraaf van Amnesty International": the organisation's person */
+                char ucode[CODELEN]; snprintf(ucode, sizeof ucode, "%s", c->home);
+                uint32_t u = i + nl;
+                if (u + 1 < b && (wcls(c, u) & WC_OF)) {
+                    u++;
+                    while (u < b && (wcls(c, u) & WC_DET)) u++;
+                    piece q5;
+                    if (u < b && kc_match_piece(c, u, b, &q5) == 1 && (q5.kind == AK_ORG || q5.kind == AK_STATE)) snprintf(ucode, sizeof ucode, "%s", kr_str(c->d, q5.code));
+                }
+                int mi = kc_add_mention(c, i, i + nl, ucode, AK_PERSON);
+                if (mi >= 0) { c->m[mi].named = 1; c->m[mi].unknown = 1; kc_add_alias(c, i + nl - 1, ucode); }
                 i += nl; continue;
             }
             i++; continue;
@@ -503,6 +512,9 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             /* a role word alone ("de oppositie", "the police", "het kabinet") acts for the
             ** article's own country */
             const char *ag = kr_str(c->d, p.code);
+            /* "oppositiepartij CHP", "de Republikeinse senator Ted Cruz": a role word
+            ** right before a name is that name's role, no actor of its own */
+            if (bare && e < b) { piece q4; int r4 = kc_match_piece(c, e, b, &q4); if ((r4 == 1 && (q4.kind == AK_ORG || q4.kind == AK_PERSON)) || r4 == 2) bare = 0; }
             if (bare && c->home[0] && ag[0] == '~' && ag[1]) {
                 /* the state of the latest actor of the sentence ("Syrian forces attacked
                 ** rebel positions"), else the article's own country */
