@@ -15,15 +15,26 @@
 ** CORS only with --cors ORIGIN; security headers (nosniff, CSP, no framing) on all
 ** responses.
 **
-** Threads and memory: each MHD worker thread runs one request at a time and borrows a
-** read-only kr_store from a small pool guarded by a mutex (one kr_store per thread at
-** any moment, as store.h requires).  The CAMEO dictionary is loaded once and shared
+** Threads and memory: every connection has its own thread (MHD thread-per-connection),
+** so a slow client or a slow query holds only its own; a request borrows a read-only
+** kr_store from a small pool guarded by a mutex (one kr_store per thread at any moment,
+** as store.h requires).  Full-text requests are "heavy": at most --threads of them run
+** at once, and the pool has one handle more, so cheap requests always find one.
+**
+** Abuse limits (issue 15; docs/API.md "Limits"): a time budget per request (the store
+** interrupts the query, 503) that also stops when the client hangs up; at most 8
+** prefix terms in a full-text query; connections per address capped below the total;
+** a deadline for the request head (a reaper thread shuts down connections that are
+** too slow to send it); a raw NUL in the request line, an HTTP/1.1 request without
+** exactly one Host header, a bad Content-Length are 400; --web files are opened
+** without blocking and must be regular files; /api/article pages its sentences.  The CAMEO dictionary is loaded once and shared
 ** read-only.  Response bodies: JSON bodies are malloc'ed and handed to MHD with
 ** MHD_RESPMEM_MUST_FREE; built-in files are static (MHD_RESPMEM_PERSISTENT); files read
 ** from --web DIR are malloc'ed (MUST_FREE).
 */
 #include "kr_int.h"
 #include "store.h"
+#include "serve.h"
 #include <microhttpd.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -45,6 +56,8 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <poll.h>
+#include <malloc.h>
 
 /* ---- limits (documented in docs/API.md) ---- */
 #define SRV_MAX_PATH      1024      /* bytes of the (decoded) path */
@@ -58,11 +71,19 @@
 #define SRV_MEM_LIMIT     (64u << 10) /* per-connection buffer: request line + headers */
 #define SRV_TIMEOUT       30        /* seconds of idle before a connection is closed */
 #define SRV_MAX_CONN      512
+#define SRV_MAX_PER_IP    64        /* connections from one address (below SRV_MAX_CONN) */
+#define SRV_HEAD_MS       10000     /* default deadline for a whole request head (ms) */
+#define SRV_BUDGET_MS     3000      /* default time budget of one API request (ms) */
+#define SRV_MAX_PARTS     2000      /* sentences in one /api/article answer */
+#define SRV_TRIM_BYTES    (64u << 10) /* answers this big give memory back when done */
+#ifdef __SANITIZE_ADDRESS__
+#define SRV_STACK         (8u << 20)
+#else
+#define SRV_STACK         (1u << 20) /* stack of a connection thread */
+#endif
 #define SRV_CACHE_N       256       /* cached API answers */
 #define SRV_CACHE_BYTES   (32u << 20)
 
-int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir,
-                 const char *cors, int threads, int log_requests, int cache);
 
 /* ------------------------------------------------------------------ server state */
 
@@ -70,9 +91,31 @@ int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir,
 ** decoded parameters.  Valid while the archive files are unchanged (see cache_stamp). */
 typedef struct { char *key; size_t klen; char *body; size_t len; unsigned long used; } srv_cached;
 
+/* One per connection (MHD_OPTION_NOTIFY_CONNECTION), on the reaper's list. */
+typedef struct srv_conn {
+    struct srv_conn *next, *prev;
+    int fd;
+    int in_head;                 /* waiting for a request head (since t0) */
+    int reaped;                  /* shut down by the reaper */
+    double t0;                   /* ms: accepted, or the last answer was done */
+    const char *uri;             /* the raw request target as MHD split it ... */
+    size_t ulen;                 /* ... and its length as a C string (NUL check) */
+    size_t last_body;            /* size of the last answer (memory trim) */
+} srv_conn;
+
 typedef struct {
     const char *db;
     kr_dict *dict;               /* CAMEO labels; read-only after load */
+    long budget_ms, head_ms;     /* per-request time budget; request head deadline */
+    /* heavy (full-text) requests running, at most heavy_max */
+    int heavy, heavy_max;
+    pthread_cond_t hcv;          /* with mu */
+    /* connections, for the head deadline */
+    pthread_mutex_t conn_mu;
+    srv_conn *conns;
+    pthread_t reaper;
+    int reaper_on;
+    volatile int stopping, want_trim;
     /* pool of read-only archive handles */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -323,6 +366,11 @@ typedef struct {
     int bad;                     /* 1 too many, 2 NUL byte, 3 bad UTF-8, 4 control char, 5 value too long */
     const char *bad_key;
     kr_store *st;
+    srv_conn *cc;                /* the connection (NULL in no case we know of) */
+    double deadline;             /* ms: end of the time budget */
+    double next_check;           /* ms: next look at the socket */
+    int stopped;                 /* 1 budget spent, 2 client gone */
+    int heavy;                   /* holds a heavy slot */
     unsigned status;             /* HTTP status of an error */
     char err[512];               /* its message */
     json_t *out;                 /* the answer, when status is 200 */
@@ -398,6 +446,69 @@ static int param_long(srv_req *r, const char *k, long def, long lo, long hi, lon
     if (x < lo || x > hi) return fail(r, 400, "parameter '%s' must be between %ld and %ld", k, lo, hi);
     *out = x;
     return 0;
+}
+
+/* ------------------------------------------------------------------ time budget */
+
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* 1 if the client has closed its side of the connection (it will not read the answer). */
+static int client_gone(const srv_conn *cc) {
+    if (!cc || cc->fd < 0) return 0;
+    struct pollfd pf = {cc->fd, POLLIN | POLLRDHUP, 0};
+    if (poll(&pf, 1, 0) <= 0) return 0;
+    if (pf.revents & (POLLHUP | POLLERR | POLLRDHUP)) return 1;
+    char b;
+    return recv(cc->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* The store's stop callback: the budget is spent, or the client left (looked at every
+** 20 ms at most). */
+static int req_stop(void *ctx) {
+    srv_req *r = ctx;
+    double t = now_ms();
+    if (t > r->deadline) { r->stopped = 1; return 1; }
+    if (t < r->next_check) return 0;
+    r->next_check = t + 20;
+    if (client_gone(r->cc)) { r->stopped = 2; return 1; }
+    return 0;
+}
+
+/* Take a heavy slot, waiting at most until the deadline (or until the client leaves).
+** 0, or -1 with the error set. */
+static int heavy_get(srv_req *r) {
+    srv_ctx *S = r->S;
+    pthread_mutex_lock(&S->mu);
+    while (S->heavy >= S->heavy_max) {
+        double t = now_ms();
+        if (t >= r->deadline || client_gone(r->cc)) break;
+        double until = t + 50 < r->deadline ? t + 50 : r->deadline;
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        long add = (long)((until - t) * 1e6);
+        ts.tv_nsec += add % 1000000000L; ts.tv_sec += add / 1000000000L + ts.tv_nsec / 1000000000L;
+        ts.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&S->hcv, &S->mu, &ts);
+    }
+    int ok = S->heavy < S->heavy_max;
+    if (ok) { S->heavy++; r->heavy = 1; }
+    pthread_mutex_unlock(&S->mu);
+    if (!ok) return fail(r, 503, "busy: %d full-text queries are running; try again", S->heavy_max);
+    return 0;
+}
+
+static void heavy_put(srv_req *r) {
+    if (!r->heavy) return;
+    srv_ctx *S = r->S;
+    pthread_mutex_lock(&S->mu);
+    S->heavy--;
+    r->heavy = 0;
+    pthread_cond_signal(&S->hcv);
+    pthread_mutex_unlock(&S->mu);
 }
 
 /* ------------------------------------------------------------------ filters */
@@ -495,6 +606,11 @@ static int parse_filter(srv_req *r, srv_filter *f) {
 static int store_fail(srv_req *r, kr_status st, const char *what) {
     const char *msg = kr_store_error(r->st);
     if (st == KR_ERR_ARG) return fail(r, 400, "%s", msg && *msg ? msg : "bad query");
+    if (st == KR_ERR_LIMIT || r->stopped) {
+        if (r->stopped == 2 || (!r->stopped && client_gone(r->cc))) return fail(r, 499, "client closed the connection");
+        return fail(r, 503, "the query took longer than the time budget of %ld ms: narrow it (fewer words or prefix "
+                    "terms, a date range, other filters)", r->S->budget_ms);
+    }
     fprintf(stderr, "kroniek serve: %s %s: %s (%s)\n", what, r->path, msg ? msg : "", kr_strerror(st));
     return fail(r, 500, "internal error while reading the archive (see the server log)");
 }
@@ -772,41 +888,54 @@ static int h_actors(srv_req *r) {
     return 0;
 }
 
-typedef struct { json_t *o; } art_ctx;
+typedef struct { json_t *o; long first, count; } art_ctx;
+
+#define SRV_PART_BYTES (1u << 20)   /* sentence text in one /api/article page (at least one sentence) */
 
 /* The article text cut into parts: sentences ({"n": 1, "t": ...}) and the text
-** between them ({"t": ...}), so a client can highlight a sentence without byte offsets. */
-static json_t *article_parts(const kr_article_row *a) {
+** between them ({"t": ...}), so a client can highlight a sentence without byte offsets.
+** One page: sentences first..first+count-1 (1-based), up to SRV_PART_BYTES of text,
+** with the text before the first sentence on the first page and after the last one on
+** the last page, so the parts of all pages in order rebuild the text.  *next is the
+** first sentence of the next page, or 0 on the last page. */
+static json_t *article_parts(const kr_article_row *a, long first, long count, long *next) {
     json_t *parts = json_array();
     const char *t = a->text ? a->text : "";
     size_t n = strlen(t), pos = 0;
     int ok = a->nsent > 0 && a->sent_off && a->sent_len;
+    *next = 0;
     for (int i = 0; ok && i < a->nsent; i++) {
         if (a->sent_off[i] < 0 || a->sent_len[i] < 0 || (size_t)a->sent_off[i] < pos ||
             (size_t)a->sent_off[i] + (size_t)a->sent_len[i] > n) ok = 0;
         else pos = (size_t)a->sent_off[i] + (size_t)a->sent_len[i];
     }
-    if (!ok) {
+    if (!ok) {                       /* no usable sentences: the text as one part */
         json_t *o = json_object();
         json_object_set_new(o, "t", jstrn(t, n));
         json_array_append_new(parts, o);
         return parts;
     }
-    pos = 0;
-    for (int i = 0; i < a->nsent; i++) {
+    long i0 = first - 1;
+    if (i0 >= a->nsent) return parts;
+    pos = i0 == 0 ? 0 : (size_t)a->sent_off[i0 - 1] + (size_t)a->sent_len[i0 - 1];
+    size_t bytes = 0;
+    long i = i0;
+    for (; i < a->nsent && i - i0 < count && (i == i0 || bytes < SRV_PART_BYTES); i++) {
         size_t off = (size_t)a->sent_off[i], len = (size_t)a->sent_len[i];
         if (off > pos) {
             json_t *g = json_object();
             json_object_set_new(g, "t", jstrn(t + pos, off - pos));
             json_array_append_new(parts, g);
         }
-        json_t *s = json_object();
-        json_object_set_new(s, "n", json_integer(i + 1));
-        json_object_set_new(s, "t", jstrn(t + off, len));
-        json_array_append_new(parts, s);
+        json_t *o = json_object();
+        json_object_set_new(o, "n", json_integer(i + 1));
+        json_object_set_new(o, "t", jstrn(t + off, len));
+        json_array_append_new(parts, o);
+        bytes += off + len - pos;
         pos = off + len;
     }
-    if (pos < n) {
+    if (i < a->nsent) *next = i + 1;
+    else if (pos < n) {
         json_t *g = json_object();
         json_object_set_new(g, "t", jstrn(t + pos, n - pos));
         json_array_append_new(parts, g);
@@ -817,27 +946,36 @@ static json_t *article_parts(const kr_article_row *a) {
 static int article_cb(void *ctx, const kr_article_row *a) {
     art_ctx *x = ctx;
     json_t *o = json_object();
+    long next = 0;
+    json_t *parts = article_parts(a, x->first, x->count, &next);
+    int whole = x->first == 1 && !next;
     json_object_set_new(o, "id", jstr0(a->id));
     json_object_set_new(o, "date", jstr0(a->date));
     json_object_set_new(o, "lang", jstr(a->lang));
     json_object_set_new(o, "title", jstr(a->title));
     json_object_set_new(o, "url", jstr(a->url));
     json_object_set_new(o, "source", jstr(a->source));
-    json_object_set_new(o, "text", jstr0(a->text));
+    /* the whole text only when this page holds all of it (else: rebuild from the parts) */
+    json_object_set_new(o, "text", whole ? jstr0(a->text) : json_null());
     json_object_set_new(o, "sentences", json_integer(a->nsent));
-    json_object_set_new(o, "parts", article_parts(a));
+    json_object_set_new(o, "first", json_integer(x->first));
+    json_object_set_new(o, "next", next ? json_integer(next) : json_null());
+    json_object_set_new(o, "parts", parts);
     if (x->o) json_decref(x->o);
     x->o = o;
     return 1;
 }
 
-/* GET /api/article/{id}: the stored (normalized) text, its sentences and its events. */
+/* GET /api/article/{id}[?first=N&count=M]: the stored (normalized) text, its sentences
+** (a page of at most SRV_MAX_PARTS) and its events (at most 1000). */
 static int h_article(srv_req *r) {
     const char *id = r->tail;
     if (!id || !*id) return fail(r, 404, "give an article id: /api/article/{id}");
     if (strlen(id) > 256) return fail(r, 400, "article id longer than 256 bytes");
     if (!kr_utf8_valid(id, strlen(id))) return fail(r, 400, "article id is not valid UTF-8");
-    art_ctx x = {NULL};
+    art_ctx x = {NULL, 1, SRV_MAX_PARTS};
+    if (param_long(r, "first", 1, 1, 100000000L, &x.first) || param_long(r, "count", SRV_MAX_PARTS, 1, SRV_MAX_PARTS, &x.count))
+        return -1;
     kr_status st = kr_store_article(r->st, id, article_cb, &x);
     if (st == KR_EOF || (st == KR_OK && !x.o)) { json_decref(x.o); return fail(r, 404, "no article with id '%.256s'", id); }
     if (st != KR_OK) { json_decref(x.o); return store_fail(r, st, "article"); }
@@ -849,6 +987,7 @@ static int h_article(srv_req *r) {
     long total = 0;
     st = kr_store_events(r->st, &q, ev_cb, &e, &total);
     if (st != KR_OK) { json_decref(e.arr); json_decref(x.o); return store_fail(r, st, "article events"); }
+    json_object_set_new(x.o, "events_total", json_integer(total));
     json_object_set_new(x.o, "events", e.arr);
     r->out = x.o;
     return 0;
@@ -907,6 +1046,7 @@ static const char *const P_TIMELINE[] = {FILTER_PARAMS, "by", "group", NULL};
 static const char *const P_DYADS[] = {FILTER_PARAMS, "limit", NULL};
 static const char *const P_ACTORS[] = {"prefix", "limit", NULL};
 static const char *const P_CODES[] = {"code", NULL};
+static const char *const P_ARTICLE[] = {"first", "count", NULL};
 
 /* The routes: exact paths, or a prefix ending in '/' whose remainder is r->tail. */
 static const struct srv_route {
@@ -921,7 +1061,7 @@ static const struct srv_route {
     {"/api/timeline", 0, 1, h_timeline, P_TIMELINE, "counts and Goldstein sums per day, week or month"},
     {"/api/dyads",    0, 1, h_dyads,    P_DYADS,    "the most active dyads, either direction"},
     {"/api/actors",   0, 1, h_actors,   P_ACTORS,   "actor codes with event and mention counts"},
-    {"/api/article/", 1, 1, h_article,  P_NONE,     "one article: text, sentences, events"},
+    {"/api/article/", 1, 1, h_article,  P_ARTICLE,  "one article: text, sentences (paged), events"},
     {"/api/stats",    0, 1, h_stats,    P_NONE,     "what the archive holds"},
     {"/api/codes",    0, 0, h_codes,    P_CODES,    "the CAMEO code table"},
     {"/api",          0, 0, h_index,    P_NONE,     "this list"},
@@ -947,6 +1087,13 @@ static int h_index(srv_req *r) {
 
 /* ------------------------------------------------------------------ responses */
 
+static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value);
+
+static srv_conn *conn_of(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? (srv_conn *)ci->socket_context : NULL;
+}
+
 static void common_headers(srv_ctx *S, struct MHD_Response *resp, int api) {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
@@ -971,6 +1118,9 @@ static enum MHD_Result respond(srv_ctx *S, struct MHD_Connection *c, unsigned st
     common_headers(S, resp, api);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, S->cors ? "GET, HEAD, OPTIONS" : "GET, HEAD");
+    if (status == MHD_HTTP_SERVICE_UNAVAILABLE) MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    srv_conn *cc = conn_of(c);
+    if (cc) cc->last_body = len;
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -1035,7 +1185,9 @@ static enum MHD_Result serve_file(srv_ctx *S, struct MHD_Connection *c, const ch
         for (int i = 0; i < S->nweb; i++) if (!strcmp(S->web_names[i], name)) {
             char fp[4096];
             snprintf(fp, sizeof fp, "%s/%s", S->web_dir, S->web_names[i]);
-            int fd = open(fp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+            /* O_NONBLOCK: a FIFO put in place of the file would block open() for ever;
+            ** then only a regular file is read */
+            int fd = open(fp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
             struct stat sb;
             if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > SRV_MAX_FILE) {
                 if (fd >= 0) close(fd);
@@ -1064,12 +1216,6 @@ static enum MHD_Result serve_file(srv_ctx *S, struct MHD_Connection *c, const ch
 
 /* ------------------------------------------------------------------ dispatch */
 
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
                                   const char *version, const char *upload_data, size_t *upload_size,
                                   void **con_cls) {
@@ -1084,6 +1230,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     int api = !strncmp(url, "/api", 4) && (url[4] == 0 || url[4] == '/');
     enum MHD_Result ret;
     unsigned status = 200;
+    srv_conn *cc = conn_of(c);
+    if (cc) cc->in_head = 0;
+    /* MHD's strings end at a raw NUL, which would silently drop the rest of the request
+    ** line ("/app.js<NUL>.html", "?limit=1<NUL>&actor=X"): the target it logged must end
+    ** right before the version (see srv_uri_log) */
+    if (cc && cc->uri && version != cc->uri + cc->ulen + 1) {
+        ret = send_error(S, c, status = 400, "NUL byte in the request line");
+        goto out;
+    }
+    if (!strcmp(version, MHD_HTTP_VERSION_1_1)) {
+        int nhost = 0;
+        MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &nhost);
+        if (nhost != 1) {
+            ret = send_error(S, c, status = 400, nhost ? "more than one Host header" : "an HTTP/1.1 request needs a Host header");
+            goto out;
+        }
+    }
     if (!strcmp(method, "OPTIONS") && S->cors && api) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (!resp) return MHD_NO;
@@ -1158,11 +1321,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                     goto out;
                 }
             }
-            if (rt->needs_store && !(r->st = pool_get(S, err, sizeof err))) {
+            r->cc = cc;
+            r->deadline = now_ms() + (double)S->budget_ms;
+            if (rt->needs_store && (param_ne(r, "q") || param_ne(r, "text")) && heavy_get(r)) {
+                /* error set: busy */
+            } else if (rt->needs_store && !(r->st = pool_get(S, err, sizeof err))) {
                 fprintf(stderr, "kroniek serve: %s: %s\n", S->db, err);
                 fail(r, 500, "the archive could not be opened (see the server log)");
-            } else if (rt->fn(r) == 0 && !r->out && !r->raw.len) fail(r, 500, "no answer");
+            } else {
+                if (r->st) kr_store_set_budget(r->st, S->budget_ms, req_stop, r);
+                if (rt->fn(r) == 0 && !r->out && !r->raw.len) fail(r, 500, "no answer");
+                if (r->st) kr_store_set_budget(r->st, S->budget_ms, NULL, NULL);
+            }
+            heavy_put(r);
+            /* a big answer (a long article, many rows): the handle's page cache goes back */
+            if (r->st && (rt->fn == h_article || r->raw.len >= SRV_TRIM_BYTES)) kr_store_release_memory(r->st);
             pool_put(S, r->st);
+            if (r->status == 499) {      /* the client left: no answer, close */
+                if (r->out) json_decref(r->out);
+                kr_buf_free(&r->raw);
+                kr_buf_free(&key);
+                free(r);
+                status = 499;
+                ret = MHD_NO;
+                goto out;
+            }
             if (cacheable && (r->out || r->raw.len) && !r->status) {
                 size_t blen = 0;
                 char *body = r->raw.len ? body_of(r->raw.p, r->raw.len, &blen) : json_body(r->out, &blen);
@@ -1197,6 +1380,93 @@ out:
     return ret;
 }
 
+/* ------------------------------------------------------------------ connections */
+
+static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+    (void)kind; (void)value;
+    if (!strcasecmp(key, MHD_HTTP_HEADER_HOST)) (*(int *)cls)++;
+    return MHD_YES;
+}
+
+/* The connection thread's connection: every connection has its own thread, so MHD's
+** diagnostics for it (srv_mhd_log) can be tied to it. */
+static __thread srv_conn *tl_conn;
+
+/* MHD_OPTION_URI_LOG_CALLBACK: the request target before MHD cuts it at '?' and
+** unescapes it; MHD has already ended it (and so the version begins right after it,
+** unless a raw NUL ended it earlier -- checked in on_request). */
+static void *srv_uri_log(void *cls, const char *uri, struct MHD_Connection *c) {
+    (void)cls;
+    srv_conn *cc = conn_of(c);
+    if (cc) { cc->uri = uri; cc->ulen = strlen(uri); }
+    tl_conn = cc;
+    return NULL;
+}
+
+static void srv_notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+                            enum MHD_ConnectionNotificationCode code) {
+    srv_ctx *S = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        srv_conn *cc = calloc(1, sizeof *cc);
+        if (!cc) return;
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        cc->fd = ci ? ci->connect_fd : -1;
+        cc->in_head = 1;
+        cc->t0 = now_ms();
+        pthread_mutex_lock(&S->conn_mu);
+        cc->next = S->conns;
+        if (S->conns) S->conns->prev = cc;
+        S->conns = cc;
+        pthread_mutex_unlock(&S->conn_mu);
+        *socket_context = cc;
+    } else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        srv_conn *cc = *socket_context;
+        if (!cc) return;
+        pthread_mutex_lock(&S->conn_mu);   /* MHD closes the socket after this returns */
+        if (cc->prev) cc->prev->next = cc->next; else S->conns = cc->next;
+        if (cc->next) cc->next->prev = cc->prev;
+        pthread_mutex_unlock(&S->conn_mu);
+        if (tl_conn == cc) tl_conn = NULL;
+        free(cc);
+        *socket_context = NULL;
+    }
+}
+
+/* A request is done: the head deadline starts again for the next one on this
+** connection; a big answer gives its memory back to the system. */
+static void srv_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
+    (void)cls; (void)con_cls; (void)toe;
+    srv_conn *cc = conn_of(c);
+    if (!cc) return;
+    cc->uri = NULL;
+    cc->t0 = now_ms();
+    cc->in_head = 1;
+    if (cc->last_body >= SRV_TRIM_BYTES) ((srv_ctx *)cls)->want_trim = 1;   /* the reaper trims */
+    cc->last_body = 0;
+}
+
+/* The reaper: gives memory back after big answers (malloc_trim, every 100 ms at most)
+** and shuts down connections that have not sent a whole request head within
+** head_ms (a client sending one byte every few seconds keeps MHD's idle timeout from
+** ever firing).  shutdown() under conn_mu: the socket is still open (see above). */
+static void *srv_reaper(void *arg) {
+    srv_ctx *S = arg;
+    while (!S->stopping) {
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+        double t = now_ms();
+        pthread_mutex_lock(&S->conn_mu);
+        for (srv_conn *cc = S->conns; cc; cc = cc->next)
+            if (cc->in_head && !cc->reaped && cc->fd >= 0 && t - cc->t0 > (double)S->head_ms) {
+                shutdown(cc->fd, SHUT_RDWR);
+                cc->reaped = 1;
+            }
+        pthread_mutex_unlock(&S->conn_mu);
+        if (S->want_trim) { S->want_trim = 0; malloc_trim(0); }   /* big answers are done: memory back */
+    }
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ start and stop */
 
 /* URL decoding for the path and the parameters (MHD has already turned '+' into ' ' in
@@ -1217,8 +1487,29 @@ static size_t srv_unescape(void *cls, struct MHD_Connection *c, char *s) {
     return (size_t)(w - s);
 }
 
+/* libmicrohttpd 0.9.75 writes its 400/413 status line and headers twice when it refuses
+** a Content-Length ("-1", "abc", too large): its state machine builds the error response,
+** then builds the headers again.  On that diagnostic, this connection's thread (see
+** tl_conn) answers once itself and shuts the socket, so MHD's copies go nowhere. */
+static void srv_clen_fix(srv_ctx *S, const char *fmt) {
+    srv_conn *cc = tl_conn;
+    if (!cc || cc->fd < 0 || !strstr(fmt, "Content-Length")) return;
+    int big = strstr(fmt, "large") != NULL;
+    char body[160], resp[700];
+    int bl = snprintf(body, sizeof body, "{\"error\":\"%s\",\"status\":%d}\n",
+                      big ? "Content-Length too large (GET takes no body)" : "bad Content-Length header", big ? 413 : 400);
+    int n = snprintf(resp, sizeof resp, "HTTP/1.1 %s\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n"
+                     "Content-Length: %d\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store\r\n"
+                     "Content-Security-Policy: %s\r\n\r\n%s",
+                     big ? "413 Content Too Large" : "400 Bad Request", bl, S->csp, body);
+    if (n > 0 && n < (int)sizeof resp) (void)!send(cc->fd, resp, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+    shutdown(cc->fd, SHUT_RDWR);
+    cc->fd = -1;
+}
+
 static void srv_mhd_log(void *cls, const char *fmt, va_list ap) {
     srv_ctx *S = cls;
+    srv_clen_fix(S, fmt);
     if (!S->starting && !S->log) return;
     fputs("kroniek serve: ", stderr);
     vfprintf(stderr, fmt, ap);
@@ -1257,16 +1548,21 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
 }
 
 /* Serve until SIGINT or SIGTERM.  Returns the exit status (0, or 2 on a setup error). */
-int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir, const char *cors,
-                 int threads, int log_requests, int cache) {
+int kr_serve_run(const kr_serve_opts *o) {
+    const char *db = o->db, *listen_addr = o->listen, *web_dir = o->web_dir, *cors = o->cors;
     srv_ctx S;
     memset(&S, 0, sizeof S);
     S.db = db;
-    S.cache = cache;
+    S.cache = o->cache;
     pthread_mutex_init(&S.cmu, NULL);
+    pthread_mutex_init(&S.conn_mu, NULL);
+    pthread_cond_init(&S.hcv, NULL);
     S.cors = cors;
-    S.log = log_requests;
-    S.max = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+    S.log = o->log;
+    S.budget_ms = o->budget_ms > 0 ? o->budget_ms : SRV_BUDGET_MS;
+    S.head_ms = o->head_ms > 0 ? o->head_ms : SRV_HEAD_MS;
+    S.heavy_max = o->threads < 1 ? 1 : o->threads > 64 ? 64 : o->threads;
+    S.max = S.heavy_max + 1;         /* one archive handle more: cheap requests always find one */
     S.idle = kr_xmalloc((size_t)S.max * sizeof *S.idle);
     pthread_mutex_init(&S.mu, NULL);
     pthread_cond_init(&S.cv, NULL);
@@ -1312,12 +1608,21 @@ int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir, c
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    if (pthread_create(&S.reaper, NULL, srv_reaper, &S) == 0) S.reaper_on = 1;
+    int per_ip = o->per_ip > 0 ? o->per_ip : SRV_MAX_PER_IP;
+    if (per_ip > SRV_MAX_CONN / 2) per_ip = SRV_MAX_CONN / 2;
+
     S.starting = 1;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO |
+                     MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &S,
                            MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, (void *)&S,
                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                           MHD_OPTION_THREAD_POOL_SIZE, (unsigned)S.max,
+                           MHD_OPTION_THREAD_STACK_SIZE, (size_t)SRV_STACK,
+                           MHD_OPTION_NOTIFY_CONNECTION, srv_notify_conn, (void *)&S,
+                           MHD_OPTION_NOTIFY_COMPLETED, srv_completed, (void *)&S,
+                           MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, (void *)&S,
+                           MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)SRV_MAX_CONN,
                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_TIMEOUT,
                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEM_LIMIT,
@@ -1336,7 +1641,7 @@ int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir, c
     else inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, hostbuf, sizeof hostbuf);
     snprintf(shown, sizeof shown, v6 ? "http://[%s]:%u/" : "http://%s:%u/", hostbuf, info ? (unsigned)info->port : 0u);
     char probe[200];
-    fprintf(stderr, "kroniek serve: %s (archive %s, %ld events, %d threads%s%s%s)\n", shown, db, nevents, S.max,
+    fprintf(stderr, "kroniek serve: %s (archive %s, %ld events, %d threads%s%s%s)\n", shown, db, nevents, S.heavy_max,
             cache_stamp(&S, probe, sizeof probe) == 0 ? ", answer cache" : "", cors ? ", CORS for " : "", cors ? cors : "");
     fflush(stderr);
 
@@ -1346,6 +1651,8 @@ int kr_serve_run(const char *db, const char *listen_addr, const char *web_dir, c
     rc = 0;
 out:
     if (mhd) MHD_stop_daemon(mhd);
+    S.stopping = 1;
+    if (S.reaper_on) pthread_join(S.reaper, NULL);
     for (int i = 0; i < S.nidle; i++) kr_store_close(S.idle[i]);
     free(S.idle);
     for (int i = 0; i < S.nweb; i++) free(S.web_names[i]);
@@ -1355,5 +1662,7 @@ out:
     pthread_mutex_destroy(&S.cmu);
     pthread_mutex_destroy(&S.mu);
     pthread_cond_destroy(&S.cv);
+    pthread_cond_destroy(&S.hcv);
+    pthread_mutex_destroy(&S.conn_mu);
     return rc;
 }

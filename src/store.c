@@ -31,6 +31,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* ================================================================== BLAKE2b */
 
@@ -312,6 +313,8 @@ void kr_fts_replay(const char *s, size_t n, kr_fts_fn fn, void *ctx) {
 enum { FQ_TERM, FQ_PHRASE, FQ_AND, FQ_OR, FQ_NOT };
 #define FQ_MAXWORDS 64
 #define FQ_MAXDEPTH 64
+#define FQ_MAXPREFIX 8           /* word* terms in one query: each one scans every indexed
+                                    word that starts with it (issue 15, item 1) */
 
 typedef struct { char *fold; char *alt[2]; int nalt; } fq_word;
 typedef struct fq_node {
@@ -323,7 +326,7 @@ typedef struct fq_node {
 struct kr_fq {
     kr_arena ar;
     fq_node *root;
-    int nwords;
+    int nwords, nprefix;
 };
 
 typedef struct {
@@ -413,6 +416,7 @@ static fq_node *fq_leaf(fq_parser *P, const char *s, size_t n, int prefix) {
     kr_fts_tokenize(P->ft, s, n, KR_FTS_BOTH, 1, fq_collect_fold, &c);
     if (!c.n) return NULL;
     if (prefix && c.n > 1) { fq_error(P, "'*' at column %zu: a prefix must be a single word", P->tcol); return NULL; }
+    if (prefix && ++P->q->nprefix > FQ_MAXPREFIX) { fq_error(P, "the query has more than %d prefix terms (word*)", FQ_MAXPREFIX); return NULL; }
     P->q->nwords += c.n;
     if (P->q->nwords > FQ_MAXWORDS) { fq_error(P, "the query has more than %d words", FQ_MAXWORDS); return NULL; }
     for (int k = 0; k < c.n; k++) {
@@ -1145,6 +1149,22 @@ void kr_store_set_dict(kr_store *s, const kr_dict *d) { s->dict = d; }
 long kr_store_put_count(const kr_store *s) { return s->nput; }
 int kr_store_empty(kr_store *s) { return s->ops->empty(s); }
 
+static double mono_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void kr_store_set_budget(kr_store *s, long ms, int (*stop)(void *ctx), void *ctx) {
+    s->budget_ms = ms > 0 ? ms : 0;
+    s->deadline_ms = ms > 0 ? mono_ms() + (double)ms : 0;
+    s->stop = stop;
+    s->stop_ctx = ctx;
+    if (s->ops->budget) s->ops->budget(s);
+}
+
+void kr_store_release_memory(kr_store *s) { if (s->ops->release) s->ops->release(s); }
+
 static int ro_refuse(kr_store *s) {
     if (!s->readonly) return 0;
     kr_store_seterr(s, "%s: opened for reading only", s->name);
@@ -1497,11 +1517,27 @@ static kr_status sq_fail(kr_store *s, int rc, const char *what) {
     case SQLITE_CANTOPEN:
         kr_store_seterr(s, "%s: cannot open the archive (%s)", s->name, m);
         break;
+    case SQLITE_INTERRUPT:
+        kr_store_seterr(s, "%s: query interrupted (time budget of %ld ms spent, or the caller stopped it)", s->name, s->budget_ms);
+        return KR_ERR_LIMIT;
     default:
         kr_store_seterr(s, "%s: %s: %s", s->name, what, m);
     }
     return KR_ERR_DB;
 }
+
+/* kr_store_set_budget: interrupt a statement past the deadline or when stop() says so */
+static int sq_progress(void *p) {
+    kr_store *s = p;
+    if (s->deadline_ms > 0 && mono_ms() > s->deadline_ms) return 1;
+    return s->stop && s->stop(s->stop_ctx);
+}
+
+static void sq_budget(kr_store *s) {
+    sqlite3_progress_handler(SQ(s)->db, s->deadline_ms > 0 || s->stop ? 4000 : 0, s->deadline_ms > 0 || s->stop ? sq_progress : NULL, s);
+}
+
+static void sq_release(kr_store *s) { sqlite3_db_release_memory(SQ(s)->db); }
 
 /* ---- the FTS5 tokenizer "kroniek" ---- */
 
@@ -2339,7 +2375,7 @@ static int sq_empty(kr_store *s) {
 
 static const kr_store_ops sqlite_ops = {
     "sqlite", sq_close, sq_begin, sq_commit, sq_rollback, sq_seen, sq_put,
-    sq_events, sq_search, sq_groups, sq_actors, sq_article, sq_stats, sq_check, sq_empty
+    sq_events, sq_search, sq_groups, sq_actors, sq_article, sq_stats, sq_check, sq_empty, sq_budget, sq_release
 };
 
 /* Bring the schema to SQ_VERSION, one migration per transaction. */

@@ -120,6 +120,15 @@ kr_status kr_store_query_check(const char *query, char *err, size_t errlen);
 long kr_store_put_count(const kr_store *s);
 /* 1 if the archive holds no article, 0 if it does, <0 on error */
 int kr_store_empty(kr_store *s);
+/* A time budget for the queries that follow (the server's per-request limit): on
+** SQLite a statement still running ms milliseconds after this call (0: no limit), or
+** when stop(ctx) returns nonzero (polled every few thousand VM steps; NULL: never), is
+** interrupted and the call fails with KR_ERR_LIMIT ("query interrupted").  On
+** PostgreSQL ms becomes the session's statement_timeout (per statement); stop is not
+** polled.  kr_store_set_budget(s, 0, NULL, NULL) lifts the limit. */
+void kr_store_set_budget(kr_store *s, long ms, int (*stop)(void *ctx), void *ctx);
+/* Give back the memory the handle caches (SQLite: its page cache) after a big query. */
+void kr_store_release_memory(kr_store *s);
 
 /* ---- ingest on two threads (optional) ----
 ** kr_store_put() takes what it stores from the coder and folds and stems the text for
@@ -296,6 +305,8 @@ typedef struct {
     kr_status (*stats)(kr_store *s, kr_stats_row *out);
     kr_status (*check)(kr_store *s, char *msg, size_t len);
     int (*empty)(kr_store *s);
+    void (*budget)(kr_store *s);           /* apply budget_ms / stop (may be NULL) */
+    void (*release)(kr_store *s);          /* kr_store_release_memory (may be NULL) */
 } kr_store_ops;
 
 struct kr_store {
@@ -308,6 +319,9 @@ struct kr_store {
     long nput;
     kr_store_prep *prep;     /* for kr_store_put */
     void *be;                /* backend state */
+    /* kr_store_set_budget */
+    long budget_ms; double deadline_ms;   /* CLOCK_MONOTONIC ms, 0 = none */
+    int (*stop)(void *ctx); void *stop_ctx;
 };
 void kr_store_seterr(kr_store *s, const char *fmt, ...);
 /* the PostgreSQL backend (store_pg.c) */

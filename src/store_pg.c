@@ -112,6 +112,7 @@ static const char *pg_copy_sql[B_NBUF] = {
 typedef struct {
     PGconn *conn;
     int in_tx;
+    long timeout_ms;             /* statement_timeout set by pg_budget (0: the default) */
     kr_buf buf[B_NBUF];          /* COPY text rows not yet sent */
     kr_buf codes;                /* INSERT of new codes, not yet sent */
     kr_map pend; kr_arena pend_ar;   /* ids and hashes of the unsent articles */
@@ -136,6 +137,10 @@ static kr_status pg_fail(kr_store *s, const char *what, const PGresult *r) {
     if (!m[0]) snprintf(m, sizeof m, "%s", PQerrorMessage(PG(s)->conn));
     trim(m);
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (state && !strcmp(state, "57014")) {      /* query_canceled: statement_timeout */
+        kr_store_seterr(s, "%s: query interrupted (time budget of %ld ms spent)", s->name, s->budget_ms);
+        return KR_ERR_LIMIT;
+    }
     if (state && !strcmp(state, "53100"))
         kr_store_seterr(s, "%s: the server's disk is full (%s); the current batch was rolled back, everything committed before it is kept", s->name, m);
     else if (state && (!strcmp(state, "55P03") || !strcmp(state, "40P01")))
@@ -910,9 +915,18 @@ static int pg_empty(kr_store *s) {
     return n == 0;
 }
 
+/* kr_store_set_budget: the budget as statement_timeout, set when it changes */
+static void pg_budget(kr_store *s) {
+    pg_be *b = PG(s);
+    if (!b || !b->conn || b->timeout_ms == s->budget_ms) return;
+    char sql[64];
+    snprintf(sql, sizeof sql, "SET statement_timeout = %ld", s->budget_ms);
+    if (pg_cmd(s, sql, "setting the time budget") == KR_OK) b->timeout_ms = s->budget_ms;
+}
+
 static const kr_store_ops pg_ops = {
     "postgresql", pg_close, pg_begin, pg_commit, pg_rollback, pg_seen, pg_put,
-    pg_events, pg_search, pg_groups, pg_actors, pg_article, pg_stats, pg_check, pg_empty
+    pg_events, pg_search, pg_groups, pg_actors, pg_article, pg_stats, pg_check, pg_empty, pg_budget, NULL
 };
 
 /* the URI without its password, for messages */
