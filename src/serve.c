@@ -75,6 +75,7 @@
 #define SRV_HEAD_MS       10000     /* default deadline for a whole request head (ms) */
 #define SRV_BUDGET_MS     3000      /* default time budget of one API request (ms) */
 #define SRV_MAX_PARTS     2000      /* sentences in one /api/article answer */
+#define SRV_BUCKETS       4096      /* addresses tracked by the rate limit (hashed) */
 #define SRV_TRIM_BYTES    (64u << 10) /* answers this big give memory back when done */
 #ifdef __SANITIZE_ADDRESS__
 #define SRV_STACK         (8u << 20)
@@ -101,6 +102,8 @@ typedef struct srv_conn {
     const char *uri;             /* the raw request target as MHD split it ... */
     size_t ulen;                 /* ... and its length as a C string (NUL check) */
     size_t last_body;            /* size of the last answer (memory trim) */
+    size_t inflight;             /* its bytes counted in srv_ctx.inflight */
+    unsigned char addr[16];      /* client address (IPv4 mapped into 16 bytes) */
 } srv_conn;
 
 typedef struct {
@@ -116,6 +119,11 @@ typedef struct {
     pthread_t reaper;
     int reaper_on;
     volatile int stopping, want_trim;
+    /* facing a network (item 13) */
+    const char *token;           /* required access token, or NULL */
+    double rate;                 /* requests per second per address, 0 = no limit */
+    size_t mem_cap, inflight;    /* bytes of answers being sent (under conn_mu) */
+    struct srv_bucket { unsigned char addr[16]; double tokens, t; } *buckets;   /* SRV_BUCKETS */
     /* pool of read-only archive handles */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -1088,6 +1096,8 @@ static int h_index(srv_req *r) {
 /* ------------------------------------------------------------------ responses */
 
 static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value);
+static int authorized(srv_ctx *S, struct MHD_Connection *c);
+static int rate_ok(srv_ctx *S, const srv_conn *cc);
 
 static srv_conn *conn_of(struct MHD_Connection *c) {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -1120,7 +1130,15 @@ static enum MHD_Result respond(srv_ctx *S, struct MHD_Connection *c, unsigned st
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, S->cors ? "GET, HEAD, OPTIONS" : "GET, HEAD");
     if (status == MHD_HTTP_SERVICE_UNAVAILABLE) MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     srv_conn *cc = conn_of(c);
-    if (cc) cc->last_body = len;
+    if (cc) {
+        cc->last_body = len;
+        pthread_mutex_lock(&S->conn_mu);
+        S->inflight += len - cc->inflight;
+        cc->inflight = len;
+        pthread_mutex_unlock(&S->conn_mu);
+    }
+    if (status == MHD_HTTP_UNAUTHORIZED) MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Basic realm=\"kroniek\", charset=\"UTF-8\"");
+    if (status == MHD_HTTP_TOO_MANY_REQUESTS) MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -1244,6 +1262,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         MHD_get_connection_values(c, MHD_HEADER_KIND, count_host, &nhost);
         if (nhost != 1) {
             ret = send_error(S, c, status = 400, nhost ? "more than one Host header" : "an HTTP/1.1 request needs a Host header");
+            goto out;
+        }
+    }
+    if (!rate_ok(S, cc)) {
+        ret = send_error(S, c, status = 429, "too many requests from this address; slow down");
+        goto out;
+    }
+    /* the access token, on every request but a CORS preflight (which carries none) */
+    if (S->token && !(S->cors && api && !strcmp(method, "OPTIONS")) && !authorized(S, c)) {
+        ret = send_error(S, c, status = 401, "this server needs the access token: Authorization: Bearer TOKEN, or the "
+                         "password of basic auth");
+        goto out;
+    }
+    if (api && S->mem_cap) {
+        pthread_mutex_lock(&S->conn_mu);
+        size_t inflight = S->inflight;
+        pthread_mutex_unlock(&S->conn_mu);
+        if (inflight > S->mem_cap) {
+            ret = send_error(S, c, status = 503, "server busy: too many answers being sent; try again");
             goto out;
         }
     }
@@ -1380,6 +1417,63 @@ out:
     return ret;
 }
 
+/* ------------------------------------------------------------------ access (item 13) */
+
+/* Equal strings, in time that depends only on the length of b. */
+static int same_secret(const char *a, size_t an, const char *b, size_t bn) {
+    unsigned char d = an != bn;
+    for (size_t i = 0; i < bn; i++) d |= (unsigned char)(i < an ? a[i] : 0) ^ (unsigned char)b[i];
+    return d == 0;
+}
+
+/* Base64 of s (at most 700 bytes) into out; -1 if not base64. */
+static int b64_decode(const char *s, char *out, size_t cap, size_t *n) {
+    unsigned v = 0; int bits = 0; size_t o = 0;
+    for (; *s && *s != '='; s++) {
+        const char *al = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", *p = strchr(al, *s);
+        if (!p || !*s) return -1;
+        v = v << 6 | (unsigned)(p - al); bits += 6;
+        if (bits >= 8) { bits -= 8; if (o + 1 >= cap) return -1; out[o++] = (char)(v >> bits & 0xff); }
+    }
+    out[o] = 0; *n = o;
+    return 0;
+}
+
+/* The request carries the token: "Authorization: Bearer TOKEN", or basic auth with
+** TOKEN as the password (any user name; what a browser's login box sends). */
+static int authorized(srv_ctx *S, struct MHD_Connection *c) {
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    size_t tn = strlen(S->token);
+    if (!h || strlen(h) > 700) return 0;
+    if (!strncasecmp(h, "Bearer ", 7)) return same_secret(h + 7, strlen(h + 7), S->token, tn);
+    if (!strncasecmp(h, "Basic ", 6)) {
+        char dec[600]; size_t n;
+        if (b64_decode(h + 6, dec, sizeof dec, &n)) return 0;
+        const char *colon = memchr(dec, ':', n);
+        return colon && same_secret(colon + 1, n - (size_t)(colon + 1 - dec), S->token, tn);
+    }
+    return 0;
+}
+
+/* Token bucket per address (hashed into SRV_BUCKETS slots; a collision shares a
+** bucket): rate a second, bursts of 4*rate.  1 if this request may go on. */
+static int rate_ok(srv_ctx *S, const srv_conn *cc) {
+    if (S->rate <= 0 || !cc || !S->buckets) return 1;
+    uint32_t h = 2166136261u;
+    for (int i = 0; i < 16; i++) h = (h ^ cc->addr[i]) * 16777619u;
+    double t = now_ms() / 1e3, burst = S->rate * 4;
+    pthread_mutex_lock(&S->conn_mu);
+    struct srv_bucket *b = &S->buckets[h % SRV_BUCKETS];
+    if (memcmp(b->addr, cc->addr, 16) || b->t == 0) { memcpy(b->addr, cc->addr, 16); b->tokens = burst; b->t = t; }
+    b->tokens += (t - b->t) * S->rate;
+    if (b->tokens > burst) b->tokens = burst;
+    b->t = t;
+    int ok = b->tokens >= 1;
+    if (ok) b->tokens -= 1;
+    pthread_mutex_unlock(&S->conn_mu);
+    return ok;
+}
+
 /* ------------------------------------------------------------------ connections */
 
 static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
@@ -1411,6 +1505,14 @@ static void srv_notify_conn(void *cls, struct MHD_Connection *c, void **socket_c
         if (!cc) return;
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
         cc->fd = ci ? ci->connect_fd : -1;
+        const union MHD_ConnectionInfo *ai = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ai && ai->client_addr) {
+            if (ai->client_addr->sa_family == AF_INET) {
+                cc->addr[10] = cc->addr[11] = 0xff;
+                memcpy(cc->addr + 12, &((const struct sockaddr_in *)ai->client_addr)->sin_addr, 4);
+            } else if (ai->client_addr->sa_family == AF_INET6)
+                memcpy(cc->addr, &((const struct sockaddr_in6 *)ai->client_addr)->sin6_addr, 16);
+        }
         cc->in_head = 1;
         cc->t0 = now_ms();
         pthread_mutex_lock(&S->conn_mu);
@@ -1423,6 +1525,7 @@ static void srv_notify_conn(void *cls, struct MHD_Connection *c, void **socket_c
         srv_conn *cc = *socket_context;
         if (!cc) return;
         pthread_mutex_lock(&S->conn_mu);   /* MHD closes the socket after this returns */
+        S->inflight -= cc->inflight;
         if (cc->prev) cc->prev->next = cc->next; else S->conns = cc->next;
         if (cc->next) cc->next->prev = cc->prev;
         pthread_mutex_unlock(&S->conn_mu);
@@ -1441,7 +1544,12 @@ static void srv_completed(void *cls, struct MHD_Connection *c, void **con_cls, e
     cc->uri = NULL;
     cc->t0 = now_ms();
     cc->in_head = 1;
-    if (cc->last_body >= SRV_TRIM_BYTES) ((srv_ctx *)cls)->want_trim = 1;   /* the reaper trims */
+    srv_ctx *S = cls;
+    if (cc->last_body >= SRV_TRIM_BYTES) S->want_trim = 1;   /* the reaper trims */
+    pthread_mutex_lock(&S->conn_mu);
+    S->inflight -= cc->inflight;
+    cc->inflight = 0;
+    pthread_mutex_unlock(&S->conn_mu);
     cc->last_body = 0;
 }
 
@@ -1547,6 +1655,29 @@ static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t
     return 0;
 }
 
+/* A PEM file into a malloc'ed string (at most 1 MB); NULL after a message. */
+static char *read_pem(const char *opt, const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { fprintf(stderr, "kroniek serve: %s %s: %s\n", opt, path, strerror(errno)); return NULL; }
+    char *buf = malloc((1u << 20) + 1);
+    size_t n = buf ? fread(buf, 1, 1u << 20, f) : 0;
+    int big = buf && n == (1u << 20) && fgetc(f) != EOF;
+    fclose(f);
+    if (!buf || big || !n || !strstr((buf[n] = 0, buf), "-----BEGIN ")) {
+        fprintf(stderr, "kroniek serve: %s %s: %s\n", opt, path, big ? "larger than 1 MB" : "not a PEM file");
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* 1 for 127.0.0.0/8, ::1 and ::ffff:127.x.x.x */
+static int is_loopback(const struct sockaddr_storage *ss, int v6) {
+    if (!v6) return (ntohl(((const struct sockaddr_in *)ss)->sin_addr.s_addr) >> 24) == 127;
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
 /* Serve until SIGINT or SIGTERM.  Returns the exit status (0, or 2 on a setup error). */
 int kr_serve_run(const kr_serve_opts *o) {
     const char *db = o->db, *listen_addr = o->listen, *web_dir = o->web_dir, *cors = o->cors;
@@ -1568,8 +1699,13 @@ int kr_serve_run(const kr_serve_opts *o) {
     pthread_cond_init(&S.cv, NULL);
     snprintf(S.csp, sizeof S.csp, "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
              "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    S.token = o->token;
+    S.rate = o->rate;
+    S.mem_cap = o->mem_mb > 0 ? (size_t)o->mem_mb << 20 : 0;
+    if (S.rate > 0) S.buckets = calloc(SRV_BUCKETS, sizeof *S.buckets);
     int rc = 2;
     struct MHD_Daemon *mhd = NULL;
+    char *cert = NULL, *key = NULL;
 
     /* the archive must open before we listen */
     char err[512] = "";
@@ -1597,6 +1733,20 @@ int kr_serve_run(const kr_serve_opts *o) {
         fprintf(stderr, "kroniek serve: --listen %s: expected HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)\n", listen_addr);
         goto out;
     }
+    if (!is_loopback(&ss, v6) && !o->token && !o->public_ok) {
+        fprintf(stderr, "kroniek serve: --listen %s is beyond loopback: anyone who can connect could read the whole "
+                "archive.  Give an access token (--token-file FILE or $KRONIEK_TOKEN; better with --tls-cert/--tls-key "
+                "or behind an HTTPS reverse proxy, docs/API.md), or --public to serve it to everyone\n", listen_addr);
+        goto out;
+    }
+    int tls = o->tls_cert && o->tls_key;
+    if (tls) {
+        if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+            fprintf(stderr, "kroniek serve: this libmicrohttpd was built without TLS; use a reverse proxy (docs/API.md)\n");
+            goto out;
+        }
+        if (!(cert = read_pem("--tls-cert", o->tls_cert)) || !(key = read_pem("--tls-key", o->tls_key))) goto out;
+    }
 
     json_object_seed(0);             /* jansson's hash seed, set once before the threads start */
 
@@ -1614,7 +1764,7 @@ int kr_serve_run(const kr_serve_opts *o) {
 
     S.starting = 1;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO |
-                     MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
+                     MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
     mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &S,
                            MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, (void *)&S,
                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
@@ -1628,6 +1778,8 @@ int kr_serve_run(const kr_serve_opts *o) {
                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEM_LIMIT,
                            MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)256,
                            MHD_OPTION_UNESCAPE_CALLBACK, srv_unescape, (void *)NULL,
+                           tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+                           MHD_OPTION_HTTPS_MEM_KEY, key,
                            MHD_OPTION_END);
     S.starting = 0;
     if (!mhd) {
@@ -1639,10 +1791,14 @@ int kr_serve_run(const kr_serve_opts *o) {
     char hostbuf[INET6_ADDRSTRLEN] = "?";
     if (v6) inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, hostbuf, sizeof hostbuf);
     else inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, hostbuf, sizeof hostbuf);
-    snprintf(shown, sizeof shown, v6 ? "http://[%s]:%u/" : "http://%s:%u/", hostbuf, info ? (unsigned)info->port : 0u);
+    snprintf(shown, sizeof shown, v6 ? "%s://[%s]:%u/" : "%s://%s:%u/", tls ? "https" : "http", hostbuf, info ? (unsigned)info->port : 0u);
     char probe[200];
-    fprintf(stderr, "kroniek serve: %s (archive %s, %ld events, %d threads%s%s%s)\n", shown, db, nevents, S.heavy_max,
-            cache_stamp(&S, probe, sizeof probe) == 0 ? ", answer cache" : "", cors ? ", CORS for " : "", cors ? cors : "");
+    fprintf(stderr, "kroniek serve: %s (archive %s, %ld events, %d threads%s%s%s%s)\n", shown, db, nevents, S.heavy_max,
+            cache_stamp(&S, probe, sizeof probe) == 0 ? ", answer cache" : "", cors ? ", CORS for " : "", cors ? cors : "",
+            S.token ? ", access token required" : "");
+    if (!is_loopback(&ss, v6) && !tls)
+        fprintf(stderr, "kroniek serve: warning: plain HTTP beyond loopback: the token and the answers travel unencrypted "
+                "(--tls-cert/--tls-key, or an HTTPS reverse proxy)\n");
     fflush(stderr);
 
     int sig = 0;
@@ -1664,5 +1820,8 @@ out:
     pthread_cond_destroy(&S.cv);
     pthread_cond_destroy(&S.hcv);
     pthread_mutex_destroy(&S.conn_mu);
+    free(S.buckets);
+    if (key) { memset(key, 0, strlen(key)); free(key); }
+    free(cert);
     return rc;
 }

@@ -166,6 +166,81 @@ print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 PY
 rc=$?
+
+# ---- item 13: facing a network ----
+net_fail=0
+nfail() { echo "FAIL $*"; net_fail=$((net_fail + 1)); }
+# beyond loopback without a token: refused before listening (exit 2, with a message)
+timeout 20 "$K" serve --db "$DB" --listen 0.0.0.0:0 > /dev/null 2> "$T/pub.log"; r=$?
+[ $r -eq 2 ] && grep -q 'beyond loopback' "$T/pub.log" || nfail "0.0.0.0 without a token or --public should exit 2 ($r)"
+timeout 20 "$K" serve --db "$DB" --listen '[::]:0' > /dev/null 2>&1; [ $? -eq 2 ] || nfail "[::] without a token should exit 2"
+echo 'short' > "$T/badtok"
+timeout 20 "$K" serve --db "$DB" --token-file "$T/badtok" > /dev/null 2>&1; [ $? -eq 2 ] || nfail "a short token should exit 2"
+timeout 20 "$K" serve --db "$DB" --tls-cert "$T/huge.jsonl" > /dev/null 2>&1; [ $? -eq 2 ] || nfail "--tls-cert without --tls-key should exit 2"
+echo 'kroniek-test-token-0123456789' > "$T/tok"
+TOK=$(start tok --token-file "$T/tok" --rate 20) || die "server with a token did not start"
+TLS=""
+if command -v openssl > /dev/null 2>&1 &&
+   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj /CN=localhost > /dev/null 2>&1; then
+  timeout 20 "$K" serve --db "$DB" --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" --tls-key "$T/huge.jsonl" > /dev/null 2>&1
+  [ $? -eq 2 ] || nfail "a key that is not PEM should exit 2"
+  TLS=$(start tls --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" --token-file "$T/tok") || die "server with TLS did not start"
+else echo "(no openssl: TLS not tested)"; fi
+python3 - "$TOK" "$TLS" <<'PY' || net_fail=$((net_fail + 1))
+import base64, json, socket, ssl, sys, time, urllib.parse
+tok_url, tls_url = sys.argv[1], sys.argv[2]
+TOKEN = "kroniek-test-token-0123456789"
+passed = failed = 0
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok: passed += 1
+    else:
+        failed += 1; print("FAIL", name, str(detail)[:300])
+def get(url, path, headers="", tls=False):
+    u = urllib.parse.urlsplit(url)
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    if tls:
+        ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+        s = ctx.wrap_socket(s, server_hostname="localhost")
+    s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\n%sConnection: close\r\n\r\n" % (path, headers)).encode())
+    buf = b""
+    try:
+        while True:
+            c = s.recv(65536)
+            if not c: break
+            buf += c
+    except (OSError, ssl.SSLError):
+        pass
+    s.close()
+    head, _, body = buf.partition(b"\r\n\r\n")
+    try: st = int(head.split()[1])
+    except Exception: st = 0
+    return st, head.decode("latin-1").lower(), body
+st, head, body = get(tok_url, "/api/stats")
+check("token: none -> 401 with a basic-auth challenge", st == 401 and "www-authenticate: basic" in head, (st, head))
+check("token: the page needs it too", get(tok_url, "/")[0] == 401)
+check("token: a wrong bearer -> 401", get(tok_url, "/api/stats", "Authorization: Bearer kroniek-test-token-0123456788\r\n")[0] == 401)
+check("token: a prefix of it -> 401", get(tok_url, "/api/stats", "Authorization: Bearer kroniek-test\r\n")[0] == 401)
+check("token: bearer -> 200", get(tok_url, "/api/stats", "Authorization: Bearer %s\r\n" % TOKEN)[0] == 200)
+b = base64.b64encode(("analyst:" + TOKEN).encode()).decode()
+check("token: basic auth with it as the password -> 200", get(tok_url, "/", "Authorization: Basic %s\r\n" % b)[0] == 200)
+b = base64.b64encode(b"analyst:nope").decode()
+check("token: basic auth with another password -> 401", get(tok_url, "/", "Authorization: Basic %s\r\n" % b)[0] == 401)
+# rate limit: 20 a second with bursts of 80; 150 requests at once get some 429s
+sts = [get(tok_url, "/api/codes?code=04", "Authorization: Bearer %s\r\n" % TOKEN)[0] for _ in range(150)]
+check("rate: bursts beyond 80 are 429", sts.count(429) > 0 and sts[:60].count(200) == 60, sorted(set(sts)))
+time.sleep(1.0)
+check("rate: allowed again a second later", get(tok_url, "/api/stats", "Authorization: Bearer %s\r\n" % TOKEN)[0] == 200)
+if tls_url:
+    check("TLS: URL is https", tls_url.startswith("https://127.0.0.1:"), tls_url)
+    st, head, body = get(tls_url, "/api/stats", "Authorization: Bearer %s\r\n" % TOKEN, tls=True)
+    check("TLS: stats over HTTPS with the token", st == 200 and json.loads(body).get("articles", 0) > 0, (st, body[:100]))
+    check("TLS: without the token -> 401", get(tls_url, "/api/stats", tls=True)[0] == 401)
+    check("TLS: plain HTTP gets no answer", get(tls_url, "/api/stats")[0] == 0)
+print("network: %d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
+PY
+[ $net_fail -eq 0 ] || rc=1
 pid=$(cat "$T/web.pid")
 kill -TERM "$pid"; i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
