@@ -30,9 +30,14 @@ static void setup(void) {
     S.db = fz_archive();
     S.cors = "https://example.org";
     S.max = 2;
+    S.heavy_max = 1;
+    S.budget_ms = 2000;
+    S.head_ms = 10000;
     S.idle = kr_xmalloc((size_t)S.max * sizeof *S.idle);
     pthread_mutex_init(&S.mu, NULL);
     pthread_cond_init(&S.cv, NULL);
+    pthread_cond_init(&S.hcv, NULL);
+    pthread_mutex_init(&S.conn_mu, NULL);
     snprintf(S.csp, sizeof S.csp, "default-src 'none'");
     S.dict = (kr_dict *)fz_builtin();
     signal(SIGPIPE, SIG_IGN);
@@ -40,6 +45,9 @@ static void setup(void) {
                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SRV_MEM_LIMIT,
                            MHD_OPTION_UNESCAPE_CALLBACK, srv_unescape, (void *)NULL,
                            MHD_OPTION_EXTERNAL_LOGGER, srv_mhd_log, (void *)&S,
+                           MHD_OPTION_NOTIFY_CONNECTION, srv_notify_conn, (void *)&S,
+                           MHD_OPTION_NOTIFY_COMPLETED, srv_completed, (void *)&S,
+                           MHD_OPTION_URI_LOG_CALLBACK, srv_uri_log, (void *)&S,
                            MHD_OPTION_END);
     if (!mhd) { fprintf(stderr, "fuzz_http: MHD_start_daemon failed\n"); abort(); }
     atexit(stop);
