@@ -28,7 +28,7 @@ SHARED   ?= ../shared
 
 DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
 	libmicrohttpd-dev libpq-dev libstemmer-dev postgresql valgrind clang python3 \
-	chromium nodejs wrk
+	chromium nodejs wrk openssl
 
 .PHONY: all deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict
 
