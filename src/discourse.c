@@ -384,7 +384,8 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         if (T->code < 0 || k->neg || k->irrealis || k->modal || kc_past_year(c, k)) continue;
         int root = H->root;
         int coerce = root == 17 && k->true_passive && k->by < 0 && T->kind == TK_VERB;
-        if (coerce && k->subj < 0) {            /* "twenty people were arrested": counted people */
+        int subj_before = k->subj >= 0 && c->m[k->subj].s < H->tok;
+        if (coerce && !subj_before) {           /* "twenty people were arrested": counted people */
             int num = 0;
             for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;
             if (!num) coerce = 0;
@@ -401,7 +402,7 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset src; src.n = 1; src.ts = src.te = 0;
         codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
         int tg = -1;
-        if (coerce && k->subj >= 0 && !c->m[k->subj].weak) tg = k->subj;
+        if (coerce && subj_before && !c->m[k->subj].weak) tg = k->subj;
         if (violence) for (int m = 0; m < c->nm && tg < 0; m++) {
             const mention *M = &c->m[m];
             if (M->group != m || M->skip || M->weak) continue;
