@@ -384,7 +384,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 else if (at_place && c->loc[0] && strncmp(c->loc, c->m[subj_group].code, 3)) {
                     tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e;
                 }
-                else if (src.n && !plain_statement) kc_implied_target(c, H, k, subj_group, &src, code_root(d, code), &tgt, &tgt_group);
+                else if (src.n && !plain_statement) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
             }
         }
         if (code < 0) continue;

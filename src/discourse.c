@@ -329,7 +329,10 @@ static int implied_root(int root) {
 
 void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
                            codeset *tgt, int *tgt_group) {
-    if (!implied_root(root) || !src->n) return;
+    /* root 99: a claim of responsibility (015), aimed at whom the claimed attack hit */
+    if (root == 99) root = 18;
+    else if (!implied_root(root)) return;
+    if (!src->n) return;
     const char *s0 = src->code[0];
     /* another clause of this sentence */
     for (int m = 0; m < c->nm; m++) {
