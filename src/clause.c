@@ -136,8 +136,15 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
     ** clause: a short comma-delimited piece without a subordinator joins its neighbours */
     for (int i = 1; i + 1 < c->ncl; i++) {
         clause *k = &c->cl[i];
-        if (k->type != CL_MAIN || k->e - k->s > 7) continue;
+        if (k->type != CL_MAIN || k->e - k->s > 15) continue;
         if (!(c->tok[k->s - 1].flags & TF_COMMA) || !(c->tok[k->e - 1].flags & TF_COMMA)) continue;
+        /* (a longer piece, "een van de indieners van de klimaatwet in de Tweede Kamer", only
+        ** when no verb stands in it) */
+        if (k->e - k->s > 7) {
+            int verb = 0;
+            for (uint32_t t = k->s; t < k->e; t++) if (is_trigger_form(c, t) && kc_mention_at(c, t) < 0 && !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS)))) verb = 1;
+            if (verb) continue;
+        }
         if (wcls(c, k->s) & (WC_COORD | WC_AND)) continue;
         int has_m = 0;
         for (uint32_t t = k->s; t < k->e; t++) if (kc_mention_at(c, t) >= 0) has_m = 1;
