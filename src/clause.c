@@ -249,6 +249,13 @@ void kc_analyse_clauses(kr_coder *c) {
             k->subj = p->subj; k->pron_subj = p->pron_subj;
             continue;
         }
+        /* "..., en beschuldigt de AKP van bedrog": "en"/"maar" + a verb goes on with the
+        ** subject of the clause before (the actor after the verb is its object) */
+        if (k->type == CL_MAIN && i > 0 && k->e > k->s + 1 && (wcls(c, k->s) & (WC_AND | WC_COORD)) && is_trigger_form(c, k->s + 1) &&
+            !(wcls(c, k->s + 1) & (WC_DET | WC_POSS | WC_PREP | WC_PRON | WC_NEG)) && !c->tok[k->s + 1].cap &&
+            kc_mention_at(c, k->s + 1) < 0 && (c->cl[i-1].subj >= 0 || c->cl[i-1].pron_subj >= 0)) {
+            k->subj = c->cl[i-1].subj; k->pron_subj = c->cl[i-1].pron_subj; continue;
+        }
         /* ", met verwijten aan het adres van de VVD": a piece after a comma that opens
         ** with a preposition and has no verb of its own continues the clause before it */
         if (k->type == CL_MAIN && i > 0 && (wcls(c, k->s) & WC_PREP) && !(wcls(c, k->s) & (WC_SUB_OTHER | WC_SKIP)) &&

@@ -403,6 +403,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         }
         /* "attacked" with a named person as target is words, not force: "Le Maire viel
         ** Hoekstra aan", "Trump attacked Pelosi" (specific violence, 191-196, stays) */
+        /* ... as are "aanvallen op de EU", attacks on a party, parliament, court or the media */
+        if (!strcmp(d->cameo[code].code, "190") && tgt.n) {
+            const char *tc = tgt.code[0]; size_t tl = strlen(tc);
+            int verbal = (!strncmp(tc, "IGO", 3) && strcmp(tc, "IGOWSTNAT")) ||
+                         (tl >= 6 && (!strcmp(tc + 3, "LEG") || !strcmp(tc + 3, "JUD") || !strcmp(tc + 3, "MED") || !strncmp(tc + 3, "PTY", 3)));
+            if (verbal) { int v = kr_cameo_index(d, "111"); if (v >= 0) code = v; }
+        }
         if (!strcmp(d->cameo[code].code, "190") && tgt_group >= 0 && c->m[tgt_group].named) {
             int v = kr_cameo_index(d, "111");
             if (v >= 0) code = v;
