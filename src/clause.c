@@ -92,7 +92,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
             /* "dat moment", "that agreement": a determiner before an ordinary noun */
             if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && kc_mention_at(c, t + 1) < 0 &&
-                !is_trigger_form(c, t + 1)) continue;
+                !is_trigger_form(c, t + 1) && !(wcls(c, t - 1) & (WC_SPEAKER | WC_SAY | WC_ALLEGE))) continue;   /* ("vinden dat ook ...": after a verb of saying "dat" subordinates) */
             if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
             /* "the sanctions that the EU imposed": after a noun of a noun phrase (an article
             ** or possessive one or two words before it) "that" opens a relative clause */

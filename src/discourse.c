@@ -282,10 +282,15 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
         uint32_t at;
-        if (k->neg || (k->type != CL_MAIN && k->type != CL_DAT) || k->subj < 0 || !has_class(c, k, WC_OBLIGE, &at)) continue;
-        codeset y; kc_subject_codes(c, k, &y);
-        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || (k->subj >= 0 && k->subj == src_group)) continue;
-        stance_emit(c, sent_no, S, &src, k->subj, &y, "100", at);
+        if (k->neg || (k->type != CL_MAIN && k->type != CL_DAT) || !has_class(c, k, WC_OBLIGE, &at)) continue;
+        /* the one on whom it is demanded: the clause's subject, else a weak first actor
+        ** ("dat ook de Griekse schoolboeken onder de loep moeten") */
+        int ys = k->subj;
+        if (ys < 0) for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].weak && c->m[m].s >= k->s && c->m[m].s < at) { ys = m; break; }
+        if (ys < 0) continue;
+        codeset y; kc_codeset_from_group(c, ys, &y);
+        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || ys == src_group) continue;
+        stance_emit(c, sent_no, S, &src, ys, &y, "100", at);
     }
     /* "Volgens X doet de minister er niks aan": what Y fails to do, said by X, faults Y */
     for (int i = 0; i < c->ncl && i < 64; i++) {
