@@ -30,7 +30,7 @@ DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqli
 	libmicrohttpd-dev libpq-dev libstemmer-dev postgresql valgrind clang python3 \
 	chromium nodejs wrk openssl
 
-.PHONY: all deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict
+.PHONY: all deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict lib python install uninstall
 
 all: $(BIN)
 
@@ -45,6 +45,14 @@ $(B)/embed: tools/embed.c | $(B)/.dir
 # dictionaries and web files are compiled into the binary
 $(B)/data.c: $(B)/embed $(DATA) $(WEB)
 	$(B)/embed $@ $(DATA) $(WEB)
+
+# the page's map (web/countries.json, committed): Natural Earth outlines from npm
+# (world-atlas, topojson-client, i18n-iso-countries), made only when the file is missing
+WEB := $(sort $(WEB) web/countries.json)
+$(B)/data.c: web/countries.json
+web/countries.json:
+	cd tools/worldmap && npm install --no-audit --no-fund --loglevel=error && node make.js > ../../$@.tmp
+	mv $@.tmp $@
 
 $(B)/%.o: src/%.c $(HDRS) | $(B)/.dir
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -102,6 +110,50 @@ $(B)/bench-helper: tests/bench/helper.c $(BENCH_LIB) $(HDRS)
 
 bench: $(BIN) $(B)/bench-helper
 	BENCH_HELPER=$(B)/bench-helper KRONIEK=$(abspath $(BIN)) sh tests/bench/run.sh
+
+# ---- the shared library (libkroniek.so, for python/kroniek and other programs) ----
+# The library's modules again with -fPIC in $(B)/pic/, so the program's objects stay as
+# they are; the program itself stays statically linked.
+VERSION  := $(shell sed -n 's/^\#define KRONIEK_VERSION "\(.*\)"/\1/p' include/kroniek.h)
+PIC_OBJ  := $(patsubst src/%.c,$(B)/pic/%.o,$(filter-out src/cli.c src/cmd_%.c,$(LIB_SRC))) $(B)/pic/data.o
+$(B)/pic/%.o: src/%.c $(HDRS) | $(B)/.dir
+	@mkdir -p $(B)/pic
+	$(CC) $(CFLAGS) -fPIC -c -o $@ $<
+$(B)/pic/data.o: $(B)/data.c
+	@mkdir -p $(B)/pic
+	$(CC) -O0 -fPIC -c -o $@ $<
+$(B)/libkroniek.so: $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,libkroniek.so.0 -Wl,--no-undefined -o $@ $(PIC_OBJ) $(LDLIBS)
+lib python: $(B)/libkroniek.so
+
+# ---- make install / make uninstall (PREFIX, DESTDIR; README.md) ----
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+PYTHON     ?= python3
+# Debian's python3 looks in /usr/local/lib/python3.N/dist-packages and /usr/lib/python3/dist-packages
+PYVER       = $(or $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null),3)
+PYTHONDIR  ?= $(if $(filter /usr,$(PREFIX)),$(LIBDIR)/python3/dist-packages,$(LIBDIR)/python$(PYVER)/dist-packages)
+PY_FILES   := $(wildcard python/kroniek/*.py)
+
+install: $(BIN) $(B)/libkroniek.so
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(PYTHONDIR)/kroniek
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/kroniek
+	install -m 755 $(B)/libkroniek.so $(DESTDIR)$(LIBDIR)/libkroniek.so.$(VERSION)
+	ln -sf libkroniek.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libkroniek.so.0
+	ln -sf libkroniek.so.0 $(DESTDIR)$(LIBDIR)/libkroniek.so
+	install -m 644 include/kroniek.h $(DESTDIR)$(INCLUDEDIR)/kroniek.h
+	install -m 644 man/kroniek.1 $(DESTDIR)$(MANDIR)/man1/kroniek.1
+	install -m 644 $(PY_FILES) $(DESTDIR)$(PYTHONDIR)/kroniek/
+	printf '# written by make install\nLIBDIR = %s\n' "'$(LIBDIR)'" > $(DESTDIR)$(PYTHONDIR)/kroniek/_installed.py
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null 2>&1; then ldconfig || true; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kroniek $(DESTDIR)$(INCLUDEDIR)/kroniek.h $(DESTDIR)$(MANDIR)/man1/kroniek.1
+	rm -f $(DESTDIR)$(LIBDIR)/libkroniek.so $(DESTDIR)$(LIBDIR)/libkroniek.so.0 $(DESTDIR)$(LIBDIR)/libkroniek.so.$(VERSION)
+	rm -rf $(DESTDIR)$(PYTHONDIR)/kroniek
 
 clean:
 	rm -rf $(B) $(BIN)

@@ -58,6 +58,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <malloc.h>
+#include <sqlite3.h>
 
 /* ---- limits (documented in docs/API.md) ---- */
 #define SRV_MAX_PATH      1024      /* bytes of the (decoded) path */
@@ -109,6 +110,12 @@ typedef struct srv_conn {
 typedef struct {
     const char *db;
     kr_dict *dict;               /* CAMEO labels; read-only after load */
+    kr_names *names;             /* actor names (nl, en); read-only after load */
+    /* articles per date and language (SQLite archives), for the timeline's "articles" */
+    pthread_mutex_t amu;
+    char astamp[200];
+    struct srv_adate { char date[11]; char lang[3]; long n; } *adates;
+    int nadates;
     long budget_ms, head_ms;     /* per-request time budget; request head deadline */
     /* heavy (full-text) requests running, at most heavy_max */
     int heavy, heavy_max;
@@ -179,10 +186,10 @@ static void pool_put(srv_ctx *S, kr_store *st) {
 /* A fingerprint of the archive files (inode, size, modification time of DB and
 ** DB-wal): any committed write changes it.  Returns 0, or -1 when the archive is not a
 ** file (PostgreSQL), in which case nothing is cached. */
-static int cache_stamp(srv_ctx *S, char *out, size_t n) {
+static int db_stamp(srv_ctx *S, char *out, size_t n) {
     struct stat a, w;
     char wal[4200];
-    if (!S->cache || stat(S->db, &a) || !S_ISREG(a.st_mode)) return -1;
+    if (stat(S->db, &a) || !S_ISREG(a.st_mode)) return -1;
     snprintf(wal, sizeof wal, "%s-wal", S->db);
     int hw = stat(wal, &w) == 0;
     snprintf(out, n, "%lu:%lld:%lld.%09ld|%lld:%lld.%09ld", (unsigned long)a.st_ino, (long long)a.st_size,
@@ -190,6 +197,7 @@ static int cache_stamp(srv_ctx *S, char *out, size_t n) {
              hw ? (long long)w.st_mtim.tv_sec : 0LL, hw ? w.st_mtim.tv_nsec : 0L);
     return 0;
 }
+static int cache_stamp(srv_ctx *S, char *out, size_t n) { return S->cache ? db_stamp(S, out, n) : -1; }
 
 static void cache_flush(srv_ctx *S) {
     for (int i = 0; i < S->nent; i++) { free(S->ent[i].key); free(S->ent[i].body); }
@@ -383,6 +391,9 @@ typedef struct {
     char err[512];               /* its message */
     json_t *out;                 /* the answer, when status is 200 */
     kr_buf raw;                  /* ... or its JSON text (when raw.len) */
+    const char *ctype;           /* a download (/api/export): raw is the body, of this type */
+    char filename[64];           /* ... and its file name */
+    int empty;                   /* ... and it is empty */
 } srv_req;
 
 static int fail(srv_req *r, unsigned status, const char *fmt, ...) {
@@ -625,9 +636,26 @@ static int store_fail(srv_req *r, kr_status st, const char *what) {
 
 /* ------------------------------------------------------------------ handlers */
 
-typedef struct { json_t *arr; const kr_dict *d; } ev_ctx;
+typedef struct { json_t *arr; const kr_dict *d; const kr_names *nm; const char *nl; } ev_ctx;
 
-static json_t *event_json(const kr_event_row *row, const kr_dict *d) {
+/* The names parameter: "nl" or "en" (default) for source_name, target_name, name. */
+static int names_param(srv_req *r, const char **out) {
+    const char *v = param_ne(r, "names");
+    *out = "en";
+    if (!v) return 0;
+    if (strcmp(v, "nl") && strcmp(v, "en")) return fail(r, 400, "parameter 'names' must be nl or en");
+    *out = v;
+    return 0;
+}
+
+/* The display name of an actor code as a JSON string ("" for no code). */
+static json_t *jname(const kr_names *nm, const char *code, const char *lang) {
+    if (!nm || !code || !*code) return json_string("");
+    char buf[256];
+    return jstr(kr_actor_name(nm, code, lang, buf, sizeof buf));
+}
+
+static json_t *event_json(const kr_event_row *row, const kr_dict *d, const kr_names *nm, const char *nl) {
     const kr_event *e = &row->ev;
     const char *label = row->label && *row->label ? row->label : (e->code ? kr_cameo_label(d, e->code) : NULL);
     char root[3] = {e->root[0], e->root[1], 0};
@@ -651,12 +679,15 @@ static json_t *event_json(const kr_event_row *row, const kr_dict *d) {
     json_object_set_new(o, "text", jstr0(e->text));
     json_object_set_new(o, "title", jstr(row->title));
     json_object_set_new(o, "lang", jstr(row->lang));
+    json_object_set_new(o, "source_name", jname(nm, e->source, nl));
+    json_object_set_new(o, "target_name", jname(nm, e->target, nl));
+    json_object_set_new(o, "url", jstr(row->url));
     return o;
 }
 
 static int ev_cb(void *ctx, const kr_event_row *row) {
     ev_ctx *x = ctx;
-    json_array_append_new(x->arr, event_json(row, x->d));
+    json_array_append_new(x->arr, event_json(row, x->d, x->nm, x->nl));
     return 0;
 }
 
@@ -676,31 +707,176 @@ static json_t *query_json(const kr_query *q) {
     return o;
 }
 
+/* ---- one-a-day: one event per (date, source, target, code), the first in the order
+** read; its events, articles and publishers counted (GDELT NumMentions, NumArticles,
+** NumSources) */
+typedef struct { long mentions, articles, sources; const char *lastdoc; } srv_grp;
+typedef struct { kr_arena ar; kr_map idx, pubs; srv_grp *g; uint32_t n, cap; kr_buf key; } srv_groups;
+static void groups_init(srv_groups *G) { memset(G, 0, sizeof *G); kr_map_init(&G->idx, &G->ar); kr_map_init(&G->pubs, &G->ar); }
+static void groups_free(srv_groups *G) { kr_map_free(&G->idx); kr_map_free(&G->pubs); free(G->g); kr_buf_free(&G->key); kr_arena_free(&G->ar); }
+/* the group of e (index+1), added if new (*isnew) */
+static uint32_t group_of(srv_groups *G, const kr_event *e, int *isnew) {
+    G->key.len = 0;
+    kr_buf_addf(&G->key, "%s\t%s\t%s\t%s", e->date ? e->date : "", e->source ? e->source : "", e->target ? e->target : "",
+                e->code ? e->code : "");
+    uint32_t i = kr_map_get(&G->idx, G->key.p, G->key.len);
+    if (isnew) *isnew = !i;
+    if (!i) {
+        if (G->n == G->cap) { G->cap = G->cap ? G->cap * 2 : 1024; G->g = kr_xrealloc(G->g, G->cap * sizeof *G->g); }
+        memset(&G->g[G->n], 0, sizeof *G->g);
+        kr_map_put(&G->idx, G->key.p, G->key.len, ++G->n);
+        i = G->n;
+    }
+    return i;
+}
+static int group_count_cb(void *ctx, const kr_event_row *r) {
+    srv_groups *G = ctx;
+    uint32_t gi = group_of(G, &r->ev, NULL);
+    srv_grp *g = &G->g[gi - 1];
+    g->mentions++;
+    if (!g->lastdoc || strcmp(g->lastdoc, r->ev.doc ? r->ev.doc : "")) {
+        g->articles++;
+        g->lastdoc = kr_strndup(&G->ar, r->ev.doc ? r->ev.doc : "", r->ev.doc ? strlen(r->ev.doc) : 0);
+    }
+    const char *pub = r->publisher ? r->publisher : "";
+    kr_buf_addc(&G->key, '\t');
+    kr_buf_add(&G->key, pub, strlen(pub));
+    if (!kr_map_get(&G->pubs, G->key.p, G->key.len)) { kr_map_put(&G->pubs, G->key.p, G->key.len, 1); g->sources++; }
+    return 0;
+}
+
+/* the flag parameters: absent, 0 or 1 */
+static int flag_param(srv_req *r, const char *k, int *out) {
+    long v;
+    if (param_long(r, k, 0, 0, 1, &v)) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+typedef struct { ev_ctx e; srv_groups seen; long skip, limit, total; } daily_ctx;
+static int daily_cb(void *ctx, const kr_event_row *row) {
+    daily_ctx *x = ctx;
+    int isnew;
+    group_of(&x->seen, &row->ev, &isnew);
+    if (!isnew) return 0;
+    x->total++;
+    if (x->skip > 0) { x->skip--; return 0; }
+    if ((long)json_array_size(x->e.arr) < x->limit) json_array_append_new(x->e.arr, event_json(row, x->e.d, x->e.nm, x->e.nl));
+    return 0;
+}
+
 /* GET /api/events: events matching the filters, a page at a time, oldest first (the
 ** store's order: date, article, sentence) or, with order=desc, newest first (the exact
-** reverse of that order, so paging stays stable). */
+** reverse of that order, so paging stays stable).  one_a_day=1: the first event of each
+** (date, source, target, code) in that order, paged here. */
 static int h_events(srv_req *r) {
     srv_filter f;
     long limit, offset;
-    const char *order = param_ne(r, "order");
+    int daily;
+    const char *order = param_ne(r, "order"), *nl;
     if (parse_filter(r, &f) || param_long(r, "limit", 50, 1, 1000, &limit) ||
-        param_long(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset)) return -1;
+        param_long(r, "offset", 0, 0, SRV_MAX_OFFSET, &offset) || names_param(r, &nl) || flag_param(r, "one_a_day", &daily)) return -1;
     if (order && strcmp(order, "asc") && strcmp(order, "desc")) return fail(r, 400, "parameter 'order' must be asc or desc");
     int desc = order && !strcmp(order, "desc");
-    ev_ctx x = {json_array(), r->S->dict};
+    ev_ctx x = {json_array(), r->S->dict, r->S->names, nl};
     long total = -1;
-    f.q.limit = limit;
-    f.q.offset = offset;
     f.q.desc = desc;
-    kr_status st = kr_store_events(r->st, &f.q, ev_cb, &x, &total);
+    kr_status st;
+    if (daily) {
+        daily_ctx dx;
+        memset(&dx, 0, sizeof dx);
+        dx.e = x;
+        dx.skip = offset;
+        dx.limit = limit;
+        groups_init(&dx.seen);
+        st = kr_store_events(r->st, &f.q, daily_cb, &dx, NULL);
+        groups_free(&dx.seen);
+        total = dx.total;
+    } else {
+        f.q.limit = limit;
+        f.q.offset = offset;
+        st = kr_store_events(r->st, &f.q, ev_cb, &x, &total);
+    }
     if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "events"); }
     r->out = json_object();
     json_object_set_new(r->out, "total", json_integer(total >= 0 ? total : (long)json_array_size(x.arr) + offset));
     json_object_set_new(r->out, "limit", json_integer(limit));
     json_object_set_new(r->out, "offset", json_integer(offset));
     json_object_set_new(r->out, "order", jstr(desc ? "desc" : "asc"));
+    json_object_set_new(r->out, "one_a_day", json_boolean(daily));
     json_object_set_new(r->out, "filter", query_json(&f.q));
     json_object_set_new(r->out, "events", x.arr);
+    return 0;
+}
+
+/* GET /api/export?format=csv|jsonl|gdelt|plover: the whole selection as a file to
+** download (at most limit events, default and cap SRV_MAX_EXPORT).  jsonl: the objects
+** of /api/events (with names); csv, gdelt, plover: the writers of `kroniek export`. */
+#define SRV_MAX_EXPORT 200000
+typedef struct { srv_req *r; FILE *f; kr_format fmt; int jsonl, daily; const char *nl; long n, limit; int cut;
+                 srv_groups seen, *counts; } exp_ctx;
+static int exp_cb(void *ctx, const kr_event_row *row) {
+    exp_ctx *x = ctx;
+    const kr_event *e = &row->ev;
+    if (x->daily) { int isnew; group_of(&x->seen, e, &isnew); if (!isnew) return 0; }
+    if (x->n >= x->limit) { x->cut = 1; return 1; }
+    if (x->jsonl) {
+        json_t *o = event_json(row, x->r->S->dict, x->r->S->names, x->nl);
+        char *t = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(10));
+        json_decref(o);
+        if (t) { fputs(t, x->f); fputc('\n', x->f); free(t); }
+        x->n++;
+        return 0;
+    }
+    kr_event_info info = {row->url, row->title, row->lang, row->publisher, 0, 0, 0, x->r->S->names};
+    if (x->counts) {
+        uint32_t gi = group_of(x->counts, e, NULL);
+        const srv_grp *g = &x->counts->g[gi - 1];
+        info.mentions = g->mentions; info.articles = g->articles; info.sources = g->sources;
+    }
+    if (kr_write_event_info(x->f, x->fmt, e, x->r->S->dict, row->id, &info)) x->n++;
+    return 0;
+}
+
+static int h_export(srv_req *r) {
+    srv_filter f;
+    long limit;
+    int daily, header;
+    const char *fmt = param_ne(r, "format"), *nl;
+    if (parse_filter(r, &f) || param_long(r, "limit", SRV_MAX_EXPORT, 1, SRV_MAX_EXPORT, &limit) || names_param(r, &nl) ||
+        flag_param(r, "one_a_day", &daily) || flag_param(r, "header", &header)) return -1;
+    if (!fmt) fmt = "jsonl";
+    exp_ctx x;
+    memset(&x, 0, sizeof x);
+    x.r = r; x.daily = daily; x.nl = nl; x.limit = limit;
+    const char *ext;
+    if (!strcmp(fmt, "jsonl")) { x.jsonl = 1; r->ctype = "application/x-ndjson; charset=utf-8"; ext = "jsonl"; }
+    else if (!strcmp(fmt, "csv")) { x.fmt = KR_FMT_CSV; r->ctype = "text/csv; charset=utf-8"; ext = "csv"; }
+    else if (!strcmp(fmt, "gdelt")) { x.fmt = KR_FMT_TSV; r->ctype = "text/tab-separated-values; charset=utf-8"; ext = "tsv"; }
+    else if (!strcmp(fmt, "plover")) { x.fmt = KR_FMT_PLOVER; r->ctype = "application/x-ndjson; charset=utf-8"; ext = "plover.jsonl"; }
+    else return fail(r, 400, "parameter 'format' must be csv, jsonl, gdelt or plover");
+    snprintf(r->filename, sizeof r->filename, "kroniek-events%s.%s", daily ? "-one-a-day" : "", ext);
+    char *buf = NULL;
+    size_t len = 0;
+    x.f = open_memstream(&buf, &len);
+    if (!x.f) return fail(r, 500, "out of memory");
+    srv_groups counts;
+    kr_status st = KR_OK;
+    if (x.fmt == KR_FMT_TSV && !x.jsonl) {        /* GDELT counts: a first pass over the selection */
+        groups_init(&counts);
+        x.counts = &counts;
+        st = kr_store_events(r->st, &f.q, group_count_cb, &counts, NULL);
+    }
+    if (daily) groups_init(&x.seen);
+    if (!x.jsonl && (x.fmt == KR_FMT_CSV || (x.fmt == KR_FMT_TSV && header))) kr_write_header(x.f, x.fmt);
+    if (st == KR_OK) st = kr_store_events(r->st, &f.q, exp_cb, &x, NULL);
+    fclose(x.f);
+    if (x.counts) groups_free(&counts);
+    if (daily) groups_free(&x.seen);
+    if (st != KR_OK) { free(buf); return store_fail(r, st, "export"); }
+    if (len) kr_buf_add(&r->raw, buf, len);
+    else r->empty = 1;
+    free(buf);
     return 0;
 }
 
@@ -740,7 +916,75 @@ static int h_search(srv_req *r) {
     return 0;
 }
 
-typedef struct { kr_buf rows; long n; int truncated; } tl_ctx;
+typedef struct { kr_buf rows; long n; int truncated; kr_map *arts; } tl_ctx;
+
+/* ---- articles per period (the timeline's "articles", for counts per article) ----
+** The store has no query for it, so for a SQLite archive the server reads the
+** articles' dates and languages itself (a read-only connection; one small GROUP BY,
+** kept until the archive files change).  PostgreSQL: no article counts. */
+static int articles_load(srv_ctx *S) {
+    char stamp[200];
+    if (db_stamp(S, stamp, sizeof stamp)) return -1;
+    pthread_mutex_lock(&S->amu);
+    int ok = S->adates && !strcmp(stamp, S->astamp);
+    if (!ok) {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+        struct srv_adate *v = NULL;
+        int n = 0, cap = 0, rc = sqlite3_open_v2(S->db, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "SELECT date, lang, count(*) FROM articles GROUP BY date, lang", -1, &st, NULL);
+        while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+            const char *d = (const char *)sqlite3_column_text(st, 0), *l = (const char *)sqlite3_column_text(st, 1);
+            if (!d || (strlen(d) != 7 && strlen(d) != 10)) continue;
+            if (n == cap) { cap = cap ? cap * 2 : 1024; v = kr_xrealloc(v, (size_t)cap * sizeof *v); }
+            snprintf(v[n].date, sizeof v[n].date, "%s", d);
+            snprintf(v[n].lang, sizeof v[n].lang, "%s", l ? l : "");
+            v[n++].n = (long)sqlite3_column_int64(st, 2);
+        }
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        if (rc == SQLITE_OK) {
+            free(S->adates);
+            S->adates = v ? v : kr_xmalloc(sizeof *v);
+            S->nadates = n;
+            snprintf(S->astamp, sizeof S->astamp, "%s", stamp);
+            ok = 1;
+        } else free(v);
+    }
+    pthread_mutex_unlock(&S->amu);
+    return ok ? 0 : -1;
+}
+
+/* the period of a date as the store writes it: 2022-01, 2022-W03 (ISO), 2022-01-10; a
+** month-dated article counts as the first of its month */
+static void period_of(const char *date, const char *by, char *out, size_t n) {
+    if (!strcmp(by, "month")) { snprintf(out, n, "%.7s", date); return; }
+    char d[11];
+    snprintf(d, sizeof d, "%.7s-%s", date, strlen(date) == 10 ? date + 8 : "01");
+    if (!strcmp(by, "day")) { snprintf(out, n, "%s", d); return; }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = atoi(d) - 1900; tm.tm_mon = atoi(d + 5) - 1; tm.tm_mday = atoi(d + 8); tm.tm_hour = 12;
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &tm);
+    strftime(out, n, "%G-W%V", &tm);
+}
+
+/* articles per period (of lang, or all) into m: period -> count + 1 */
+static int articles_map(srv_ctx *S, const char *by, const char *lang, kr_map *m) {
+    if (articles_load(S)) return -1;
+    pthread_mutex_lock(&S->amu);
+    char per[16];
+    for (int i = 0; i < S->nadates; i++) {
+        if (lang && strcmp(lang, S->adates[i].lang)) continue;
+        period_of(S->adates[i].date, by, per, sizeof per);
+        size_t pn = strlen(per);
+        uint32_t v = kr_map_get(m, per, pn);
+        kr_map_put(m, per, pn, (v ? v : 1) + (uint32_t)S->adates[i].n);
+    }
+    pthread_mutex_unlock(&S->amu);
+    return 0;
+}
 
 /* a timeline row, written as JSON text (thousands of rows: jansson's objects cost more
 ** than the query) */
@@ -752,7 +996,13 @@ static int tl_cb(void *ctx, const kr_timeline_row *t) {
     BUF_LIT(b, "{\"period\":"); raw_str(b, t->period ? t->period : "");
     if (t->source && *t->source) { BUF_LIT(b, ",\"source\":"); raw_str(b, t->source); }
     if (t->target && *t->target) { BUF_LIT(b, ",\"target\":"); raw_str(b, t->target); }
-    kr_buf_addf(b, ",\"count\":%ld,\"count_daily\":%ld,\"goldstein_sum\":", t->count, t->count_daily);
+    kr_buf_addf(b, ",\"count\":%ld,\"count_daily\":%ld,", t->count, t->count_daily);
+    if (x->arts) {
+        const char *per = t->period ? t->period : "";
+        uint32_t a = kr_map_get(x->arts, per, strlen(per));
+        kr_buf_addf(b, "\"articles\":%ld,", a ? (long)a - 1 : 0L);
+    }
+    BUF_LIT(b, "\"goldstein_sum\":");
     raw_real(b, t->goldstein_sum);
     BUF_LIT(b, ",\"goldstein_mean\":"); raw_real(b, t->goldstein_mean);
     BUF_LIT(b, ",\"quad_share\":[");
@@ -778,8 +1028,15 @@ static int h_timeline(srv_req *r) {
     const char *by, *group = param_ne(r, "group");
     if (parse_filter(r, &f) || bucket_param(r, &by)) return -1;
     if (group && strcmp(group, "dyad")) return fail(r, 400, "parameter 'group' must be 'dyad' (or absent)");
-    tl_ctx x = {{0}, 0, 0};
+    tl_ctx x = {{0}, 0, 0, NULL};
+    kr_arena ar;
+    kr_map arts;
+    memset(&ar, 0, sizeof ar);
+    kr_map_init(&arts, &ar);
+    if (articles_map(r->S, by, f.q.lang, &arts) == 0) x.arts = &arts;
     kr_status st = kr_store_timeline(r->st, &f.q, by, group != NULL, tl_cb, &x);
+    kr_map_free(&arts);
+    kr_arena_free(&ar);
     if (st != KR_OK) { kr_buf_free(&x.rows); return store_fail(r, st, "timeline"); }
     kr_buf *b = &r->raw;
     BUF_LIT(b, "{\"by\":"); raw_str(b, by);
@@ -837,7 +1094,8 @@ static int dyad_cmp(const void *pa, const void *pb) {
 static int h_dyads(srv_req *r) {
     srv_filter f;
     long limit;
-    if (parse_filter(r, &f) || param_long(r, "limit", 10, 1, 100, &limit)) return -1;
+    const char *nl;
+    if (parse_filter(r, &f) || param_long(r, "limit", 10, 1, 100, &limit) || names_param(r, &nl)) return -1;
     dyad_ctx x;
     memset(&x, 0, sizeof x);
     kr_map_init(&x.idx, &x.ar);
@@ -850,6 +1108,8 @@ static int h_dyads(srv_req *r) {
             json_t *o = json_object(), *q = json_array();
             json_object_set_new(o, "a", jstr(d->a));
             json_object_set_new(o, "b", jstr(d->b));
+            json_object_set_new(o, "a_name", jname(r->S->names, d->a, nl));
+            json_object_set_new(o, "b_name", jname(r->S->names, d->b, nl));
             json_object_set_new(o, "count", json_integer(d->count));
             json_object_set_new(o, "a_to_b", json_integer(d->ab));
             json_object_set_new(o, "b_to_a", json_integer(d->ba));
@@ -871,29 +1131,162 @@ static int h_dyads(srv_req *r) {
     return st == KR_OK ? 0 : store_fail(r, st, "dyads");
 }
 
-static int actor_cb(void *ctx, const kr_actor_row *a) {
-    json_t *o = json_object();
-    json_object_set_new(o, "code", jstr0(a->code));
-    json_object_set_new(o, "events", json_integer(a->events));
-    json_object_set_new(o, "mentions", json_integer(a->mentions));
-    json_array_append_new(ctx, o);
+typedef struct {
+    json_t *arr; const kr_names *nm; const char *nl;
+    char q[256]; size_t qn;          /* look-up: the folded query, or qn 0 */
+    char qcode[65];                  /* ... the query as a code prefix, or "" */
+    char (*exact)[KR_CODE_MAX]; int nexact;   /* ... codes the query names exactly */
+    long limit;
+} actors_ctx;
+
+/* 1 if the folded name contains the folded query at the start of a word */
+static int name_match(const char *name, const char *q, size_t qn) {
+    char f[512];
+    size_t n = kr_fold(name, strlen(name), f, sizeof f);
+    if (n >= sizeof f) n = sizeof f - 1;
+    f[n] = 0;
+    for (const char *p = f; (p = strstr(p, q)); p++)
+        if (p == f || !isalnum((unsigned char)p[-1])) return 1;
+    (void)qn;
     return 0;
 }
 
-/* GET /api/actors?prefix=RUS: actor codes with their event and mention counts. */
+static int actor_cb(void *ctx, const kr_actor_row *a) {
+    actors_ctx *x = ctx;
+    char en[256], nl[256];
+    kr_actor_name(x->nm, a->code, "en", en, sizeof en);
+    kr_actor_name(x->nm, a->code, "nl", nl, sizeof nl);
+    if (x->qn) {
+        int ok = x->qcode[0] && !strncmp(a->code, x->qcode, strlen(x->qcode));
+        for (int i = 0; !ok && i < x->nexact; i++) ok = !strncmp(a->code, x->exact[i], strlen(x->exact[i]));
+        if (!ok) ok = name_match(en, x->q, x->qn) || name_match(nl, x->q, x->qn);
+        if (!ok) return 0;
+    }
+    if ((long)json_array_size(x->arr) >= x->limit) return 1;
+    json_t *o = json_object();
+    json_object_set_new(o, "code", jstr0(a->code));
+    json_object_set_new(o, "name", jstr(!strcmp(x->nl, "nl") ? nl : en));
+    json_object_set_new(o, "name_en", jstr(en));
+    json_object_set_new(o, "name_nl", jstr(nl));
+    json_object_set_new(o, "events", json_integer(a->events));
+    json_object_set_new(o, "mentions", json_integer(a->mentions));
+    json_array_append_new(x->arr, o);
+    return 0;
+}
+
+/* GET /api/actors?prefix=RUS: actor codes with their names and event and mention
+** counts, most active first.  q=Rusl: a look-up by code prefix or by a word start of
+** the Dutch or English name (case and accents ignored; "Rusland", "NAVO", "rege"). */
 static int h_actors(srv_req *r) {
     long limit;
     char prefix[65] = "";
-    const char *p = param_ne(r, "prefix");
+    const char *p = param_ne(r, "prefix"), *q, *nl;
     if (p && actor_code(r, "prefix", p, strlen(p), prefix)) return -1;
-    if (param_long(r, "limit", 50, 1, 1000, &limit)) return -1;
-    json_t *arr = json_array();
-    kr_status st = kr_store_actors(r->st, prefix[0] ? prefix : NULL, limit, actor_cb, arr);
-    if (st != KR_OK) { json_decref(arr); return store_fail(r, st, "actors"); }
+    if (param_long(r, "limit", 50, 1, 1000, &limit) || text_param(r, "q", &q) || names_param(r, &nl)) return -1;
+    if (q && strlen(q) > 128) return fail(r, 400, "parameter 'q' is longer than 128 bytes");
+    actors_ctx x;
+    memset(&x, 0, sizeof x);
+    x.arr = json_array(); x.nm = r->S->names; x.nl = nl; x.limit = limit;
+    char exact[16][KR_CODE_MAX];
+    if (q) {
+        x.qn = kr_fold(q, strlen(q), x.q, sizeof x.q);
+        if (x.qn >= sizeof x.q) x.qn = sizeof x.q - 1;
+        x.q[x.qn] = 0;
+        size_t n = strlen(q);
+        if (n <= 64 && strspn(q, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == n)
+            for (size_t i = 0; i <= n; i++) x.qcode[i] = (char)toupper((unsigned char)q[i]);
+        int k = kr_actor_lookup(r->S->names, q, exact, 16);
+        x.exact = exact;
+        x.nexact = k > 16 ? 16 : k;
+        if (!x.qn) { json_decref(x.arr); return fail(r, 400, "parameter 'q' has no letters or digits"); }
+    }
+    /* a look-up reads every actor of the archive (the actors table: one row per code) */
+    kr_status st = kr_store_actors(r->st, prefix[0] ? prefix : NULL, q ? 0 : limit, actor_cb, &x);
+    if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "actors"); }
     r->out = json_object();
     json_object_set_new(r->out, "prefix", jstr(prefix[0] ? prefix : NULL));
-    json_object_set_new(r->out, "actors", arr);
+    json_object_set_new(r->out, "q", jstr(q));
+    json_object_set_new(r->out, "actors", x.arr);
     return 0;
+}
+
+/* ---- /api/countries: events per country (the first three letters of the source's and
+** the target's codes) for the filters; an event between two actors of one country
+** counts once */
+typedef struct { char code[4]; long events, as_source, as_target, quad[5]; } ctry_acc;
+typedef struct { kr_arena ar; kr_map idx; ctry_acc *v; uint32_t n, cap; } ctry_ctx;
+
+static ctry_acc *ctry_get(ctry_ctx *x, const char *code) {
+    char c[4] = {0};
+    for (int i = 0; i < 3; i++) {
+        if (!isalpha((unsigned char)code[i])) return NULL;
+        c[i] = code[i];
+    }
+    uint32_t i = kr_map_get(&x->idx, c, 3);
+    if (!i) {
+        if (x->n == x->cap) { x->cap = x->cap ? x->cap * 2 : 64; x->v = kr_xrealloc(x->v, x->cap * sizeof *x->v); }
+        memset(&x->v[x->n], 0, sizeof *x->v);
+        memcpy(x->v[x->n].code, c, 4);
+        kr_map_put(&x->idx, c, 3, ++x->n);
+        i = x->n;
+    }
+    return &x->v[i - 1];
+}
+
+static int ctry_cb(void *ctx, const kr_timeline_row *t) {
+    ctry_ctx *x = ctx;
+    const char *s = t->source ? t->source : "", *g = t->target ? t->target : "";
+    ctry_acc *a = ctry_get(x, s);
+    size_t ia = a ? (size_t)(a - x->v) : (size_t)-1;
+    ctry_acc *b = ctry_get(x, g);             /* may move x->v */
+    a = ia != (size_t)-1 ? &x->v[ia] : NULL;
+    long q[5];
+    for (int k = 1; k <= 4; k++) q[k] = llround(t->quad_share[k] * (double)t->count);
+    if (a) { a->as_source += t->count; a->events += t->count; for (int k = 1; k <= 4; k++) a->quad[k] += q[k]; }
+    if (b) {
+        b->as_target += t->count;
+        if (b != a) { b->events += t->count; for (int k = 1; k <= 4; k++) b->quad[k] += q[k]; }
+    }
+    return 0;
+}
+
+static int ctry_cmp(const void *pa, const void *pb) {
+    const ctry_acc *a = pa, *b = pb;
+    if (a->events != b->events) return a->events < b->events ? 1 : -1;
+    return strcmp(a->code, b->code);
+}
+
+static int h_countries(srv_req *r) {
+    srv_filter f;
+    const char *nl;
+    if (parse_filter(r, &f) || names_param(r, &nl)) return -1;
+    ctry_ctx x;
+    memset(&x, 0, sizeof x);
+    kr_map_init(&x.idx, &x.ar);
+    kr_status st = kr_store_timeline(r->st, &f.q, "month", 1, ctry_cb, &x);
+    if (st == KR_OK) {
+        if (x.n) qsort(x.v, x.n, sizeof *x.v, ctry_cmp);
+        json_t *arr = json_array();
+        for (uint32_t i = 0; i < x.n; i++) {
+            ctry_acc *c = &x.v[i];
+            json_t *o = json_object(), *q = json_array();
+            json_object_set_new(o, "code", jstr(c->code));
+            json_object_set_new(o, "name", jname(r->S->names, c->code, nl));
+            json_object_set_new(o, "events", json_integer(c->events));
+            json_object_set_new(o, "as_source", json_integer(c->as_source));
+            json_object_set_new(o, "as_target", json_integer(c->as_target));
+            for (int k = 1; k <= 4; k++) json_array_append_new(q, json_integer(c->quad[k]));
+            json_object_set_new(o, "quad_count", q);
+            json_array_append_new(arr, o);
+        }
+        r->out = json_object();
+        json_object_set_new(r->out, "filter", query_json(&f.q));
+        json_object_set_new(r->out, "countries", arr);
+    }
+    kr_map_free(&x.idx);
+    kr_arena_free(&x.ar);
+    free(x.v);
+    return st == KR_OK ? 0 : store_fail(r, st, "countries");
 }
 
 typedef struct { json_t *o; long first, count; } art_ctx;
@@ -982,7 +1375,9 @@ static int h_article(srv_req *r) {
     if (strlen(id) > 256) return fail(r, 400, "article id longer than 256 bytes");
     if (!kr_utf8_valid(id, strlen(id))) return fail(r, 400, "article id is not valid UTF-8");
     art_ctx x = {NULL, 1, SRV_MAX_PARTS};
-    if (param_long(r, "first", 1, 1, 100000000L, &x.first) || param_long(r, "count", SRV_MAX_PARTS, 1, SRV_MAX_PARTS, &x.count))
+    const char *nl;
+    if (param_long(r, "first", 1, 1, 100000000L, &x.first) || param_long(r, "count", SRV_MAX_PARTS, 1, SRV_MAX_PARTS, &x.count) ||
+        names_param(r, &nl))
         return -1;
     kr_status st = kr_store_article(r->st, id, article_cb, &x);
     if (st == KR_EOF || (st == KR_OK && !x.o)) { json_decref(x.o); return fail(r, 404, "no article with id '%.256s'", id); }
@@ -991,7 +1386,7 @@ static int h_article(srv_req *r) {
     memset(&q, 0, sizeof q);
     q.doc = id;
     q.limit = 1000;
-    ev_ctx e = {json_array(), r->S->dict};
+    ev_ctx e = {json_array(), r->S->dict, r->S->names, nl};
     long total = 0;
     st = kr_store_events(r->st, &q, ev_cb, &e, &total);
     if (st != KR_OK) { json_decref(e.arr); json_decref(x.o); return store_fail(r, st, "article events"); }
@@ -1048,13 +1443,15 @@ static int h_index(srv_req *r);
 
 typedef int (*srv_handler)(srv_req *);
 static const char *const P_NONE[] = {NULL};
-static const char *const P_EVENTS[] = {FILTER_PARAMS, "limit", "offset", "order", NULL};
+static const char *const P_EVENTS[] = {FILTER_PARAMS, "limit", "offset", "order", "names", "one_a_day", NULL};
+static const char *const P_EXPORT[] = {FILTER_PARAMS, "format", "limit", "names", "one_a_day", "header", NULL};
+static const char *const P_COUNTRIES[] = {FILTER_PARAMS, "names", NULL};
 static const char *const P_SEARCH[] = {"q", FILTER_PARAMS, "limit", "offset", NULL};
 static const char *const P_TIMELINE[] = {FILTER_PARAMS, "by", "group", NULL};
-static const char *const P_DYADS[] = {FILTER_PARAMS, "limit", NULL};
-static const char *const P_ACTORS[] = {"prefix", "limit", NULL};
+static const char *const P_DYADS[] = {FILTER_PARAMS, "limit", "names", NULL};
+static const char *const P_ACTORS[] = {"prefix", "q", "limit", "names", NULL};
 static const char *const P_CODES[] = {"code", NULL};
-static const char *const P_ARTICLE[] = {"first", "count", NULL};
+static const char *const P_ARTICLE[] = {"first", "count", "names", NULL};
 
 /* The routes: exact paths, or a prefix ending in '/' whose remainder is r->tail. */
 static const struct srv_route {
@@ -1068,7 +1465,9 @@ static const struct srv_route {
     {"/api/search",   0, 1, h_search,   P_SEARCH,   "articles matching a full-text query q"},
     {"/api/timeline", 0, 1, h_timeline, P_TIMELINE, "counts and Goldstein sums per day, week or month"},
     {"/api/dyads",    0, 1, h_dyads,    P_DYADS,    "the most active dyads, either direction"},
-    {"/api/actors",   0, 1, h_actors,   P_ACTORS,   "actor codes with event and mention counts"},
+    {"/api/actors",   0, 1, h_actors,   P_ACTORS,   "actor codes with names and event and mention counts; q: look-up by name"},
+    {"/api/countries", 0, 1, h_countries, P_COUNTRIES, "events per country (of source or target) for the filters"},
+    {"/api/export",   0, 1, h_export,   P_EXPORT,   "the selection as a file: format csv, jsonl, gdelt or plover"},
     {"/api/article/", 1, 1, h_article,  P_ARTICLE,  "one article: text, sentences (paged), events"},
     {"/api/stats",    0, 1, h_stats,    P_NONE,     "what the archive holds"},
     {"/api/codes",    0, 0, h_codes,    P_CODES,    "the CAMEO code table"},
@@ -1119,12 +1518,14 @@ static void common_headers(srv_ctx *S, struct MHD_Response *resp, int api) {
     } else MHD_add_response_header(resp, "Cache-Control", "no-cache");
 }
 
-/* Queue a response; body (len bytes) is taken over with mode. */
-static enum MHD_Result respond(srv_ctx *S, struct MHD_Connection *c, unsigned status, const char *ctype,
-                               void *body, size_t len, enum MHD_ResponseMemoryMode mode, int api) {
+/* Queue a response; body (len bytes) is taken over with mode; disp: a
+** Content-Disposition value, or NULL. */
+static enum MHD_Result respond_ex(srv_ctx *S, struct MHD_Connection *c, unsigned status, const char *ctype,
+                                  void *body, size_t len, enum MHD_ResponseMemoryMode mode, int api, const char *disp) {
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, mode);
     if (!resp) { if (mode == MHD_RESPMEM_MUST_FREE) free(body); return MHD_NO; }
     if (ctype) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+    if (disp) MHD_add_response_header(resp, "Content-Disposition", disp);
     common_headers(S, resp, api);
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, S->cors ? "GET, HEAD, OPTIONS" : "GET, HEAD");
@@ -1142,6 +1543,15 @@ static enum MHD_Result respond(srv_ctx *S, struct MHD_Connection *c, unsigned st
     enum MHD_Result ret = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+static enum MHD_Result respond(srv_ctx *S, struct MHD_Connection *c, unsigned status, const char *ctype,
+                               void *body, size_t len, enum MHD_ResponseMemoryMode mode, int api) {
+    return respond_ex(S, c, status, ctype, body, len, mode, api, NULL);
+}
+static enum MHD_Result respond_disp(srv_ctx *S, struct MHD_Connection *c, unsigned status, const char *ctype,
+                                    void *body, size_t len, const char *disp) {
+    return respond_ex(S, c, status, ctype, body, len, MHD_RESPMEM_MUST_FREE, 1, disp);
 }
 
 static enum MHD_Result send_json(srv_ctx *S, struct MHD_Connection *c, unsigned status, json_t *j) {
@@ -1340,7 +1750,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             char err[512] = "", stamp[200];
             /* the cache key: path and parameters as received (NUL-free, so \1 \2 separate) */
             kr_buf key = {0};
-            int cacheable = rt->needs_store && cache_stamp(S, stamp, sizeof stamp) == 0;
+            int cacheable = rt->needs_store && rt->fn != h_export && cache_stamp(S, stamp, sizeof stamp) == 0;
             if (cacheable) {
                 kr_buf_add(&key, url, strlen(url));
                 for (int i = 0; i < r->np; i++) {
@@ -1367,7 +1777,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                 fail(r, 500, "the archive could not be opened (see the server log)");
             } else {
                 if (r->st) kr_store_set_budget(r->st, S->budget_ms, req_stop, r);
-                if (rt->fn(r) == 0 && !r->out && !r->raw.len) fail(r, 500, "no answer");
+                if (rt->fn(r) == 0 && !r->out && !r->raw.len && !r->empty) fail(r, 500, "no answer");
                 if (r->st) kr_store_set_budget(r->st, S->budget_ms, NULL, NULL);
             }
             heavy_put(r);
@@ -1399,7 +1809,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             kr_buf_free(&key);
         }
     }
-    if (r->raw.len && !r->status) {
+    if (r->ctype && !r->status) {          /* a download: the body as it is */
+        char *body = malloc(r->raw.len ? r->raw.len : 1);
+        if (body) {
+            if (r->raw.len) memcpy(body, r->raw.p, r->raw.len);
+            char disp[128];
+            snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", r->filename);
+            ret = respond_disp(S, c, status = 200, r->ctype, body, r->raw.len, disp);
+        } else ret = send_error(S, c, status = 500, "out of memory");
+    } else if (r->raw.len && !r->status) {
         size_t blen = 0;
         char *body = body_of(r->raw.p, r->raw.len, &blen);
         if (body) ret = respond(S, c, status = 200, "application/json; charset=utf-8", body, blen, MHD_RESPMEM_MUST_FREE, 1);
@@ -1686,6 +2104,7 @@ int kr_serve_run(const kr_serve_opts *o) {
     S.db = db;
     S.cache = o->cache;
     pthread_mutex_init(&S.cmu, NULL);
+    pthread_mutex_init(&S.amu, NULL);
     pthread_mutex_init(&S.conn_mu, NULL);
     pthread_cond_init(&S.hcv, NULL);
     S.cors = cors;
@@ -1722,6 +2141,7 @@ int kr_serve_run(const kr_serve_opts *o) {
     if (S.dict) { kr_dict_load_builtin(S.dict); kr_dict_finish(S.dict); }
     if (!S.dict || !S.dict->ncameo)
         fprintf(stderr, "kroniek serve: warning: CAMEO code table not loaded; labels will be missing\n");
+    S.names = kr_names_new(NULL);     /* actor names from the built-in dictionaries */
 
     if (web_dir && web_scan(&S, web_dir)) goto out;
     S.web_dir = web_dir;
@@ -1814,6 +2234,9 @@ out:
     for (int i = 0; i < S.nweb; i++) free(S.web_names[i]);
     free(S.web_names);
     kr_dict_free(S.dict);
+    if (S.names) kr_names_free(S.names);
+    free(S.adates);
+    pthread_mutex_destroy(&S.amu);
     cache_flush(&S);
     pthread_mutex_destroy(&S.cmu);
     pthread_mutex_destroy(&S.mu);
