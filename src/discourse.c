@@ -393,6 +393,9 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         int root = H->root;
         int coerce = root == 17 && k->true_passive && k->by < 0 && T->kind == TK_VERB;
         int subj_before = k->subj >= 0 && c->m[k->subj].s < H->tok;
+        /* "Police director X said at least 71 people were arrested": counted people between
+        ** the actor and the verb are whom it was done to */
+        if (subj_before) for (uint32_t t = c->m[k->subj].e; t < H->tok; t++) if (c->tok[t].flags & TF_NUM) subj_before = 0;
         if (coerce && !subj_before) {           /* "twenty people were arrested": counted people */
             int num = 0;
             for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;
@@ -400,7 +403,12 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         }
         int doer = (k->subj >= 0 && c->m[k->subj].s < H->tok) || (k->subj < 0 && k->pron_subj >= 0);
         int violence = root >= 18 && root <= 20 && vnoun >= 0 && !doer && !(k->passive && k->by >= 0);
-        if (!coerce && !violence) continue;
+        /* "Anti-government protests have been taking place", "Ook elders werd gedemonstreerd":
+        ** protest with no one named as doing it is by civilians, against their government */
+        int crowd = 0;          /* "several thousand people rallied" */
+        for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) crowd = 1;
+        int protest = root == 14 && !doer && !(k->passive && k->by >= 0) && (T->kind != TK_VERB || k->true_passive || crowd);
+        if (!coerce && !violence && !protest) continue;
         /* already coded with a doer in this sentence */
         int done = 0;
         for (int i = 0; i < c->nseen; i++) if (c->seen[i].root == root) done = 1;
@@ -411,15 +419,15 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
         int tg = -1;
         if (coerce && subj_before && !c->m[k->subj].weak) tg = k->subj;
-        if (violence) for (int m = 0; m < c->nm && tg < 0; m++) {
+        if (violence || protest) for (int m = 0; m < c->nm && tg < 0; m++) {
             const mention *M = &c->m[m];
             if (M->group != m || M->skip || M->weak) continue;
             if (M->in_pp && M->prep && (L->wclass[M->prep] & WC_PLACE_PREP)) continue;
             tg = m;
         }
         if (tg >= 0) { kc_codeset_from_group(c, tg, &tgt); snprintf(st, sizeof st, "%.3s", tgt.code[0]); if (!strncmp(st, "IGO", 3)) continue; }
-        else { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%sCVL", st); }
-        snprintf(src.code[0], CODELEN, "%s%s", st, coerce ? "COP" : "UAF");
+        else { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s%s", st, protest ? "GOV" : "CVL"); }
+        snprintf(src.code[0], CODELEN, "%s%s", st, coerce ? "COP" : protest ? "CVL" : "UAF");
         char vt[128], tt[256];
         kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
         if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else tt[0] = 0;

@@ -591,6 +591,10 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             m->crowd = 1;
             if (strlen(m->code) == 3) memcpy(m->code + 3, "CVL", 4);
         }
+        /* "anti-government protests", "anti-EU-campagne": what the prefix is against is a
+        ** target only */
+        if (m->s > a && (c->tok[m->s].flags & TF_HYPH_PART) && (c->tok[m->s - 1].flags & TF_HYPH_PART) &&
+            c->tok[m->s - 1].flen == 4 && !memcmp(c->tok[m->s - 1].fold, "anti", 4)) m->weak = 1;
         /* a parenthesized repeat "(OVSE)" is the same actor */
         if (k > 0 && m->s > a && (c->tok[m->s - 1].flags & TF_OPEN) && m->s - 1 == c->m[k-1].e && !strcmp(m->code, c->m[k-1].code)) m->skip = 1;
     }
@@ -658,7 +662,9 @@ int kc_next_is_actor(const kr_coder *c, uint32_t t, uint32_t b) {
     while (k < b && (wcls(c, k) & (WC_DET | WC_POSS))) k++;
     if (k >= b) return 0;
     if (wcls(c, k) & WC_PRON) return 1;
-    return kc_mention_at(c, k) >= 0;
+    /* "claimed violent protesters were ...": an adjective or two before the actor */
+    for (int n = 0; n < 2 && k < b && kc_mention_at(c, k) < 0 && kc_is_filler(c, k) && !is_trigger_form(c, k); n++) k++;
+    return k < b && kc_mention_at(c, k) >= 0;
 }
 
 /* The article's own country, for role words that name no state ("de oppositie", "the
