@@ -219,6 +219,9 @@ void kc_analyse_clauses(kr_coder *c) {
             /* "een niet onderbouwd verzoek", "the not unreasonable request": negation inside a
             ** noun phrase negates nothing else */
             if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET)) continue;
+            /* "kon het niet laten om ...", "could not resist": did it all the same */
+            if ((w & WC_NEG) && t + 1 < k->e && ((c->tok[t+1].flen == 5 && !memcmp(c->tok[t+1].fold, "laten", 5)) ||
+                                                  (c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "resist", 6)))) continue;
             if ((w & WC_NEG) && !(t + 1 < k->e && ((c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "alleen", 6)) ||
                                                   (c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "only", 4)) ||
                                                   (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
