@@ -260,6 +260,46 @@ typedef struct {
 kr_status kr_eval_files(const char *gold, const char *pred, FILE *rep, kr_score *out,
                         char *err, size_t errlen);
 
+/* ---- the archive, read only (src/store_api.c) ----
+** The stored events of an archive made by `kroniek ingest`, with the filters of
+** `kroniek events`; for programs and bindings (python/kroniek) that do not use the
+** internal store API (src/store.h).  Not in a CORE_ONLY build.
+** Ownership: kr_archive_open()'s result is owned by the caller and released with
+** kr_archive_close(); filter values are copied; a kr_archive_event handed to the
+** callback, and every string in it, is borrowed until the callback returns.  One
+** kr_archive per thread. */
+typedef struct kr_archive kr_archive;
+/* Open an archive for queries: an SQLite file path or postgresql://...  A missing file
+** is an error (nothing is created).  NULL on failure, with a message in err. */
+kr_archive *kr_archive_open(const char *uri, char *err, size_t errlen);
+void kr_archive_close(kr_archive *a);
+/* The message of the last error ("--from 2020-01-01 is after --to 2019-01-01", ...);
+** owned by a. */
+const char *kr_archive_error(const kr_archive *a);
+/* Set one filter (replacing an earlier value of the same key); value NULL or "" clears it.
+** Keys, as the options of `kroniek events`: actor, source, target (codes, a prefix:
+** "RUS" matches RUSGOV, or names in Dutch or English: "Rusland", "Russia", "NAVO",
+** "Rusland: regering"), dyad ("A,B", either direction), code ("04", "043"), root
+** ("4", "04"), quad ("1".."4"), from, to (YYYY, YYYY-MM, YYYY-MM-DD; inclusive), lang
+** ("nl", "en"), text (a full-text query), doc (an article id), limit, offset (whole
+** numbers >= 0), desc ("1": newest first).  KR_ERR_ARG with a message for an unknown
+** key or a bad value; actor names are resolved by kr_archive_events. */
+kr_status kr_archive_filter(kr_archive *a, const char *key, const char *value);
+void kr_archive_clear(kr_archive *a);        /* drop every filter */
+typedef struct {
+    long id;                                  /* event row id */
+    kr_event ev;                              /* doc, date, sentence, source, ... text */
+    const char *lang, *title, *url, *publisher;   /* the article's (may be NULL) */
+    const char *label;                        /* the CAMEO code's label (may be NULL) */
+} kr_archive_event;
+typedef int (*kr_archive_fn)(void *ctx, const kr_archive_event *e);   /* nonzero stops */
+/* Call fn for each event matching the filters, in archive order (date, article,
+** sentence, event; reversed with desc).  total (may be NULL): the number of matching
+** events without limit and offset.  KR_ERR_ARG (bad filters: an unknown actor name, a
+** name that is several actors, from after to, a bad full-text query) or KR_ERR_DB, with
+** the message in kr_archive_error. */
+kr_status kr_archive_events(kr_archive *a, kr_archive_fn fn, void *ctx, long *total);
+
 #ifdef __cplusplus
 }
 #endif
