@@ -1000,28 +1000,51 @@ static uint32_t build_wset(pctx *p, int si) {
 }
 
 /* kroniek pattern from a flat variant; swap: + and $ trade places (reverse event) */
-static void build_pattern(pctx *p, const xpat *xp, int code, int swap, kr_pattern *out) {
+/* shortest word or stem of synonym set si as build_wset takes them (for the key choice) */
+static size_t set_minlen(const pctx *p, int si) {
+    const xsyn *sy = &p->syn[si];
+    size_t m = (size_t)-1;
+    for (int a = 0; a < sy->nalt; a++) {
+        const xseq *al = &sy->alt[a];
+        if (al->n != 1) continue;
+        const xel *x = &al->el[0];
+        if (x->type == X_PREFIX || x->type == X_WORD) { size_t l = strlen(x->w); if (l < m) m = l; }
+        if (x->type == X_WORD && x->w2) { size_t l = strlen(x->w2); if (l < m) m = l; }
+    }
+    return m == (size_t)-1 ? 64 : m;
+}
+
+/* build_pattern: *key is the element to index the pattern by (-1: none), the word
+** element with the longest shortest word (a rough guess at the rarest), fewer
+** alternatives first; a stem of no letters matches every token and is no key */
+static void build_pattern(pctx *p, const xpat *xp, int code, int swap, kr_pattern *out, int *key) {
     kr_dict *d = p->d; kr_lang *L = p->L;
     kr_pelem *el = kr_alloc(&d->ar, sizeof *el * (size_t)(xp->n ? xp->n : 1));
-    int ne = 0;
+    int ne = 0, best = -1; long bscore = 0;
     for (int i = 0; i < xp->n; i++) {
         const xel *x = &xp->el[i];
         kr_pelem *e = &el[ne];
         e->adjacent = x->adj;
+        size_t klen = 0; uint32_t kn = 0; int keyable = 0;
         switch (x->type) {
         case X_WORD: {
             uint32_t *a = kr_alloc(&d->ar, 8);
             a[0] = kr_wid_add(d, L, x->w, strlen(x->w)); e->nalt = 1;
             if (x->w2) a[e->nalt++] = kr_wid_add(d, L, x->w2, strlen(x->w2));
             e->type = PE_WORD; e->wid = a[0]; e->alts = a;
+            klen = strlen(x->w); if (x->w2 && strlen(x->w2) < klen) klen = strlen(x->w2);
+            kn = e->nalt; keyable = 1;
             break;
         }
-        case X_PREFIX: e->type = PE_PREFIX; e->prefix = kr_strndup(&d->ar, x->w, strlen(x->w)); e->plen = (uint32_t)strlen(x->w); break;
+        case X_PREFIX: e->type = PE_PREFIX; e->prefix = kr_strndup(&d->ar, x->w, strlen(x->w)); e->plen = (uint32_t)strlen(x->w);
+            klen = e->plen; kn = 1; keyable = e->plen > 0; break;
         case X_SET: {
             uint32_t si = build_wset(p, x->set);
             struct kr_wset *ws = &L->wsets[si];
             e->type = PE_SET; e->wid = si; e->alts = ws->w; e->nalt = ws->n;
             e->prefixes = (const char *const *)ws->pre; e->nprefix = ws->npre;
+            klen = set_minlen(p, x->set); kn = e->nalt + e->nprefix; keyable = 1;
+            for (uint32_t j = 0; j < e->nprefix; j++) if (!e->prefixes[j][0]) keyable = 0;
             break;
         }
         case X_TARGET: e->type = swap ? PE_SOURCE : PE_TARGET; e->wid = x->part; break;   /* wid 1: TABARI's default target */
@@ -1031,9 +1054,58 @@ static void build_pattern(pctx *p, const xpat *xp, int code, int swap, kr_patter
         case X_SKIP: e->type = PE_SKIP; break;
         default: continue;
         }
+        if (keyable) {
+            for (uint32_t j = 0; j < e->nalt && keyable; j++) if (e->alts[j] > KR_FKEY_WORDMAX) keyable = 0;
+            long score = (long)(klen < 64 ? klen : 64) * 1024 - (kn < 1023 ? kn : 1023);
+            if (keyable && (best < 0 || score > bscore)) { best = ne; bscore = score; }
+        }
         ne++;
     }
     out->el = el; out->nel = (uint32_t)ne; out->code = code; out->file = p->file; out->line = xp->line;
+    *key = best;
+}
+
+/* the index of a foreign trigger's patterns (kr_fidx in kr_int.h); key[i]: the element
+** of pattern i to index it by, -1 none */
+static int cmp_fent(const void *a, const void *b) {
+    const uint32_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
+}
+
+static const kr_fidx *build_fidx(kr_dict *d, const kr_pattern *pats, uint32_t np, const int *key) {
+    kr_fidx *fx = kr_alloc(&d->ar, sizeof *fx);
+    size_t n = 0, nany = 0;
+    for (uint32_t i = 0; i < np; i++) {
+        if (key[i] < 0) { nany++; continue; }
+        const kr_pelem *e = &pats[i].el[key[i]];
+        n += e->type == PE_PREFIX ? 1 : (size_t)e->nalt + (e->type == PE_SET ? e->nprefix : 0);
+    }
+    uint32_t *ent = kr_xmalloc((n ? n : 1) * 2 * sizeof *ent);
+    uint32_t *any = kr_alloc(&d->ar, (nany ? nany : 1) * sizeof *any);
+    size_t k = 0; nany = 0;
+    for (uint32_t i = 0; i < np; i++) {
+        if (key[i] < 0) { any[nany++] = i; continue; }
+        const kr_pelem *e = &pats[i].el[key[i]];
+        uint32_t npre = e->type == PE_PREFIX ? 1 : e->type == PE_SET ? e->nprefix : 0;
+        if (e->type != PE_PREFIX) for (uint32_t j = 0; j < e->nalt; j++) { ent[2*k] = e->alts[j]; ent[2*k+1] = i; k++; fx->lens |= 1; }
+        for (uint32_t j = 0; j < npre; j++) {
+            const char *pre = e->type == PE_PREFIX ? e->prefix : e->prefixes[j];
+            size_t pl = e->type == PE_PREFIX ? e->plen : strlen(pre);
+            uint32_t h = KR_FKEY_H0, l = 0;
+            for (; l < pl && l < KR_FKEY_PLEN; l++) h = kr_fkey_step(h, (unsigned char)pre[l]);
+            ent[2*k] = kr_fkey_prefix(h, l); ent[2*k+1] = i; k++; fx->lens |= 1u << l;
+        }
+    }
+    if (k > 1) qsort(ent, k, 2 * sizeof *ent, cmp_fent);
+    uint32_t *ks = kr_alloc(&d->ar, (k ? k : 1) * sizeof *ks), *ps = kr_alloc(&d->ar, (k ? k : 1) * sizeof *ps);
+    size_t m = 0;
+    for (size_t j = 0; j < k; j++) {
+        if (m && ks[m-1] == ent[2*j] && ps[m-1] == ent[2*j+1]) continue;     /* a word twice in a set */
+        ks[m] = ent[2*j]; ps[m] = ent[2*j+1]; m++;
+    }
+    free(ent);
+    fx->key = ks; fx->pat = ps; fx->n = (uint32_t)m; fx->any = any; fx->nany = (uint32_t)nany;
+    return fx;
 }
 
 static uint32_t new_trigger(kr_lang *L) {
@@ -1115,6 +1187,7 @@ static void block_done(pctx *p) {
     if (p->npat > 1) qsort(p->pat, (size_t)p->npat, sizeof *p->pat, cmp_pat);
     int paired = 0;
     for (int i = 0; i < p->npat; i++) if (p->pat[i].code2) paired = 1;
+    const kr_fidx *fx_last[2] = { NULL, NULL }; int fx_n[2] = { 0, 0 };
     for (int t = 0; t < p->ntrig; t++) {
         xtrig *T = &p->trig[t];
         int mirror = paired || T->code2;
@@ -1169,24 +1242,29 @@ static void block_done(pctx *p) {
             if (K->code == -2) K->code = -1;
             int np = T->discard ? 1 : p->npat + (pass && T->code2 ? 1 : 0);
             kr_pattern *pats = kr_alloc(&p->d->ar, sizeof *pats * (size_t)(np ? np : 1));
+            int *key = kr_xmalloc(sizeof *key * (size_t)(np ? np : 1));
             int k = 0;
-            if (T->discard) { pats[k].el = NULL; pats[k].nel = 0; pats[k].code = -2; pats[k].file = p->file; pats[k].line = T->line; k++; }
+            if (T->discard) { pats[k].el = NULL; pats[k].nel = 0; pats[k].code = -2; pats[k].file = p->file; pats[k].line = T->line; key[k] = -1; k++; }
             else for (int i = 0; i < p->npat; i++) {
                 const xpat *P = &p->pat[i];
                 p->line = P->line;
                 int c = pass ? (P->code2 ? code_index(p, P->code2) : -1) : code_index(p, P->code);
                 if (pass && c == -2) c = -1;
-                build_pattern(p, P, c, pass, &pats[k++]);
+                build_pattern(p, P, c, pass, &pats[k], &key[k]); k++;
             }
             if (pass && T->code2) {
                 xel src; memset(&src, 0, sizeof src); src.type = X_SOURCE; src.part = 1;   /* reverse of the default event */
                 xpat catchall; memset(&catchall, 0, sizeof catchall);
                 catchall.el = &src; catchall.n = 1; catchall.line = T->line;
-                build_pattern(p, &catchall, code_index(p, T->code2), 0, &pats[k++]);
+                build_pattern(p, &catchall, code_index(p, T->code2), 0, &pats[k], &key[k]); k++;
             }
             p->line = save;
+            /* the verbs of a block share their patterns' words: one index per pattern count */
+            const kr_fidx *fx = !T->discard && fx_n[pass] == k + 1 ? fx_last[pass] : NULL;
+            if (!fx) { fx = build_fidx(p->d, pats, (uint32_t)k, key); if (!T->discard) { fx_last[pass] = fx; fx_n[pass] = k + 1; } }
+            free(key);
             K = &L->trig[ti];          /* code_index cannot move it, but be safe */
-            K->pat = pats; K->npat = (uint32_t)k;
+            K->pat = pats; K->npat = (uint32_t)k; K->fx = fx;
             for (int fi = 0; fi < T->nforms; fi++) add_tform(p, ti, &T->forms[fi]);
         }
     }

@@ -141,7 +141,25 @@ typedef struct {
     uint32_t particle;   /* separable particle wid (nl), 0 none */
     const kr_pattern *pat; uint32_t npat;
     const char *lemma, *file; int line;
+    const struct kr_fidx *fx;   /* foreign triggers: their patterns by required word (NULL: none) */
 } kr_trigger;
+
+/* Foreign (TABARI/PETRARCH) patterns indexed by one word element each needs (dictfmt.c
+** builds it at load): a pattern can match only when a token of the clause matches that
+** element, so tabari_rules.c tries only the patterns whose key some token of the clause
+** has.  Keys: a word (PE_WORD/PE_SET alternative) is its wid; a prefix (PE_PREFIX/PE_SET
+** prefix) of length l is kr_fkey_step's hash of its first min(l, KR_FKEY_PLEN) bytes,
+** tagged with that length (a collision only adds a candidate). */
+#define KR_FKEY_PLEN 7
+typedef struct kr_fidx {
+    const uint32_t *key, *pat; uint32_t n;   /* n entries, sorted by key, then pattern */
+    const uint32_t *any; uint32_t nany;      /* patterns with no usable word element: always tried */
+    uint32_t lens;                           /* bit l: some key is a prefix of length l; bit 0: a word */
+} kr_fidx;
+static inline uint32_t kr_fkey_step(uint32_t h, unsigned char ch) { return (h ^ ch) * 16777619u; }
+#define KR_FKEY_H0 2166136261u
+#define KR_FKEY_WORDMAX 0x1FFFFFFFu          /* wids above it are not keys */
+static inline uint32_t kr_fkey_prefix(uint32_t h, uint32_t l) { return (l << 29) | (h & KR_FKEY_WORDMAX); }
 
 /* a trigger form indexed by its first word */
 typedef struct {

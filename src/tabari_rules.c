@@ -349,6 +349,42 @@ static int f_match(const kr_coder *c, const trig_hit *H, const kr_pattern *P, ui
     return 1;
 }
 
+/* the patterns of T that can match at hit H in [cs, ce): bit i of bm for pattern i.  A
+** pattern needs a token of the clause (not dropped, not the verb) for every word
+** element, so only the patterns whose index key (kr_fidx) such a token has are tried,
+** and those without a key.  0 when T has no index or too many patterns for bm: then
+** every pattern is tried */
+#define FBM_WORDS 256
+static int f_candidates(const kr_coder *c, const kr_trigger *T, const trig_hit *H, uint32_t cs, uint32_t ce,
+                        const uint8_t *del, uint32_t a, uint64_t *bm) {
+    const kr_fidx *fx = T->fx;
+    if (!fx || T->npat > FBM_WORDS * 64 || T->npat < 4) return 0;
+    uint32_t nw = (T->npat + 63) / 64;
+    memset(bm, 0, nw * sizeof *bm);
+    for (uint32_t i = 0; i < fx->nany; i++) bm[fx->any[i] >> 6] |= 1ull << (fx->any[i] & 63);
+    if (!fx->n) return 1;
+    const uint32_t *ks = fx->key;
+    for (uint32_t t = cs; t < ce; t++) {
+        if (del[t - a] || (t >= H->tok && t < H->tok + H->ntok)) continue;
+        const kr_tok *k = &c->tok[t];
+        uint32_t keys[KR_FKEY_PLEN + 1]; int nk = 0;
+        if ((fx->lens & 1) && k->wid <= KR_FKEY_WORDMAX) keys[nk++] = k->wid;
+        if (fx->lens > 1) {
+            uint32_t h = KR_FKEY_H0;
+            for (uint32_t l = 1; l <= k->flen && l <= KR_FKEY_PLEN; l++) {
+                h = kr_fkey_step(h, (unsigned char)k->fold[l - 1]);
+                if (fx->lens & (1u << l)) keys[nk++] = kr_fkey_prefix(h, l);
+            }
+        }
+        for (int q = 0; q < nk; q++) {
+            uint32_t lo = 0, hi = fx->n, key = keys[q];
+            while (lo < hi) { uint32_t mid = lo + (hi - lo) / 2; if (ks[mid] < key) lo = mid + 1; else hi = mid; }
+            for (; lo < fx->n && ks[lo] == key; lo++) bm[fx->pat[lo] >> 6] |= 1ull << (fx->pat[lo] & 63);
+        }
+    }
+    return 1;
+}
+
 /* the events of a sentence, kept until the sentence is done (SET: CODE ALL with CHECK
 ** DOMINANT keeps only the events of dominant verbs when there are any) */
 #define FSEEN_MAX 128
@@ -618,6 +654,27 @@ void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                     const kr_trigger *T2 = &L->trig[H2->trig];
                     if (H2->tok != H->tok || !(T2->flags & TRIG_FOREIGN) || T2->line != T->line || T2->file != T->file) continue;
                     fbind bd; int matched = 0, code = T2->code;
+                    uint64_t bm[FBM_WORDS];
+                    if (f_candidates(c, T2, H2, cs, ce, del, a, bm)) {
+                        uint32_t nbw = (T2->npat + 63) / 64, mp = T2->npat;
+                        for (uint32_t w = 0; w < nbw && !matched; w++)
+                            for (uint64_t x = bm[w]; x && !matched; x &= x - 1) {
+                                uint32_t p = w * 64 + (uint32_t)__builtin_ctzll(x);
+                                if (f_match(c, H2, &T2->pat[p], cs, ce, del, a, subj, &pron, &bd)) { matched = 1; code = T2->pat[p].code; mp = p; }
+                            }
+#ifdef KR_FIDX_CHECK
+                        /* a pattern left out must not match before the one that did */
+                        for (uint32_t p = 0; p < mp; p++) {
+                            fbind chk;
+                            if (!(bm[p >> 6] >> (p & 63) & 1) && f_match(c, H2, &T2->pat[p], cs, ce, del, a, subj, &pron, &chk)) {
+                                fprintf(stderr, "KR_FIDX_CHECK: %s:%d pattern %u of '%s' matches but was not a candidate\n", T2->pat[p].file, T2->pat[p].line, p, T2->lemma);
+                                abort();
+                            }
+                        }
+#else
+                        (void)mp;
+#endif
+                    } else
                     for (uint32_t p = 0; p < T2->npat && !matched; p++)
                         if (f_match(c, H2, &T2->pat[p], cs, ce, del, a, subj, &pron, &bd)) { matched = 1; code = T2->pat[p].code; }
                     if (matched && code == -2) { f_flush(c, sent_no, S, seen, nseen); return; }   /* [###]: the rest is not coded */
