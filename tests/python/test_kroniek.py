@@ -308,6 +308,26 @@ class ArchiveTest(unittest.TestCase):
         self.assertEqual(len(df), len(self.a.events(actor="RUS")))
         self.assertEqual(len(kroniek.code_file(EXAMPLES).to_pandas()), len(kroniek.code_file(EXAMPLES)))
 
+    def test_to_pandas_hands_rows_and_columns(self):
+        # a stand-in pandas module, so the call is checked without pandas installed
+        import types
+        fake = types.ModuleType("pandas")
+        fake.DataFrame = lambda rows, columns: ("df", rows, columns)
+        saved = sys.modules.get("pandas")
+        sys.modules["pandas"] = fake
+        try:
+            evs = self.a.events(actor="RUS")
+            tag, rows, cols = evs.to_pandas()
+            self.assertEqual((tag, rows, cols), ("df", list(evs), list(kroniek.ARCHIVE_FIELDS)))
+            tag, rows, cols = kroniek.code("Rusland en de Verenigde Staten begonnen besprekingen in Genève.",
+                                           "2022-01-10").to_pandas()
+            self.assertEqual((len(rows), cols), (2, list(kroniek.FIELDS)))
+        finally:
+            if saved is None:
+                del sys.modules["pandas"]
+            else:
+                sys.modules["pandas"] = saved
+
     @unittest.skipIf(HAVE_PANDAS, "pandas installed")
     def test_to_pandas_without_pandas(self):
         with self.assertRaises(ImportError) as cm:
