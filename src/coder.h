@@ -221,5 +221,10 @@ int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k);
 /* ---- tabari_rules.c ---- */
 kr_status kc_f_article_start(kr_coder *c, const kr_article *a);
 void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S);
+/* foreign triggers (tabari_rules.c): the patterns of T that can match with the tokens
+** [s, e) as bit i of bm[KR_FBM_WORDS] (the others need a word no token has); 0: T has no
+** pattern index, try every pattern */
+#define KR_FBM_WORDS 256
+int kc_pattern_candidates(const kr_coder *c, const kr_trigger *T, uint32_t s, uint32_t e, uint64_t *bm);
 
 #endif
