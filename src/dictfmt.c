@@ -1104,6 +1104,11 @@ static const kr_fidx *build_fidx(kr_dict *d, const kr_pattern *pats, uint32_t np
         ks[m] = ent[2*j]; ps[m] = ent[2*j+1]; m++;
     }
     free(ent);
+    uint32_t bits = 512;                        /* a filter before the search: 8 bits a key or more */
+    while (bits < 8 * m && bits < (1u << 20)) bits *= 2;
+    uint64_t *bloom = kr_alloc(&d->ar, bits / 8);
+    for (size_t j = 0; j < m; j++) { uint32_t b = kr_fkey_bit(ks[j], bits - 1); bloom[b >> 6] |= 1ull << (b & 63); }
+    fx->bloom = bloom; fx->bmask = bits - 1;
     fx->key = ks; fx->pat = ps; fx->n = (uint32_t)m; fx->any = any; fx->nany = (uint32_t)nany;
     return fx;
 }

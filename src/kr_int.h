@@ -155,7 +155,9 @@ typedef struct kr_fidx {
     const uint32_t *key, *pat; uint32_t n;   /* n entries, sorted by key, then pattern */
     const uint32_t *any; uint32_t nany;      /* patterns with no usable word element: always tried */
     uint32_t lens;                           /* bit l: some key is a prefix of length l; bit 0: a word */
+    const uint64_t *bloom; uint32_t bmask;   /* bit kr_fkey_bit(key, bmask) set for every key */
 } kr_fidx;
+static inline uint32_t kr_fkey_bit(uint32_t key, uint32_t mask) { return (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 40) & mask; }
 static inline uint32_t kr_fkey_step(uint32_t h, unsigned char ch) { return (h ^ ch) * 16777619u; }
 #define KR_FKEY_H0 2166136261u
 #define KR_FKEY_WORDMAX 0x1FFFFFFFu          /* wids above it are not keys */

@@ -349,23 +349,23 @@ static int f_match(const kr_coder *c, const trig_hit *H, const kr_pattern *P, ui
     return 1;
 }
 
-/* the patterns of T that can match at hit H in [cs, ce): bit i of bm for pattern i.  A
-** pattern needs a token of the clause (not dropped, not the verb) for every word
-** element, so only the patterns whose index key (kr_fidx) such a token has are tried,
-** and those without a key.  0 when T has no index or too many patterns for bm: then
-** every pattern is tried */
-#define FBM_WORDS 256
+/* the patterns of T that can match with the tokens [s, e): bit i of bm (KR_FBM_WORDS
+** words) for pattern i.  A pattern needs a token for every word element, so only the
+** patterns whose index key (kr_fidx) a token has are candidates, and those without a
+** key.  del (from token a; NULL: none) and the hit H (NULL: none) are tokens no word
+** element can take.  0 when T has no index or too many patterns for bm: then every
+** pattern is to be tried */
 static int f_candidates(const kr_coder *c, const kr_trigger *T, const trig_hit *H, uint32_t cs, uint32_t ce,
                         const uint8_t *del, uint32_t a, uint64_t *bm) {
     const kr_fidx *fx = T->fx;
-    if (!fx || T->npat > FBM_WORDS * 64 || T->npat < 4) return 0;
+    if (!fx || T->npat > KR_FBM_WORDS * 64 || T->npat < 4) return 0;
     uint32_t nw = (T->npat + 63) / 64;
     memset(bm, 0, nw * sizeof *bm);
     for (uint32_t i = 0; i < fx->nany; i++) bm[fx->any[i] >> 6] |= 1ull << (fx->any[i] & 63);
     if (!fx->n) return 1;
     const uint32_t *ks = fx->key;
     for (uint32_t t = cs; t < ce; t++) {
-        if (del[t - a] || (t >= H->tok && t < H->tok + H->ntok)) continue;
+        if ((del && del[t - a]) || (H && t >= H->tok && t < H->tok + H->ntok)) continue;
         const kr_tok *k = &c->tok[t];
         uint32_t keys[KR_FKEY_PLEN + 1]; int nk = 0;
         if ((fx->lens & 1) && k->wid <= KR_FKEY_WORDMAX) keys[nk++] = k->wid;
@@ -377,12 +377,17 @@ static int f_candidates(const kr_coder *c, const kr_trigger *T, const trig_hit *
             }
         }
         for (int q = 0; q < nk; q++) {
-            uint32_t lo = 0, hi = fx->n, key = keys[q];
+            uint32_t lo = 0, hi = fx->n, key = keys[q], bit = kr_fkey_bit(key, fx->bmask);
+            if (!(fx->bloom[bit >> 6] >> (bit & 63) & 1)) continue;
             while (lo < hi) { uint32_t mid = lo + (hi - lo) / 2; if (ks[mid] < key) lo = mid + 1; else hi = mid; }
             for (; lo < fx->n && ks[lo] == key; lo++) bm[fx->pat[lo] >> 6] |= 1ull << (fx->pat[lo] & 63);
         }
     }
     return 1;
+}
+
+int kc_pattern_candidates(const kr_coder *c, const kr_trigger *T, uint32_t s, uint32_t e, uint64_t *bm) {
+    return f_candidates(c, T, NULL, s, e, NULL, 0, bm);
 }
 
 /* the events of a sentence, kept until the sentence is done (SET: CODE ALL with CHECK
@@ -654,7 +659,7 @@ void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                     const kr_trigger *T2 = &L->trig[H2->trig];
                     if (H2->tok != H->tok || !(T2->flags & TRIG_FOREIGN) || T2->line != T->line || T2->file != T->file) continue;
                     fbind bd; int matched = 0, code = T2->code;
-                    uint64_t bm[FBM_WORDS];
+                    uint64_t bm[KR_FBM_WORDS];
                     if (f_candidates(c, T2, H2, cs, ce, del, a, bm)) {
                         uint32_t nbw = (T2->npat + 63) / 64, mp = T2->npat;
                         for (uint32_t w = 0; w < nbw && !matched; w++)
