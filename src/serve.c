@@ -1198,7 +1198,9 @@ static int h_actors(srv_req *r) {
         int k = kr_actor_lookup(r->S->names, q, exact, 16);
         x.exact = exact;
         x.nexact = k > 16 ? 16 : k;
-        if (!x.qn) { json_decref(x.arr); return fail(r, 400, "parameter 'q' has no letters or digits"); }
+        int word = 0;
+        for (size_t i = 0; i < x.qn; i++) if (isalnum((unsigned char)x.q[i]) || (unsigned char)x.q[i] >= 0x80) word = 1;
+        if (!word) { json_decref(x.arr); return fail(r, 400, "parameter 'q' has no letters or digits"); }
     }
     /* a look-up reads every actor of the archive (the actors table: one row per code) */
     kr_status st = kr_store_actors(r->st, prefix[0] ? prefix : NULL, q ? 0 : limit, actor_cb, &x);

@@ -11,7 +11,7 @@
 (() => {
   const PAGE = 50;                       /* events per page */
   const FILTERS = ['q', 'actor', 'dyad', 'code', 'quad', 'from', 'to', 'lang'];
-  const KEYS = [...FILTERS, 'by', 'sort', 'page', 'article', 's', 'ev'];
+  const KEYS = [...FILTERS, 'by', 'sort', 'page', 'article', 's', 'ev', 'daily', 'norm', 'cmp', 'names'];
   const QUAD = ['', 'verbal cooperation', 'material cooperation', 'verbal conflict', 'material conflict'];
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const nf = new Intl.NumberFormat('en-GB');
@@ -48,6 +48,9 @@
     for (const k of KEYS) st[k] = (u.get(k) || '').trim();
     if (!['month', 'week', 'day'].includes(st.by)) st.by = 'month';
     if (st.sort !== 'old') st.sort = '';
+    if (st.daily !== '1') st.daily = '';
+    if (st.norm !== '1') st.norm = '';
+    if (st.names !== 'nl') st.names = '';
     const p = parseInt(st.page, 10);
     st.page = p > 0 ? p : 1;
     return st;
@@ -91,6 +94,8 @@
     inflight[name] = new AbortController();
     return inflight[name].signal;
   }
+  /* the names parameter of the API (English is its default) */
+  function withNames(st, p) { if (st.names === 'nl') p.names = 'nl'; return p; }
   function apiFilter(st) {
     const p = {};
     for (const k of ['actor', 'dyad', 'code', 'quad', 'from', 'to', 'lang']) if (st[k]) p[k] = st[k];
@@ -113,19 +118,26 @@
   }
   function fmtG(x) { return x == null || isNaN(x) ? '' : gf.format(x); }
   function gClass(x) { return x > 0 ? 'g-pos' : x < 0 ? 'g-neg' : 'g-zero'; }
-  function dyadText(d) { if (!d) return ''; const [a, b] = d.split(','); return a + ' \u2194 ' + b; }
+  /* actor names: code -> name in the page's language, learnt from every answer */
+  const names = new Map();
+  function learn(code, name) { if (code && name) names.set(code, name); }
+  function nameOf(code) { return (code && names.get(code)) || code || ''; }
+  /* "Russia (RUS)", or the code alone when it has no other name */
+  function nameCode(code) { const n = nameOf(code); return n && n !== code ? n + ' (' + code + ')' : code; }
+  function dyadText(d) { if (!d) return ''; const [a, b] = d.split(','); return nameOf(a) + ' \u2194 ' + nameOf(b); }
 
   /* ---- the current view ---- */
   let cur = null;
   function describe(st) {
     const parts = [];
     if (st.dyad) parts.push(dyadText(st.dyad));
-    if (st.actor) parts.push('actor ' + st.actor);
+    if (st.actor) parts.push(nameOf(st.actor));
     if (st.code) parts.push('code ' + st.code + (codeLabel(st.code) ? ' (' + codeLabel(st.code) + ')' : ''));
     if (st.quad) parts.push(QUAD[st.quad]);
     if (st.from || st.to) parts.push((st.from || '\u2026') + ' \u2013 ' + (st.to || '\u2026'));
     if (st.lang) parts.push(st.lang === 'nl' ? 'Dutch' : 'English');
     if (st.q) parts.push('\u201c' + st.q + '\u201d');
+    if (st.daily) parts.push('one a day');
     return parts.join(' \u00b7 ');
   }
 
@@ -134,15 +146,30 @@
     const prev = cur;
     cur = st;
     syncForm(st);
-    const fchanged = !prev || FILTERS.some((k) => prev[k] !== st[k]);
+    const fchanged = !prev || FILTERS.some((k) => prev[k] !== st[k]) || prev.names !== st.names;
+    if (fchanged && prev && prev.names !== st.names) names.clear();
     const d = describe(st);
     document.title = 'kroniek' + (d ? ' \u2014 ' + d : '');
     if (fchanged) showError(null);
-    if (fchanged || prev.by !== st.by) loadChart(st);
-    if (fchanged) { loadDyads(st); loadHits(st); }
-    if (fchanged || prev.page !== st.page || prev.sort !== st.sort) loadEvents(st);
+    /* the names of the filter's codes, for the headings (the answers bring the rest) */
+    const fcodes = [st.actor, ...(st.dyad ? st.dyad.split(',') : [])].filter((c) => c && !names.has(c));
+    if (fcodes.length) learnNames(fcodes, st).then(() => { if (cur === st) relabel(st); });
+    const vchanged = fchanged || prev.by !== st.by || prev.daily !== st.daily || prev.norm !== st.norm;
+    if (vchanged) loadChart(st);
+    if (vchanged || prev.cmp !== st.cmp) loadCompare(st);
+    if (fchanged) { loadDyads(st); loadHits(st); loadMap(st); }
+    if (fchanged || prev.page !== st.page || prev.sort !== st.sort || prev.daily !== st.daily) loadEvents(st);
     else markSelected(st);
+    updateDownload(st);
     if (!prev || prev.article !== st.article || prev.s !== st.s || prev.ev !== st.ev) loadArticle(st, prev);
+  }
+
+  /* headings that describe the view, again once names are known */
+  function relabel(st) {
+    const d = describe(st);
+    if (!st.article) document.title = 'kroniek' + (d ? ' \u2014 ' + d : '');
+    $('chart-sub').textContent = d || 'all events';
+    updateDownload(st);
   }
 
   /* ---- the form ---- */
@@ -158,6 +185,9 @@
     $('f-to').value = st.to;
     $('f-lang').value = st.lang;
     for (const r of document.querySelectorAll('input[name=by]')) r.checked = r.value === st.by;
+    $('o-daily').checked = !!st.daily;
+    $('o-norm').checked = !!st.norm;
+    $('o-names').value = st.names || 'en';
     for (const id of ['f-actor', 'f-da', 'f-db', 'f-code', 'f-from', 'f-to']) $(id).removeAttribute('aria-invalid');
     $('form-error').hidden = true;
   }
@@ -170,12 +200,31 @@
     $('form-error').hidden = false;
     $(id).focus();
   }
-  function onSubmit(ev) {
+  /* An actor field: a code (RUS, NLDGOV: upper case), or a name looked up in the
+     archive's actors ("Rusland", "russia", "NAVO"): the most active match.  Returns
+     the code, '' for empty, or null after showing an error. */
+  const RE_CODE_TYPED = /^[A-Z0-9]{1,64}$/;
+  async function actorField(id) {
+    const raw = $(id).value.trim();
+    if (!raw) return '';
+    const sel = [...$('actor-list').options].find((o) => o.value === raw || o.label === raw);
+    if (sel && RE_ACTOR.test(sel.value)) return sel.value.toUpperCase();
+    const code = await resolveCode(raw);
+    if (code) return code;
+    formError(id, 'No actor is called \u201c' + raw + '\u201d. Type a name (Rusland, Russia, NAVO) or a CAMEO code (RUS, NLDGOV).');
+    return null;
+  }
+  async function onSubmit(ev) {
     ev.preventDefault();
     for (const id of ['f-actor', 'f-da', 'f-db', 'f-code', 'f-from', 'f-to']) $(id).removeAttribute('aria-invalid');
     $('form-error').hidden = true;
     const v = (id) => $(id).value.trim();
-    const actor = v('f-actor').toUpperCase(), da = v('f-da').toUpperCase(), db = v('f-db').toUpperCase();
+    const actor = await actorField('f-actor');
+    if (actor === null) return;
+    const da = await actorField('f-da');
+    if (da === null) return;
+    const db = await actorField('f-db');
+    if (db === null) return;
     if (actor && !RE_ACTOR.test(actor)) return formError('f-actor', 'An actor is a CAMEO code of letters and digits, e.g. RUS or NLDGOV.');
     if (da && !RE_ACTOR.test(da)) return formError('f-da', 'A dyad actor is a CAMEO code of letters and digits, e.g. RUS.');
     if (db && !RE_ACTOR.test(db)) return formError('f-db', 'A dyad actor is a CAMEO code of letters and digits, e.g. USA.');
@@ -193,19 +242,23 @@
     }, CLOSED));
   }
 
-  /* Actor suggestions while typing (datalist). */
+  /* Actor look-up while typing (datalist): codes and names, Dutch or English. */
   let actorTimer = 0, actorPrefix = null;
   function suggestActors(ev) {
-    const p = ev.target.value.trim().toUpperCase();
+    const p = ev.target.value.trim();
     clearTimeout(actorTimer);
-    if (!RE_ACTOR.test(p) || p === actorPrefix) return;
+    if (!p || p.length > 64 || p === actorPrefix) return;
     actorTimer = setTimeout(async () => {
       try {
-        const r = await api('actors', { prefix: p, limit: 25 }, fresh('actors'));
+        const r = await api('actors', { q: p, limit: 25, names: cur && cur.names }, fresh('actors'));
         actorPrefix = p;
         const dl = $('actor-list');
         clear(dl);
-        for (const a of r.actors) dl.append(el('option', { value: a.code, label: nf.format(a.events) + ' events' }));
+        for (const a of r.actors) {
+          learn(a.code, a.name);
+          const other = a.name_nl !== a.name ? a.name_nl : a.name_en !== a.name ? a.name_en : '';
+          dl.append(el('option', { value: a.code, label: a.name + (other ? ' / ' + other : '') + ' \u00b7 ' + nf.format(a.events) + ' events' }));
+        }
       } catch (e) { /* suggestions are optional */ }
     }, 150);
   }
@@ -315,7 +368,9 @@
     $('chart-sub').textContent = describe(st) || 'all events';
     try {
       const r = await api('timeline', Object.assign(apiFilter(st), { by: st.by }), fresh('chart'));
-      chartData = { rows: fillPeriods(r.rows, st.by), by: st.by, truncated: r.truncated };
+      chartData = { rows: fillPeriods(r.rows.map((row) => measure(row, st)), st.by), by: st.by, truncated: r.truncated,
+        daily: !!st.daily, norm: !!st.norm && r.rows.some((row) => row.articles != null) };
+      $('chart-unit').textContent = unitText(st);
       chartSel = -1;
       drawChart();
     } catch (e) { showError(e); } finally { box.classList.remove('busy'); }
@@ -424,12 +479,31 @@
     for (let i = rows.length - 1; i >= 0; i--) if (rows[i].count) return i;
     return rows.length - 1;
   }
+  /* A timeline row as the chart shows it: events or one-a-day events, as they are or
+     per 100 articles of the period (the row keeps the raw numbers in raw). */
+  function measure(row, st) {
+    const n = st.daily ? row.count_daily : row.count;
+    const k = row.count ? n / row.count : 0;
+    const per = st.norm && row.articles != null ? (row.articles ? 100 / row.articles : 0) : 1;
+    const qc = (row.quad_count || [0, 0, 0, 0]).map((c) => c * k * per);
+    return Object.assign({}, row, { count: n * per, quad_count: qc, goldstein_sum: (row.goldstein_sum || 0) * k * per, raw: row });
+  }
+  function unitText(st) {
+    return (st.daily ? 'one-a-day events' : 'events') + (st.norm ? ' per 100 articles' : '') + ' per ' + st.by;
+  }
+  const f1 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
   function readoutText(r, by) {
     const qc = r.quad_count || [0, 0, 0, 0];
-    if (!r.count) return periodText(r.period, by) + ': no events';
-    return periodText(r.period, by) + ': ' + nf.format(r.count) + ' event' + (r.count === 1 ? '' : 's') +
-      ' \u2014 cooperation ' + nf.format(qc[0]) + ' verbal, ' + nf.format(qc[1]) + ' material; conflict ' +
-      nf.format(qc[2]) + ' verbal, ' + nf.format(qc[3]) + ' material; Goldstein sum ' + fmtG(r.goldstein_sum);
+    const raw = r.raw || r;
+    const what = chartData && chartData.daily ? 'one-a-day event' : 'event';
+    if (!r.count) return periodText(r.period, by) + ': no ' + what + 's' + (raw.articles ? ' (' + nf.format(raw.articles) + ' articles)' : '');
+    const fmt = (x) => f1.format(x);
+    const head = chartData && chartData.norm
+      ? f1.format(r.count) + ' ' + what + 's per 100 articles (' + nf.format(chartData.daily ? raw.count_daily : raw.count) + ' in ' + nf.format(raw.articles || 0) + ' article' + (raw.articles === 1 ? ')' : 's)')
+      : nf.format(r.count) + ' ' + what + (r.count === 1 ? '' : 's');
+    return periodText(r.period, by) + ': ' + head +
+      ' \u2014 cooperation ' + fmt(qc[0]) + ' verbal, ' + fmt(qc[1]) + ' material; conflict ' +
+      fmt(qc[2]) + ' verbal, ' + fmt(qc[3]) + ' material; Goldstein sum ' + fmtG(r.goldstein_sum);
   }
   function selectPeriod(i, announce) {
     const svgEl = $('chart').querySelector('svg');
@@ -468,6 +542,7 @@
     clear(ol);
     if (!dyads.length) { ol.append(el('li', { class: 'none', text: 'No dyads.' })); return; }
     for (const d of dyads) {
+      learn(d.a, d.a_name); learn(d.b, d.b_name);
       const key = d.a + ',' + d.b;
       const on = st.dyad && (st.dyad === key || st.dyad === d.b + ',' + d.a);
       const mix = el('span', { class: 'mix', 'aria-hidden': 'true' });
@@ -478,10 +553,10 @@
       const conflict = d.quad_count[2] + d.quad_count[3];
       const btn = el('button', {
         type: 'button', class: 'dyad-btn', 'aria-current': on ? 'true' : null,
-        title: `${d.a} \u2192 ${d.b}: ${d.a_to_b}, ${d.b} \u2192 ${d.a}: ${d.b_to_a}; Goldstein sum ${fmtG(d.goldstein_sum)}; ${d.first} \u2013 ${d.last}`,
+        title: `${d.a} \u2194 ${d.b}. ${d.a_name || d.a} \u2192 ${d.b_name || d.b}: ${d.a_to_b}, ${d.b_name || d.b} \u2192 ${d.a_name || d.a}: ${d.b_to_a}; Goldstein sum ${fmtG(d.goldstein_sum)}; ${d.first} \u2013 ${d.last}`,
         onclick: () => go(Object.assign({ dyad: key, actor: '', page: 1 }, CLOSED)),
       },
-      el('span', { class: 'dyad-name', text: d.a + ' \u2194 ' + d.b }),
+      el('span', { class: 'dyad-name', text: (d.a_name || d.a) + ' \u2194 ' + (d.b_name || d.b) }),
       el('span', { class: 'dyad-n', text: nf.format(d.count) }),
       mix,
       el('span', { class: 'dyad-more', text: Math.round((100 * conflict) / Math.max(1, d.count)) + '% conflict \u00b7 Goldstein sum ' + fmtG(d.goldstein_sum) }));
@@ -493,6 +568,7 @@
     delete f.dyad;
     const sig = fresh('dyads');
     try {
+      withNames(st, f);
       const all = await api('dyads', Object.assign({}, f, { limit: 8 }), sig);
       dyadList($('dyads'), all.dyads, st);
       /* the latest month of the archive, when no dates are chosen: what is happening now */
@@ -553,12 +629,13 @@
   function plainClick(e) { return !(e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button); }
 
   /* ---- event table ---- */
-  let evRows = [];
+  let evRows = [], evTotal = null;
   async function loadEvents(st) {
     const tb = $('ev-body');
     $('ev-table').classList.add('busy');
     try {
-      const r = await api('events', Object.assign(apiFilter(st), { limit: PAGE, offset: (st.page - 1) * PAGE, order: st.sort === 'old' ? 'asc' : 'desc' }), fresh('events'));
+      const r = await api('events', withNames(st, Object.assign(apiFilter(st), { limit: PAGE, offset: (st.page - 1) * PAGE, order: st.sort === 'old' ? 'asc' : 'desc', one_a_day: st.daily ? 1 : '' })), fresh('events'));
+      for (const e of r.events) { learn(e.source, e.source_name); learn(e.target, e.target_name); }
       $('sort-arrow').textContent = st.sort === 'old' ? '\u2191' : '\u2193';
       $('th-date').setAttribute('aria-sort', st.sort === 'old' ? 'ascending' : 'descending');
       $('sort').title = st.sort === 'old' ? 'Oldest first; click for newest first' : 'Newest first; click for oldest first';
@@ -570,7 +647,9 @@
       }
       for (const e of r.events) tb.append(eventRow(e));
       const first = r.total ? (st.page - 1) * PAGE + 1 : 0, last = Math.min(r.total, (st.page - 1) * PAGE + r.events.length);
+      evTotal = r.total;
       $('ev-sub').textContent = nf.format(r.total) + ' event' + (r.total === 1 ? '' : 's') + (describe(st) ? ' \u00b7 ' + describe(st) : '');
+      updateDownload(st);
       $('pageinfo').textContent = r.total ? `${nf.format(first)}\u2013${nf.format(last)} of ${nf.format(r.total)} \u00b7 page ${nf.format(st.page)} of ${nf.format(pages)}` : '';
       $('prev').disabled = st.page <= 1;
       $('next').disabled = st.page >= pages;
@@ -579,21 +658,23 @@
       showError(e);
     } finally { $('ev-table').classList.remove('busy'); }
   }
-  function actorCell(code, text) {
-    return el('td', { title: text ? code + ': \u201c' + text + '\u201d' : code }, el('span', { class: 'actor', text: code || '\u2014' }));
+  /* an actor: its name, the code and the words of the text in the tooltip */
+  function actorCell(code, name, text) {
+    const tip = code ? (name && name !== code ? name + ' (' + code + ')' : code) + (text ? ': \u201c' + text + '\u201d in the text' : '') : '';
+    return el('td', { title: tip, 'data-code': code || '' }, el('span', { class: 'actor', text: name || code || '\u2014' }));
   }
   function eventRow(e) {
     const label = codeLabel(e.code, e.label);
     const open = { article: e.doc, s: e.sentence, ev: e.id };
     const link = el('a', { href: hrefFor(open), text: e.text || e.verb_text || '(no text)', 'data-ev': e.id,
-      'aria-label': `${e.date}: ${e.source} ${label || e.code} ${e.target}. Open the article` });
+      'aria-label': `${e.date}: ${e.source_name || e.source} ${label || e.code} ${e.target_name || e.target}. Open the article` });
     const tr = el('tr', { 'data-ev': e.id },
       el('td', { text: e.date }),
-      actorCell(e.source, e.source_text),
+      actorCell(e.source, e.source_name, e.source_text),
       el('td', { title: `${e.code} ${label} \u2014 ${QUAD[e.quad] || ''}` },
         el('span', { class: 'qdot q' + e.quad, 'aria-hidden': 'true' }),
         el('span', { class: 'code', text: e.code }), label),
-      actorCell(e.target, e.target_text),
+      actorCell(e.target, e.target_name, e.target_text),
       el('td', { class: 'num ' + gClass(e.goldstein), text: fmtG(e.goldstein) }),
       el('td', { class: 'ev-text', title: e.text || '' }, link));
     const openIt = (ev) => {
@@ -663,7 +744,10 @@
     }
     try {
       let art = artCache && artCache.id === st.article ? artCache : null;
-      if (!art) art = artCache = await api('article/' + encodeURIComponent(st.article), null, fresh('article'));
+      if (!art || art.names !== (st.names || 'en')) {
+        art = artCache = await api('article/' + encodeURIComponent(st.article), withNames(st, {}), fresh('article'));
+        art.names = st.names || 'en';
+      }
       showArticle(art, st);
       const moveFocus = !prev || prev.article !== st.article || document.activeElement === document.body ||
         (document.activeElement && document.activeElement.closest && document.activeElement.closest('#ev-body'));
@@ -679,7 +763,13 @@
   function showArticle(art, st) {
     const sec = $('article');
     sec.hidden = false;
-    $('art-title').textContent = art.title || art.id;
+    /* the article's title; without one, its first sentence */
+    const firstSentence = ((art.parts || []).find((p) => p.n) || { t: '' }).t.trim();
+    const short = firstSentence.length > 110 ? firstSentence.slice(0, 105).replace(/\s+\S*$/, '') + '\u2026' : firstSentence;
+    const title = art.title || short || art.id;
+    $('art-title').textContent = title;
+    $('art-title').title = art.title ? '' : 'No title: the first sentence';
+    document.title = title + ' \u2014 kroniek';
     const meta = $('art-meta');
     clear(meta);
     meta.append([art.date, art.lang === 'nl' ? 'Dutch' : art.lang === 'en' ? 'English' : art.lang, art.source, art.id].filter(Boolean).join(' \u00b7 '));
@@ -694,7 +784,7 @@
     box.className = 'art-event' + (sel ? ' q' + sel.quad : '');
     if (sel) {
       const label = codeLabel(sel.code, sel.label);
-      box.append(el('div', { class: 'line1' }, `${sel.source} \u2192 ${sel.code} ${label} \u2192 ${sel.target}`),
+      box.append(el('div', { class: 'line1', title: `${sel.source} \u2192 ${sel.code} \u2192 ${sel.target}` }, `${sel.source_name || sel.source} \u2192 ${label || sel.code} \u2192 ${sel.target_name || sel.target}`),
         el('div', { class: 'line2' }, `${QUAD[sel.quad] || ''} \u00b7 Goldstein ${fmtG(sel.goldstein)} \u00b7 sentence ${sel.sentence}` +
           (sel.verb_text ? ` \u00b7 \u201c${sel.verb_text}\u201d` : '')));
     }
@@ -725,18 +815,306 @@
     clear(ol);
     for (const e of art.events || []) {
       const target = { article: art.id, s: e.sentence, ev: e.id };
-      const a = el('a', { href: hrefFor(target) }, `${e.source} ${e.code} ${codeLabel(e.code, e.label)} ${e.target}`);
+      const a = el('a', { href: hrefFor(target), title: `${e.source} ${e.code} ${e.target}` }, `${e.source_name || e.source} \u2192 ${codeLabel(e.code, e.label) || e.code} \u2192 ${e.target_name || e.target}`);
       a.addEventListener('click', (ev) => { if (plainClick(ev)) { ev.preventDefault(); go(target, true); } });
       ol.append(el('li', { class: sel && sel.id === e.id ? 'cur' : null, title: 'sentence ' + e.sentence }, a));
     }
     if (!(art.events || []).length) ol.append(el('li', { class: 'none', text: 'No events were coded from this article.' }));
   }
 
+  /* ---- comparison: several actors or dyads on one chart; a dyad's two directions ----
+     cmp in the URL: items separated by spaces, each an actor (RUS), a dyad either
+     direction (RUS-USA) or one direction (RUS>USA). */
+  const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#3d3d3d', '#8c564b'];
+  const RE_ITEM = /^([A-Z0-9]{1,64})(?:([->])([A-Z0-9]{1,64}))?$/;
+  function parseCmp(cmp) { return (cmp || '').split(/[\s,;]+/).filter((t) => RE_ITEM.test(t)).slice(0, 8); }
+  function seriesOf(st) {
+    const out = [];
+    if (st.dyad) {
+      const [a, b] = st.dyad.split(',');
+      out.push({ item: a + '>' + b, fixed: true }, { item: b + '>' + a, fixed: true });
+    }
+    for (const it of parseCmp(st.cmp)) if (!out.some((o) => o.item === it)) out.push({ item: it });
+    return out.slice(0, 8);
+  }
+  function itemFilter(item) {
+    const [, a, op, b] = item.match(RE_ITEM);
+    if (!op) return { actor: a };
+    return op === '-' ? { dyad: a + ',' + b } : { source: a, target: b };
+  }
+  function itemText(item) {
+    const [, a, op, b] = item.match(RE_ITEM);
+    if (!op) return nameOf(a);
+    return nameOf(a) + (op === '-' ? ' \u2194 ' : ' \u2192 ') + nameOf(b);
+  }
+  function itemCodes(item) { return item.replace('-', ' \u2194 ').replace('>', ' \u2192 '); }
+  let cmpData = null, cmpSel = -1;
+  async function loadCompare(st) {
+    const series = seriesOf(st);
+    const box = $('cmp-chart');
+    $('cmp-sub').textContent = series.length ? unitText(st) + (describeBase(st) ? ' \u00b7 ' + describeBase(st) : '') : '';
+    if (!series.length) {
+      cmpData = null;
+      clear(box);
+      clear($('cmp-legend'));
+      box.append(el('p', { class: 'hint cmp-empty', text: 'Add actors or dyads below to compare them on one chart; with a dyad filter its two directions are shown here.' }));
+      return;
+    }
+    box.classList.add('busy');
+    try {
+      const base = apiFilter(st);
+      delete base.actor; delete base.dyad;
+      const sig = fresh('cmp');
+      const codes = new Set();
+      for (const s0 of series) for (const c of s0.item.split(/[->]/)) codes.add(c);
+      await learnNames([...codes], st);
+      const answers = await Promise.all(series.map((s0) => api('timeline', Object.assign({}, base, itemFilter(s0.item), { by: st.by }), sig)));
+      const union = new Map();
+      answers.forEach((a) => { for (const r of a.rows) union.set(r.period, { period: r.period }); });
+      const periods = fillPeriods([...union.values()], st.by).map((r) => r.period);
+      cmpData = {
+        by: st.by, periods, norm: !!st.norm, daily: !!st.daily,
+        series: series.map((s0, i) => {
+          const m = new Map(answers[i].rows.map((r) => [r.period, measure(r, st)]));
+          return { item: s0.item, fixed: s0.fixed, color: PALETTE[i % PALETTE.length], label: itemText(s0.item),
+            values: periods.map((p) => (m.get(p) ? m.get(p).count : 0)), total: answers[i].rows.reduce((t, r) => t + (st.daily ? r.count_daily : r.count), 0) };
+        }),
+      };
+      cmpSel = -1;
+      drawCompare();
+    } catch (e) { showError(e); } finally { box.classList.remove('busy'); }
+  }
+  /* the filters other than actor and dyad (the series set those) */
+  function describeBase(st) { return describe(Object.assign({}, st, { actor: '', dyad: '', daily: '' })); }
+  async function learnNames(codes, st) {
+    const missing = codes.filter((c) => !names.has(c));
+    await Promise.all(missing.map(async (c) => {
+      try {
+        const r = await api('actors', withNames(st, { prefix: c, limit: 1 }));
+        if (r.actors[0] && r.actors[0].code === c) learn(c, r.actors[0].name);
+      } catch (e) { /* the code stays */ }
+    }));
+  }
+  function drawCompare() {
+    const box = $('cmp-chart');
+    clear(box);
+    const leg = $('cmp-legend');
+    clear(leg);
+    if (!cmpData) return;
+    const { periods, series, by } = cmpData;
+    const W = Math.max(300, box.clientWidth || 500), H = 210, ml = 40, mr = 10, mt = 10, mb = 22, hb = H - mt - mb;
+    const n = periods.length, pw = (W - ml - mr) / Math.max(1, n);
+    const max = Math.max(0, ...series.map((s0) => Math.max(0, ...s0.values)));
+    const step = max <= 4 && !cmpData.norm ? 1 : niceMax(max / 4), maxV = Math.max(step * 4, step * Math.ceil(max / step));
+    const y = (v) => mt + hb - (v / maxV) * hb;
+    const x = (i) => ml + pw * i + pw / 2;
+    const s = sv('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, tabindex: 0, role: 'img',
+      'aria-label': 'Comparison by ' + by + ': ' + series.map((s0) => s0.label + ' ' + nf.format(s0.total)).join(', ') + '. Arrow keys read each period.' });
+    box.append(s);
+    const grid = sv('g', { class: 'grid' }), axis = sv('g', { class: 'axis' });
+    for (let v = 0; v <= maxV + 1e-9; v += maxV / 4) {
+      grid.append(sv('line', { x1: ml, x2: W - mr, y1: y(v), y2: y(v) }));
+      axis.append(sv('text', { x: ml - 6, y: y(v) + 4, 'text-anchor': 'end' }, f1.format(v)));
+    }
+    s.append(grid);
+    /* x labels: about one per 70 px */
+    const every = Math.max(1, Math.ceil(70 / pw));
+    for (let i = 0; i < n; i += every) {
+      const d = periodStart(periods[i], by);
+      const txt = d ? (by === 'month' ? MONTHS[d.getUTCMonth()] + ' ' + String(d.getUTCFullYear()).slice(2) : ymd(d).slice(5)) : periods[i];
+      axis.append(sv('text', { x: Math.min(W - mr - 16, Math.max(ml + 14, x(i))), y: H - 6, 'text-anchor': 'middle' }, txt));
+    }
+    s.append(axis);
+    s.append(sv('line', { x1: ml, x2: W - mr, y1: y(0), y2: y(0), class: 'zero' }));
+    series.forEach((s0, k) => {
+      const pts = s0.values.map((v, i) => x(i).toFixed(1) + ',' + y(v).toFixed(1));
+      const g = sv('g', { class: 'series', 'data-k': k });
+      /* earlier series wider, so that a line drawn over an equal one leaves it visible */
+      g.append(sv('polyline', { points: pts.join(' '), fill: 'none', stroke: s0.color, 'stroke-width': 2 + 1.1 * (series.length - 1 - k), 'stroke-linejoin': 'round',
+        'stroke-dasharray': k % 2 && s0.fixed ? '6 3' : '' }));
+      if (n <= 60) s0.values.forEach((v, i) => { if (v) g.append(sv('circle', { cx: x(i), cy: y(v), r: 2.8, fill: s0.color })); });
+      s.append(g);
+    });
+    const hits = sv('g');
+    periods.forEach((p, i) => {
+      const h = sv('rect', { x: ml + pw * i, y: mt, width: pw, height: hb, class: 'hit', 'data-i': i });
+      h.append(sv('title', null, cmpText(i)));
+      hits.append(h);
+    });
+    s.append(hits);
+    hits.addEventListener('mousemove', (e) => { const i = e.target.getAttribute('data-i'); if (i != null) cmpPick(+i); });
+    s.addEventListener('mouseleave', () => cmpPick(-1));
+    s.addEventListener('keydown', (e) => {
+      let i = cmpSel < 0 ? n - 1 : cmpSel;
+      if (e.key === 'ArrowLeft') i = Math.max(0, i - 1);
+      else if (e.key === 'ArrowRight') i = Math.min(n - 1, i + 1);
+      else return;
+      e.preventDefault();
+      cmpPick(i);
+    });
+    for (const s0 of series) {
+      const li = el('li', { title: itemCodes(s0.item) + ': ' + nf.format(s0.total) + (cmpData.daily ? ' one-a-day events' : ' events') },
+        el('span', { class: 'line-sw' + (s0.fixed && series.indexOf(s0) % 2 ? ' dashed' : '') }), s0.label,
+        el('span', { class: 'n', text: nf.format(s0.total) }));
+      li.firstChild.style.borderColor = s0.color;
+      if (!s0.fixed) li.append(el('button', { type: 'button', class: 'icon rm', 'aria-label': 'Remove ' + s0.label, title: 'Remove',
+        onclick: () => go({ cmp: parseCmp(cur.cmp).filter((t) => t !== s0.item).join(' ') }) }, '\u00d7'));
+      leg.append(li);
+    }
+  }
+  function cmpText(i) {
+    if (!cmpData || i < 0) return '';
+    const unit = cmpData.norm ? ' per 100 articles' : '';
+    return periodText(cmpData.periods[i], cmpData.by) + ': ' + cmpData.series.map((s0) => s0.label + ' ' + f1.format(s0.values[i])).join(' \u00b7 ') + unit;
+  }
+  function cmpPick(i) {
+    const svgEl = $('cmp-chart').querySelector('svg');
+    if (!svgEl) return;
+    const old = svgEl.querySelector('.hit.on');
+    if (old) old.classList.remove('on');
+    cmpSel = i;
+    const h = i >= 0 ? svgEl.querySelector('.hit[data-i="' + i + '"]') : null;
+    if (h) h.classList.add('on');
+    $('cmp-readout').textContent = cmpText(i);
+  }
+  /* A code as typed (RUS, NLDGOV) when the archive has it, else the most active actor
+     whose code or name starts a word with it (Rusland, russia, NAVO, rus). */
+  async function resolveCode(raw) {
+    try {
+      if (RE_CODE_TYPED.test(raw) && (await api('actors', { prefix: raw, limit: 1 })).actors.length) return raw;
+    } catch (e) { /* a look-up by name below */ }
+    try {
+      const r = await api('actors', withNames(cur, { q: raw, limit: 1 }));
+      if (r.actors.length) { learn(r.actors[0].code, r.actors[0].name); return r.actors[0].code; }
+    } catch (e) { /* below */ }
+    return RE_ACTOR.test(raw) ? raw.toUpperCase() : null;
+  }
+  async function onCompareAdd(ev) {
+    ev.preventDefault();
+    const raw = $('cmp-in').value.trim();
+    $('cmp-err').hidden = true;
+    if (!raw) return;
+    const m = raw.match(/^(.+?)\s*(<->|\u2194|->|\u2192|>|-|,)\s*(.+)$/);
+    const parts = m ? [m[1], m[3]] : [raw];
+    const codes = [];
+    for (const p of parts) {
+      const c = await resolveCode(p.trim());
+      if (!c) { $('cmp-err').textContent = 'No actor is called \u201c' + p.trim() + '\u201d.'; $('cmp-err').hidden = false; return; }
+      codes.push(c);
+    }
+    const op = m ? (/>|\u2192/.test(m[2]) && !/<->|\u2194/.test(m[2]) ? '>' : '-') : '';
+    const item = codes.join(op);
+    const items = parseCmp(cur.cmp);
+    if (!items.includes(item)) items.push(item);
+    $('cmp-in').value = '';
+    go({ cmp: items.slice(-8).join(' ') });
+  }
+
+  /* ---- map: events per country (the first three letters of an actor's code) ---- */
+  const MAP_COLORS = ['#e2e5e9', '#b5cfe8', '#7fadd6', '#4a86c0', '#1f5c9c', '#0b3a6e'];
+  let world = null, worldP = null;
+  function loadWorld() {
+    if (!worldP) worldP = fetch('countries.json').then((r) => { if (!r.ok) throw new Error('map outlines: HTTP ' + r.status); return r.json(); }).then((w) => (world = w));
+    return worldP;
+  }
+  async function loadMap(st) {
+    const box = $('map');
+    box.classList.add('busy');
+    try {
+      const [w, r] = await Promise.all([loadWorld(), api('countries', withNames(st, apiFilter(st)), fresh('map'))]);
+      for (const c of r.countries) learn(c.code, c.name);
+      drawMap(w, r.countries, st);
+    } catch (e) { showError(e); } finally { box.classList.remove('busy'); }
+  }
+  function drawMap(w, countries, st) {
+    const box = $('map');
+    clear(box);
+    const by = new Map(countries.map((c) => [c.code, c]));
+    const shapes = new Set(w.countries.map((c) => c.id));
+    const onMap = countries.filter((c) => shapes.has(c.code));
+    const max = Math.max(0, ...onMap.map((c) => c.events));
+    const cls = (n) => (n <= 0 || max <= 0 ? 0 : Math.max(1, Math.ceil((Math.log(1 + n) / Math.log(1 + max)) * 5)));
+    const sel = st.actor ? st.actor.slice(0, 3) : '';
+    const s = sv('svg', { viewBox: `0 0 ${w.width} ${w.height}`, role: 'img', class: 'world',
+      'aria-label': 'Map of events per country: ' + onMap.slice(0, 5).map((c) => c.name + ' ' + nf.format(c.events)).join(', ') });
+    const gl = sv('g');
+    for (const c of w.countries) {
+      const d = by.get(c.id), n = d ? d.events : 0;
+      const name = (d && d.name) || nameOf(c.id) || c.name;
+      const p = sv('path', { d: c.d, fill: MAP_COLORS[cls(n)], class: 'ctry' + (n ? ' has' : '') + (c.id === sel ? ' on' : ''), 'data-code': c.id });
+      p.append(sv('title', null, name + ' (' + c.id + '): ' + (n ? nf.format(n) + ' event' + (n === 1 ? '' : 's') + ' \u2014 as source ' + nf.format(d.as_source) + ', as target ' + nf.format(d.as_target) : 'no events')));
+      gl.append(p);
+    }
+    s.append(gl);
+    /* the chosen country on top, so its outline is not hidden by its neighbours */
+    for (const p of [...gl.querySelectorAll('path.on')]) gl.append(p);
+    box.append(s);
+    gl.addEventListener('click', (e) => {
+      const code = e.target.getAttribute && e.target.getAttribute('data-code');
+      if (code && by.has(code)) go(Object.assign({ actor: st.actor === code ? '' : code, dyad: '', page: 1 }, CLOSED));
+    });
+    gl.addEventListener('mousemove', (e) => {
+      const code = e.target.getAttribute && e.target.getAttribute('data-code');
+      const d = code && by.get(code);
+      $('map-readout').textContent = code ? nameCode(code) + ': ' + (d ? nf.format(d.events) + ' events; click to filter' : 'no events') : '';
+    });
+    s.addEventListener('mouseleave', () => { $('map-readout').textContent = ''; });
+    /* legend: the colour classes */
+    const leg = $('map-legend');
+    clear(leg);
+    if (max > 0) {
+      let lo = 1;
+      for (let k = 1; k <= 5; k++) {
+        const hi = Math.floor(Math.exp((k / 5) * Math.log(1 + max)) - 1 + 1e-9);
+        if (hi < lo) continue;
+        const sw = el('span', { class: 'msw' });
+        sw.style.background = MAP_COLORS[k];
+        leg.append(el('li', null, sw, lo === hi ? nf.format(lo) : nf.format(lo) + '\u2013' + nf.format(hi)));
+        lo = hi + 1;
+      }
+    }
+    /* the most active countries as buttons (keyboard), and what is not on the map */
+    const ol = $('map-top');
+    clear(ol);
+    for (const c of onMap.slice(0, 8)) {
+      ol.append(el('li', null, el('button', { type: 'button', class: 'ctry-btn', 'aria-current': c.code === sel ? 'true' : null,
+        title: c.code + ': ' + nf.format(c.as_source) + ' as source, ' + nf.format(c.as_target) + ' as target. Filter by it',
+        onclick: () => go(Object.assign({ actor: st.actor === c.code ? '' : c.code, dyad: '', page: 1 }, CLOSED)) },
+      el('span', { text: c.name || c.code }), el('span', { class: 'n', text: nf.format(c.events) }))));
+    }
+    if (!onMap.length) ol.append(el('li', { class: 'none', text: 'No events with a country.' }));
+    const off = countries.filter((c) => !shapes.has(c.code)).slice(0, 4);
+    $('map-note').textContent = off.length ? 'Not countries: ' + off.map((c) => (c.name || c.code) + ' ' + nf.format(c.events)).join(', ') : '';
+    $('map-note').title = off.map((c) => c.code).join(', ');
+  }
+
+  /* ---- download of the current selection ---- */
+  function exportURL(st, format) {
+    const p = withNames(st, apiFilter(st));
+    if (st.daily) p.one_a_day = 1;
+    p.format = format;
+    if (format === 'gdelt') p.header = 1;
+    return 'api/export?' + new URLSearchParams(p).toString();
+  }
+  function updateDownload(st) {
+    if (!st) return;
+    for (const [id, fmt] of [['dl-csv', 'csv'], ['dl-jsonl', 'jsonl'], ['dl-gdelt', 'gdelt']]) $(id).href = exportURL(st, fmt);
+    const d = describe(st);
+    $('dl-what').textContent = (evTotal != null ? nf.format(Math.min(evTotal, 200000)) + (st.daily ? ' one-a-day' : '') + ' event' + (evTotal === 1 ? '' : 's') : 'The events') +
+      (d ? ': ' + d : ', all of the archive') + (evTotal > 200000 ? ' (the first 200,000)' : '');
+  }
+
   /* ---- wiring ---- */
   function init() {
     $('filters').addEventListener('submit', onSubmit);
-    $('reset').addEventListener('click', () => go({ q: '', actor: '', dyad: '', code: '', quad: '', from: '', to: '', lang: '', by: 'month', sort: '', page: 1, article: '', s: '', ev: '' }));
+    $('reset').addEventListener('click', () => go({ q: '', actor: '', dyad: '', code: '', quad: '', from: '', to: '', lang: '', by: 'month', sort: '', page: 1, article: '', s: '', ev: '', daily: '', norm: '', cmp: '' }));
     for (const r of document.querySelectorAll('input[name=by]')) r.addEventListener('change', () => go({ by: r.value }, true));
+    $('o-daily').addEventListener('change', () => go({ daily: $('o-daily').checked ? '1' : '', page: 1 }, true));
+    $('o-norm').addEventListener('change', () => go({ norm: $('o-norm').checked ? '1' : '' }, true));
+    $('o-names').addEventListener('change', () => go({ names: $('o-names').value === 'nl' ? 'nl' : '' }, true));
+    $('cmp-form').addEventListener('submit', onCompareAdd);
+    $('cmp-in').addEventListener('input', suggestActors);
+    document.addEventListener('click', (e) => { const dl = $('dl'); if (dl.open && !dl.contains(e.target)) dl.open = false; });
     for (const id of ['f-actor', 'f-da', 'f-db']) $(id).addEventListener('input', suggestActors);
     $('prev').addEventListener('click', () => { go({ page: Math.max(1, cur.page - 1) }); $('events-h').focus(); });
     $('next').addEventListener('click', () => { go({ page: cur.page + 1 }); $('events-h').focus(); });
@@ -751,7 +1129,7 @@
     });
     window.addEventListener('popstate', render);
     let rt = 0;
-    window.addEventListener('resize', () => { clearTimeout(rt); rt = setTimeout(drawChart, 120); });
+    window.addEventListener('resize', () => { clearTimeout(rt); rt = setTimeout(() => { drawChart(); drawCompare(); }, 120); });
     loadCodes();
     loadStats().then(render);
   }

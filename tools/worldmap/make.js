@@ -29,9 +29,22 @@ const proj = (lon, lat) => { const [x, y] = equalEarth(lon, lat); return [(x + x
 const r1 = (v) => Math.round(v * 10) / 10;
 const num = (v) => { const s = String(r1(v)); return s.replace(/^(-?)0\./, '$1.'); };
 
+/* A ring that crosses the antimeridian (Russia's Chukotka, Fiji, the Aleutians) is moved
+   to the side where most of it lies and cut at 180 degrees. */
+function unwrap(coords) {
+  let cross = false;
+  for (let i = 1; i < coords.length; i++) if (Math.abs(coords[i][0] - coords[i - 1][0]) > 180) cross = true;
+  if (!cross) return coords;
+  const east = coords.filter(([lon]) => lon > 0).length >= coords.length / 2;
+  return coords.map(([lon, lat]) => {
+    let l = east ? (lon < 0 ? lon + 360 : lon) : (lon > 0 ? lon - 360 : lon);
+    return [Math.max(-180, Math.min(180, l)), lat];
+  });
+}
+
 function ring(coords) {
   let out = '', px = 0, py = 0, first = true, n = 0;
-  for (const [lon, lat] of coords) {
+  for (const [lon, lat] of unwrap(coords)) {
     let [x, y] = proj(lon, lat);
     x = Math.round(x * 10); y = Math.round(y * 10);
     if (first) { out += 'M' + num(x / 10) + ' ' + num(y / 10); first = false; px = x; py = y; n++; continue; }
