@@ -855,9 +855,7 @@
     $('cmp-sub').textContent = series.length ? unitText(st) + (describeBase(st) ? ' \u00b7 ' + describeBase(st) : '') : '';
     if (!series.length) {
       cmpData = null;
-      clear(box);
-      clear($('cmp-legend'));
-      box.append(el('p', { class: 'hint cmp-empty', text: 'Add actors or dyads below to compare them on one chart; with a dyad filter its two directions are shown here.' }));
+      compareEmpty();
       return;
     }
     box.classList.add('busy');
@@ -883,6 +881,22 @@
       cmpSel = -1;
       drawCompare();
     } catch (e) { showError(e); } finally { box.classList.remove('busy'); }
+  }
+  /* no series yet: say how to add them, and offer the most active countries of the map */
+  let topCountries = [];
+  function compareEmpty() {
+    if (cmpData || !cur || seriesOf(cur).length) return;
+    const box = $('cmp-chart');
+    clear(box);
+    clear($('cmp-legend'));
+    const wrap = el('div', { class: 'cmp-empty' },
+      el('p', { class: 'hint', text: 'Add actors or dyads below to compare them on one chart; with a dyad filter its two directions are shown here.' }));
+    if (topCountries.length > 1) {
+      const items = topCountries.slice(0, 4);
+      wrap.append(el('button', { type: 'button', class: 'secondary', id: 'cmp-top',
+        onclick: () => go({ cmp: items.map((c) => c.code).join(' ') }) }, 'Compare ' + items.map((c) => c.name || c.code).join(', ')));
+    }
+    box.append(wrap);
   }
   /* the filters other than actor and dyad (the series set those) */
   function describeBase(st) { return describe(Object.assign({}, st, { actor: '', dyad: '', daily: '' })); }
@@ -930,7 +944,7 @@
       const pts = s0.values.map((v, i) => x(i).toFixed(1) + ',' + y(v).toFixed(1));
       const g = sv('g', { class: 'series', 'data-k': k });
       /* earlier series wider, so that a line drawn over an equal one leaves it visible */
-      g.append(sv('polyline', { points: pts.join(' '), fill: 'none', stroke: s0.color, 'stroke-width': 2 + 1.1 * (series.length - 1 - k), 'stroke-linejoin': 'round',
+      g.append(sv('polyline', { points: pts.join(' '), fill: 'none', stroke: s0.color, 'stroke-width': Math.min(3.6, 2 + 0.6 * (series.length - 1 - k)), 'stroke-linejoin': 'round',
         'stroke-dasharray': k % 2 && s0.fixed ? '6 3' : '' }));
       if (n <= 60) s0.values.forEach((v, i) => { if (v) g.append(sv('circle', { cx: x(i), cy: y(v), r: 2.8, fill: s0.color })); });
       s.append(g);
@@ -1032,6 +1046,8 @@
     const by = new Map(countries.map((c) => [c.code, c]));
     const shapes = new Set(w.countries.map((c) => c.id));
     const onMap = countries.filter((c) => shapes.has(c.code));
+    topCountries = onMap;
+    compareEmpty();
     const max = Math.max(0, ...onMap.map((c) => c.events));
     const cls = (n) => (n <= 0 || max <= 0 ? 0 : Math.max(1, Math.ceil((Math.log(1 + n) / Math.log(1 + max)) * 5)));
     const sel = st.actor ? st.actor.slice(0, 3) : '';

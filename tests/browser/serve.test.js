@@ -228,7 +228,16 @@ async function settle(page) {
     check('map: clicking a country filters the table', (await rowCodes(page)).every((r) => r[0].startsWith('RUS') || r[1].startsWith('RUS')));
     check('map: the chosen country is outlined', (await page.$$('#map path.ctry.on[data-code="RUS"]')).length === 1);
 
-    /* 13. comparison: the two directions of a dyad, and more series added by name */
+    /* 13. comparison: the most active countries in one click, the two directions of a
+       dyad, and more series added by name */
+    await page.goto(BASE);
+    await settle(page);
+    await page.waitForSelector('#cmp-top');
+    check('compare: offers the most active countries', /Netherlands/.test(await page.textContent('#cmp-top')));
+    await page.click('#cmp-top');
+    await page.waitForURL(/cmp=NLD/);
+    await page.waitForFunction(() => document.querySelectorAll('#cmp-chart polyline').length === 4);
+    check('compare: four countries drawn', (await page.$$('#cmp-legend li')).length === 4);
     await page.goto(BASE + '?dyad=RUS,USA');
     await settle(page);
     await page.waitForSelector('#cmp-chart svg polyline');
