@@ -226,5 +226,11 @@ void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S);
 ** pattern index, try every pattern */
 #define KR_FBM_WORDS 256
 int kc_pattern_candidates(const kr_coder *c, const kr_trigger *T, uint32_t s, uint32_t e, uint64_t *bm);
+/* the same with the index keys of a sentence's tokens found once (kc_fkeys_of) for all
+** its triggers: then only the tokens [s, e) of k count */
+#define KR_FKEYS_MAX 2048
+typedef struct { uint32_t n; int over; uint32_t key[KR_FKEYS_MAX], tok[KR_FKEYS_MAX]; } kc_fkeys;
+void kc_fkeys_of(const kr_coder *c, uint32_t s, uint32_t e, kc_fkeys *k);
+int kc_pattern_candidates_k(const kr_trigger *T, const kc_fkeys *k, uint32_t s, uint32_t e, uint64_t *bm);
 
 #endif
