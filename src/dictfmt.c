@@ -1072,7 +1072,7 @@ static int cmp_fent(const void *a, const void *b) {
     return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] != y[1] ? (x[1] < y[1] ? -1 : 1) : 0;
 }
 
-static const kr_fidx *build_fidx(kr_dict *d, const kr_pattern *pats, uint32_t np, const int *key) {
+static const kr_fidx *build_fidx(kr_dict *d, kr_lang *L, const kr_pattern *pats, uint32_t np, const int *key) {
     kr_fidx *fx = kr_alloc(&d->ar, sizeof *fx);
     size_t n = 0, nany = 0;
     for (uint32_t i = 0; i < np; i++) {
@@ -1109,6 +1109,8 @@ static const kr_fidx *build_fidx(kr_dict *d, const kr_pattern *pats, uint32_t np
     uint64_t *bloom = kr_alloc(&d->ar, bits / 8);
     for (size_t j = 0; j < m; j++) { uint32_t b = kr_fkey_bit(ks[j], bits - 1); bloom[b >> 6] |= 1ull << (b & 63); }
     fx->bloom = bloom; fx->bmask = bits - 1;
+    if (!L->fkey_all && m) L->fkey_all = kr_alloc(&d->ar, (KR_FKEY_ALLMASK + 1) / 8);
+    for (size_t j = 0; j < m; j++) { uint32_t b = kr_fkey_all_bit(ks[j]); L->fkey_all[b >> 6] |= 1ull << (b & 63); }
     fx->key = ks; fx->pat = ps; fx->n = (uint32_t)m; fx->any = any; fx->nany = (uint32_t)nany;
     return fx;
 }
@@ -1266,7 +1268,7 @@ static void block_done(pctx *p) {
             p->line = save;
             /* the verbs of a block share their patterns' words: one index per pattern count */
             const kr_fidx *fx = !T->discard && fx_n[pass] == k + 1 ? fx_last[pass] : NULL;
-            if (!fx) { fx = build_fidx(p->d, pats, (uint32_t)k, key); if (!T->discard) { fx_last[pass] = fx; fx_n[pass] = k + 1; } }
+            if (!fx) { fx = build_fidx(p->d, L, pats, (uint32_t)k, key); if (!T->discard) { fx_last[pass] = fx; fx_n[pass] = k + 1; } }
             free(key);
             K = &L->trig[ti];          /* code_index cannot move it, but be safe */
             K->pat = pats; K->npat = (uint32_t)k; K->fx = fx;

@@ -162,6 +162,10 @@ static inline uint32_t kr_fkey_step(uint32_t h, unsigned char ch) { return (h ^ 
 #define KR_FKEY_H0 2166136261u
 #define KR_FKEY_WORDMAX 0x1FFFFFFFu          /* wids above it are not keys */
 static inline uint32_t kr_fkey_prefix(uint32_t h, uint32_t l) { return (l << 29) | (h & KR_FKEY_WORDMAX); }
+/* kr_lang.fkey_all: one filter of every key of every foreign trigger, so a sentence's
+** tokens give only the keys some pattern has (a bit kr_fkey_all_bit per key) */
+#define KR_FKEY_ALLMASK ((1u << 19) - 1)
+static inline uint32_t kr_fkey_all_bit(uint32_t key) { return (uint32_t)((key * 0xC2B2AE3D27D4EB4Full) >> 37) & KR_FKEY_ALLMASK; }
 
 /* a trigger form indexed by its first word */
 typedef struct {
@@ -206,6 +210,7 @@ typedef struct {
                         int from, to; const char *file; int line; uint32_t next; } *gph;
     uint32_t ngph, gphcap;
     uint32_t *gph_head, gph_headcap;     /* per first-word wid: first phrase index+1 */
+    uint64_t *fkey_all;                  /* foreign pattern keys (KR_FKEY_ALLMASK + 1 bits, arena), NULL: none */
 } kr_lang;
 
 typedef struct { char code[8]; double goldstein; int quad; const char *label; } kr_cameo;

@@ -349,45 +349,65 @@ static int f_match(const kr_coder *c, const trig_hit *H, const kr_pattern *P, ui
     return 1;
 }
 
-/* the patterns of T that can match with the tokens [s, e): bit i of bm (KR_FBM_WORDS
-** words) for pattern i.  A pattern needs a token for every word element, so only the
-** patterns whose index key (kr_fidx) a token has are candidates, and those without a
-** key.  del (from token a; NULL: none) and the hit H (NULL: none) are tokens no word
-** element can take.  0 when T has no index or too many patterns for bm: then every
-** pattern is to be tried */
-static int f_candidates(const kr_coder *c, const kr_trigger *T, const trig_hit *H, uint32_t cs, uint32_t ce,
+/* the index keys (kr_fidx) of the tokens [s, e) that some foreign pattern has (the
+** filter kr_lang.fkey_all), each with its token; k->over when there are too many */
+void kc_fkeys_of(const kr_coder *c, uint32_t s, uint32_t e, kc_fkeys *k) {
+    const uint64_t *all = c->L->fkey_all;
+    k->n = 0; k->over = 0;
+    if (!all) return;
+#define F_PUSH(K) do { uint32_t key_ = (K), b_ = kr_fkey_all_bit(key_); \
+        if (all[b_ >> 6] >> (b_ & 63) & 1) { if (k->n == KR_FKEYS_MAX) { k->over = 1; return; } k->key[k->n] = key_; k->tok[k->n++] = t; } } while (0)
+    for (uint32_t t = s; t < e; t++) {
+        const kr_tok *tk = &c->tok[t];
+        if (tk->wid <= KR_FKEY_WORDMAX) F_PUSH(tk->wid);
+        uint32_t h = KR_FKEY_H0;
+        for (uint32_t l = 1; l <= tk->flen && l <= KR_FKEY_PLEN; l++) {
+            h = kr_fkey_step(h, (unsigned char)tk->fold[l - 1]);
+            F_PUSH(kr_fkey_prefix(h, l));
+        }
+    }
+#undef F_PUSH
+}
+
+/* the patterns of T that can match with the tokens [s, e) (keys in k): bit i of bm
+** (KR_FBM_WORDS words) for pattern i.  A pattern needs a token for every word element,
+** so only the patterns whose index key (kr_fidx) a token has are candidates, and those
+** without a key.  del (from token a; NULL: none) and the hit H (NULL: none) are tokens
+** no word element can take.  0 when T has no index, k is incomplete or T has too many
+** patterns for bm: then every pattern is to be tried */
+static int f_candidates(const kr_trigger *T, const kc_fkeys *k, const trig_hit *H, uint32_t cs, uint32_t ce,
                         const uint8_t *del, uint32_t a, uint64_t *bm) {
     const kr_fidx *fx = T->fx;
-    if (!fx || T->npat > KR_FBM_WORDS * 64 || T->npat < 4) return 0;
+    if (!fx || k->over || T->npat > KR_FBM_WORDS * 64 || T->npat < 4) return 0;
     uint32_t nw = (T->npat + 63) / 64;
     memset(bm, 0, nw * sizeof *bm);
     for (uint32_t i = 0; i < fx->nany; i++) bm[fx->any[i] >> 6] |= 1ull << (fx->any[i] & 63);
     if (!fx->n) return 1;
     const uint32_t *ks = fx->key;
-    for (uint32_t t = cs; t < ce; t++) {
-        if ((del && del[t - a]) || (H && t >= H->tok && t < H->tok + H->ntok)) continue;
-        const kr_tok *k = &c->tok[t];
-        uint32_t keys[KR_FKEY_PLEN + 1]; int nk = 0;
-        if ((fx->lens & 1) && k->wid <= KR_FKEY_WORDMAX) keys[nk++] = k->wid;
-        if (fx->lens > 1) {
-            uint32_t h = KR_FKEY_H0;
-            for (uint32_t l = 1; l <= k->flen && l <= KR_FKEY_PLEN; l++) {
-                h = kr_fkey_step(h, (unsigned char)k->fold[l - 1]);
-                if (fx->lens & (1u << l)) keys[nk++] = kr_fkey_prefix(h, l);
-            }
-        }
-        for (int q = 0; q < nk; q++) {
-            uint32_t lo = 0, hi = fx->n, key = keys[q], bit = kr_fkey_bit(key, fx->bmask);
-            if (!(fx->bloom[bit >> 6] >> (bit & 63) & 1)) continue;
-            while (lo < hi) { uint32_t mid = lo + (hi - lo) / 2; if (ks[mid] < key) lo = mid + 1; else hi = mid; }
-            for (; lo < fx->n && ks[lo] == key; lo++) bm[fx->pat[lo] >> 6] |= 1ull << (fx->pat[lo] & 63);
-        }
+    for (uint32_t q = 0; q < k->n; q++) {
+        uint32_t t = k->tok[q], key = k->key[q];
+        if (t < cs || t >= ce || (del && del[t - a]) || (H && t >= H->tok && t < H->tok + H->ntok)) continue;
+        if (!(fx->lens >> (key >> 29) & 1)) continue;
+        uint32_t bit = kr_fkey_bit(key, fx->bmask);
+        if (!(fx->bloom[bit >> 6] >> (bit & 63) & 1)) continue;
+        uint32_t lo = 0, hi = fx->n;
+        while (lo < hi) { uint32_t mid = lo + (hi - lo) / 2; if (ks[mid] < key) lo = mid + 1; else hi = mid; }
+        for (; lo < fx->n && ks[lo] == key; lo++) bm[fx->pat[lo] >> 6] |= 1ull << (fx->pat[lo] & 63);
     }
     return 1;
 }
 
+int kc_pattern_candidates_k(const kr_trigger *T, const kc_fkeys *k, uint32_t s, uint32_t e, uint64_t *bm) {
+    return f_candidates(T, k, NULL, s, e, NULL, 0, bm);
+}
+
 int kc_pattern_candidates(const kr_coder *c, const kr_trigger *T, uint32_t s, uint32_t e, uint64_t *bm) {
-    return f_candidates(c, T, NULL, s, e, NULL, 0, bm);
+    if (!T->fx) return 0;
+    kc_fkeys *k = kr_xmalloc(sizeof *k);
+    kc_fkeys_of(c, s, e, k);
+    int r = f_candidates(T, k, NULL, s, e, NULL, 0, bm);
+    free(k);
+    return r;
 }
 
 /* the events of a sentence, kept until the sentence is done (SET: CODE ALL with CHECK
@@ -619,6 +639,8 @@ void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
     }
     fseen seen[FSEEN_MAX]; int nseen = 0;
     codeset prev_src = c->fprev;
+    kc_fkeys fkeys, *fk = &fkeys;                  /* the tokens' pattern index keys, found once */
+    int have_fk = 0;
     /* 3. in each clause the first verb that codes (SET: CODE BY CLAUSE); SET: CODE BY
     **    SENTENCE: only the first of the sentence; SET: CODE ALL: every verb */
     int all = c->fo.code_by == FO_ALL, sentence_done = 0;
@@ -660,7 +682,8 @@ void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (H2->tok != H->tok || !(T2->flags & TRIG_FOREIGN) || T2->line != T->line || T2->file != T->file) continue;
                     fbind bd; int matched = 0, code = T2->code;
                     uint64_t bm[KR_FBM_WORDS];
-                    if (f_candidates(c, T2, H2, cs, ce, del, a, bm)) {
+                    if (T2->fx && !have_fk) { kc_fkeys_of(c, a, b, fk); have_fk = 1; }
+                    if (f_candidates(T2, fk, H2, cs, ce, del, a, bm)) {
                         uint32_t nbw = (T2->npat + 63) / 64, mp = T2->npat;
                         for (uint32_t w = 0; w < nbw && !matched; w++)
                             for (uint64_t x = bm[w]; x && !matched; x &= x - 1) {
