@@ -322,12 +322,14 @@ const char *kr_actor_name(const kr_names *n, const char *code, const char *lang,
     outbuf o = {buf, size, 0};
     if (size) buf[0] = 0;
     if (!code || !*code) return buf;
+    if (!n) { put(&o, code, strlen(code)); return buf; }      /* no names loaded: the code itself */
     int li = lang && !strcmp(lang, "nl") ? 0 : 1;
     name_into(n, &o, code, strlen(code), li);
     return buf;
 }
 
 int kr_actor_known(const kr_names *n, const char *code) {
+    if (!n || !code) return 0;
     size_t len = strlen(code);
     const nm_code *st = len >= 3 ? find_code(n, code, 3) : NULL;
     if (st && st->state && all_sectors(n, code, 3, len)) return 1;
@@ -360,6 +362,7 @@ static int lookup_phrase(const kr_names *n, const char *s, size_t len, char (*co
 }
 
 int kr_actor_lookup(const kr_names *n, const char *name, char (*codes)[KR_CODE_MAX], int max) {
+    if (!n || !name) return 0;
     while (*name == ' ') name++;
     size_t len = strlen(name);
     while (len && name[len - 1] == ' ') len--;
