@@ -235,12 +235,40 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
 ** before coding to know which clauses are governed by demands, threats, appeals ... */
 void kc_resolve_roots(kr_coder *c) {
     const kr_lang *L = c->L;
+    kc_fkeys fkeys, *fk = &fkeys; int have_fk = 0;    /* foreign triggers: the sentence's pattern keys */
     for (int h = 0; h < c->nth; h++) {
         trig_hit *H = &c->th[h];
         const kr_trigger *T = &L->trig[H->trig];
         codeset subj; kc_subject_codes(c, &c->cl[H->clause], &subj);
         match_res r; memset(&r, 0, sizeof r);
         H->root = code_root(c->d, T->code);      /* 0 for --- unless a pattern matches */
+        /* foreign triggers: only the patterns whose words the sentence has (the words a
+        ** pattern takes lie in the clauses, or just before one) */
+        uint64_t bm[KR_FBM_WORDS];
+        if (T->fx && !have_fk) {
+            uint32_t s = UINT32_MAX, e = 0;
+            for (int k = 0; k < c->ncl; k++) { if (c->cl[k].s < s) s = c->cl[k].s; if (c->cl[k].e > e) e = c->cl[k].e; }
+            if (s && s != UINT32_MAX) s--;
+            if (s < e) kc_fkeys_of(c, s, e, fk); else fk->n = 0, fk->over = 1;
+            have_fk = 1;
+        }
+        if (T->fx && kc_pattern_candidates_k(T, fk, 0, UINT32_MAX, bm)) {
+            int done = 0;
+            for (uint32_t w = 0; w < (T->npat + 63) / 64 && !done; w++)
+                for (uint64_t x = bm[w]; x && !done; x &= x - 1) {
+                    uint32_t p = w * 64 + (uint32_t)__builtin_ctzll(x);
+                    if (kc_run_pattern(c, H, &T->pat[p], &subj, c->cl[H->clause].subj, &r)) { H->root = r.code >= 0 ? code_root(c->d, r.code) : 0; done = 1; }
+#ifdef KR_FIDX_CHECK
+                    if (done) for (uint32_t q = 0; q < p; q++) { match_res r2; memset(&r2, 0, sizeof r2);
+                        if (!(bm[q >> 6] >> (q & 63) & 1) && kc_run_pattern(c, H, &T->pat[q], &subj, c->cl[H->clause].subj, &r2)) { fprintf(stderr, "KR_FIDX_CHECK roots: %s:%d\n", T->pat[q].file, T->pat[q].line); abort(); } }
+#endif
+                }
+#ifdef KR_FIDX_CHECK
+            if (!done) for (uint32_t q = 0; q < T->npat; q++) { match_res r2; memset(&r2, 0, sizeof r2);
+                if (kc_run_pattern(c, H, &T->pat[q], &subj, c->cl[H->clause].subj, &r2)) { fprintf(stderr, "KR_FIDX_CHECK roots: %s:%d\n", T->pat[q].file, T->pat[q].line); abort(); } }
+#endif
+            continue;
+        }
         for (uint32_t p = 0; p < T->npat; p++)
             if (kc_run_pattern(c, H, &T->pat[p], &subj, c->cl[H->clause].subj, &r)) { H->root = r.code >= 0 ? code_root(c->d, r.code) : 0; break; }
     }
