@@ -92,6 +92,7 @@ typedef struct {
     const char *location;         /* country code of a named place, or "" */
     const char *source_text, *target_text, *verb_text, *text;
     int sent_off, sent_len;       /* the sentence within the normalized text */
+    const char *location_text;    /* the words that name the place ("Genève", "Idlib"), or "" */
 } kr_event;
 
 /* ---- dictionaries ---- */

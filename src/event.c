@@ -75,6 +75,8 @@ void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, con
     ev.root[0] = code[0]; ev.root[1] = code[1]; ev.root[2] = 0;
     kr_cameo_lookup(c->d, code, &ev.goldstein, &ev.quad);
     ev.location = c->loc;
+    ev.location_text = c->loc[0] && c->loc_e > c->loc_s ? kr_strndup(&c->ar, c->text.p + c->tok[c->loc_s].off,
+                           c->tok[c->loc_e - 1].off + c->tok[c->loc_e - 1].len - c->tok[c->loc_s].off) : "";
     ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
     ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
     if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;
