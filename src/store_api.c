@@ -187,6 +187,7 @@ static int on_row(void *ctx, const kr_event_row *r) {
     kr_archive_event e;
     memset(&e, 0, sizeof e);
     e.id = r->id; e.ev = r->ev;
+    if (!e.ev.location_text) e.ev.location_text = "";     /* not stored: the place's words */
     e.lang = r->lang; e.title = r->title; e.url = r->url; e.publisher = r->publisher; e.label = r->label;
     return rl->fn(rl->ctx, &e);
 }

@@ -49,7 +49,7 @@ class Event(Structure):            # kr_event
                 ("root", c_char * 3), ("quad", c_int), ("goldstein", c_double),
                 ("location", c_char_p), ("source_text", c_char_p), ("target_text", c_char_p),
                 ("verb_text", c_char_p), ("text", c_char_p),
-                ("sent_off", c_int), ("sent_len", c_int)]
+                ("sent_off", c_int), ("sent_len", c_int), ("location_text", c_char_p)]
 
 
 class ArchiveEvent(Structure):     # kr_archive_event
