@@ -344,6 +344,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (k->passive && k->by >= 0) {
                 kc_codeset_from_group(c, k->by, &src);
                 tgt = subj; tgt_group = subj_group;
+                /* "The proceedings were criticised by the archbishop": no actor as the
+                ** subject, the implied one */
+                if (!tgt.n) kc_implied_target(c, H, k, k->by, &src, code_root(d, code), &tgt, &tgt_group);
             } else {
                 /* nearest other actor in the clause: after the trigger, else before */
                 int g = -1;
