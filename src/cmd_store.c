@@ -531,7 +531,7 @@ int cmd_ingest(int argc, char **argv) {
         if (check) {
             char msg[4096];
             kr_status st = kr_store_check(s, msg, sizeof msg);
-            if (st == KR_OK) printf("%s: ok\n", db);
+            if (st == KR_OK) printf("%s: %s\n", db, msg);
             else { fprintf(stderr, "kroniek ingest: %s\n%s", kr_store_error(s), msg); rc = 1; }
         }
         kr_store_close(s);
@@ -551,6 +551,11 @@ int cmd_ingest(int argc, char **argv) {
     if (!d) return 2;
     kr_store *s = open_store("ingest", db, 1, 0);
     if (!s) { kr_dict_free(d); return 2; }
+    if (kr_store_read_only(s)) {         /* issue 15: say so before reading anything */
+        fprintf(stderr, "kroniek ingest: archive %s is read-only (%s): cannot ingest into it\n", db, kr_store_read_only(s));
+        kr_store_close(s); kr_dict_free(d);
+        return 2;
+    }
     kr_store_set_dict(s, d);
 
     static pipeline P;

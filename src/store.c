@@ -11,7 +11,7 @@
 ** "Genève" all find the seed article on either backend.  Snippets are cut here too, so
 ** they are the same on both backends.
 **
-** SQLite layout (schema version 2, PRAGMA user_version, application_id 'KRNK'):
+** SQLite layout (schema version 3, PRAGMA user_version, application_id 'KRNK'):
 ** articles, sentences, mentions, events, codes, kroniek_meta, the aggregates kept at
 ** ingest (daily, days, dyad_months, actors, counters in kroniek_meta; see store.h) and
 ** articles_fts, a contentless FTS5 table using the tokenizer "kroniek" registered on
@@ -32,6 +32,8 @@
 #include <errno.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 /* ================================================================== BLAKE2b */
 
@@ -1165,9 +1167,12 @@ void kr_store_set_budget(kr_store *s, long ms, int (*stop)(void *ctx), void *ctx
 
 void kr_store_release_memory(kr_store *s) { if (s->ops->release) s->ops->release(s); }
 
+const char *kr_store_read_only(const kr_store *s) { return s && s->ro_why[0] ? s->ro_why : NULL; }
+
 static int ro_refuse(kr_store *s) {
     if (!s->readonly) return 0;
-    kr_store_seterr(s, "%s: opened for reading only", s->name);
+    if (s->ro_why[0]) kr_store_seterr(s, "archive %s is read-only (%s): cannot write to it", s->name, s->ro_why);
+    else kr_store_seterr(s, "%s: opened for reading only", s->name);
     return 1;
 }
 
@@ -1377,7 +1382,7 @@ kr_status kr_store_timeline(kr_store *s, const kr_query *q, const char *bucket, 
 /* ================================================================== SQLite */
 
 #define KR_APP_ID 0x4B524E4B            /* 'KRNK' */
-#define SQ_VERSION 2
+#define SQ_VERSION 3
 
 /* Migrations: entry i brings the schema from version i to i+1.  Never edit one that has
 ** shipped; append a new one. */
@@ -1446,15 +1451,20 @@ static const char *sq_migrations[SQ_VERSION] = {
     "  (SELECT count(*) FROM (SELECT DISTINCT day, date, source, target, code FROM daily)));"
     "CREATE INDEX events_page ON events(day, source, target, code, quad, article, sentence);"
     "DROP INDEX events_day;"
-    "CREATE INDEX articles_date ON articles(date);"
+    "CREATE INDEX articles_date ON articles(date);",
+    /* 2 -> 3 (issue 15): a checksum of the text as stored (text_hash is of the text as
+    ** given, before normalisation), so `ingest --check` finds a damaged text; filled
+    ** here for the stored rows, by ingest for new ones */
+    "ALTER TABLE articles ADD COLUMN text_sum TEXT;"
+    "UPDATE articles SET text_sum = kroniek_text_sum(text);"
 };
 
 enum { SQ_SEEN, SQ_ART, SQ_SENT, SQ_MENT, SQ_EV, SQ_FTS, SQ_CODE, SQ_DUPD, SQ_DGRP, SQ_DINS, SQ_AUPS, SQ_CNT,
        SQ_DAYS, SQ_DYM, SQ_NSTMT };
 static const char *sq_stmt_sql[SQ_NSTMT] = {
     "SELECT 1 FROM articles WHERE text_hash = ?2 UNION ALL SELECT 2 FROM articles WHERE id = ?1 LIMIT 1",
-    "INSERT INTO articles(id, date, day, lang, title, url, source, text, text_hash, nsent, nevents)"
-    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    "INSERT INTO articles(id, date, day, lang, title, url, source, text, text_hash, nsent, nevents, text_sum)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     "INSERT INTO sentences(article, n, off, len) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO mentions(article, sentence, code, text) VALUES(?1, ?2, ?3, ?4)",
     "INSERT INTO events(article, sentence, date, day, source, target, code, root, quad, goldstein,"
@@ -1569,7 +1579,20 @@ static int sq_tok_tokenize(Fts5Tokenizer *tk, void *ctx, int flags, const char *
     return t.rc;
 }
 
+/* kroniek_text_sum(text): the checksum of a stored text (articles.text_sum), BLAKE2b-256
+** hex of its bytes; NULL for NULL */
+static void sq_text_sum(sqlite3_context *cx, int argc, sqlite3_value **argv) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) { sqlite3_result_null(cx); return; }
+    const char *t = sqlite3_value_blob(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    char hex[65];
+    kr_store_text_hash(t ? t : "", (size_t)(n > 0 ? n : 0), hex);
+    sqlite3_result_text(cx, hex, 64, SQLITE_TRANSIENT);
+}
+
 static int sq_register(sqlite3 *db, kr_fts *ft) {
+    if (sqlite3_create_function(db, "kroniek_text_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                NULL, sq_text_sum, NULL, NULL) != SQLITE_OK) return SQLITE_ERROR;
     fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) != SQLITE_OK) return SQLITE_ERROR;
@@ -1838,6 +1861,9 @@ static kr_status sq_put1(kr_store *s, const kr_article *a, const char *hash, con
     sqlite3_bind_text(st, 9, hash ? hash : "", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 10, pr->nsent);
     sqlite3_bind_int(st, 11, nev);
+    char sum[65];
+    kr_store_text_hash(pr->text.p, pr->text.len, sum);
+    sqlite3_bind_text(st, 12, sum, 64, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc != SQLITE_DONE) return sq_fail(s, rc, "storing an article");
@@ -2351,6 +2377,23 @@ static kr_status sq_check(kr_store *s, char *msg, size_t len) {
         kr_buf_free(&m); return sq_fail(s, rc, "checking");
     }
     if (na != nf) kr_buf_addf(&m, "consistency: %ld articles but %ld in the full-text index\n", na, nf);
+    /* issue 15: a text that changed after it was stored (its checksum no longer matches) */
+    rc = sqlite3_prepare_v2(b->db, "SELECT id FROM articles WHERE text_sum IS NOT kroniek_text_sum(text) ORDER BY aid", -1, &st, NULL);
+    if (rc != SQLITE_OK) { kr_buf_free(&m); return sq_fail(s, rc, "checking"); }
+    long nbad = 0;
+    kr_buf ids = {0};
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (nbad < 20) kr_buf_addf(&ids, "%s'%.200s'", nbad ? ", " : "", col(st, 0));
+        nbad++;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) { kr_buf_free(&ids); kr_buf_free(&m); return sq_fail(s, rc, "checking"); }
+    if (nbad) {
+        kr_buf_add(&ids, "", 0);
+        kr_buf_addf(&m, "damaged text: %ld article%s whose stored text no longer matches its checksum (changed after ingest): %s%s\n",
+                    nbad, nbad == 1 ? "" : "s", ids.p, nbad > 20 ? ", ..." : "");
+    }
+    kr_buf_free(&ids);
     if (!s->readonly) {
         rc = sq_exec(s, "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')");
         if (rc != SQLITE_OK) kr_buf_addf(&m, "full-text index: %s\n", sqlite3_errmsg(b->db));
@@ -2361,7 +2404,8 @@ static kr_status sq_check(kr_store *s, char *msg, size_t len) {
         snprintf(msg, len, "%s", m.p);
         kr_store_seterr(s, "%s: the archive failed its check", s->name);
         k = KR_ERR_DB;
-    } else snprintf(msg, len, "ok");
+    } else if (s->readonly) snprintf(msg, len, "ok (read-only: the full-text index was checked against the articles, not its inner structure)");
+    else snprintf(msg, len, "ok");
     kr_buf_free(&m);
     return k;
 }
@@ -2409,6 +2453,84 @@ static kr_status sq_migrate(kr_store *s, int from) {
     return KR_OK;
 }
 
+/* The directory of path (".", "/" or the part before the last slash). */
+static void sq_dirname(const char *path, char *dir, size_t n) {
+    const char *sl = strrchr(path, '/');
+    if (!sl) snprintf(dir, n, ".");
+    else if (sl == path) snprintf(dir, n, "/");
+    else snprintf(dir, n, "%.*s", (int)(sl - path), path);
+}
+
+/* 0 if this process may write the file or directory (effective ids; root too is refused
+** on a read-only mount or an immutable file), else errno */
+static int sq_cannot_write(const char *f) {
+    return faccessat(AT_FDCWD, f, W_OK, AT_EACCESS) == 0 ? 0 : (errno ? errno : EACCES);
+}
+
+/* issue 15: why an existing archive cannot be written (into why), or 0 if it can.  An
+** archive needs its file and, for the write-ahead log, its directory. */
+static int sq_unwritable(const char *path, char *why, size_t n) {
+    char dir[4096];
+    int e;
+    if ((e = sq_cannot_write(path))) { snprintf(why, n, "the file cannot be written: %s", strerror(e)); return 1; }
+    sq_dirname(path, dir, sizeof dir);
+    if ((e = sq_cannot_write(dir))) { snprintf(why, n, "its directory %.300s cannot be written: %s", dir, strerror(e)); return 1; }
+    return 0;
+}
+
+/* "file:PATH?immutable=1" for sqlite3_open_v2 with SQLITE_OPEN_URI: the archive is read
+** as a file nobody changes, without -wal or -shm files (for a read-only directory) */
+static void sq_immutable_uri(const char *path, kr_buf *u) {
+    kr_buf_add(u, "file:", 5);
+    if (path[0] == '/') while (path[1] == '/') path++;    /* "//x" would name a host */
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p == 0x7f) kr_buf_addf(u, "%%%02X", *p);
+        else kr_buf_add(u, (const char *)p, 1);
+    }
+    kr_buf_add(u, "?immutable=1", 13);     /* with the NUL */
+}
+
+/* Open the SQLite file for reading.  A WAL archive needs a -shm file beside it: in a
+** directory that cannot be written, and with no -wal file left (a cleanly closed
+** archive has none), the archive is opened immutable instead.  Returns an SQLite code;
+** on failure err says why. */
+static int sq_open_read(kr_store *s, const char *path, char *err, size_t errlen) {
+    sq_be *b = s->be;
+    char wal[4200], dir[4096];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    struct stat ws;
+    int has_wal = stat(wal, &ws) == 0 && ws.st_size > 0;
+    sq_dirname(path, dir, sizeof dir);
+    int dir_ro = sq_cannot_write(dir) != 0;
+    char shm[4200];
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    int has_shm = stat(shm, &ws) == 0;      /* a writer (of another user) may be at work */
+    int rc = SQLITE_CANTOPEN;
+    long n;
+    if (!dir_ro || has_wal || has_shm) {
+        rc = sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc == SQLITE_OK) rc = sq_int(b->db, "SELECT count(*) FROM sqlite_master", &n);
+        if (rc == SQLITE_OK) return rc;
+        int basic = rc & 0xff;
+        if (has_wal || (basic != SQLITE_CANTOPEN && basic != SQLITE_READONLY)) {
+            sq_fail(s, rc, "opening");
+            if (has_wal && dir_ro)
+                snprintf(err, errlen, "%s: cannot read the archive: its directory %s cannot be written and it has an unfinished write-ahead log (%s), which needs a -shm file there; open it once where it can be written (kroniek ingest --db %s --stats), or copy %s and %s to a writable directory",
+                         path, dir, wal, path, path, wal);
+            else snprintf(err, errlen, "%s", s->err);
+            return rc;
+        }
+        sqlite3_close(b->db); b->db = NULL;
+    }
+    kr_buf u = {0};
+    sq_immutable_uri(path, &u);
+    rc = sqlite3_open_v2(u.p, &b->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+    kr_buf_free(&u);
+    if (rc == SQLITE_OK) rc = sq_int(b->db, "SELECT count(*) FROM sqlite_master", &n);
+    if (rc != SQLITE_OK) { sq_fail(s, rc, "opening"); snprintf(err, errlen, "%s", s->err); }
+    return rc;
+}
+
 static kr_store *sqlite_open(const char *path, int create, int readonly, char *err, size_t errlen) {
     kr_store *s = calloc(1, sizeof *s);
     sq_be *b = calloc(1, sizeof *b);
@@ -2425,9 +2547,22 @@ static kr_store *sqlite_open(const char *path, int create, int readonly, char *e
     int exists = stat(path, &sb) == 0;
     if (exists && S_ISDIR(sb.st_mode)) { snprintf(err, errlen, "%s: is a directory, not an archive", path); goto fail; }
     if (!exists && !create) { snprintf(err, errlen, "%s: no such archive (kroniek ingest --db %s FILES creates it)", path, path); goto fail; }
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &b->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) { sq_fail(s, rc, "opening"); snprintf(err, errlen, "%s", s->err); goto fail; }
+    int rc;
+    if (!exists) {
+        char dir[4096];
+        sq_dirname(path, dir, sizeof dir);
+        int e = sq_cannot_write(dir);
+        if (e && e != ENOENT) { snprintf(err, errlen, "%s: cannot create the archive: its directory %s cannot be written (%s)", path, dir, strerror(e)); goto fail; }
+    }
+    /* issue 15: an archive that cannot be written is opened for reading, whatever was
+    ** asked; a writer learns it from kr_store_read_only() and kr_store_begin() */
+    if (exists && sq_unwritable(path, s->ro_why, sizeof s->ro_why)) readonly = s->readonly = 1;
+    if (readonly) {
+        if (sq_open_read(s, path, err, errlen) != SQLITE_OK) goto fail;
+    } else {
+        rc = sqlite3_open_v2(path, &b->db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc != SQLITE_OK) { sq_fail(s, rc, "opening"); snprintf(err, errlen, "%s", s->err); goto fail; }
+    }
     sqlite3_extended_result_codes(b->db, 0);
     sqlite3_busy_timeout(b->db, b->busy_ms);
     if (!s->fts || sq_register(b->db, s->fts) != SQLITE_OK) { snprintf(err, errlen, "%s: cannot register the full-text tokenizer (SQLite without FTS5?)", path); goto fail; }
@@ -2458,6 +2593,7 @@ static kr_store *sqlite_open(const char *path, int create, int readonly, char *e
     sq_exec(s, "PRAGMA cache_size = -32000");
     s->version = (int)uver;
     if (uver < SQ_VERSION) {
+        if (readonly && s->ro_why[0]) { snprintf(err, errlen, "%s: archive schema version %ld is older than this kroniek (%d), and the archive is read-only (%s), so it cannot be upgraded here; upgrade a writable copy with kroniek ingest --db COPY --stats", path, uver, SQ_VERSION, s->ro_why); goto fail; }
         if (readonly) { snprintf(err, errlen, "%s: archive schema version %ld is older than this kroniek (%d); run kroniek ingest on it once to upgrade", path, uver, SQ_VERSION); goto fail; }
         if (sq_migrate(s, (int)uver) != KR_OK) { snprintf(err, errlen, "%s", s->err); goto fail; }
     }

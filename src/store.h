@@ -129,6 +129,12 @@ int kr_store_empty(kr_store *s);
 void kr_store_set_budget(kr_store *s, long ms, int (*stop)(void *ctx), void *ctx);
 /* Give back the memory the handle caches (SQLite: its page cache) after a big query. */
 void kr_store_release_memory(kr_store *s);
+/* Why the archive cannot be written ("its directory /x cannot be written: Read-only
+** file system"), or NULL when it can (always NULL on PostgreSQL).  An SQLite archive
+** whose file or directory cannot be written is opened for reading even when writing
+** was asked for (kr_store_begin then fails): readers, `ingest --check` and `--stats`
+** work on it, and an ingest says it is read-only before it starts. */
+const char *kr_store_read_only(const kr_store *s);
 
 /* ---- ingest on two threads (optional) ----
 ** kr_store_put() takes what it stores from the coder and folds and stems the text for
@@ -322,6 +328,7 @@ struct kr_store {
     /* kr_store_set_budget */
     long budget_ms; double deadline_ms;   /* CLOCK_MONOTONIC ms, 0 = none */
     int (*stop)(void *ctx); void *stop_ctx;
+    char ro_why[512];        /* kr_store_read_only: "" when writable */
 };
 void kr_store_seterr(kr_store *s, const char *fmt, ...);
 /* the PostgreSQL backend (store_pg.c) */

@@ -24,7 +24,7 @@
 #include <stdarg.h>
 #include <math.h>
 
-#define PG_VERSION 2
+#define PG_VERSION 3
 #define PG_LOCK_SCHEMA 0x6B726F6E00000001LL
 #define PG_LOCK_INGEST 0x6B726F6E00000002LL
 #define PG_FLUSH_BYTES (32u << 20)
@@ -97,7 +97,15 @@ static const char *pg_migrations[PG_VERSION] = {
     "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
     "CREATE INDEX events_page ON events(day, source, target, code, quad, article, sentence);"
     "DROP INDEX events_day;"
-    "CREATE INDEX articles_date ON articles(date);"
+    "CREATE INDEX articles_date ON articles(date);",
+    /* 2 -> 3 (issue 15): a checksum of the text as stored (text_hash is of the text as
+    ** given), set by the server when a row is inserted, so `ingest --check` finds a
+    ** text changed later; filled here for the stored rows */
+    "ALTER TABLE articles ADD COLUMN text_sum text;"
+    "UPDATE articles SET text_sum = md5(text);"
+    "CREATE OR REPLACE FUNCTION kroniek_text_sum() RETURNS trigger LANGUAGE plpgsql AS"
+    "  $$BEGIN NEW.text_sum := md5(NEW.text); RETURN NEW; END$$;"
+    "CREATE TRIGGER articles_text_sum BEFORE INSERT ON articles FOR EACH ROW EXECUTE PROCEDURE kroniek_text_sum();"
 };
 
 enum { B_ART, B_SENT, B_MENT, B_EV, B_NBUF };
@@ -881,6 +889,18 @@ static kr_status pg_check(kr_store *s, char *msg, size_t len) {
         if (k != KR_OK) { kr_buf_free(&m); return k; }
         if (n) kr_buf_addf(&m, "consistency: %ld %s\n", n, pg_consistency[i][1]);
     }
+    /* issue 15: a text that changed after it was stored (its checksum no longer matches) */
+    PGresult *r = PQexec(PG(s)->conn, "SELECT id, count(*) OVER () FROM articles WHERE text_sum IS DISTINCT FROM md5(text) ORDER BY aid LIMIT 20");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) { kr_status k = pg_fail(s, "checking", r); PQclear(r); kr_buf_free(&m); return k; }
+    int nr = PQntuples(r);
+    if (nr) {
+        long nbad = atol(PQgetvalue(r, 0, 1));
+        kr_buf_addf(&m, "damaged text: %ld article%s whose stored text no longer matches its checksum (changed after ingest): ",
+                    nbad, nbad == 1 ? "" : "s");
+        for (int i = 0; i < nr; i++) kr_buf_addf(&m, "%s'%.200s'", i ? ", " : "", PQgetvalue(r, i, 0));
+        kr_buf_addf(&m, "%s\n", nbad > nr ? ", ..." : "");
+    }
+    PQclear(r);
     kr_status k = KR_OK;
     if (m.len) {
         snprintf(msg, len, "%s", m.p);

@@ -4,7 +4,8 @@
 # dates, bad queries), event filters, the timeline and its one-a-day counts, the
 # aggregates kept at ingest (the same answers as over the stored events, deep pages,
 # the upgrade of a version 1 archive), export formats, rejected input, and the error
-# cases (corrupt, foreign, newer, locked, missing archive, full disk) -- each must give
+# cases (corrupt, foreign, newer, locked, missing archive, full disk, a stored text
+# changed afterwards; read-only archives: readonly.sh) -- each must give
 # a clear message, a non-zero exit and leave the data as it was.  Event counts are
 # never hard-coded: the coder changes; results are compared with `kroniek code` and
 # with each other.
@@ -212,6 +213,7 @@ if [ $has_sqlite3 = 1 ]; then
     sqlite3 "$T/v1.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
     sqlite3 "$T/v1.db" "DROP TABLE daily; DROP TABLE days; DROP TABLE dyad_months; DROP TABLE actors;
         DROP INDEX events_page; DROP INDEX articles_date; CREATE INDEX events_day ON events(day);
+        ALTER TABLE articles DROP COLUMN text_sum;
         DELETE FROM kroniek_meta WHERE key LIKE 'count%'; UPDATE kroniek_meta SET value = '1' WHERE key = 'schema_version';
         PRAGMA user_version = 1;"
     $K events --db "$T/v1.db" --limit 1 > /dev/null 2> "$T/v1.err"; rc=$?
@@ -281,6 +283,16 @@ if [ $has_sqlite3 = 1 ]; then
     check "a damaged archive fails its check with a message" [ $rc -ne 0 -a -s "$T/e4" ]
     $K events --db "$T/dmg.db" --format jsonl > /dev/null 2>&1; rc=$?
     check "reading a damaged archive does not crash" [ $rc -lt 128 ]
+    # one changed byte in a stored text (issue 15): the stored hash is of the text as
+    # given, so only the checksum of the stored text (articles.text_sum) can see it
+    cp "$DB" "$T/txt.db"; rm -f "$T/txt.db-wal"
+    sqlite3 "$T/txt.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+    sqlite3 "$T/txt.db" "UPDATE articles SET text = substr(text, 1, 99) || CASE substr(text, 100, 1) WHEN 'x' THEN 'y' ELSE 'x' END || substr(text, 101)
+        WHERE id = 'seed-2022-01-geneve'"
+    $K ingest --db "$T/txt.db" --check > /dev/null 2> "$T/e4t"; rc=$?
+    cat "$T/e4t"
+    check "a changed byte in a stored text: --check exits 1 and names the article" [ $rc -eq 1 ] && grep -q "damaged text: 1 article .*'seed-2022-01-geneve'" "$T/e4t"
+    check "... and nothing else is reported" [ "$(wc -l < "$T/e4t")" -eq 2 ]
     # locked: another process holds the write lock
     ( echo "BEGIN IMMEDIATE;"; echo "INSERT INTO kroniek_meta VALUES('lock', 'x');"; sleep 3; echo "ROLLBACK;" ) | sqlite3 "$T/en.db" &
     lockpid=$!
