@@ -15,7 +15,7 @@ B        ?= build
 BIN      ?= kroniek
 
 # library modules (pipeline order) + optional modules that exist when their issue landed
-LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/mention.c src/clause.c src/discourse.c src/trigger.c src/event.c src/tabari_rules.c src/code.c src/read.c src/output.c src/names.c src/plover.c src/eval.c \
+LIB_SRC  := src/util.c src/text.c src/tok.c src/dict.c src/dictfmt.c src/mention.c src/clause.c src/discourse.c src/trigger.c src/event.c src/tabari_rules.c src/code.c src/read.c src/output.c src/geo.c src/names.c src/plover.c src/eval.c \
             $(wildcard src/store*.c) $(wildcard src/serve*.c)
 CLI_SRC  := src/cli.c src/cmd_code.c src/cmd_test.c $(filter-out src/cmd_code.c src/cmd_test.c,$(wildcard src/cmd_*.c))
 WEB      := $(sort $(wildcard web/*))
@@ -24,6 +24,9 @@ LIB_SRC  := $(filter-out src/store%.c src/serve%.c,$(LIB_SRC))
 CLI_SRC  := $(filter-out src/cmd_store.c src/cmd_serve.c,$(CLI_SRC)) src/stubs/cmd_stubs.c
 endif
 DATA     := $(sort $(shell find data -type f \( -name '*.actors' -o -name '*.verbs' -o -name 'words.txt' -o -name 'abbrev.txt' -o -name 'sectors.txt' -o -name '*.tsv' \)))
+# the geolocation gazetteer (src/geo.c), made once by tools/geo/make.js and committed;
+# not *.tsv, which the dictionary loader reads as CAMEO codes
+DATA     += $(sort $(wildcard data/geo/*.geo))
 SHARED   ?= ../shared
 
 DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \

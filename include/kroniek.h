@@ -251,6 +251,43 @@ typedef struct {
 ** has none (roots 01 and 02). */
 int kr_plover_map(const char *cameo, kr_plover *out);
 
+/* ---- geolocation (src/geo.c) ----
+** The point of an event's place, as GDELT's ActionGeo columns and PLOVER's event_loc
+** carry it, from a compiled-in gazetteer (data/geo/: the places and capitals the
+** dictionaries name, matched to GeoNames cities; a centroid for every ISO 3166 state;
+** README.md: Geolocation).
+** Ownership: a kr_geo is filled by the caller's call; its char arrays are its own, its
+** name and country point into the built-in tables, which live as long as the program
+** (read once on first use, thread-safe, never freed). */
+typedef struct {
+    int type;               /* 1 country (centroid), 2 first-level division, 3 city or place */
+    const char *name;       /* the GeoNames name of the place ("Genève"), or the country's name */
+    const char *country;    /* the country's English name ("Switzerland") */
+    char full_name[256];    /* "Genève, Switzerland" (GDELT FullName) */
+    char iso3[4], iso2[3];  /* "CHE", "CH" */
+    char fips[3];           /* FIPS 10-4 country code ("SZ"; GDELT's CountryCode), "" if none */
+    char adm1[12];          /* FIPS country + GeoNames admin1 code ("SZGE"); a country: its FIPS code */
+    char id[16];            /* GeoNames id of the place ("2660646"); a country: its FIPS code */
+    double lat, lon;        /* decimal degrees */
+} kr_geo;
+/* Locate an event: location is its state code (kr_event.location, ISO 3166 alpha-3),
+** location_text the words that name the place (kr_event.location_text, may be NULL or
+** ""), lang the article's language ("nl", "en" or NULL; names of both languages are
+** known whatever it is).  A name the gazetteer has in that state gives the place (type
+** 2 or 3); any other name, or none, the country (type 1, its centroid).  Returns 1 and
+** fills out, or 0 (out zeroed) when location is "" or no state the table knows
+** ("IGO", historical states). */
+int kr_geolocate(const char *location, const char *location_text, const char *lang, kr_geo *out);
+/* kr_geolocate for an event: its location_text, or, when that is "" (events read back
+** from an archive, which keeps the state but not the words), the first name in the
+** event's sentence (text) of a place the gazetteer has in that state. */
+int kr_geolocate_event(const kr_event *e, const char *lang, kr_geo *out);
+/* GDELT 1.0's ActionGeo_Type of a located place: 1 country, 2 US state, 3 US city,
+** 4 city elsewhere, 5 first-level division elsewhere. */
+int kr_geo_gdelt_type(const kr_geo *g);
+/* Sizes of the built-in gazetteer (either may be NULL); returns 1 if it is there. */
+int kr_geo_count(int *countries, int *places);
+
 /* ---- evaluation (eval/GUIDE.md) ---- */
 typedef struct {
     int matched, predicted, gold_required, optional_matched;

@@ -2,6 +2,8 @@
 ** output.c -- event writers: JSON Lines (the field names are the interface other tools
 ** rely on), GDELT 1.0 event columns as TSV, CSV (cells neutralised for spreadsheets),
 ** and PLOVER JSON Lines with the codebook's field names (docs/ARCHIVE.md: Exports).
+** The place of an event (location, location_text) is geolocated by src/geo.c: geo_*
+** fields in JSON Lines, the ActionGeo columns in GDELT TSV, event_loc in PLOVER.
 */
 #include "kr_int.h"
 #include <stdio.h>
@@ -180,10 +182,22 @@ static int write_plover(FILE *f, const kr_event *e, long seq, const kr_event_inf
     fputs(",\"event_text\":[", f); kr_json_str(f, e->verb_text); putc(']', f);
     if (e->location && *e->location) {
         char cn[256];
+        kr_geo g;
+        int located = kr_geolocate_event(e, x->lang, &g);
         kr_actor_name(nm, e->location, "en", cn, sizeof cn);
-        fputs(",\"event_loc\":{\"country_code\":", f); kr_json_str(f, e->location);
+        fputs(",\"event_loc\":{", f);
+        if (e->location_text && *e->location_text) { fputs("\"extracted_place\":", f); kr_json_str(f, e->location_text); putc(',', f); }
+        if (located) {
+            /* PLOVER's location object (Mordecai's GeoNames fields); resolution 4 city, 2 province, 1 country */
+            fputs("\"resolved_place\":", f); kr_json_str(f, g.name);
+            if (g.type > 1 && *g.id) fprintf(f, ",\"geonameid\":%s", g.id);
+            fprintf(f, ",\"lat\":%.4f,\"lon\":%.4f,", g.lat, g.lon);
+            if (g.type == 3) { fputs("\"city\":", f); kr_json_str(f, g.name); putc(',', f); }
+        }
+        fputs("\"country_code\":", f); kr_json_str(f, e->location);
         if (strcmp(cn, e->location)) { fputs(",\"country\":", f); kr_json_str(f, cn); }
-        fputs(",\"resolution\":1}", f);
+        if (located && g.type == 3) fputs(",\"feature_class\":\"P\"", f);
+        fprintf(f, ",\"resolution\":%d}", located && g.type == 3 ? 4 : located && g.type == 2 ? 2 : 1);
     }
     fputs(",\"text\":", f); kr_json_str(f, e->text);
     fprintf(f, ",\"text_info\":{\"sequence\":%d}", e->sentence);
@@ -219,6 +233,14 @@ int kr_write_event_info(FILE *f, kr_format fmt, const kr_event *e, const kr_dict
         fputs(",\"target_text\":", f); kr_json_str(f, e->target_text);
         fputs(",\"verb_text\":", f); kr_json_str(f, e->verb_text);
         fputs(",\"text\":", f); kr_json_str(f, e->text);
+        kr_geo g;
+        if (kr_geolocate_event(e, x->lang, &g)) {   /* issue 14: only when located */
+            fprintf(f, ",\"geo_type\":%d,\"geo_name\":", g.type); kr_json_str(f, g.name);
+            fputs(",\"geo_fullname\":", f); kr_json_str(f, g.full_name);
+            fputs(",\"geo_country\":", f); kr_json_str(f, g.fips);
+            fputs(",\"geo_adm1\":", f); kr_json_str(f, g.adm1);
+            fprintf(f, ",\"geo_lat\":%.4f,\"geo_lon\":%.4f,\"geo_id\":", g.lat, g.lon); kr_json_str(f, g.id);
+        }
         fputs("}\n", f);
     } else if (fmt == KR_FMT_TSV) {
         char c1[8], t1[8], c2[8], t2[8];
@@ -232,7 +254,11 @@ int kr_write_event_info(FILE *f, kr_format fmt, const kr_event *e, const kr_dict
                 x->mentions > 0 ? x->mentions : 1, x->sources > 0 ? x->sources : 1, x->articles > 0 ? x->articles : 1);
         fputs("\t\t\t\t\t\t\t", f);           /* Actor1Geo */
         fputs("\t\t\t\t\t\t\t", f);           /* Actor2Geo */
-        fprintf(f, "%s\t\t%s\t\t\t\t\t", e->location && e->location[0] ? "1" : "", e->location ? e->location : "");
+        kr_geo g;          /* ActionGeo_Type, FullName, CountryCode (FIPS), ADM1Code, Lat, Long, FeatureID */
+        if (kr_geolocate_event(e, x->lang, &g)) {
+            fprintf(f, "%d\t", kr_geo_gdelt_type(&g)); cell(f, g.full_name, 0);
+            fprintf(f, "\t%s\t%s\t%.4f\t%.4f\t%s\t", g.fips, g.adm1, g.lat, g.lon, g.id);
+        } else fputs("\t\t\t\t\t\t\t", f);
         fprintf(f, "%08d\t", date);
         cell(f, x->url && *x->url ? x->url : e->doc, 0);     /* SOURCEURL: the article's url, else its id */
         putc('\n', f);

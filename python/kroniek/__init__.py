@@ -10,8 +10,9 @@
     ...     a.events(dyad="RUS,USA", from_="2022-01", root=4).to_pandas()
 
 Each event is a dict with the fields of `kroniek code`: doc, date, sentence, source,
-target, code, root, quad, goldstein, location, source_text, target_text, verb_text, text
-(archive events also id, lang, title, url, publisher, label).  Errors of the library
+target, code, root, quad, goldstein, location, source_text, target_text, verb_text, text,
+and where the event has a place the geo_* fields (GEO_FIELDS; archive events have none,
+but also id, lang, title, url, publisher, label).  Errors of the library
 (a bad date, an unknown language, a bad record, a bad filter) raise KroniekError with the
 library's message.  The library is found as described in kroniek._lib (KRONIEK_LIB first).
 """
@@ -24,11 +25,14 @@ import warnings
 from . import _lib
 from ._lib import KroniekError
 
-__all__ = ["code", "code_file", "Archive", "Events", "KroniekError", "library_path", "FIELDS"]
+__all__ = ["code", "code_file", "Archive", "Events", "KroniekError", "library_path", "FIELDS", "GEO_FIELDS"]
 __version__ = "0.1.0"
 
 FIELDS = ("doc", "date", "sentence", "source", "target", "code", "root", "quad", "goldstein",
           "location", "source_text", "target_text", "verb_text", "text")
+# the fields of a located event after FIELDS (as `kroniek code` writes them; issue 14)
+GEO_FIELDS = ("geo_type", "geo_name", "geo_fullname", "geo_country", "geo_adm1", "geo_lat",
+              "geo_lon", "geo_id")
 ARCHIVE_FIELDS = ("id",) + FIELDS + ("lang", "title", "url", "publisher", "label")
 
 
@@ -59,6 +63,19 @@ def _event(e):
             "goldstein": e.goldstein, "location": _lib.text(e.location),
             "source_text": _lib.text(e.source_text), "target_text": _lib.text(e.target_text),
             "verb_text": _lib.text(e.verb_text), "text": _lib.text(e.text)}
+
+
+def _coded_event(e):
+    """An event of the coder: the fields and, when its place is located, the geo_*
+    fields of `kroniek code` (issue 14, src/geo.c)."""
+    d = _event(e)
+    g = _lib.Geo()
+    if _lib.load().kr_geolocate_event(ctypes.byref(e), None, ctypes.byref(g)):
+        d.update({"geo_type": g.type, "geo_name": _lib.text(g.name),
+                  "geo_fullname": _lib.text(g.full_name), "geo_country": _lib.text(g.fips),
+                  "geo_adm1": _lib.text(g.adm1), "geo_lat": round(g.lat, 4),
+                  "geo_lon": round(g.lon, 4), "geo_id": _lib.text(g.id)})
+    return d
 
 
 # ---- the coder: one dictionary for the process (read-only, shared), one coder per thread
@@ -111,7 +128,7 @@ class _Coder:
 
         def on_event(ctx, ev):
             try:
-                out.append(_event(ev.contents))
+                out.append(_coded_event(ev.contents))
                 return 0
             except BaseException as e:          # ctypes would only print it: stop, raise below
                 failed.append(e)

@@ -57,6 +57,13 @@ class ArchiveEvent(Structure):     # kr_archive_event
                 ("url", c_char_p), ("publisher", c_char_p), ("label", c_char_p)]
 
 
+class Geo(Structure):              # kr_geo (src/geo.c)
+    _fields_ = [("type", c_int), ("name", c_char_p), ("country", c_char_p),
+                ("full_name", c_char * 256), ("iso3", c_char * 4), ("iso2", c_char * 3),
+                ("fips", c_char * 3), ("adm1", c_char * 12), ("id", c_char * 16),
+                ("lat", c_double), ("lon", c_double)]
+
+
 EVENT_FN = CFUNCTYPE(c_int, c_void_p, POINTER(Event))
 ARCHIVE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(ArchiveEvent))
 
@@ -74,6 +81,7 @@ _PROTOS = {
     "kr_coder_free": (None, [c_void_p]),
     "kr_code_article": (c_int, [c_void_p, POINTER(Article), EVENT_FN, c_void_p]),
     "kr_coder_error": (c_char_p, [c_void_p]),
+    "kr_geolocate_event": (c_int, [POINTER(Event), c_char_p, POINTER(Geo)]),
     "kr_reader_open": (c_void_p, [c_char_p]),
     "kr_reader_free": (None, [c_void_p]),
     "kr_reader_next": (c_int, [c_void_p, POINTER(Article)]),

@@ -57,7 +57,8 @@ class Code(unittest.TestCase):
         evs = kroniek.code("Rusland en de Verenigde Staten begonnen besprekingen in Genève.", "2022-01-10")
         self.assertEqual(triples(evs), [("RUS", "040", "USA"), ("USA", "040", "RUS")])
         e = evs[0]
-        self.assertEqual(tuple(e.keys()), kroniek.FIELDS)
+        self.assertEqual(tuple(e.keys()), kroniek.FIELDS + kroniek.GEO_FIELDS)     # located: Genève
+        self.assertEqual((e["geo_country"], e["geo_type"], round(e["geo_lat"])), ("SZ", 3, 46))
         self.assertEqual((e["doc"], e["date"], e["sentence"], e["root"], e["quad"]), ("text", "2022-01-10", 1, "04", 1))
         self.assertEqual(e["goldstein"], 1.0)
         self.assertEqual(e["verb_text"], "besprekingen")

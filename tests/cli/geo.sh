@@ -1,0 +1,80 @@
+#!/bin/sh
+# geo.sh -- issue 14: geolocation (src/geo.c).  The place an event's sentence names
+# (location, location_text) gives geo_* fields in JSON Lines, the ActionGeo columns of
+# GDELT TSV (FIPS country codes) and PLOVER's event_loc; a name the gazetteer lacks
+# gives the country's centroid (type 1); no location, no geo fields.
+# Run from the repository root: sh tests/cli/geo.sh  (KRONIEK=path to test another binary)
+set -u
+K=${KRONIEK:-./kroniek}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+nfail=0
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; nfail=$((nfail + 1)); }
+check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
+
+mkdir "$T/in"
+printf 'date 2022-01-10\nRusland en de Verenigde Staten zijn in Genève besprekingen begonnen.\n' > "$T/in/nl-geneve.txt"
+printf 'date 2022-01-10\nRussia and the United States began talks in Geneva on Monday.\n' > "$T/in/en-geneve.txt"
+printf 'date 2022-01-10\nRussia and Ukraine held talks in Turkey on Monday.\n' > "$T/in/en-turkey.txt"
+printf 'date 2022-01-10\nRussia criticized the United States on Monday, the foreign ministry said.\n' > "$T/in/en-none.txt"
+printf 'date 2022-01-10\nThe Taliban and the United States held talks in Kabul on Monday.\n' > "$T/in/en-kabul.txt"
+
+$K code "$T/in/nl-geneve.txt" > "$T/nl.jsonl"
+$K code "$T/in/en-geneve.txt" > "$T/en.jsonl"
+$K code "$T/in/en-turkey.txt" > "$T/tr.jsonl"
+$K code "$T/in/en-none.txt" > "$T/none.jsonl"
+$K code "$T/in/en-kabul.txt" > "$T/kabul.jsonl"
+$K code --format tsv "$T/in/nl-geneve.txt" > "$T/nl.tsv"
+$K code --format tsv "$T/in/en-turkey.txt" > "$T/tr.tsv"
+$K code --format tsv "$T/in/en-none.txt" > "$T/none.tsv"
+$K code --format plover "$T/in/nl-geneve.txt" > "$T/nl.plover"
+
+# every line: the geo fields of the first event, as "type country lat lon id name"
+geo() {
+  python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if "geo_type" not in r: print("none", r["location"]); continue
+    print(r["geo_type"], r["geo_country"], round(r["geo_lat"], 1), round(r["geo_lon"], 1), r["geo_id"], r["geo_adm1"], r["geo_name"])
+' "$1" | head -1
+}
+check "nl Genève: a place in Switzerland (FIPS SZ), type 3, 46.2 N 6.1 E, GeoNames id" [ "$(geo $T/nl.jsonl)" = "3 SZ 46.2 6.1 2660646 SZGE Genève" ]
+check "en Geneva: the same place" [ "$(geo $T/en.jsonl)" = "3 SZ 46.2 6.1 2660646 SZGE Genève" ]
+check "en Kabul: a place in Afghanistan (FIPS AF)" sh -c "geo_out='$(geo $T/kabul.jsonl)'; case \"\$geo_out\" in '3 AF 34.5 69.2 1138958 '*) exit 0;; *) echo \"\$geo_out\"; exit 1;; esac"
+check "in Turkey: the country (type 1, FIPS TU, its centroid, id = FIPS)" sh -c "case '$(geo $T/tr.jsonl)' in '1 TU 39.'*' TU TU '*) exit 0;; *) exit 1;; esac"
+check "no location: no geo fields" [ "$(geo $T/none.jsonl)" = "none " ]
+check "every event of a located sentence has the geo fields" [ "$(grep -c '"geo_type"' $T/nl.jsonl)" -eq "$(wc -l < $T/nl.jsonl)" ]
+
+# GDELT TSV: ActionGeo_Type (50), FullName, CountryCode, ADM1Code, Lat, Long, FeatureID (56)
+check "tsv rows still have 58 columns" awk -F'\t' 'NF != 58 { bad = 1 } END { exit bad }' "$T/nl.tsv" "$T/tr.tsv" "$T/none.tsv"
+check "tsv: Genève as a world city (4), FIPS SZ, ADM1 SZGE, lat/long, GeoNames id" \
+  awk -F'\t' '$50 != 4 || $51 != "Genève, Switzerland" || $52 != "SZ" || $53 != "SZGE" || $54 < 46.1 || $54 > 46.3 || $55 < 6.0 || $55 > 6.3 || $56 != "2660646" { bad = 1 } END { exit bad || NR == 0 }' "$T/nl.tsv"
+check "tsv: a country match is type 1 with the FIPS code as ADM1 and FeatureID" \
+  awk -F'\t' '$50 != 1 || $52 != "TU" || $53 != "TU" || $56 != "TU" || $54 == "" { bad = 1 } END { exit bad || NR == 0 }' "$T/tr.tsv"
+check "tsv: no location, empty ActionGeo columns" awk -F'\t' '$50$51$52$53$54$55$56 != "" { bad = 1 } END { exit bad || NR == 0 }' "$T/none.tsv"
+
+# PLOVER: event_loc with the codebook's location fields
+check "plover: event_loc with the place, GeoNames id, lat/lon, resolution 4" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    l = json.loads(line)["event_loc"]
+    assert l["extracted_place"] == "Genève" and l["geonameid"] == 2660646 and abs(l["lat"] - 46.2) < 0.1, l
+    assert l["country_code"] == "CHE" and l["resolution"] == 4, l
+' "$T/nl.plover"
+
+# the archive keeps the state, not the words: its exports find the place again in the sentence
+if $K ingest --db "$T/k.db" "$T/in" > /dev/null 2>&1; then
+  $K export --db "$T/k.db" --format gdelt > "$T/x.gdelt" 2>/dev/null
+  check "archive export gdelt: the place found again in the sentence (4, SZ)" \
+    awk -F'\t' '$58 ~ /geneve/ { n++; if ($50 != 4 || $52 != "SZ" || $56 != "2660646") bad = 1 } END { exit bad || n == 0 }' "$T/x.gdelt"
+fi
+
+# the gazetteer: a country row for every ISO state, FIPS codes unique
+check "gazetteer: 246 countries, FIPS codes unique" sh -c "
+  test \$(grep -vc '^#' data/geo/countries.geo) -ge 240 &&
+  test -z \"\$(grep -v '^#' data/geo/countries.geo | cut -f3 | grep . | sort | uniq -d)\""
+
+echo "geo: $nfail failed"
+[ "$nfail" -eq 0 ]
