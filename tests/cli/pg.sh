@@ -146,6 +146,17 @@ for off in 0 999 1000 1234; do
     same_agg "aggregates: events --actor RUS --offset $off" events --actor RUS --limit 40 --offset $off --format jsonl
 done
 
+# an archive of schema version 2 (no text checksums) is upgraded by ingest --check and
+# then passes it: the migration fills text_sum for the stored rows
+"$PGBIN/psql" -X -q -h 127.0.0.1 -p "$PORT" -U kroniek -d agg -c "DROP TRIGGER articles_text_sum ON articles;
+    DROP FUNCTION kroniek_text_sum(); ALTER TABLE articles DROP COLUMN text_sum;
+    UPDATE kroniek_meta SET value = '2' WHERE key = 'schema_version'" || bad "psql downgrade to version 2"
+$K events --db "$BASE/agg" --limit 1 > /dev/null 2> "$T/v2.err"; rc=$?
+check "a version 2 archive is refused by a reader, which asks for an ingest" [ $rc -eq 2 ] && grep -q "run kroniek ingest" "$T/v2.err"
+$K ingest --db "$BASE/agg" --check > /dev/null 2>&1; check "ingest --check upgrades a version 2 archive, which passes its check" [ $? -eq 0 ]
+n=$("$PGBIN/psql" -X -At -h 127.0.0.1 -p "$PORT" -U kroniek -d agg -c "SELECT count(*) FROM articles WHERE text_sum IS NULL")
+check "... with a checksum for every stored text" [ "$n" = 0 ]
+
 # ---------------------------------------------------------------- many users
 "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U kroniek kr2 || die "createdb kr2 failed"
 $K ingest -q --db "$BASE/kr2" "$SEED" "$NL" 2> "$T/c1.err" & p1=$!
