@@ -54,7 +54,7 @@ asan_step() {
   t=$1; d=build/asan-logs/$t; rm -rf "$d"; mkdir -p "$d"
   step cli-asan-$t sh -c "ASAN_OPTIONS=$ASAN_OPTIONS:log_path=$d/report UBSAN_OPTIONS=$UBSAN_OPTIONS:log_path=$d/report KRONIEK=$KA K=$KA sh tests/cli/$t.sh && if ls $d | grep -q .; then echo 'sanitizer reports:'; cat $d/*; exit 1; fi"
 }
-for t in code store records serve serve-abuse serve-load pg crash browser names; do
+for t in code store records serve serve-abuse serve-load pg crash browser names readonly; do
   [ -f tests/cli/$t.sh ] && asan_step $t
 done
 # all news under ASan+UBSan: no crash, no sanitizer report
