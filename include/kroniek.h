@@ -89,10 +89,13 @@ typedef struct {
     char root[3];                 /* "04" */
     int quad;                     /* 1..4 */
     double goldstein;             /* -10..10 */
-    const char *location;         /* country code of a named place, or "" */
+    const char *location;         /* country code of the event's place, or "": the place its
+                                  ** sentence names; else one named in the two sentences
+                                  ** before; else the state both actors belong to */
     const char *source_text, *target_text, *verb_text, *text;
     int sent_off, sent_len;       /* the sentence within the normalized text */
-    const char *location_text;    /* the words that name the place ("Genève", "Idlib"), or "" */
+    const char *location_text;    /* the words of the sentence that name the place ("Genève",
+                                  ** "Idlib"), or "" (none, or a place from the fallbacks) */
 } kr_event;
 
 /* ---- dictionaries ---- */

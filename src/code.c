@@ -535,10 +535,12 @@ kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void
     if (c->d->foreign && (st = kc_f_article_start(c, a)) != KR_OK) return st;   /* foreign: TABARI options */
     c->fn = fn; c->ctx = ctx; c->art = a;
     if (!c->d->foreign) kc_find_home(c);
+    c->prev_loc[0] = 0; c->prev_loc_sent = 0;
     for (uint32_t i = 0; i < c->nsent && !c->stop; i++) {
         c->cur_sent = (int)i + 1;
         int last = c->last_subj_sent;
         code_sentence(c, (int)i + 1, &c->sent[i]);
+        if (c->loc[0]) { snprintf(c->prev_loc, CODELEN, "%s", c->loc); c->prev_loc_sent = (int)i + 1; }
         /* a sentence that is a quotation from start to end ('"..."') and named no new
         ** subject leaves the pronoun context as it was */
         const kr_sent *S = &c->sent[i];

@@ -93,6 +93,9 @@ struct kr_coder {
     char cur_codes[8][CODELEN]; int ncur_codes;
     char loc[CODELEN];
     uint32_t loc_s, loc_e;  /* the words that name the place */
+    char prev_loc[CODELEN]; /* the state of the last place the article named ... */
+    int prev_loc_sent;      /* ... and the sentence that named it (0 none yet) */
+    char fb_loc[4];         /* the state kc_fallback_place gave the event being delivered */
     char home[4];           /* the article's own country: most named state ("" none) */
     /* per-sentence dedupe */
     struct { char s[CODELEN], t[CODELEN]; int root; } seen[128]; int nseen;
@@ -185,6 +188,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b);
 int kc_mention_at(const kr_coder *c, uint32_t t);
 int kc_next_is_actor(const kr_coder *c, uint32_t t, uint32_t b);
 void kc_find_home(kr_coder *c);
+const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt);
 /* ---- clause.c ---- */
 void kc_segment(kr_coder *c, uint32_t a, uint32_t b);
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs);

@@ -65,6 +65,24 @@ void kc_code_text(const kr_coder *c, const char *code, char *out, size_t cap) {
     for (int k = 0; k < c->nm; k++) if (!strcmp(c->m[k].code, code)) { kc_span_text(c, c->m[k].s, c->m[k].e, out, cap); return; }
 }
 
+/* The state where an event took place when its sentence names no place (its words are
+** then "": geolocation gives that state, or a place of it the sentence names):
+**  1. the place named in one of the two sentences before it ("In Genève ... . The talks
+**     ... ."): a report stays where it is for a while;
+**  2. the state both actors belong to (NLDGOV criticises NLDOPP): domestic politics
+**     happens at home.
+** Otherwise "" (no place): a foreign minister's criticism of another state has no place
+** we can tell. */
+const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt) {
+    kr_geo g;
+    if (c->prev_loc[0] && c->prev_loc_sent && sent_no - c->prev_loc_sent <= 2) return c->prev_loc;
+    if (strlen(src) >= 3 && strlen(tgt) >= 3 && !strncmp(src, tgt, 3)) {
+        memcpy(c->fb_loc, src, 3); c->fb_loc[3] = 0;
+        if (kr_geolocate(c->fb_loc, NULL, NULL, &g)) return c->fb_loc;
+    }
+    return "";
+}
+
 /* fill in an event and hand it to the caller's callback (own and foreign triggers) */
 void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
                     const char *vtext, const char *stext, const char *ttext) {
@@ -77,6 +95,7 @@ void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, con
     ev.location = c->loc;
     ev.location_text = c->loc[0] && c->loc_e > c->loc_s ? kr_strndup(&c->ar, c->text.p + c->tok[c->loc_s].off,
                            c->tok[c->loc_e - 1].off + c->tok[c->loc_e - 1].len - c->tok[c->loc_s].off) : "";
+    if (!c->loc[0]) ev.location = kc_fallback_place(c, sent_no, src, tgt);
     ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
     ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
     if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;

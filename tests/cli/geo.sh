@@ -71,6 +71,20 @@ if $K ingest --db "$T/k.db" "$T/in" > /dev/null 2>&1; then
     awk -F'\t' '$58 ~ /geneve/ { n++; if ($50 != 4 || $52 != "SZ" || $56 != "2660646") bad = 1 } END { exit bad || n == 0 }' "$T/x.gdelt"
 fi
 
+# a sentence that names no place: the place of one of the two sentences before it, then
+# the state both actors belong to (src/event.c: kc_fallback_place); nothing otherwise
+printf 'date 2022-01-10\nRussia and Ukraine held talks in Turkey on Monday.\nRussia later accused Ukraine of lying.\nThe weather was fine.\nIt rained.\nIt was cold.\nRussia criticized Ukraine again.\n' > "$T/in/en-prev.txt"
+printf 'date 2019-03-10\nPremier Mark Rutte heeft PVV-leider Geert Wilders maandag tijdens het debat in de Kamer scherp bekritiseerd.\n' > "$T/in/nl-dom.txt"
+$K code "$T/in/en-prev.txt" > "$T/prev.jsonl"
+$K code "$T/in/nl-dom.txt" > "$T/dom.jsonl"
+locs() { python3 -c '
+import json, sys
+print(" ".join("%d:%s:%s" % (r["sentence"], r["code"], r["location"] or "-") for r in map(json.loads, open(sys.argv[1]))))' "$1"; }
+check "the next sentence keeps the place named before it; four sentences on, no place" \
+  [ "$(locs $T/prev.jsonl)" = "1:040:TUR 1:040:TUR 2:112:TUR 6:111:-" ]
+check "a domestic event without a place: the actors' state (NLD), at its centroid" \
+  [ "$(locs $T/dom.jsonl)" = "1:111:NLD" -a "$(geo $T/dom.jsonl | cut -d' ' -f1,2)" = "1 NL" ]
+
 # the gazetteer: a country row for every ISO state, FIPS codes unique
 check "gazetteer: 246 countries, FIPS codes unique" sh -c "
   test \$(grep -vc '^#' data/geo/countries.geo) -ge 240 &&
