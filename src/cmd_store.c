@@ -797,62 +797,21 @@ int cmd_search(int argc, char **argv) {
 
 /* ------------------------------------------------------------------ events, export */
 
-/* one-a-day groups (date, source, target, code): the events of a group in the selection,
-** its articles and its publishers (for GDELT NumMentions, NumArticles, NumSources) */
-typedef struct { long mentions, articles, sources; const char *lastdoc; } grp;
-typedef struct {
-    kr_arena ar; kr_map idx, pubs; grp *g; uint32_t n, cap; kr_buf key;
-} groups;
-static void groups_init(groups *G) { memset(G, 0, sizeof *G); kr_map_init(&G->idx, &G->ar); kr_map_init(&G->pubs, &G->ar); }
-static void groups_free(groups *G) { kr_map_free(&G->idx); kr_map_free(&G->pubs); free(G->g); kr_buf_free(&G->key); kr_arena_free(&G->ar); }
-static void group_key(kr_buf *k, const kr_event *e) {
-    k->len = 0;
-    kr_buf_addf(k, "%s\t%s\t%s\t%s", e->date, e->source, e->target, e->code);
-}
-/* the group of e (index+1), added if new (*isnew) */
-static uint32_t group_of(groups *G, const kr_event *e, int *isnew) {
-    group_key(&G->key, e);
-    uint32_t i = kr_map_get(&G->idx, G->key.p, G->key.len);
-    if (isnew) *isnew = !i;
-    if (!i) {
-        if (G->n == G->cap) { G->cap = G->cap ? G->cap * 2 : 1024; G->g = kr_xrealloc(G->g, G->cap * sizeof *G->g); }
-        memset(&G->g[G->n], 0, sizeof *G->g);
-        kr_map_put(&G->idx, G->key.p, G->key.len, ++G->n);
-        i = G->n;
-    }
-    return i;
-}
-
 typedef struct {
     out_fmt fmt; int width; long n; kr_format xfmt; int export; const kr_dict *d;
     const kr_names *nm; const char *lang;          /* names in tables and JSON/CSV */
     int one_a_day; long skip, limit, total;        /* one-a-day: paging done here */
-    groups seen;                                   /* one-a-day: groups written */
-    groups *counts;                                /* GDELT: counts of the groups */
+    kr_daily seen;                                 /* one-a-day: groups written */
+    kr_daily *counts;                                /* GDELT: counts of the groups */
     long dropped;                                  /* PLOVER: events without a category */
 } ectx;
-
-static int count_row(void *ctx, const kr_event_row *r) {
-    groups *G = ctx;
-    uint32_t gi = group_of(G, &r->ev, NULL);       /* may move G->g: not in one expression */
-    grp *g = &G->g[gi - 1];
-    g->mentions++;
-    if (!g->lastdoc || strcmp(g->lastdoc, r->ev.doc)) {      /* events come in article order within a day */
-        g->articles++;
-        g->lastdoc = kr_strndup(&G->ar, r->ev.doc, strlen(r->ev.doc));
-    }
-    const char *pub = r->publisher ? r->publisher : "";
-    kr_buf_addc(&G->key, '\t'); kr_buf_add(&G->key, pub, strlen(pub));
-    if (!kr_map_get(&G->pubs, G->key.p, G->key.len)) { kr_map_put(&G->pubs, G->key.p, G->key.len, 1); g->sources++; }
-    return 0;
-}
 
 static int event_row(void *ctx, const kr_event_row *r) {
     ectx *x = ctx;
     const kr_event *e = &r->ev;
     if (x->one_a_day) {
         int isnew;
-        group_of(&x->seen, e, &isnew);
+        kr_daily_group(&x->seen, e, &isnew);
         if (!isnew) return 0;
         x->total++;
         if (x->skip > 0) { x->skip--; return 0; }
@@ -862,8 +821,8 @@ static int event_row(void *ctx, const kr_event_row *r) {
     if (x->export) {
         kr_event_info info = {r->url, r->title, r->lang, r->publisher, 0, 0, 0, x->nm};
         if (x->counts) {
-            uint32_t gi = group_of(x->counts, e, NULL);
-            const grp *g = &x->counts->g[gi - 1];
+            uint32_t gi = kr_daily_group(x->counts, e, NULL);
+            const kr_daily_grp *g = &x->counts->g[gi - 1];
             info.mentions = g->mentions; info.articles = g->articles; info.sources = g->sources;
         }
         if (!kr_write_event_info(stdout, x->xfmt, e, x->d, r->id, &info)) { x->n--; x->dropped++; }
@@ -976,18 +935,18 @@ static int events_or_export(int argc, char **argv, int export) {
     memset(&x, 0, sizeof x);
     x.fmt = o.fmt; x.width = term_width(); x.xfmt = xfmt; x.export = export; x.d = d;
     x.nm = nm; x.lang = names_lang(&o); x.one_a_day = o.one_a_day;
-    groups counts;
+    kr_daily counts;
     int rc = 0;
     kr_status st = KR_OK;
     if (export && xfmt == KR_FMT_TSV) {
         /* the counts of the groups first: a pass over the same selection */
-        groups_init(&counts);
+        kr_daily_init(&counts);
         kr_query all = o.q; all.limit = 0; all.offset = 0;
-        st = kr_store_events(s, &all, count_row, &counts, NULL);
+        st = kr_store_events(s, &all, kr_daily_count, &counts, NULL);
         x.counts = &counts;
     }
     if (o.one_a_day) {
-        groups_init(&x.seen);
+        kr_daily_init(&x.seen);
         x.skip = o.q.offset; x.limit = o.q.limit;
         o.q.offset = 0; o.q.limit = 0;
     }
@@ -998,8 +957,8 @@ static int events_or_export(int argc, char **argv, int export) {
     if (st != KR_OK) { fprintf(stderr, "kroniek %s: %s\n", cmd, kr_store_error(s)); rc = 2; }
     else if (!export && o.fmt == OUT_TABLE) printf("%ld of %ld event(s)%s\n", x.n, o.one_a_day ? x.total : total, o.one_a_day ? ", one a day" : "");
     if (x.dropped) fprintf(stderr, "kroniek export: %ld event(s) of CAMEO roots 01 and 02 left out: PLOVER has no category for them\n", x.dropped);
-    if (x.counts) groups_free(&counts);
-    if (o.one_a_day) groups_free(&x.seen);
+    if (x.counts) kr_daily_free(&counts);
+    if (o.one_a_day) kr_daily_free(&x.seen);
     kr_names_free(nm);
     kr_store_close(s);
     kr_dict_free(d);

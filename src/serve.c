@@ -707,44 +707,6 @@ static json_t *query_json(const kr_query *q) {
     return o;
 }
 
-/* ---- one-a-day: one event per (date, source, target, code), the first in the order
-** read; its events, articles and publishers counted (GDELT NumMentions, NumArticles,
-** NumSources) */
-typedef struct { long mentions, articles, sources; const char *lastdoc; } srv_grp;
-typedef struct { kr_arena ar; kr_map idx, pubs; srv_grp *g; uint32_t n, cap; kr_buf key; } srv_groups;
-static void groups_init(srv_groups *G) { memset(G, 0, sizeof *G); kr_map_init(&G->idx, &G->ar); kr_map_init(&G->pubs, &G->ar); }
-static void groups_free(srv_groups *G) { kr_map_free(&G->idx); kr_map_free(&G->pubs); free(G->g); kr_buf_free(&G->key); kr_arena_free(&G->ar); }
-/* the group of e (index+1), added if new (*isnew) */
-static uint32_t group_of(srv_groups *G, const kr_event *e, int *isnew) {
-    G->key.len = 0;
-    kr_buf_addf(&G->key, "%s\t%s\t%s\t%s", e->date ? e->date : "", e->source ? e->source : "", e->target ? e->target : "",
-                e->code ? e->code : "");
-    uint32_t i = kr_map_get(&G->idx, G->key.p, G->key.len);
-    if (isnew) *isnew = !i;
-    if (!i) {
-        if (G->n == G->cap) { G->cap = G->cap ? G->cap * 2 : 1024; G->g = kr_xrealloc(G->g, G->cap * sizeof *G->g); }
-        memset(&G->g[G->n], 0, sizeof *G->g);
-        kr_map_put(&G->idx, G->key.p, G->key.len, ++G->n);
-        i = G->n;
-    }
-    return i;
-}
-static int group_count_cb(void *ctx, const kr_event_row *r) {
-    srv_groups *G = ctx;
-    uint32_t gi = group_of(G, &r->ev, NULL);
-    srv_grp *g = &G->g[gi - 1];
-    g->mentions++;
-    if (!g->lastdoc || strcmp(g->lastdoc, r->ev.doc ? r->ev.doc : "")) {
-        g->articles++;
-        g->lastdoc = kr_strndup(&G->ar, r->ev.doc ? r->ev.doc : "", r->ev.doc ? strlen(r->ev.doc) : 0);
-    }
-    const char *pub = r->publisher ? r->publisher : "";
-    kr_buf_addc(&G->key, '\t');
-    kr_buf_add(&G->key, pub, strlen(pub));
-    if (!kr_map_get(&G->pubs, G->key.p, G->key.len)) { kr_map_put(&G->pubs, G->key.p, G->key.len, 1); g->sources++; }
-    return 0;
-}
-
 /* the flag parameters: absent, 0 or 1 */
 static int flag_param(srv_req *r, const char *k, int *out) {
     long v;
@@ -753,11 +715,13 @@ static int flag_param(srv_req *r, const char *k, int *out) {
     return 0;
 }
 
-typedef struct { ev_ctx e; srv_groups seen; long skip, limit, total; } daily_ctx;
+/* ---- one-a-day: one event per (date, source, target, code), the first in the order
+** read; its events, articles and publishers counted (kr_daily, store_daily.c) */
+typedef struct { ev_ctx e; kr_daily seen; long skip, limit, total; } daily_ctx;
 static int daily_cb(void *ctx, const kr_event_row *row) {
     daily_ctx *x = ctx;
     int isnew;
-    group_of(&x->seen, &row->ev, &isnew);
+    kr_daily_group(&x->seen, &row->ev, &isnew);
     if (!isnew) return 0;
     x->total++;
     if (x->skip > 0) { x->skip--; return 0; }
@@ -788,9 +752,9 @@ static int h_events(srv_req *r) {
         dx.e = x;
         dx.skip = offset;
         dx.limit = limit;
-        groups_init(&dx.seen);
+        kr_daily_init(&dx.seen);
         st = kr_store_events(r->st, &f.q, daily_cb, &dx, NULL);
-        groups_free(&dx.seen);
+        kr_daily_free(&dx.seen);
         total = dx.total;
     } else {
         f.q.limit = limit;
@@ -814,11 +778,11 @@ static int h_events(srv_req *r) {
 ** of /api/events (with names); csv, gdelt, plover: the writers of `kroniek export`. */
 #define SRV_MAX_EXPORT 200000
 typedef struct { srv_req *r; FILE *f; kr_format fmt; int jsonl, daily; const char *nl; long n, limit; int cut;
-                 srv_groups seen, *counts; } exp_ctx;
+                 kr_daily seen, *counts; } exp_ctx;
 static int exp_cb(void *ctx, const kr_event_row *row) {
     exp_ctx *x = ctx;
     const kr_event *e = &row->ev;
-    if (x->daily) { int isnew; group_of(&x->seen, e, &isnew); if (!isnew) return 0; }
+    if (x->daily) { int isnew; kr_daily_group(&x->seen, e, &isnew); if (!isnew) return 0; }
     if (x->n >= x->limit) { x->cut = 1; return 1; }
     if (x->jsonl) {
         json_t *o = event_json(row, x->r->S->dict, x->r->S->names, x->nl);
@@ -830,8 +794,8 @@ static int exp_cb(void *ctx, const kr_event_row *row) {
     }
     kr_event_info info = {row->url, row->title, row->lang, row->publisher, 0, 0, 0, x->r->S->names};
     if (x->counts) {
-        uint32_t gi = group_of(x->counts, e, NULL);
-        const srv_grp *g = &x->counts->g[gi - 1];
+        uint32_t gi = kr_daily_group(x->counts, e, NULL);
+        const kr_daily_grp *g = &x->counts->g[gi - 1];
         info.mentions = g->mentions; info.articles = g->articles; info.sources = g->sources;
     }
     if (kr_write_event_info(x->f, x->fmt, e, x->r->S->dict, row->id, &info)) x->n++;
@@ -860,19 +824,19 @@ static int h_export(srv_req *r) {
     size_t len = 0;
     x.f = open_memstream(&buf, &len);
     if (!x.f) return fail(r, 500, "out of memory");
-    srv_groups counts;
+    kr_daily counts;
     kr_status st = KR_OK;
     if (x.fmt == KR_FMT_TSV && !x.jsonl) {        /* GDELT counts: a first pass over the selection */
-        groups_init(&counts);
+        kr_daily_init(&counts);
         x.counts = &counts;
-        st = kr_store_events(r->st, &f.q, group_count_cb, &counts, NULL);
+        st = kr_store_events(r->st, &f.q, kr_daily_count, &counts, NULL);
     }
-    if (daily) groups_init(&x.seen);
+    if (daily) kr_daily_init(&x.seen);
     if (!x.jsonl && (x.fmt == KR_FMT_CSV || (x.fmt == KR_FMT_TSV && header))) kr_write_header(x.f, x.fmt);
     if (st == KR_OK) st = kr_store_events(r->st, &f.q, exp_cb, &x, NULL);
     fclose(x.f);
-    if (x.counts) groups_free(&counts);
-    if (daily) groups_free(&x.seen);
+    if (x.counts) kr_daily_free(&counts);
+    if (daily) kr_daily_free(&x.seen);
     if (st != KR_OK) { free(buf); return store_fail(r, st, "export"); }
     if (len) kr_buf_add(&r->raw, buf, len);
     else r->empty = 1;

@@ -67,6 +67,20 @@ typedef struct {
 typedef int (*kr_event_row_fn)(void *ctx, const kr_event_row *r);   /* nonzero stops */
 kr_status kr_store_events(kr_store *s, const kr_query *q, kr_event_row_fn fn, void *ctx, long *total);
 
+/* One-a-day groups (store_daily.c): one per (date, source, target, code), in the order
+** events are read, counting each group's events, articles and publishers (GDELT
+** NumMentions, NumArticles, NumSources).  Ownership: a kr_daily owns its table and copies
+** of the keys; kr_daily_free releases them.  kr_daily_group returns the group of e
+** (index + 1; G->g[index] is valid until the next call), adding it if new (*isnew, may be
+** NULL); kr_daily_count is a kr_event_row_fn that counts a row into a kr_daily. */
+#include "kr_int.h"
+typedef struct { long mentions, articles, sources; const char *lastdoc; } kr_daily_grp;
+typedef struct { kr_arena ar; kr_map idx, pubs; kr_daily_grp *g; uint32_t n, cap; kr_buf key; } kr_daily;
+void kr_daily_init(kr_daily *G);
+void kr_daily_free(kr_daily *G);
+uint32_t kr_daily_group(kr_daily *G, const kr_event *e, int *isnew);
+int kr_daily_count(void *ctx, const kr_event_row *r);
+
 typedef struct {
     const char *id, *date, *lang, *title, *snippet;   /* snippet: highlighted with [ ] */
     double rank;            /* BM25, lower is better (SQLite convention) */
