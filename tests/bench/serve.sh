@@ -86,19 +86,11 @@ t1=$(now_ms)
 [ "$have" -ge "$EVENTS" ] || die "archive has only $have events"
 
 # ---- the server ----
+DB="$T/b.db" SERVE_START_TRIES=100
+. "$(dirname "$0")/../lib/serve-start.sh"
 start_server() {  # start_server [ARGS]: sets $url
   [ -f "$T/serve.pid" ] && { kill "$(cat "$T/serve.pid")" 2>/dev/null; sleep 0.3; }
-  : > "$T/serve.log"
-  "$K" serve --db "$T/b.db" --listen 127.0.0.1:0 --threads "$STHREADS" "$@" > /dev/null 2> "$T/serve.log" &
-  echo $! > "$T/serve.pid"
-  url=""; i=0
-  while [ $i -lt 100 ]; do
-    url=$(sed -n 's/^kroniek serve: \(http:[^ ]*\) .*/\1/p' "$T/serve.log" | head -1)
-    [ -n "$url" ] && return 0
-    kill -0 "$(cat "$T/serve.pid")" 2>/dev/null || { cat "$T/serve.log"; die "server exited"; }
-    sleep 0.1; i=$((i + 1))
-  done
-  die "server did not start"
+  url=$(serve_start serve --threads "$STHREADS" "$@") || die "server did not start"
 }
 
 ENDPOINTS="api/timeline

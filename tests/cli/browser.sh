@@ -33,18 +33,9 @@ trap cleanup EXIT INT TERM
 "$K" ingest --db "$T/a.db" "$SHARED/data/news/seed-2022-01-geneve.txt" "$SHARED/data/news/nl-dpgmedia2019.jsonl" \
   tests/browser/evil.jsonl > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
 
-: > "$T/serve.log"
-"$K" serve --db "$T/a.db" --listen 127.0.0.1:0 > /dev/null 2> "$T/serve.log" &
-echo $! > "$T/serve.pid"
-url=""
-i=0
-while [ $i -lt 100 ] && [ -z "$url" ]; do
-  url=$(sed -n 's/^kroniek serve: \(http:[^ ]*\) .*/\1/p' "$T/serve.log" | head -1)
-  [ -n "$url" ] && break
-  kill -0 "$(cat "$T/serve.pid")" 2>/dev/null || { cat "$T/serve.log"; die "server exited"; }
-  sleep 0.1; i=$((i + 1))
-done
-[ -n "$url" ] || { cat "$T/serve.log"; die "server did not start"; }
+DB="$T/a.db" SERVE_START_TRIES=100
+. "$(dirname "$0")/../lib/serve-start.sh"
+url=$(serve_start serve) || die "server did not start"
 
 mkdir -p build/screenshots
 KRONIEK_URL=$url SCREENSHOTS=$(pwd)/build/screenshots timeout 240 node tests/browser/serve.test.js

@@ -32,28 +32,14 @@ DB="$T/a.db"
 "$K" ingest --db "$DB" "$SHARED/data/news/seed-2022-01-geneve.txt" "$T/huge.jsonl" > "$T/ingest.log" 2>&1 ||
   { cat "$T/ingest.log"; die "ingest failed"; }
 
-start() {  # start NAME ARGS...: a server on a free port; echo its URL
-  name=$1; shift
-  : > "$T/$name.log"
-  "$K" serve --db "$DB" --listen 127.0.0.1:0 "$@" > /dev/null 2> "$T/$name.log" &
-  echo $! > "$T/$name.pid"
-  i=0
-  while [ $i -lt 150 ]; do
-    url=$(sed -n 's/^kroniek serve: \(https*:[^ ]*\) .*/\1/p' "$T/$name.log" | head -1)
-    [ -n "$url" ] && { echo "$url"; return 0; }
-    kill -0 "$(cat "$T/$name.pid")" 2>/dev/null || { cat "$T/$name.log" >&2; return 1; }
-    sleep 0.1; i=$((i + 1))
-  done
-  cat "$T/$name.log" >&2
-  return 1
-}
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS...
 
 # --web DIR with a file that becomes a FIFO once the server has listed the directory
 mkdir -p "$T/web"
 echo '<!doctype html><title>w</title>' > "$T/web/index.html"
 echo 'x' > "$T/web/pipe.html"
-BASE=$(start main --no-cache) || die "server did not start"
-WEB=$(start web --threads 1 --web "$T/web") || die "server with --web did not start"
+BASE=$(serve_start main --no-cache) || die "server did not start"
+WEB=$(serve_start web --threads 1 --web "$T/web") || die "server with --web did not start"
 rm "$T/web/pipe.html" && mkfifo "$T/web/pipe.html"
 
 # the memory check means nothing under ASan (freed memory stays in its quarantine)
@@ -178,13 +164,13 @@ echo 'short' > "$T/badtok"
 timeout 20 "$K" serve --db "$DB" --token-file "$T/badtok" > /dev/null 2>&1; [ $? -eq 2 ] || nfail "a short token should exit 2"
 timeout 20 "$K" serve --db "$DB" --tls-cert "$T/huge.jsonl" > /dev/null 2>&1; [ $? -eq 2 ] || nfail "--tls-cert without --tls-key should exit 2"
 echo 'kroniek-test-token-0123456789' > "$T/tok"
-TOK=$(start tok --token-file "$T/tok" --rate 20) || die "server with a token did not start"
+TOK=$(serve_start tok --token-file "$T/tok" --rate 20) || die "server with a token did not start"
 TLS=""
 if command -v openssl > /dev/null 2>&1 &&
    openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" -days 2 -subj /CN=localhost > /dev/null 2>&1; then
   timeout 20 "$K" serve --db "$DB" --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" --tls-key "$T/huge.jsonl" > /dev/null 2>&1
   [ $? -eq 2 ] || nfail "a key that is not PEM should exit 2"
-  TLS=$(start tls --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" --token-file "$T/tok") || die "server with TLS did not start"
+  TLS=$(serve_start tls --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" --token-file "$T/tok") || die "server with TLS did not start"
 else echo "(no openssl: TLS not tested)"; fi
 python3 - "$TOK" "$TLS" <<'PY' || net_fail=$((net_fail + 1))
 import base64, json, socket, ssl, sys, time, urllib.parse

@@ -38,24 +38,10 @@ PY
 DB="$T/a.db"
 "$K" ingest --db "$DB" "$T/news.jsonl" > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
 
-start() {  # start NAME ARGS...: a server on a free port; echo its URL
-  name=$1; shift
-  : > "$T/$name.log"
-  "$K" serve --db "$DB" --listen 127.0.0.1:0 "$@" > /dev/null 2> "$T/$name.log" &
-  echo $! > "$T/$name.pid"
-  i=0
-  while [ $i -lt 150 ]; do
-    url=$(sed -n 's/^kroniek serve: \(http:[^ ]*\) .*/\1/p' "$T/$name.log" | head -1)
-    [ -n "$url" ] && { echo "$url"; return 0; }
-    kill -0 "$(cat "$T/$name.pid")" 2>/dev/null || { cat "$T/$name.log" >&2; return 1; }
-    sleep 0.1; i=$((i + 1))
-  done
-  cat "$T/$name.log" >&2
-  return 1
-}
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS...
 
-SLOW=$(start slow --head-timeout 2000) || die "server did not start"
-COSTLY=$(start costly --no-cache --log --budget 60 --threads 2) || die "server with --budget did not start"
+SLOW=$(serve_start slow --head-timeout 2000) || die "server did not start"
+COSTLY=$(serve_start costly --no-cache --log --budget 60 --threads 2) || die "server with --budget did not start"
 
 python3 - "$SLOW" "$COSTLY" "$T/costly.log" <<'PY'
 import json, socket, sys, threading, time, urllib.parse

@@ -35,32 +35,17 @@ if [ -z "$DB" ]; then
     "$T/evil.jsonl" > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
 fi
 
-# start a server on a free port (pid in $T/NAME.pid); echo its base URL.  Its stdout
-# must not be the $(...) pipe, or the substitution would wait for the server to exit.
-start() {  # start NAME ARGS...
-  name=$1; shift
-  : > "$T/$name.log"
-  "$K" serve --db "$DB" --listen 127.0.0.1:0 "$@" > /dev/null 2> "$T/$name.log" &
-  echo $! > "$T/$name.pid"
-  i=0
-  while [ $i -lt 100 ]; do
-    url=$(sed -n 's/^kroniek serve: \(http:[^ ]*\) .*/\1/p' "$T/$name.log" | head -1)
-    [ -n "$url" ] && { echo "$url"; return 0; }
-    kill -0 "$(cat "$T/$name.pid")" 2>/dev/null || { cat "$T/$name.log" >&2; return 1; }
-    sleep 0.1; i=$((i + 1))
-  done
-  cat "$T/$name.log" >&2
-  return 1
-}
+SERVE_START_TRIES=100
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS...
 
 # a --web directory with a page, a dot file and a symlink out of it
 mkdir -p "$T/web"
 echo '<!doctype html><title>from --web</title>' > "$T/web/index.html"
 echo 'secret' > "$T/web/.hidden"
 ln -s /etc/passwd "$T/web/passwd"
-BASE=$(start main) || die "server did not start"
-CORS=$(start cors --cors https://analyst.example) || die "server with --cors did not start"
-WEB=$(start web --web "$T/web") || die "server with --web did not start"
+BASE=$(serve_start main) || die "server did not start"
+CORS=$(serve_start cors --cors https://analyst.example) || die "server with --cors did not start"
+WEB=$(serve_start web --web "$T/web") || die "server with --web did not start"
 
 # setup errors: exit 2 with a message
 pre_fail=0
