@@ -161,7 +161,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
     cs->n = 0; cs->ts = c->m[head].s; cs->te = c->m[head].e;
     for (int k = head; k < c->nm; k++) if (c->m[k].group == head && c->m[k].e > cs->te) cs->te = c->m[k].e;
-    for (int k = head; k < c->nm && cs->n < 4; k++) {
+    for (int k = head; k < c->nm && cs->n < CS_MAX; k++) {
         if (c->m[k].group != head || c->m[k].skip) continue;
         if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
         int dup = 0;

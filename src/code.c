@@ -308,13 +308,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 const codeset *A = r.explicit_src ? &r.src : &subj;
                 if (r.tgt.n) {
                     codeset both = *A;
-                    for (int i = 0; i < r.tgt.n && both.n < 4; i++) snprintf(both.code[both.n++], CODELEN, "%s", r.tgt.code[i]);
+                    for (int i = 0; i < r.tgt.n && both.n < CS_MAX; i++) snprintf(both.code[both.n++], CODELEN, "%s", r.tgt.code[i]);
                     A = &both;
                     src = *A;
                 } else src = *A;
                 char vt[256]; kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
                 const char *cs = d->cameo[code].code;
-                char mt[4][128];
+                char mt[CS_MAX][128];
                 for (int i = 0; i < src.n; i++) kc_code_text(c, src.code[i], mt[i], sizeof mt[i]);
                 for (int i = 0; i < src.n; i++) for (int j = 0; j < src.n; j++) if (i != j)
                     kc_emit(c, sent_no, S, src.code[i], src.code[j], intent && kc_map_intent(c, cs) ? kc_map_intent(c, cs) : cs, vt, mt[i], mt[j]);
@@ -400,7 +400,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 tgt = subj; tgt_group = subj_group;
                 /* (the members of "volgens Nederland en Australië" are skipped mentions) */
                 src.n = 0; src.ts = M->s; src.te = M->e;
-                for (int j = m; j < c->nm && src.n < 4; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
+                for (int j = m; j < c->nm && src.n < CS_MAX; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
                 break;
             }
         }

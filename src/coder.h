@@ -62,7 +62,8 @@ typedef struct {
 } trig_hit;
 
 /* a pronoun resolved to a group of codes */
-typedef struct { char code[4][CODELEN]; int n; uint32_t ts, te; } codeset;   /* ts..te: the words that name it (te = 0: none) */
+#define CS_MAX 8          /* actors of one list ("Duitsland, Oostenrijk, Denemarken, België en Luxemburg") */
+typedef struct { char code[CS_MAX][CODELEN]; int n; uint32_t ts, te; } codeset;   /* ts..te: the words that name it (te = 0: none) */
 
 struct kr_coder {
     const kr_dict *d;
@@ -113,6 +114,7 @@ struct kr_coder {
     int distinct;         /* emit: source and target are two different named persons (same code allowed) */
     int spk_pron;         /* this sentence's quotation speaker (index into pron), -1 none */
     uint64_t spk_cl;      /* ... and the clauses it speaks (bit per clause) */
+    int took_name;        /* mentions: the role phrase being read took a person's name ("President Trump") */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
     codeset fprev;        /* foreign coding: the source of the previous clause */

@@ -241,7 +241,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             if (ci < 0 || ci >= 64) continue;
             /* (the members of "volgens X" are skipped mentions: take them all the same) */
             src.n = 0; src.ts = M->s; src.te = M->e;
-            for (int j = m; j < c->nm && src.n < 4; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
+            for (int j = m; j < c->nm && src.n < CS_MAX; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
             src_group = m;
             region |= 1ull << ci;
             /* "Volgens X, Y ..." -- the comma may have cut the clause */
@@ -395,7 +395,7 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         int subj_before = k->subj >= 0 && c->m[k->subj].s < H->tok;
         /* "Police director X said at least 71 people were arrested": counted people between
         ** the actor and the verb are whom it was done to */
-        if (subj_before) for (uint32_t t = c->m[k->subj].e; t < H->tok; t++) if (c->tok[t].flags & TF_NUM) subj_before = 0;
+        if (subj_before) for (uint32_t t = c->m[k->subj].e; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || ((wcls(c, t) & WC_QUANT) && t + 1 < H->tok && !(wcls(c, t + 1) & WC_OF))) subj_before = 0;
         if (coerce && !subj_before) {           /* "twenty people were arrested": counted people */
             int num = 0;
             for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;

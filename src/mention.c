@@ -132,6 +132,7 @@ static uint32_t take_names(kr_coder *c, uint32_t t, uint32_t end, const char *co
         piece p;
         if (j > k + 1 && !(j < end && kc_match_piece(c, k + 1, end, &p) == 1 && p.kind != AK_PERSON)) k = j;
     }
+    uint32_t names = k;
     while (k < end && k - t < 7 && c->tok[k].cap && !is_punct(c, k) && !(c->tok[k].flags & TF_NUM)) {
         piece p;
         int r = kc_match_piece(c, k, end, &p);
@@ -144,6 +145,7 @@ static uint32_t take_names(kr_coder *c, uint32_t t, uint32_t end, const char *co
         last = ++k;
     }
     if (last > t) {
+        if (last > names) c->took_name = 1;      /* a person's name, not only a department */
         kc_add_alias(c, last - 1, override[0] ? override : code);
         return last;
     }
@@ -314,6 +316,67 @@ static uint32_t unknown_name(kr_coder *c, uint32_t a, uint32_t t, uint32_t b) {
     return caps >= 2 && caps <= 4 ? e - t : 0;
 }
 
+/* Two mentions in apposition: nothing, one comma, or a portfolio ("van Gezondheidszorg",
+** "of State") between them. */
+static int apposed(const kr_coder *c, const mention *p, const mention *m, int role_first) {
+    uint32_t t = p->e;
+    if (t == m->s) return 1;
+    /* (after a comma the second one ends its piece: "Abdurrahman Mangal, spokesperson for
+    ** the provincial governor, said" is left to the clause splitter) */
+    if (c->tok[t].flags & TF_COMMA) {
+        uint32_t u = t + 1;
+        while (u < m->s && (wcls(c, u) & WC_DET)) u++;          /* ", the defense secretary," */
+        return u == m->s && (m->e >= c->ntok || is_punct(c, m->e));
+    }
+    if (!role_first || !(wcls(c, t) & WC_OF)) return 0;
+    uint32_t n = 0;
+    for (t++; t < m->s; t++, n++) if (!c->tok[t].cap || is_punct(c, t) || kc_mention_at(c, t) >= 0) return 0;
+    return n >= 1 && n <= 3;
+}
+
+/* A role word and the name of the one who holds it are one actor: "minister van
+** Gezondheidszorg Agnès Buzyn", "Energieminister Luis Motta", "Delfin Lorenzana, Defence
+** Secretary", "een van de onderministers, Richard Harrington".  The pair keeps the more
+** specific code (the role's sector for a name the dictionaries do not know), and the
+** name stands for it in the rest of the article. */
+static void merge_appositions(kr_coder *c) {
+    int w = 0;
+    for (int k = 0; k < c->nm; k++) {
+        if (w > 0) {
+            mention *p = &c->m[w-1], *m = &c->m[k];
+            int pr = p->kind == AK_AGENT, mr = m->kind == AK_AGENT;
+            int pn = p->kind == AK_PERSON, mn = m->kind == AK_PERSON;
+            /* (not a role before a list of names: "Two Democratic Representatives, Collin
+            ** Peterson and Jeff Van Drew") */
+            int list = 0;
+            if (pr && k + 1 < c->nm) {
+                uint32_t t = m->e;
+                while (t < c->m[k+1].s && ((wcls(c, t) & WC_AND) || (c->tok[t].flags & TF_COMMA))) t++;
+                list = t == c->m[k+1].s && t > m->e;
+            }
+            if (((pr && mn) || (pn && mr)) && !list && !strncmp(p->code, m->code, 3) && apposed(c, p, m, pr)) {
+                mention *role = pr ? p : m, *name = pr ? m : p;
+                char code[CODELEN];
+                snprintf(code, sizeof code, "%s", strlen(name->code) > 3 && !name->unknown ? name->code : role->code);
+                if (name->unknown) kc_add_alias(c, name->e - 1, code);
+                uint8_t bare = role->bare && name->unknown;
+                p->e = m->e; p->kind = AK_PERSON; p->named = 1; p->unknown = 0; p->bare = bare;
+                p->plural = 0; p->weak = 0;
+                snprintf(p->code, CODELEN, "%s", code);
+                continue;
+            }
+        }
+        if (w != k) c->m[w] = c->m[k];
+        c->m[w].group = w;
+        w++;
+    }
+    if (w == c->nm) return;
+    c->nm = w;
+    memset(c->mat, 0, sizeof c->mat);
+    for (int k = 0; k < c->nm; k++)
+        for (uint32_t t = c->m[k].s; t < c->m[k].e; t++) if (t >= c->msa && t - c->msa < KR_MAX_TOKENS && !c->mat[t - c->msa]) c->mat[t - c->msa] = (int16_t)(k + 1);
+}
+
 void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     c->nm = 0;
     c->msa = a; memset(c->mat, 0, sizeof c->mat);
@@ -391,6 +454,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             i++; continue;
         }
         char code[CODELEN] = "", ov[CODELEN];
+        c->took_name = 0;
         uint32_t s = i, e = i + p.len;
         uint32_t prev = i;
         while (prev > a && (wcls(c, prev - 1) & (WC_DET | WC_POSS))) prev--;
@@ -480,6 +544,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             piece q;
             if (j < b && kc_match_piece(c, j, b, &q) == 1 && q.kind == AK_PERSON) {
                 snprintf(code, CODELEN, "%s", kr_str(c->d, q.code)); e = j + q.len;
+                c->took_name = 1;
                 if (q.len > 1) kc_add_alias(c, e - 1, code);
                 break;
             }
@@ -558,11 +623,12 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             (c->tok[e].flags & TF_HYPH_PART) && c->tok[e].off == c->tok[e-1].off + c->tok[e-1].len + 1) { i = e; continue; }
         int mi = kc_add_mention(c, s, e, code, p.kind);
         if (mi >= 0 && r == 2) c->m[mi].kind = AK_PERSON;
-        if (mi >= 0 && (c->m[mi].kind == AK_PERSON || ((p.kind == AK_ADJ || p.kind == AK_AGENT) && e - s >= 3 && c->tok[e-1].cap)))
+        if (mi >= 0 && (c->m[mi].kind == AK_PERSON || c->took_name || ((p.kind == AK_ADJ || p.kind == AK_AGENT) && e - s >= 3 && c->tok[e-1].cap)))
             c->m[mi].named = 1;
         if (mi >= 0 && p.foreign && strchr(code, '/')) f_split_compound(c, mi);   /* foreign: TABARI [A/B/C] */
         i = e;
     }
+    merge_appositions(c);
     /* prepositional phrases, loc-only and skipped mentions */
     for (int k = 0; k < c->nm; k++) {
         mention *m = &c->m[k];

@@ -114,14 +114,19 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
         if (adjacent) {
             /* only articles, possessives, ordinary words and one "van"/"of" between:
             ** "op de uitspraken van Poetin", "met zijn Amerikaanse collega" */
+            /* (a possessor starts the count anew: "at the capital city's Democratic
+            ** mayor Muriel Bowser"; a capitalised adjective is a filler there) */
             int nof = 0, nfill = 0;
+            uint32_t from = t;
             for (uint32_t x = t; x < m->s; x++) {
-                if (x - t > 4) return -1;
+                if (x - from > 4) return -1;
                 uint64_t w = wcls(c, x);
                 if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
+                if (w & WC_GENITIVE) { if (x == t) return -1; from = x + 1; nfill = 0; continue; }
                 if (w & (WC_DET | WC_POSS)) continue;
                 if (is_trigger_form(c, x)) return -1;   /* "to leave the EU": a verb between */
-                if (!kc_is_filler(c, x) || ++nfill > 2) return -1;
+                int capfill = from > t && c->tok[x].cap && !is_punct(c, x) && !w;
+                if ((!kc_is_filler(c, x) && !capfill) || ++nfill > 2) return -1;
             }
         }
         return m->group == k ? k : m->group;
