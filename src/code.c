@@ -91,6 +91,14 @@ int kc_past_year(const kr_coder *c, const clause *k) {
     return 0;
 }
 
+/* "De SP is niet te spreken over ...": the clause's only negation is a word of the
+** trigger phrase itself, which means what it says */
+static int neg_in_trigger(const kr_coder *c, const clause *k, const trig_hit *H) {
+    if (!(wcls(c, H->tok) & WC_NEG)) return 0;
+    for (uint32_t t = k->s; t < k->e; t++) if ((t < H->tok || t >= H->tok + H->ntok) && (wcls(c, t) & WC_NEG)) return 0;
+    return 1;
+}
+
 static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_dict *d = c->d;
     const kr_lang *L = c->L;
@@ -130,7 +138,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         const kr_trigger *T = &L->trig[H->trig];
         clause *k = &c->cl[H->clause];
         if (T->flags & TRIG_FOREIGN) continue;       /* coded by code_foreign */
-        if (k->neg || k->irrealis) continue;
+        if (k->neg && !neg_in_trigger(c, k, H)) continue;
+        if (k->irrealis) continue;
         /* "In 2006, Abqaiq was the target of an attack", "de moord op honderden Roemenen in
         ** 1989": history told as background, not news of the article's days */
         if (kc_past_year(c, k)) continue;
