@@ -473,8 +473,15 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* "voor het begin van de gesprekken met X", "na een werkdiner met X": a meeting in
         ** a prepositional phrase is the background of a one-way act */
         c->both_ways = !(H->tok > k->s && kc_in_pp_noun(c, H, k));
-        for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++)
-            { c->distinct = kc_distinct(c, r.explicit_src ? -1 : subj_group, tgt_group); kc_emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt); c->distinct = 0; }
+        int sg = r.explicit_src ? -1 : (k->passive && k->by >= 0) ? k->by : subj_group;
+        for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++) {
+            c->distinct = kc_distinct(c, r.explicit_src ? -1 : subj_group, tgt_group);
+            kc_emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
+            /* several persons with one code: an event each */
+            int times = kc_group_times(c, sg, src.code[i]) * kc_group_times(c, tgt_group, tgt.code[j]);
+            for (int n = 1; n < times && !c->stop; n++) { c->repeat = 1; kc_emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt); c->repeat = 0; }
+            c->distinct = 0;
+        }
         c->both_ways = 0;
     }
     if (!c->stop && !c->d->foreign) kc_judgement(c, sent_no, S);

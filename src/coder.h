@@ -114,6 +114,7 @@ struct kr_coder {
     int distinct;         /* emit: source and target are two different named persons (same code allowed) */
     int spk_pron;         /* this sentence's quotation speaker (index into pron), -1 none */
     uint64_t spk_cl;      /* ... and the clauses it speaks (bit per clause) */
+    int repeat;           /* emit: one more event of the same codes for another person of the group */
     int took_name;        /* mentions: the role phrase being read took a person's name ("President Trump") */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
@@ -201,6 +202,7 @@ void kc_mark_irrealis(kr_coder *c);
 void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b);
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S);
 void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S);
+int kc_group_times(const kr_coder *c, int g, const char *code);
 int kc_distinct(const kr_coder *c, int sg, int tg);
 int kc_past_year(const kr_coder *c, const clause *k);
 void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,

@@ -105,7 +105,7 @@ void kc_emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const 
                  const char *vtext, const char *stext, const char *ttext) {
     if (c->stop || !src[0] || !tgt[0] || (kc_same_entity(src, tgt) && !c->distinct)) return;
     int root = (code[0] - '0') * 10 + (code[1] - '0');
-    for (int i = 0; i < c->nseen; i++)
+    for (int i = 0; i < c->nseen && !c->repeat; i++)
         if (c->seen[i].root == root && !strcmp(c->seen[i].s, src) && !strcmp(c->seen[i].t, tgt)) return;
     if (c->nseen < 128) {
         snprintf(c->seen[c->nseen].s, CODELEN, "%s", src); snprintf(c->seen[c->nseen].t, CODELEN, "%s", tgt);
@@ -145,6 +145,23 @@ int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
         if (is_punct(c, t - 1) || c->tok[t-1].cap || kc_mention_at(c, t - 1) >= 0) return 0;
     }
     return 0;
+}
+
+/* How many different named persons of group g have the code: "Bernie Sanders and
+** Barack Obama announced their support" is two events USAPTYDEM -> USAPTYDEM (1 for a
+** group without such persons, or g < 0). */
+int kc_group_times(const kr_coder *c, int g, const char *code) {
+    if (g < 0 || g >= c->nm) return 1;
+    int n = 0; uint32_t last[CS_MAX];
+    for (int k = g; k < c->nm && n < CS_MAX; k++) {
+        const mention *M = &c->m[k];
+        if (M->group != g || M->skip || !M->named || strcmp(M->code, code)) continue;
+        const kr_tok *x = &c->tok[M->e - 1];
+        int seen = 0;
+        for (int i = 0; i < n; i++) { const kr_tok *y = &c->tok[last[i]]; if (x->flen == y->flen && !memcmp(x->fold, y->fold, x->flen)) seen = 1; }
+        if (!seen) last[n++] = M->e - 1;
+    }
+    return n ? n : 1;
 }
 
 /* Two named persons are two actors even when their codes are the same ("Warren endorsed

@@ -542,7 +542,8 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             /* role + person, or role + van/of + state */
             uint32_t j = e;
             piece q;
-            if (j < b && kc_match_piece(c, j, b, &q) == 1 && q.kind == AK_PERSON) {
+            /* (not a plural role: "vijftig andere landen Guaidó hebben erkend") */
+            if (j < b && !(wcls(c, j - 1) & WC_PLURAL) && kc_match_piece(c, j, b, &q) == 1 && q.kind == AK_PERSON) {
                 snprintf(code, CODELEN, "%s", kr_str(c->d, q.code)); e = j + q.len;
                 c->took_name = 1;
                 if (q.len > 1) kc_add_alias(c, e - 1, code);
@@ -671,12 +672,15 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     for (int k = 1; k < c->nm; k++) {
         mention *p = &c->m[k-1], *m = &c->m[k];
         uint32_t gap = m->s - p->e, ok = gap <= 5;
-        int ands = 0, commas = 0;
+        int ands = 0, commas = 0, fill = 0;
         for (uint32_t t = p->e; t < m->s && ok; t++) {
             uint64_t w = wcls(c, t);
             if (w & WC_AND) ands++;
             else if (c->tok[t].flags & (TF_OPEN | TF_CLOSE)) ands++;
             else if (c->tok[t].flags & TF_COMMA) commas++;
+            /* ("Bernie Sanders and former president Barack Obama": an adjective or two
+            ** after the "and") */
+            else if (ands && !commas && kc_is_filler(c, t) && !is_trigger_form(c, t) && !(c->tok[t].flags & TF_NUM) && !(w & WC_QUANT) && ++fill <= 2) continue;
             else if (!(w & (WC_DET | WC_POSS))) ok = 0;
         }
         join[k] = !ok ? 0 : ands ? 2 : commas ? 1 : 0;
