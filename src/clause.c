@@ -27,6 +27,14 @@ static int past_when(const kr_coder *c, uint32_t t, uint32_t b) {
     return 0;
 }
 
+static int time_word(const kr_coder *c, uint32_t t) {
+    static const char *const w[] = { "yesterday", "today", "tonight", "earlier", "later", "on", "last", "this", "also", "publicly", NULL };
+    if (c->tok[t].flags & TF_NUM) return 1;
+    if (wcls(c, t) & (WC_CALENDAR | WC_PERIOD)) return 1;
+    for (int i = 0; w[i]; i++) if (c->tok[t].flen == strlen(w[i]) && !memcmp(c->tok[t].fold, w[i], c->tok[t].flen)) return 1;
+    return 0;
+}
+
 static void new_clause(kr_coder *c, uint32_t s, int type) {
     if (c->ncl >= MAXC) return;
     if (c->ncl) c->cl[c->ncl - 1].e = s;
@@ -59,6 +67,13 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (t > cur->s && (wcls(c, t - 1) & WC_SAY) && kc_mention_at(c, t - 1) < 0 && kc_next_is_actor(c, t, b) &&
             !(wcls(c, t) & WC_PRON_OBJ)) {
             new_clause(c, t, CL_DAT); continue;
+        }
+        /* ... also after when it was said: "announced yesterday she would endorse",
+        ** "said on Monday Israel had attacked" (English) */
+        if (c->lang == 1 && t > cur->s + 1 && time_word(c, t - 1) && !time_word(c, t) && kc_next_is_actor(c, t, b) && !(wcls(c, t) & WC_PRON_OBJ)) {
+            uint32_t v = t - 1;
+            while (v > cur->s && time_word(c, v)) v--;
+            if ((wcls(c, v) & WC_SAY) && kc_mention_at(c, v) < 0 && v + 4 >= t - 1) { new_clause(c, t, CL_DAT); continue; }
         }
         if (in_m || t == cur->s) {
             /* a clause-initial subordinator sets the type of the current clause */

@@ -475,7 +475,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         c->both_ways = !(H->tok > k->s && kc_in_pp_noun(c, H, k));
         int sg = r.explicit_src ? -1 : (k->passive && k->by >= 0) ? k->by : subj_group;
         for (int i = 0; i < src.n; i++) for (int j = 0; j < tgt.n; j++) {
-            c->distinct = kc_distinct(c, r.explicit_src ? -1 : subj_group, tgt_group);
+            c->distinct = kc_distinct(c, r.explicit_src ? -1 : subj_group, tgt_group) ||
+                          (!r.explicit_src && subj_group < 0 && kc_distinct_span(c, src.ts, src.te, src.code[i], tgt_group));
             kc_emit(c, sent_no, S, src.code[i], tgt.code[j], cs, vt, st, tt);
             /* several persons with one code: an event each */
             int times = kc_group_times(c, sg, src.code[i]) * kc_group_times(c, tgt_group, tgt.code[j]);

@@ -147,6 +147,16 @@ int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
     return 0;
 }
 
+/* ... and a pronoun's antecedent (words ts..te, "she" = "Elizabeth Warren") and the
+** named person of group tg */
+int kc_distinct_span(const kr_coder *c, uint32_t ts, uint32_t te, const char *code, int tg) {
+    if (te <= ts || tg < 0 || tg >= c->nm || !c->m[tg].named || !c->tok[te - 1].cap) return 0;
+    if (c->m[tg].unknown && strlen(code) <= 3) return 0;      /* (two guesses, as above) */
+    const kr_tok *x = &c->tok[te - 1], *y = &c->tok[c->m[tg].e - 1];
+    if (ts >= c->m[tg].s && te <= c->m[tg].e) return 0;
+    return x->flen != y->flen || memcmp(x->fold, y->fold, x->flen);
+}
+
 /* How many different named persons of group g have the code: "Bernie Sanders and
 ** Barack Obama announced their support" is two events USAPTYDEM -> USAPTYDEM (1 for a
 ** group without such persons, or g < 0). */
@@ -155,7 +165,7 @@ int kc_group_times(const kr_coder *c, int g, const char *code) {
     int n = 0; uint32_t last[CS_MAX];
     for (int k = g; k < c->nm && n < CS_MAX; k++) {
         const mention *M = &c->m[k];
-        if (M->group != g || M->skip || !M->named || strcmp(M->code, code)) continue;
+        if (M->group != g || M->skip || !M->named || M->unknown || strcmp(M->code, code)) continue;   /* (persons the dictionaries know) */
         const kr_tok *x = &c->tok[M->e - 1];
         int seen = 0;
         for (int i = 0; i < n; i++) { const kr_tok *y = &c->tok[last[i]]; if (x->flen == y->flen && !memcmp(x->fold, y->fold, x->flen)) seen = 1; }
@@ -171,6 +181,9 @@ int kc_distinct(const kr_coder *c, int sg, int tg) {
     if (sg < 0 || tg < 0 || sg == tg || sg >= c->nm || tg >= c->nm) return 0;
     const mention *A = &c->m[sg], *B = &c->m[tg];
     if (!A->named || !B->named) return 0;
+    /* (two names the dictionaries do not know are guesses of the article's country, not
+    ** two actors of its politics: "West met Kim Kardashian") */
+    if (A->unknown && B->unknown) return 0;
     const kr_tok *x = &c->tok[A->e - 1], *y = &c->tok[B->e - 1];
     return x->flen != y->flen || memcmp(x->fold, y->fold, x->flen);
 }
