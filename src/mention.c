@@ -393,6 +393,21 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             }
             i++; continue;
         }
+        /* "de partij", "the party": the party named last, a few sentences back at most */
+        if (i > a && (wcls(c, i - 1) & (WC_DET | WC_DEMONSTR)) && c->tok[i].flen == (c->lang ? 5u : 6u) &&
+            !memcmp(c->tok[i].fold, c->lang ? "party" : "partij", c->tok[i].flen) &&
+            !(i + 1 < b && ((wcls(c, i + 1) & WC_OF) || (c->tok[i+1].cap && !is_punct(c, i + 1))))) {
+            int found = -1;
+            for (int k = 0; k < c->nrecent_m && found < 0; k++) {
+                if (c->cur_sent - c->recent_m_sent[k] > PRON_REACH) break;
+                if (strlen(c->recent_m[k]) >= 9 && !memcmp(c->recent_m[k] + 3, "PTY", 3)) found = k;
+            }
+            if (found >= 0) {
+                char pc[CODELEN]; snprintf(pc, sizeof pc, "%s", c->recent_m[found]);
+                kc_add_mention(c, i, i + 1, pc, AK_ORG);
+                i++; continue;
+            }
+        }
         /* "zijn land", "its country": the country of the latest subject */
         if ((wc & WC_COUNTRY) && i > a && (wcls(c, i - 1) & WC_POSS)) {
             const char *who = c->last_subj.n ? c->last_subj.code[0] : NULL;
