@@ -327,7 +327,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
 ** other actor of the last few sentences ("In de Kamer klinkt kritiek.", "Protesters
 ** rallied again."); protest by citizens or the opposition with no one named is aimed
 ** at their government. */
-#define TARGET_REACH 2      /* sentences back for an implied target */
+#define TARGET_REACH 3      /* sentences back for an implied target */
 static int implied_root(int root) {
     return root == 2 || root == 10 || root == 11 || root == 12 || root == 13 || root == 14 || root == 16 || root == 17;
 }
