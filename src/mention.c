@@ -493,6 +493,14 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
             /* the surname alone refers to this person for the rest of the article */
             if (p.len > 1) kc_add_alias(c, e - 1, code);
+            /* ... and in East Asian order the family name stands first ("Kim Jong-un":
+            ** "Kim", "Xi Jinping": "Xi"): a first word of three letters or less, or a
+            ** hyphenated given name after it */
+            if (p.len > 1) {
+                int hy = 0;
+                for (uint32_t t = s + 1; t < e; t++) if (c->tok[t].flags & TF_HYPH_PART) hy = 1;
+                if (hy || c->tok[s].flen <= 3) kc_add_alias(c, s, code);
+            }
             break;
         case AK_ADJ: {
             uint32_t j = e, nf = 0;
