@@ -117,7 +117,11 @@ void kc_emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const 
     ** visit (042 <-> 043); mediation (045) does not */
     if (root == 4 && strcmp(code, "045") && c->both_ways) {
         const char *back = !strcmp(code, "042") ? "043" : !strcmp(code, "043") ? "042" : code;
+        int rep = c->repeat;
+        c->both_ways = 0;           /* (once: the way back has no way back) */
+        if (!strcmp(src, tgt)) c->repeat = 1;     /* (two persons of one code: the way back is no repeat) */
         kc_emit(c, sent_no, S, tgt, src, back, vtext, ttext, stext);
+        c->both_ways = 1; c->repeat = rep;
     }
 }
 

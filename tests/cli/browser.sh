@@ -38,7 +38,10 @@ DB="$T/a.db" SERVE_START_TRIES=100
 url=$(serve_start serve) || die "server did not start"
 
 mkdir -p build/screenshots
-KRONIEK_URL=$url SCREENSHOTS=$(pwd)/build/screenshots timeout 240 node tests/browser/serve.test.js
+# the page's one-a-day download must hold what the command line gives for the same dyad
+daily=$("$K" events --db "$T/a.db" --dyad RUS,USA --one-a-day --format jsonl | wc -l | tr -d ' ')
+[ "$daily" -gt 0 ] || die "no one-a-day RUS-USA events in the test archive"
+KRONIEK_URL=$url KRONIEK_DAILY_RUS_USA=$daily SCREENSHOTS=$(pwd)/build/screenshots timeout 240 node tests/browser/serve.test.js
 rc=$?
 [ $rc -eq 0 ] || { echo "server log:"; tail -20 "$T/serve.log"; }
 exit $rc
