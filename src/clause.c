@@ -27,12 +27,9 @@ static int past_when(const kr_coder *c, uint32_t t, uint32_t b) {
     return 0;
 }
 
+/* a word between a verb of saying and its clause: "yesterday", "on Monday", "last week" */
 static int time_word(const kr_coder *c, uint32_t t) {
-    static const char *const w[] = { "yesterday", "today", "tonight", "earlier", "later", "on", "last", "this", "also", "publicly", NULL };
-    if (c->tok[t].flags & TF_NUM) return 1;
-    if (wcls(c, t) & (WC_CALENDAR | WC_PERIOD)) return 1;
-    for (int i = 0; w[i]; i++) if (c->tok[t].flen == strlen(w[i]) && !memcmp(c->tok[t].fold, w[i], c->tok[t].flen)) return 1;
-    return 0;
+    return (c->tok[t].flags & TF_NUM) || (wcls(c, t) & (WC_SAY_ADV | WC_CALENDAR | WC_PERIOD));
 }
 
 static void new_clause(kr_coder *c, uint32_t s, int type) {

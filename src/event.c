@@ -151,14 +151,18 @@ int kc_in_pp_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
     return 0;
 }
 
+/* two tokens of the same word (folded) */
+static int same_word(const kr_tok *x, const kr_tok *y) {
+    return x->flen == y->flen && !memcmp(x->fold, y->fold, x->flen);
+}
+
 /* ... and a pronoun's antecedent (words ts..te, "she" = "Elizabeth Warren") and the
 ** named person of group tg */
 int kc_distinct_span(const kr_coder *c, uint32_t ts, uint32_t te, const char *code, int tg) {
     if (te <= ts || tg < 0 || tg >= c->nm || !c->m[tg].named || !c->tok[te - 1].cap) return 0;
     if (c->m[tg].unknown && strlen(code) <= 3) return 0;      /* (two guesses, as above) */
-    const kr_tok *x = &c->tok[te - 1], *y = &c->tok[c->m[tg].e - 1];
     if (ts >= c->m[tg].s && te <= c->m[tg].e) return 0;
-    return x->flen != y->flen || memcmp(x->fold, y->fold, x->flen);
+    return !same_word(&c->tok[te - 1], &c->tok[c->m[tg].e - 1]);
 }
 
 /* How many different named persons of group g have the code: "Bernie Sanders and
@@ -170,9 +174,8 @@ int kc_group_times(const kr_coder *c, int g, const char *code) {
     for (int k = g; k < c->nm && n < CS_MAX; k++) {
         const mention *M = &c->m[k];
         if (M->group != g || M->skip || !M->named || M->unknown || strcmp(M->code, code)) continue;   /* (persons the dictionaries know) */
-        const kr_tok *x = &c->tok[M->e - 1];
         int seen = 0;
-        for (int i = 0; i < n; i++) { const kr_tok *y = &c->tok[last[i]]; if (x->flen == y->flen && !memcmp(x->fold, y->fold, x->flen)) seen = 1; }
+        for (int i = 0; i < n; i++) if (same_word(&c->tok[M->e - 1], &c->tok[last[i]])) seen = 1;
         if (!seen) last[n++] = M->e - 1;
     }
     return n ? n : 1;
@@ -188,6 +191,5 @@ int kc_distinct(const kr_coder *c, int sg, int tg) {
     /* (two names the dictionaries do not know are guesses of the article's country, not
     ** two actors of its politics: "West met Kim Kardashian") */
     if (A->unknown && B->unknown) return 0;
-    const kr_tok *x = &c->tok[A->e - 1], *y = &c->tok[B->e - 1];
-    return x->flen != y->flen || memcmp(x->fold, y->fold, x->flen);
+    return !same_word(&c->tok[A->e - 1], &c->tok[B->e - 1]);
 }

@@ -89,6 +89,8 @@ enum {
 #define WC_AGAINST (1ull << 47)     /* "tegen", "against" */
 #define WC_POLICY (1ull << 48)      /* "plan", "voorstel", "deal": what an actor proposes, whose opponent opposes the actor */
 #define WC_CALENDAR (1ull << 49)    /* day and month names: a line of them and numbers is a dateline, no sentence */
+#define WC_PARTY_REF (1ull << 50)   /* "de partij", "the party": the party named last */
+#define WC_SAY_ADV (1ull << 51)     /* "announced yesterday she ...": words between a verb of saying and its clause */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */

@@ -101,13 +101,18 @@ static void note_state(kr_coder *c, const char *code) {
     if (c->nrecent < 8) c->nrecent++;
 }
 
+/* mat: the tokens of mention k point to it, unless an earlier one covers them */
+static void mark_mention(kr_coder *c, int k) {
+    for (uint32_t t = c->m[k].s; t < c->m[k].e; t++) if (t >= c->msa && t - c->msa < KR_MAX_TOKENS && !c->mat[t - c->msa]) c->mat[t - c->msa] = (int16_t)(k + 1);
+}
+
 int kc_add_mention(kr_coder *c, uint32_t s, uint32_t e, const char *code, int kind) {
     if (c->nm >= MAXM || !code[0]) return -1;
     mention *m = &c->m[c->nm];
     memset(m, 0, sizeof *m);
     m->s = s; m->e = e; m->kind = (uint8_t)kind; m->group = c->nm;
     snprintf(m->code, CODELEN, "%s", code);
-    for (uint32_t t = s; t < e; t++) if (t >= c->msa && t - c->msa < KR_MAX_TOKENS && !c->mat[t - c->msa]) c->mat[t - c->msa] = (int16_t)(c->nm + 1);
+    mark_mention(c, c->nm);
     for (uint32_t t = s; t < e; t++) if (wcls(c, t) & WC_PLURAL) m->plural = 1;
     return c->nm++;
 }
@@ -373,8 +378,7 @@ static void merge_appositions(kr_coder *c) {
     if (w == c->nm) return;
     c->nm = w;
     memset(c->mat, 0, sizeof c->mat);
-    for (int k = 0; k < c->nm; k++)
-        for (uint32_t t = c->m[k].s; t < c->m[k].e; t++) if (t >= c->msa && t - c->msa < KR_MAX_TOKENS && !c->mat[t - c->msa]) c->mat[t - c->msa] = (int16_t)(k + 1);
+    for (int k = 0; k < c->nm; k++) mark_mention(c, k);
 }
 
 void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
@@ -394,8 +398,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             i++; continue;
         }
         /* "de partij", "the party": the party named last, a few sentences back at most */
-        if (i > a && (wcls(c, i - 1) & (WC_DET | WC_DEMONSTR)) && c->tok[i].flen == (c->lang ? 5u : 6u) &&
-            !memcmp(c->tok[i].fold, c->lang ? "party" : "partij", c->tok[i].flen) &&
+        if ((wc & WC_PARTY_REF) && i > a && (wcls(c, i - 1) & (WC_DET | WC_DEMONSTR)) &&
             !(i + 1 < b && ((wcls(c, i + 1) & WC_OF) || (c->tok[i+1].cap && !is_punct(c, i + 1))))) {
             int found = -1;
             for (int k = 0; k < c->nrecent_m && found < 0; k++) {
