@@ -28,12 +28,8 @@ SECS=${BENCH_SERVE_SECS:-6}
 CONN=${BENCH_SERVE_CONN:-4}
 STHREADS=${BENCH_SERVE_THREADS:-4}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-bench-serve.XXXXXX")
-cleanup() {
-  [ -f "$T/serve.pid" ] && kill "$(cat "$T/serve.pid")" 2>/dev/null
-  sleep 0.2
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 die() { echo "bench serve: $*" >&2; exit 1; }
 [ -x "$K" ] || die "$K not built"
 now_ms() { date +%s%3N; }
@@ -87,7 +83,6 @@ t1=$(now_ms)
 
 # ---- the server ----
 DB="$T/b.db" SERVE_START_TRIES=100
-. "$(dirname "$0")/../lib/serve-start.sh"
 start_server() {  # start_server [ARGS]: sets $url
   [ -f "$T/serve.pid" ] && { kill "$(cat "$T/serve.pid")" 2>/dev/null; sleep 0.3; }
   url=$(serve_start serve --threads "$STHREADS" "$@") || die "server did not start"

@@ -23,18 +23,13 @@ if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-browser.XXXXXX")
-cleanup() {
-  [ -f "$T/serve.pid" ] && kill "$(cat "$T/serve.pid")" 2>/dev/null
-  sleep 0.2
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 
 "$K" ingest --db "$T/a.db" "$SHARED/data/news/seed-2022-01-geneve.txt" "$SHARED/data/news/nl-dpgmedia2019.jsonl" \
   tests/browser/evil.jsonl > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
 
 DB="$T/a.db" SERVE_START_TRIES=100
-. "$(dirname "$0")/../lib/serve-start.sh"
 url=$(serve_start serve) || die "server did not start"
 
 mkdir -p build/screenshots

@@ -11,13 +11,8 @@ set -u
 K=${K:-./kroniek}
 SHARED=${SHARED:-../shared}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-abuse.XXXXXX")
-cleanup() {   # TERM, then KILL what is still there (a server stuck in open() before the fix)
-  for f in "$T"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-  sleep 0.3
-  for f in "$T"/*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 die() { echo "serve-abuse.sh: $*" >&2; exit 1; }
 command -v python3 >/dev/null || die "python3 is needed"
 [ -x "$K" ] || die "$K not built"
@@ -32,7 +27,6 @@ DB="$T/a.db"
 "$K" ingest --db "$DB" "$SHARED/data/news/seed-2022-01-geneve.txt" "$T/huge.jsonl" > "$T/ingest.log" 2>&1 ||
   { cat "$T/ingest.log"; die "ingest failed"; }
 
-. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS...
 
 # --web DIR with a file that becomes a FIFO once the server has listed the directory
 mkdir -p "$T/web"

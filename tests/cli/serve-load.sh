@@ -11,13 +11,8 @@ set -u
 K=${K:-./kroniek}
 SHARED=${SHARED:-../shared}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-load.XXXXXX")
-cleanup() {
-  for f in "$T"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-  sleep 0.3
-  for f in "$T"/*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 die() { echo "serve-load.sh: $*" >&2; exit 1; }
 command -v python3 >/dev/null || die "python3 is needed"
 [ -x "$K" ] || die "$K not built"
@@ -38,7 +33,6 @@ PY
 DB="$T/a.db"
 "$K" ingest --db "$DB" "$T/news.jsonl" > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
 
-. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS...
 
 SLOW=$(serve_start slow --head-timeout 2000) || die "server did not start"
 COSTLY=$(serve_start costly --no-cache --log --budget 60 --threads 2) || die "server with --budget did not start"

@@ -10,12 +10,8 @@ set -u
 K=${K:-./kroniek}
 SHARED=${SHARED:-../shared}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-serve-names.XXXXXX")
-cleanup() {
-  [ -f "$T/serve.pid" ] && kill "$(cat "$T/serve.pid")" 2>/dev/null
-  sleep 0.2
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 die() { echo "serve-names.sh: $*" >&2; exit 1; }
 command -v python3 >/dev/null || die "python3 is needed"
 [ -x "$K" ] || die "$K not built"
@@ -23,7 +19,6 @@ command -v python3 >/dev/null || die "python3 is needed"
 "$K" ingest --db "$T/a.db" "$SHARED/data/news/seed-2022-01-geneve.txt" "$SHARED/data/news/nl-dpgmedia2019.jsonl" \
   tests/browser/evil.jsonl > "$T/ingest.log" 2>&1 || { cat "$T/ingest.log"; die "ingest failed"; }
 DB="$T/a.db" SERVE_START_TRIES=100
-. "$(dirname "$0")/../lib/serve-start.sh"
 url=$(serve_start serve) || die "server did not start"
 
 python3 - "$url" <<'PY'

@@ -13,12 +13,8 @@ set -u
 K=${K:-./kroniek}
 SHARED=${SHARED:-../shared}
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-serve.XXXXXX")
-cleanup() {
-  for f in "$T"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
-  sleep 0.2
-  rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 die() { echo "serve.sh: $*" >&2; exit 1; }
 command -v python3 >/dev/null || die "python3 is needed"
 [ -x "$K" ] || die "$K not built"
@@ -36,7 +32,6 @@ if [ -z "$DB" ]; then
 fi
 
 SERVE_START_TRIES=100
-. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS...
 
 # a --web directory with a page, a dot file and a symlink out of it
 mkdir -p "$T/web"

@@ -1,5 +1,11 @@
 # tests/lib/serve-start.sh -- sourced (not run) by the server tests (tests/cli/serve*.sh,
-# tests/cli/browser.sh): start `kroniek serve` on a free loopback port.
+# tests/cli/browser.sh, tests/bench/serve.sh): start `kroniek serve` on a free loopback
+# port, and stop it again.
+#
+#   trap serve_cleanup EXIT INT TERM
+#
+# serve_cleanup: TERM every server whose pid is in $T/*.pid, KILL what is still there
+# after 0.3 s (a server stuck in open()), then remove $T.
 #
 #   url=$(serve_start NAME [SERVE ARGS...]) || die "server did not start"
 #
@@ -23,4 +29,11 @@ serve_start() {
   done
   cat "$T/$name.log" >&2
   return 1
+}
+
+serve_cleanup() {
+  for f in "$T"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+  sleep 0.3
+  for f in "$T"/*.pid; do [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null; done
+  rm -rf "$T"
 }
