@@ -111,7 +111,9 @@ check "no -wal or -shm file was made" sh -c "! ls '$D' | grep -q -- '-wal\|-shm'
 
 # serve answers from it
 if command -v curl > /dev/null 2>&1; then
-    $RUN $K serve --db "$D/k.db" --listen 127.0.0.1:0 > /dev/null 2> "$T/serve.log" &
+    # (under a wrapper, $! is the shell running the wrapper, not the server: the server
+    # writes its own pid to its log first, so that it can be stopped)
+    $RUN sh -c 'echo "serve pid $$" >&2; exec "$@"' sh $K serve --db "$D/k.db" --listen 127.0.0.1:0 > /dev/null 2> "$T/serve.log" &
     spid=$!
     url=; i=0
     while [ $i -lt 100 ] && [ -z "$url" ]; do
@@ -125,6 +127,8 @@ if command -v curl > /dev/null 2>&1; then
         check "serve on the read-only archive: /api/stats 200" [ "$(cat "$T/serve.code")" = 200 ]
         check "... and /api/events has the events" grep -q '"source"' "$T/serve.events"
     else bad "serve on the read-only archive did not start"; cat "$T/serve.log"; fi
+    srv=$(sed -n 's/^serve pid //p' "$T/serve.log" | head -1)
+    [ -n "$srv" ] && kill "$srv" 2> /dev/null
     kill $spid 2> /dev/null; wait $spid 2> /dev/null
     check "... and says nothing about writing" sh -c "! grep -qi 'writ\|readonly' '$T/serve.log'"
 fi
