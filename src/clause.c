@@ -182,6 +182,16 @@ void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
     }
 }
 
+/* all members of group head, also skipped ones (the members of "volgens Nederland en
+** Australië", "according to X and Y"), with their words */
+void kc_codeset_members(const kr_coder *c, int head, codeset *cs) {
+    cs->n = 0; cs->ts = c->m[head].s; cs->te = c->m[head].e;
+    for (int j = head; j < c->nm && cs->n < CS_MAX; j++) if (c->m[j].group == head) {
+        snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[j].code);
+        if (c->m[j].e > cs->te) cs->te = c->m[j].e;
+    }
+}
+
 static int group_plural(const kr_coder *c, int head) {
     int n = 0, pl = 0;
     for (int k = head; k < c->nm; k++) if (c->m[k].group == head) { n++; if (c->m[k].plural) pl = 1; }

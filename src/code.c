@@ -408,8 +408,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (M->group != m || !M->skip || !M->in_pp || M->s < k->s || M->s >= k->e) continue;
                 tgt = subj; tgt_group = subj_group;
                 /* (the members of "volgens Nederland en Australië" are skipped mentions) */
-                src.n = 0; src.ts = M->s; src.te = M->e;
-                for (int j = m; j < c->nm && src.n < CS_MAX; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
+                kc_codeset_members(c, m, &src);
                 break;
             }
         }

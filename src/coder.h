@@ -195,6 +195,7 @@ const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const c
 /* ---- clause.c ---- */
 void kc_segment(kr_coder *c, uint32_t a, uint32_t b);
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs);
+void kc_codeset_members(const kr_coder *c, int head, codeset *cs);
 void kc_analyse_clauses(kr_coder *c);
 int kc_clause_of(const kr_coder *c, uint32_t t);
 void kc_mark_irrealis(kr_coder *c);

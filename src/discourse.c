@@ -240,8 +240,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             int ci = kc_clause_of(c, M->s);
             if (ci < 0 || ci >= 64) continue;
             /* (the members of "volgens X" are skipped mentions: take them all the same) */
-            src.n = 0; src.ts = M->s; src.te = M->e;
-            for (int j = m; j < c->nm && src.n < CS_MAX; j++) if (c->m[j].group == m) { snprintf(src.code[src.n++], CODELEN, "%s", c->m[j].code); if (c->m[j].e > src.te) src.te = c->m[j].e; }
+            kc_codeset_members(c, m, &src);
             src_group = m;
             region |= 1ull << ci;
             /* "Volgens X, Y ..." -- the comma may have cut the clause */
