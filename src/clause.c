@@ -116,7 +116,9 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
             new_clause(c, t, CL_DAT); continue;
         }
         if ((w & WC_SUB_COND) && kc_next_is_actor(c, t + 1, b)) { new_clause(c, t, past_when(c, t, b) ? CL_OTHER : CL_COND); continue; }
-        if ((w & WC_SUB_QUEST) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
+        /* (", who was arrested in May": after a comma a word that is also a relative
+        ** pronoun opens a relative clause, not a question) */
+        if ((w & WC_SUB_QUEST) && !((w & WC_REL) && prev_comma) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
         if (w & WC_SUB_PURPOSE) { new_clause(c, t, CL_PURPOSE); continue; }
         if (w & WC_SUB_OM) {
             int te = 0;
@@ -249,7 +251,8 @@ void kc_analyse_clauses(kr_coder *c) {
                                                   (c->lang == 1 && (wcls(c, t + 1) & WC_TE))))) k->neg = 1;
             /* "Kim zou Trump hebben gevraagd": zou + hebben/zijn + participle reports what
             ** reportedly happened, it is no condition */
-            if ((w & WC_MODAL) && !(c->lang == 0 && c->tok[t].flen >= 3 && !memcmp(c->tok[t].fold, "zou", 3) && reported_past(c, t, k->e))) k->modal = 1;
+            /* ("in May": the capitalised month is no modal) */
+            if ((w & WC_MODAL) && !((w & WC_CALENDAR) && c->tok[t].cap) && !(c->lang == 0 && c->tok[t].flen >= 3 && !memcmp(c->tok[t].fold, "zou", 3) && reported_past(c, t, k->e))) k->modal = 1;
             if (w & WC_FUTURE) k->future = 1;
             /* "morgen", "volgende week", "later this week": what is planned has not happened */
             if (w & WC_FUT_TIME) k->future = 1;

@@ -99,6 +99,9 @@ static int neg_in_trigger(const kr_coder *c, const clause *k, const trig_hit *H)
     return 1;
 }
 
+/* --trace: why a trigger codes nothing (one line per dropped trigger) */
+#define DROP(why) { if (c->trace) fprintf(c->trace, "  x %s (C%d): %s\n", L->trig[H->trig].lemma, H->clause, why); continue; }
+
 static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_dict *d = c->d;
     const kr_lang *L = c->L;
@@ -138,11 +141,11 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         const kr_trigger *T = &L->trig[H->trig];
         clause *k = &c->cl[H->clause];
         if (T->flags & TRIG_FOREIGN) continue;       /* coded by code_foreign */
-        if (k->neg && !neg_in_trigger(c, k, H)) continue;
-        if (k->irrealis) continue;
+        if (k->neg && !neg_in_trigger(c, k, H)) DROP("negated")
+        if (k->irrealis) DROP("irrealis")
         /* "In 2006, Abqaiq was the target of an attack", "de moord op honderden Roemenen in
         ** 1989": history told as background, not news of the article's days */
-        if (kc_past_year(c, k)) continue;
+        if (kc_past_year(c, k)) DROP("past year")
         /* an action after "hopes", "considers", "refuses" ... in the same clause did not happen */
         {
             int after_gov = 0;
@@ -152,7 +155,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 (void)is_own;
                 after_gov = 1;
             }
-            if (after_gov && !H->inf) continue;
+            if (after_gov && !H->inf) DROP("after a governing word")
         }
         /* an event noun that is the object of another trigger ("condemned the attack",
         ** "demanded guarantees", "arrived for talks") reports background, not an event */
@@ -174,7 +177,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (!joined) embedded = 1;
                 } else if (H->tok > 0 && (wcls(c, H->tok - 1) & WC_GENITIVE)) embedded = 1;   /* "Russia's demands are unacceptable" */
             }
-            if (embedded) continue;
+            if (embedded) DROP("object of another trigger")
         }
         /* a te/to infinitive under a governing verb or an irrealis word is not coded;
         ** under an intent word (bereid, van plan, ready to) it is an intent */
@@ -193,9 +196,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (wcls(c, t) & WC_GOV) gov = 1;
                 if (wcls(c, t) & WC_INTENT) inten = 1;
             }
-            if (gov_first && inten) continue;     /* "denied plans to attack": the intent is denied */
+            if (gov_first && inten) DROP("denied intent")     /* "denied plans to attack": the intent is denied */
             for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok && governing_root(c->th[g].root)) gov = 1;
-            if (gov && !inten) continue;
+            if (gov && !inten) DROP("infinitive under a governing word")
             if (inten) intent = 1;
         }
         /* a passive without its agent ("worden vastgehouden in Syrië") names no source */
@@ -224,7 +227,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                           ((!strncmp(vf, "be", 2) || !strncmp(vf, "ver", 3) || !strncmp(vf, "ont", 3) || !strncmp(vf, "her", 3) || !strncmp(vf, "er", 2)) &&
                            (vf[vl-1] == 'd' || vf[vl-1] == 't' || !strcmp(vf + vl - 2, "en"))));
             int participle = !H->inf && ((c->lang == 0 && nl_part) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t"))));
-            if (participle) continue;
+            if (participle) DROP("passive without agent")
         }
         codeset subj; kc_subject_codes(c, k, &subj);
         int subj_group = k->subj;
@@ -300,7 +303,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (matched && r.code >= 0 && code_root(d, r.code) < 15) matched = 0;
             }
         }
-        if (matched && r.code < 0) continue;          /* discard pattern */
+        if (matched && r.code < 0) DROP("discard pattern")          /* discard pattern */
         int own_code = T->code, words_only = 0;
         if (matched && r.words_only) { matched = 0; own_code = r.code; words_only = 1; }
         /* "Serbians protested": a people protesting are its civilians (CVL) */
@@ -344,7 +347,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (tgt_group == k->by || tgt_group < 0) { tgt = subj; tgt_group = subj_group; }
             }
         } else {
-            if (own_code < 0) continue;
+            if (own_code < 0) DROP("no pattern matched")
             code = own_code;
             /* a plain statement (010) has an addressee only as the direct object right
             ** after the verb ("told Blinken", "sprak het parlement toe"); otherwise the
@@ -451,7 +454,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (cond_cl >= 0) kc_subject_codes(c, &c->cl[cond_cl], &cc);
         if (cc.n && kc_map_intent(c, cs) && src.n && !kc_same_actor(cc.code[0], src.code[0])) {
             tgt = cc; cs = kc_map_intent(c, cs); tgt_group = c->cl[cond_cl].subj;
-        } else if (!src.n || !tgt.n) continue;
+        } else if (!src.n || !tgt.n) DROP(!src.n ? (tgt.n ? "no source" : "no source, no target") : "no target")
         else if (intent) {
             const char *m = kc_map_intent(c, cs);
             if (m) cs = m;

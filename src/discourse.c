@@ -391,16 +391,27 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         if (T->code < 0 || k->neg || k->irrealis || k->modal || kc_past_year(c, k)) continue;
         int root = H->root;
         int coerce = root == 17 && k->true_passive && k->by < 0 && T->kind == TK_VERB;
-        int subj_before = k->subj >= 0 && c->m[k->subj].s < H->tok;
+        int ksubj = k->subj;
+        /* "Maria Kalesnikava, who was arrested in May": a name the dictionaries do not
+        ** know before ", who" is a person of the article's country, whom it was done to */
+        if (coerce && k->type == CL_REL && ksubj < 0 && c->lang == 1 && c->home[0] && k->s >= 3 && (c->tok[k->s-1].flags & TF_COMMA)) {
+            uint32_t e = k->s - 1, u = e;
+            while (u > 0 && e - u < 3 && c->tok[u-1].cap && !is_punct(c, u - 1) && !wcls(c, u - 1) && kc_mention_at(c, u - 1) < 0) u--;
+            if (e - u >= 2 && u > 0 && !c->tok[u-1].cap) {
+                int mi = kc_add_mention(c, u, e, c->home, AK_PERSON);
+                if (mi >= 0) { c->m[mi].named = 1; ksubj = mi; }
+            }
+        }
+        int subj_before = ksubj >= 0 && c->m[ksubj].s < H->tok;
         /* "Police director X said at least 71 people were arrested": counted people between
         ** the actor and the verb are whom it was done to */
-        if (subj_before) for (uint32_t t = c->m[k->subj].e; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || ((wcls(c, t) & WC_QUANT) && t + 1 < H->tok && !(wcls(c, t + 1) & WC_OF))) subj_before = 0;
+        if (subj_before) for (uint32_t t = c->m[ksubj].e; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || ((wcls(c, t) & WC_QUANT) && t + 1 < H->tok && !(wcls(c, t + 1) & WC_OF))) subj_before = 0;
         if (coerce && !subj_before) {           /* "twenty people were arrested": counted people */
             int num = 0;
             for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;
             if (!num) coerce = 0;
         }
-        int doer = (k->subj >= 0 && c->m[k->subj].s < H->tok) || (k->subj < 0 && k->pron_subj >= 0);
+        int doer = (ksubj >= 0 && c->m[ksubj].s < H->tok) || (ksubj < 0 && k->pron_subj >= 0);
         int violence = root >= 18 && root <= 20 && vnoun >= 0 && !doer && !(k->passive && k->by >= 0);
         /* "Anti-government protests have been taking place", "Ook elders werd gedemonstreerd":
         ** protest with no one named as doing it is by civilians, against their government */
@@ -417,14 +428,20 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset src; src.n = 1; src.ts = src.te = 0;
         codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;
         int tg = -1;
-        if (coerce && subj_before && !c->m[k->subj].weak) tg = k->subj;
+        if (coerce && subj_before && !c->m[ksubj].weak) tg = ksubj;
         if (violence || protest) for (int m = 0; m < c->nm && tg < 0; m++) {
             const mention *M = &c->m[m];
             if (M->group != m || M->skip || M->weak) continue;
             if (M->in_pp && M->prep && (L->wclass[M->prep] & WC_PLACE_PREP)) continue;
             tg = m;
         }
-        if (tg >= 0) { kc_codeset_from_group(c, tg, &tgt); snprintf(st, sizeof st, "%.3s", tgt.code[0]); if (!strncmp(st, "IGO", 3)) continue; }
+        if (tg >= 0) {
+            kc_codeset_from_group(c, tg, &tgt); snprintf(st, sizeof st, "%.3s", tgt.code[0]);
+            if (!strncmp(st, "IGO", 3)) continue;
+            /* a person of the state with no office ("John Smith, who was arrested") is one
+            ** of its civilians, not the state that arrests */
+            if (coerce && c->m[tg].kind == AK_PERSON) for (int j = 0; j < tgt.n; j++) if (strlen(tgt.code[j]) == 3) memcpy(tgt.code[j] + 3, "CVL", 4);
+        }
         else { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s%s", st, protest ? "GOV" : "CVL"); }
         snprintf(src.code[0], CODELEN, "%s%s", st, coerce ? "COP" : protest ? "CVL" : "UAF");
         char vt[128], tt[256];

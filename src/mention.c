@@ -661,6 +661,10 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         mention *m = &c->m[k];
         uint32_t t = m->s;
         while (t > a && (wcls(c, t - 1) & (WC_DET | WC_POSS) || (c->tok[t-1].flags & TF_NUM))) t--;
+        /* "by the mainland Chinese government": one plain lower-case word between an
+        ** article and the actor is an adjective of the phrase */
+        if (t == m->s && t > a + 2 && !wcls(c, t - 1) && !c->tok[t-1].cap && !is_punct(c, t - 1) && !is_trigger_form(c, t - 1) &&
+            (wcls(c, t - 2) & WC_DET) && (wcls(c, t - 3) & WC_PREP)) t -= 2;
         /* "After Russia annexed Crimea, ...": a word that is a preposition and a
         ** subordinator, opening the sentence or a comma piece, with a verb right after
         ** the actor, is the subordinator and the actor is a subject */
