@@ -332,7 +332,21 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     kc_emit(c, sent_no, S, src.code[i], src.code[j], intent && kc_map_intent(c, cs) ? kc_map_intent(c, cs) : cs, vt, mt[i], mt[j]);
                 continue;
             }
-            if (r.explicit_src) { src = r.src; tgt = subj; tgt_group = subj_group; if (r.tgt.n) { tgt = r.tgt; tgt_group = r.tgt_head; } }
+            if (r.explicit_src) {
+                src = r.src; tgt = subj; tgt_group = subj_group;
+                if (r.tgt.n) { tgt = r.tgt; tgt_group = r.tgt_head; }
+                /* "Het plan van de minister stuit op kritiek bij de oppositie": with no actor
+                ** as the subject, the owner of the subject ("van X", "X's plan") before the
+                ** trigger is the target */
+                if (!tgt.n) for (int m = 0; m < c->nm; m++) {
+                    const mention *M = &c->m[m];
+                    if (M->group != m || M->skip || M->s < k->s || M->s >= H->tok) continue;
+                    if (M->in_pp && !(M->prep && (c->L->wclass[M->prep] & WC_OF))) continue;
+                    if (r.src.n && kc_same_entity(M->code, r.src.code[0])) continue;
+                    kc_codeset_from_group(c, m, &tgt); tgt_group = m;
+                    break;
+                }
+            }
             else { tgt = r.tgt; tgt_group = r.tgt_head; }
             /* violence against a role word alone hits the state named as the place: "air
             ** strikes on a militant camp in Pakistan" */
@@ -402,7 +416,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 else if (src.n && !plain_statement) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
             }
         }
-        if (code < 0) continue;
+        if (code < 0) DROP("no code")
         /* "Rusland is volgens Nederland aansprakelijk": who holds the subject responsible
         ** is the one the clause is according to */
         if (T->kind == TK_PHRASE && code_root(d, code) == 11 && subj_group >= 0) {
@@ -441,7 +455,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!strncmp(cs, "041", 3) && (wcls(c, H->tok) & WC_LABEL)) {
             int q = 0;
             for (uint32_t t = H->tok; t < k->e; t++) if (c->tok[t].flags & TF_QUOTE) q = 1;
-            if (q) continue;
+            if (q) DROP("a label, no phone call")
         }
         /* a material action under a condition ("... als Rusland aanvalt") threatens the
         ** condition's subject */
@@ -459,12 +473,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             const char *m = kc_map_intent(c, cs);
             if (m) cs = m;
         }
-        if (subj_group >= 0 && c->m[subj_group].crowd && cs[0] == '0' && cs[1] == '4') continue;   /* tourists are no visit */
+        if (subj_group >= 0 && c->m[subj_group].crowd && cs[0] == '0' && cs[1] == '4') DROP("a crowd's visit")   /* tourists are no visit */
         /* an interview ("in gesprek met het Duitse weekblad") is no consultation */
-        if (cs[0] == '0' && cs[1] == '4' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) continue;
+        if (cs[0] == '0' && cs[1] == '4' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) DROP("an interview")
         /* ... nor is telling reporters or one's own media a statement to them (01) */
         if (cs[0] == '0' && cs[1] == '1' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED") &&
-            ((tgt_group >= 0 && c->m[tgt_group].bare) || (src.n && !strncmp(src.code[0], tgt.code[0], 3)))) continue;
+            ((tgt_group >= 0 && c->m[tgt_group].bare) || (src.n && !strncmp(src.code[0], tgt.code[0], 3)))) DROP("telling the media")
         char vt[256], st[256], tt[256];
         kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
         /* the evidence is the article's own words, also for an actor named sentences back */
