@@ -227,6 +227,15 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
+
+/* a relative word that stands for a place, a possessor or an object ("waarin", "waarmee",
+** "where", "whose", "whom") */
+static int rel_not_subject(const kr_coder *c, uint32_t t) {
+    const char *f = c->tok[t].fold;
+    size_t n = c->tok[t].flen;
+    return (n > 4 && !memcmp(f, "waar", 4)) || (n == 5 && (!memcmp(f, "where", 5) || !memcmp(f, "whose", 5))) || (n == 4 && !memcmp(f, "whom", 4));
+}
+
 void kc_analyse_clauses(kr_coder *c) {
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
@@ -270,7 +279,14 @@ void kc_analyse_clauses(kr_coder *c) {
         for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e && c->m[m].in_pp && c->m[m].prep && (c->L->wclass[c->m[m].prep] & WC_BY)) { k->by = c->m[m].group; break; }
         if (!k->passive) k->by = -1;
         /* subject */
-        if (k->type == CL_REL && k->antecedent >= 0) { k->subj = c->m[k->antecedent].group; continue; }
+        /* (not after "waarin", "waarmee", "where", "whom", "whose": "een brief naar May
+        ** waarin ze zich uitspreken tegen ..." -- the relative is no subject there; a
+        ** passive there without its agent is the antecedent's act: "een motie van het
+        ** CDA, waarin de minister wordt gevraagd ..." = asked by the CDA's motion) */
+        if (k->type == CL_REL && k->antecedent >= 0) {
+            if (!rel_not_subject(c, k->s)) { k->subj = c->m[k->antecedent].group; continue; }
+            if (k->passive && k->by < 0) k->by = c->m[k->antecedent].group;
+        }
         if (k->type == CL_OM && k->parent >= 0) {
             /* the om/te clause has the subject of its parent */
             clause *p = &c->cl[k->parent];

@@ -303,6 +303,14 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (matched && r.code >= 0 && code_root(d, r.code) < 15) matched = 0;
             }
         }
+        if (!matched && k->passive && k->by >= 0 && subj_group >= 0) {
+            /* a passive with its agent: the subject is the target a pattern's + stands for
+            ** ("De minister wordt door de Kamer gevraagd om een helmplicht") */
+            c->relax_target = 1;
+            for (uint32_t p = 0; p < T->npat; p++) if (kc_run_pattern(c, H, &T->pat[p], &subj, subj_group, &r)) { matched = 1; break; }
+            c->relax_target = 0;
+            if (matched && (r.words_only || r.explicit_src || r.recip)) matched = 0;
+        }
         if (matched && r.code < 0) DROP("discard pattern")          /* discard pattern */
         int own_code = T->code, words_only = 0;
         if (matched && r.words_only) { matched = 0; own_code = r.code; words_only = 1; }
