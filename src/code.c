@@ -214,7 +214,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         ** not a passive: a subject and an object stand before the participle */
         if (c->lang == 0 && k->true_passive && k->by < 0 && k->subj >= 0) {
             int objs = 0;
-            for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < H->tok && !c->m[m].in_pp && !c->m[m].skip) objs++;
+            for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < H->tok && !c->m[m].in_pp && !c->m[m].skip && !c->m[m].genitive) objs++;
             if (objs >= 2) near_aux = 0;
         }
         if (k->true_passive && near_aux && k->by < 0 && T->kind == TK_VERB) {

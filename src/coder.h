@@ -35,6 +35,7 @@ typedef struct {
     uint8_t crowd;        /* counted people ("duizenden Georgiërs"): civilians */
     uint8_t bare;         /* a role word alone ("de oppositie"), its state supplied by the context */
     uint8_t unknown;      /* a name the dictionaries do not know, taken for a person of the article's country */
+    uint8_t genitive;     /* a Dutch possessive name ("Mays deal"): the owner of the next noun */
     uint32_t prep;        /* wid of the governing preposition */
     int group;            /* index of the first member */
 } mention;
@@ -138,7 +139,7 @@ struct kr_coder {
     /* ---- end foreign options ---- */
 };
 
-typedef struct { uint32_t len; uint8_t kind; uint32_t code; uint32_t person; uint8_t foreign; } piece;
+typedef struct { uint32_t len; uint8_t kind; uint32_t code; uint32_t person; uint8_t foreign, genitive; } piece;
 
 /* the result of matching one pattern (trigger.c) */
 typedef struct match_res {

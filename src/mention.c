@@ -46,7 +46,7 @@ static uint32_t person_code(const kr_coder *c, uint32_t p) {
 /* longest dictionary phrase at token t (not past end); kind filter 0 = any */
 int kc_match_piece(const kr_coder *c, uint32_t t, uint32_t end, piece *out) {
     const kr_lang *L = c->L;
-    out->foreign = 0;          /* also for the alias answer below (found by Valgrind) */
+    out->foreign = 0; out->genitive = 0;         /* also for the alias answer below (found by Valgrind) */
     uint32_t node = 0, best_len = 0;
     const kr_actor_entry *best = NULL;
     uint32_t best_code = 0;
@@ -78,6 +78,14 @@ int kc_match_piece(const kr_coder *c, uint32_t t, uint32_t end, piece *out) {
     /* article aliases (surnames seen with a role or full name) */
     if (c->tok[t].cap && c->nalias && !is_punct(c, t)) {
         uint32_t a = kr_map_get(&c->alias, c->tok[t].fold, c->tok[t].flen);
+        /* Dutch genitive: "Mays deal", "Poetins plan" */
+        /* (of a person with an office or party: a bare state code is a name the
+        ** dictionaries do not know, and "de Mulders" is a family) */
+        if (!a && c->lang == 0 && c->tok[t].flen >= 4 && c->tok[t].fold[c->tok[t].flen - 1] == 's') {
+            a = kr_map_get(&c->alias, c->tok[t].fold, c->tok[t].flen - 1);
+            if (a && strlen(c->aliases[a - 1]) <= 3) a = 0;
+            if (a) { out->len = 1; out->kind = AK_PERSON; out->code = 0; out->person = a; out->genitive = 1; return 2; }
+        }
         if (a) { out->len = 1; out->kind = AK_PERSON; out->code = 0; out->person = a; return 2; }
     }
     return 0;
@@ -649,7 +657,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         if ((p.kind == AK_STATE || p.kind == AK_ORG || p.kind == AK_CAPITAL) && e < b && (c->tok[e-1].flags & TF_HYPH_PART) &&
             (c->tok[e].flags & TF_HYPH_PART) && c->tok[e].off == c->tok[e-1].off + c->tok[e-1].len + 1) { i = e; continue; }
         int mi = kc_add_mention(c, s, e, code, p.kind);
-        if (mi >= 0 && r == 2) c->m[mi].kind = AK_PERSON;
+        if (mi >= 0 && r == 2) { c->m[mi].kind = AK_PERSON; c->m[mi].genitive = p.genitive; }
         if (mi >= 0 && (c->m[mi].kind == AK_PERSON || c->took_name || ((p.kind == AK_ADJ || p.kind == AK_AGENT) && e - s >= 3 && c->tok[e-1].cap)))
             c->m[mi].named = 1;
         if (mi >= 0 && p.foreign && strchr(code, '/')) f_split_compound(c, mi);   /* foreign: TABARI [A/B/C] */
