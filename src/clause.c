@@ -103,7 +103,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
             /* "dat" after a determiner-less position: subordinator; before an event noun: demonstrative */
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
             /* "dat moment", "that agreement": a determiner before an ordinary noun */
-            if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !wcls(c, t + 1) && kc_mention_at(c, t + 1) < 0 &&
+            if (c->lang == 0 && t + 1 < b && !is_punct(c, t - 1) && !is_punct(c, t + 1) && !c->tok[t+1].cap && !(wcls(c, t + 1) & ~WC_PERSON_NOUN) && kc_mention_at(c, t + 1) < 0 &&
                 !is_trigger_form(c, t + 1) && !(wcls(c, t - 1) & (WC_SPEAKER | WC_SAY | WC_ALLEGE))) continue;   /* ("vinden dat ook ...": after a verb of saying "dat" subordinates) */
             if (c->lang == 1 && (wcls(c, t - 1) & WC_PREP)) continue;     /* "of that agreement" */
             /* "the sanctions that the EU imposed": after a noun of a noun phrase (an article
@@ -129,7 +129,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (w & WC_SUB_OTHER && kc_next_is_actor(c, t + 1, b)) { new_clause(c, t, CL_OTHER); continue; }
         /* relative pronoun after an actor, a comma, or an ordinary noun ("overeenkomsten
         ** die Moskou met Venezuela sloot") */
-        int after_noun = t > a && !is_punct(c, t - 1) && !wcls(c, t - 1) && !c->tok[t-1].cap && c->lang == 0 &&
+        int after_noun = t > a && !is_punct(c, t - 1) && !(wcls(c, t - 1) & ~WC_PERSON_NOUN) && !c->tok[t-1].cap && c->lang == 0 &&
                          t + 1 < b && ((wcls(c, t + 1) & (WC_DET | WC_POSS | WC_PRON)) || kc_mention_at(c, t + 1) >= 0);
         if ((w & WC_REL) && t > a && (kc_mention_at(c, t - 1) >= 0 || prev_comma || after_noun)) {
             if (t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen)) continue;
@@ -228,6 +228,19 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
 }
 
 
+
+/* a verb opens the words from t: up to three adverbs or auxiliaries ("later", "has",
+** "subsequently", "nu") and then a trigger form, with no actor, article, pronoun or
+** preposition before it; 1 + the number of words before the verb, else 0 */
+static int verb_first(const kr_coder *c, uint32_t t, uint32_t e) {
+    for (uint32_t u = t; u < e && u < t + 4; u++) {
+        if (is_punct(c, u) || c->tok[u].cap || kc_mention_at(c, u) >= 0) return 0;
+        if (wcls(c, u) & (WC_DET | WC_POSS | WC_PREP | WC_PRON | WC_SUB_DAT | WC_REL)) return 0;
+        if (is_trigger_form(c, u)) return 1 + (int)(u - t);
+    }
+    return 0;
+}
+
 /* a relative word that stands for a place, a possessor or an object ("waarin", "waarmee",
 ** "where", "whose", "whom") */
 static int rel_not_subject(const kr_coder *c, uint32_t t) {
@@ -293,12 +306,28 @@ void kc_analyse_clauses(kr_coder *c) {
             k->subj = p->subj; k->pron_subj = p->pron_subj;
             continue;
         }
-        /* "..., en beschuldigt de AKP van bedrog": "en"/"maar" + a verb goes on with the
-        ** subject of the clause before (the actor after the verb is its object) */
-        if (k->type == CL_MAIN && i > 0 && k->e > k->s + 1 && (wcls(c, k->s) & (WC_AND | WC_COORD)) && is_trigger_form(c, k->s + 1) &&
-            !(wcls(c, k->s + 1) & (WC_DET | WC_POSS | WC_PREP | WC_PRON | WC_NEG)) && !c->tok[k->s + 1].cap &&
-            kc_mention_at(c, k->s + 1) < 0 && (c->cl[i-1].subj >= 0 || c->cl[i-1].pron_subj >= 0)) {
-            k->subj = c->cl[i-1].subj; k->pron_subj = c->cl[i-1].pron_subj; continue;
+        /* "..., en beschuldigt de AKP van bedrog", "and later criticised Merkel": "en"/
+        ** "and" + a verb (a few adverbs or auxiliaries may come first) goes on with the
+        ** subject of the main clause before (the actor after the verb is its object).
+        ** (Tried and left out: a verb right after a relative clause between commas, "IS,
+        ** which is linked to Abu Sayyaf, subsequently claimed ...": the subject came out
+        ** right, but the implied targets of such clauses were mostly wrong.) */
+        if (k->type == CL_MAIN && i > 0) {
+            int coord = (wcls(c, k->s) & (WC_AND | WC_COORD)) != 0;
+            int j = i - 1;
+            while (j > 0 && c->cl[j].type != CL_MAIN) j--;
+            /* (a passive goes on with the subject only right after "and": "..., en veelal
+            ** gevangengezet" has lost its agent) */
+            int vf = coord ? verb_first(c, k->s + 1, k->e) : 0;
+            if (vf > 1 && k->passive) vf = 0;
+            if (coord && vf && c->cl[j].type == CL_MAIN &&
+                (c->cl[j].subj >= 0 || c->cl[j].pron_subj >= 0)) {
+                k->subj = c->cl[j].subj; k->pron_subj = c->cl[j].pron_subj;
+                /* "... door de regering ontslagen, en veelal gevangengezet": a participle
+                ** with no auxiliary of its own shares the passive and its agent */
+                if (c->cl[j].passive && !k->passive) { k->passive = 1; k->true_passive = c->cl[j].true_passive; k->by = c->cl[j].by; }
+                continue;
+            }
         }
         /* ", met verwijten aan het adres van de VVD": a piece after a comma that opens
         ** with a preposition and has no verb of its own continues the clause before it */

@@ -99,6 +99,16 @@ static int neg_in_trigger(const kr_coder *c, const clause *k, const trig_hit *H)
     return 1;
 }
 
+/* the object right after the trigger is a person who is no actor ("veroordeelde de
+** man", "sentenced the suspect"): the act is aimed at that person */
+static int person_object(const kr_coder *c, const trig_hit *H, const clause *k) {
+    for (uint32_t t = H->tok + H->ntok; t < k->e && t < H->tok + H->ntok + 4; t++) {
+        if (is_punct(c, t) || kc_mention_at(c, t) >= 0 || (wcls(c, t) & WC_PREP)) return 0;
+        if (wcls(c, t) & WC_PERSON_NOUN) return 1;
+    }
+    return 0;
+}
+
 /* --trace: why a trigger codes nothing (one line per dropped trigger) */
 #define DROP(why) { if (c->trace) fprintf(c->trace, "  x %s (C%d): %s\n", L->trig[H->trig].lemma, H->clause, why); continue; }
 
@@ -421,7 +431,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 else if (at_place && c->loc[0] && strncmp(c->loc, c->m[subj_group].code, 3)) {
                     tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e;
                 }
-                else if (src.n && !plain_statement) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
+                else if (src.n && person_object(c, H, k) && code_root(d, code) >= 17 && strncmp(src.code[0], "IGO", 3)) {
+                    /* coercion or violence against a person who is no actor: one of the
+                    ** state's civilians ("Police detained eight people") */
+                    tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
+                }
+                else if (src.n && !plain_statement && !person_object(c, H, k)) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
             }
         }
         if (code < 0) DROP("no code")

@@ -91,6 +91,7 @@ enum {
 #define WC_CALENDAR (1ull << 49)    /* day and month names: a line of them and numbers is a dateline, no sentence */
 #define WC_PARTY_REF (1ull << 50)   /* "de partij", "the party": the party named last */
 #define WC_SAY_ADV (1ull << 51)     /* "announced yesterday she ...": words between a verb of saying and its clause */
+#define WC_PERSON_NOUN (1ull << 52) /* "de man", "the suspect": a person who is no actor; no implied target then */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
