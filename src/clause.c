@@ -165,6 +165,15 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (!has_m && !(c->cl[i-1].type == CL_MAIN)) continue;
         /* merge i-1, i and i+1 when i+1 continues the main clause */
         if (c->cl[i+1].type != CL_MAIN) continue;
+        /* (", including Molotov cocktails, but others did not ...": a clause opened by
+        ** "but"/"maar" is a clause of its own; the piece joins the clause before) */
+        if (wcls(c, c->cl[i+1].s) & WC_COORD) {
+            c->cl[i-1].e = k->e;
+            for (int j = i + 1; j < c->ncl; j++) c->cl[j-1] = c->cl[j];
+            c->ncl -= 1;
+            i--;
+            continue;
+        }
         c->cl[i-1].e = c->cl[i+1].e;
         for (int j = i + 2; j < c->ncl; j++) c->cl[j-2] = c->cl[j];
         c->ncl -= 2;
