@@ -1100,6 +1100,7 @@ typedef struct {
     char q[256]; size_t qn;          /* look-up: the folded query, or qn 0 */
     char qcode[65];                  /* ... the query as a code prefix, or "" */
     char (*exact)[KR_CODE_MAX]; int nexact;   /* ... codes the query names exactly */
+    json_t *named;                   /* ... the actors the query names exactly, listed first */
     long limit;
 } actors_ctx;
 
@@ -1126,7 +1127,9 @@ static int actor_cb(void *ctx, const kr_actor_row *a) {
         if (!ok) ok = name_match(en, x->q, x->qn) || name_match(nl, x->q, x->qn);
         if (!ok) return 0;
     }
-    if ((long)json_array_size(x->arr) >= x->limit) return 1;
+    int named = 0;
+    for (int i = 0; x->qn && i < x->nexact; i++) if (!strcmp(a->code, x->exact[i])) named = 1;
+    if ((long)(json_array_size(x->arr) + (x->named ? json_array_size(x->named) : 0)) >= x->limit && !named) return x->qn ? 0 : 1;
     json_t *o = json_object();
     json_object_set_new(o, "code", jstr0(a->code));
     json_object_set_new(o, "name", jstr(!strcmp(x->nl, "nl") ? nl : en));
@@ -1134,7 +1137,7 @@ static int actor_cb(void *ctx, const kr_actor_row *a) {
     json_object_set_new(o, "name_nl", jstr(nl));
     json_object_set_new(o, "events", json_integer(a->events));
     json_object_set_new(o, "mentions", json_integer(a->mentions));
-    json_array_append_new(x->arr, o);
+    json_array_append_new(named && x->named ? x->named : x->arr, o);
     return 0;
 }
 
@@ -1167,8 +1170,17 @@ static int h_actors(srv_req *r) {
         if (!word) { json_decref(x.arr); return fail(r, 400, "parameter 'q' has no letters or digits"); }
     }
     /* a look-up reads every actor of the archive (the actors table: one row per code) */
+    if (q) x.named = json_array();
     kr_status st = kr_store_actors(r->st, prefix[0] ? prefix : NULL, q ? 0 : limit, actor_cb, &x);
-    if (st != KR_OK) { json_decref(x.arr); return store_fail(r, st, "actors"); }
+    if (st != KR_OK) { json_decref(x.arr); json_decref(x.named); return store_fail(r, st, "actors"); }
+    /* "Verenigde Staten": the actor the query names exactly first (USA before USAGOV,
+    ** whatever their counts), then the others, most active first, up to the limit */
+    if (x.named) {
+        json_array_extend(x.named, x.arr);
+        json_decref(x.arr);
+        while ((long)json_array_size(x.named) > limit) json_array_remove(x.named, json_array_size(x.named) - 1);
+        x.arr = x.named;
+    }
     r->out = json_object();
     json_object_set_new(r->out, "prefix", jstr(prefix[0] ? prefix : NULL));
     json_object_set_new(r->out, "q", jstr(q));
