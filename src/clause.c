@@ -398,9 +398,14 @@ void kc_analyse_clauses(kr_coder *c) {
             int pl;
             if (k->subj >= 0) { kc_codeset_from_group(c, k->subj, &cs); pl = group_plural(c, k->subj); }
             else { cs = c->pron[k->pron_subj]; pl = c->last_subj_plural; }
-            if (cs.n && (k->subj >= 0)) {
+            /* (a subordinate clause's subject does not replace the main clause's of the same
+            ** sentence: "West criticised Trump, expressing disappointment at reports Trump
+            ** hid. He ..." -- "He" is West) */
+            int main_set = c->last_subj_sent == c->cur_sent && c->last_subj_main;
+            if (cs.n && (k->subj >= 0) && !(main_set && k->type != CL_MAIN)) {
                 c->prev_subj = c->last_subj; c->prev_subj_plural = c->last_subj_plural;
                 c->last_subj = cs; c->last_subj_plural = pl; c->last_subj_sent = c->cur_sent; c->quotes_since_subj = 0;
+                c->last_subj_main = k->type == CL_MAIN;
             }
         }
     }

@@ -90,6 +90,7 @@ struct kr_coder {
     uint32_t recent_m_tok[8][2];                /* ... the words that named them */
     int recent_m_sent[8];                       /* ... and the sentence each was seen in */
     int cur_sent, last_subj_sent;
+    int last_subj_main;     /* last_subj was set by a main clause of sentence last_subj_sent */
     int quotes_since_subj;  /* whole-quotation sentences since last_subj_sent */
     char prev_codes[8][CODELEN]; int nprev_codes;   /* distinct actors of the previous sentence */
     char cur_codes[8][CODELEN]; int ncur_codes;
