@@ -250,6 +250,22 @@ static int verb_first(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
+
+/* '"...," said Trump', 'said the minister': a verb of saying at the start of clause k with
+** an actor right after it -- the subject stands after the verb */
+static int say_inversion(const kr_coder *c, const clause *k) {
+    for (uint32_t t = k->s; t < k->e && t < k->s + 4; t++) {
+        if (is_punct(c, t) || is_quote(c, t)) continue;
+        if (!(wcls(c, t) & (WC_SAY | WC_SPEAKER))) return 0;
+        for (uint32_t u = t + 1; u < k->e && u < t + 4; u++) {
+            if (kc_mention_at(c, u) >= 0) return 1;
+            if (!(wcls(c, u) & (WC_DET | WC_POSS)) && !c->tok[u].cap) return 0;
+        }
+        return 0;
+    }
+    return 0;
+}
+
 /* a relative word that stands for a place, a possessor or an object ("waarin", "waarmee",
 ** "where", "whose", "whom") */
 static int rel_not_subject(const kr_coder *c, uint32_t t) {
@@ -346,7 +362,21 @@ void kc_analyse_clauses(kr_coder *c) {
             for (uint32_t t = k->s; t < k->e; t++) if (is_trigger_form(c, t) && !(wcls(c, t) & WC_PREP) && kc_mention_at(c, t) < 0 && !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP)))) verb = 1;
             if (!verb) { k->subj = c->cl[i-1].subj; k->pron_subj = c->cl[i-1].pron_subj; continue; }
         }
-        for (uint32_t t = k->s; t < k->e; t++) {
+        /* (tried: an English clause opening with a verb after a comma goes on with the
+        ** subject before -- "Two Republican senators, Mitt Romney and Susan Collins,
+        ** opposed ..."; "..., chanting slogans against ...": the subjects came out right,
+        ** but the targets the reader has in mind for such clauses were mostly wrong) */
+        /* (English: an actor after the verb is its object, not its subject -- "I really urge
+        ** Lam": the subject is the speaker; but '..., said Trump' has its subject after) */
+        uint32_t subj_end = k->e;
+        if (c->lang == 1 && !say_inversion(c, k)) {
+            for (uint32_t t = k->s; t < k->e; t++) {
+                if (kc_mention_at(c, t) >= 0 || (wcls(c, t) & WC_PRON)) break;
+                if (is_trigger_form(c, t) && !c->tok[t].cap && !(wcls(c, t) & (WC_PREP | WC_DET)) &&
+                    !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS | WC_OF)))) { subj_end = t; break; }
+            }
+        }
+        for (uint32_t t = k->s; t < subj_end; t++) {
             int mi = kc_mention_at(c, t);
             if (mi >= 0) {
                 mention *m = &c->m[mi];
