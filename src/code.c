@@ -109,6 +109,23 @@ static int person_object(const kr_coder *c, const trig_hit *H, const clause *k) 
     return 0;
 }
 
+/* the end of what can be the object of trigger H: in English an infinitive of its own
+** ends it ("was to meet Monday to discuss the nomination of X": X is discussed) */
+static uint32_t obj_end(const kr_coder *c, const trig_hit *H) {
+    if (c->lang != 1) return H->cend;
+    /* (not an infinitive that completes the trigger: "threatened to arrest the
+    ** protesters", "denied plans to attack Ukraine") */
+    for (uint32_t x = H->tok + H->ntok + 2; x + 1 < H->cend; x++)
+        if ((wcls(c, x) & WC_TE) && is_trigger_form(c, x + 1) && kc_mention_at(c, x + 1) < 0) return x;
+    return H->cend;
+}
+
+static int be_form(const kr_coder *c, uint32_t t) {
+    const char *f = c->tok[t].fold;
+    size_t n = c->tok[t].flen;
+    return (n == 2 && !memcmp(f, "is", 2)) || (n == 3 && (!memcmp(f, "are", 3) || !memcmp(f, "was", 3))) || (n == 4 && !memcmp(f, "were", 4));
+}
+
 /* --trace: why a trigger codes nothing (one line per dropped trigger) */
 #define DROP(why) { if (c->trace) fprintf(c->trace, "  x %s (C%d): %s\n", L->trig[H->trig].lemma, H->clause, why); continue; }
 
@@ -210,6 +227,8 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok && governing_root(c->th[g].root)) gov = 1;
             if (gov && !inten) DROP("infinitive under a governing word")
             if (inten) intent = 1;
+            /* "The Senate was to meet on Monday": what is to happen is planned */
+            if (c->lang == 1 && H->tok >= k->s + 2 && (wcls(c, H->tok - 1) & WC_TE) && be_form(c, H->tok - 2)) intent = 1;
         }
         /* a passive without its agent ("worden vastgehouden in Syrië") names no source */
         int near_aux = 1;
@@ -399,7 +418,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
-                    if (M->s >= H->tok + H->ntok && M->s < H->cend) { g = m; break; }
+                    if (M->s >= H->tok + H->ntok && M->s < obj_end(c, H)) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */
                 if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {

@@ -187,7 +187,13 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
                 /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
                 int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
                           (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));
-                g = mention_from(c, pos, ci == h->clause ? h->cend : c->cl[ci].e, adj, subj_group);
+                uint32_t bound = ci == h->clause ? h->cend : c->cl[ci].e;
+                /* (English: the object of the verb stands before an infinitive of its own:
+                ** "was to meet Monday to discuss the nomination of X" -- X is discussed; not
+                ** an infinitive right after the verb, "threatened to arrest X") */
+                if (i == 0 && c->lang == 1 && e->type == PE_TARGET)
+                    for (uint32_t x = pos + 2; x + 1 < bound; x++) if ((wcls(c, x) & WC_TE) && is_trigger_form(c, x + 1) && kc_mention_at(c, x + 1) < 0) { bound = x; break; }
+                g = mention_from(c, pos, bound, adj, subj_group);
                 if (g < 0 && c->relax_target && e->type == PE_TARGET) { prev_word = prev_sub = 0; continue; }
                 if (g < 0) return 0;
                 kc_codeset_from_group(c, g, &cs);
