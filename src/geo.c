@@ -6,7 +6,8 @@
 ** The gazetteer is compiled in (data/geo/ (*.geo files), embedded by tools/embed like the
 ** dictionaries): places.geo holds every place and capital kroniek's dictionaries name
 ** (data/common/places.actors, `capital` entries of data/{nl,en}/states.actors) with the
-** point, GeoNames id and admin1 code of the GeoNames city it was matched to;
+** point, GeoNames id and admin1 code of the GeoNames city it was matched to, and every
+** first-level division (type 2: GeoNames admin1 names, a point made from its cities);
 ** countries.geo holds every ISO 3166 state with its ISO2 and FIPS 10-4 codes and a
 ** centroid.  Both are made by tools/geo/make.js (README.md: Geolocation).  A name not in
 ** places.geo gives the country (type 1, its centroid).  The tables are read once, on
@@ -34,7 +35,7 @@ static kr_arena geo_ar;
 static kr_map geo_cidx, geo_pidx;       /* ISO3 -> country + 1; folded name \t ISO3 -> place + 1 */
 static geo_country *geo_c; static uint32_t geo_nc;
 static geo_place *geo_p; static uint32_t geo_np;
-static const char **geo_pkeys;          /* per place: its folded name (for scanning a sentence) */
+static size_t geo_maxname;              /* the longest folded name (bytes), for scanning a sentence */
 
 /* the lookup key of a name: folded (case and accents), runs of white space as one space */
 static size_t geo_key(const char *s, size_t n, const char *iso3, char *out, size_t cap) {
@@ -107,9 +108,8 @@ static void place_line(char *l) {
     if (geo_np == geo_pcap) {
         geo_pcap = geo_pcap ? geo_pcap * 2 : 1024;
         geo_p = kr_xrealloc(geo_p, geo_pcap * sizeof *geo_p);
-        geo_pkeys = kr_xrealloc(geo_pkeys, geo_pcap * sizeof *geo_pkeys);
     }
-    geo_pkeys[geo_np] = kr_strndup(&geo_ar, key, kl - 4);
+    if (kl - 4 > geo_maxname) geo_maxname = kl - 4;
     geo_place *p = &geo_p[geo_np];
     p->country = ci - 1; p->type = atoi(f[2]);
     if (p->type < 1 || p->type > 3) p->type = 3;
@@ -155,6 +155,8 @@ int kr_geolocate(const char *location, const char *location_text, const char *la
         out->lat = p->lat; out->lon = p->lon;
         snprintf(out->id, sizeof out->id, "%s", p->id);
         if (*p->adm1 && *c->fips) snprintf(out->adm1, sizeof out->adm1, "%s%s", c->fips, p->adm1);
+        /* a division without a GeoNames id: its ADM1 code, as GDELT's FeatureID has it */
+        if (!*out->id && p->type == 2) snprintf(out->id, sizeof out->id, "%s", out->adm1);
         snprintf(out->full_name, sizeof out->full_name, "%s, %s", p->gname, c->name);
     } else {
         out->type = 1; out->name = c->name;
@@ -170,26 +172,30 @@ int kr_geolocate(const char *location, const char *location_text, const char *la
 static int geo_wordc(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
 
 /* the gazetteer name of the state ci that a sentence names first (leftmost, then longest),
-** copied into out; 0 if none */
+** copied into out; 0 if none.  Every stretch of the folded sentence that starts and ends
+** at a word boundary, up to the longest name, is looked up in the name index. */
 static int geo_scan(uint32_t ci, const char *text, char *out, size_t cap) {
     size_t n = strlen(text);
     char *f = kr_xmalloc(n * 3 + 8);
     size_t fl = kr_fold(text, n, f, n * 3 + 8);
-    const char *best = NULL; size_t bestl = 0;
-    for (uint32_t i = 0; i < geo_np; i++) {
-        const geo_place *p = &geo_p[i];
-        if (p->country != ci) continue;
-        const char *k = geo_pkeys[i]; size_t kl = strlen(k);
-        for (const char *h = f; (h = strstr(h, k)); h++) {
-            if ((h > f && geo_wordc((unsigned char)h[-1])) || geo_wordc((unsigned char)h[kl])) continue;
-            if (!best || h < best || (h == best && kl > bestl)) { best = h; bestl = kl; }
-            break;
+    char *key = kr_xmalloc(geo_maxname + 8);
+    int found = 0;
+    for (size_t s = 0; s < fl && !found; s++) {
+        if (s > 0 && geo_wordc((unsigned char)f[s - 1])) continue;
+        for (size_t e = s + geo_maxname < fl ? s + geo_maxname : fl; e > s; e--) {   /* longest first */
+            if (e < fl && geo_wordc((unsigned char)f[e])) continue;
+            memcpy(key, f + s, e - s);
+            key[e - s] = '\t';
+            memcpy(key + e - s + 1, geo_c[ci].iso3, 3);
+            if (kr_map_get(&geo_pidx, key, e - s + 4)) {
+                snprintf(out, cap, "%.*s", (int)(e - s), f + s);
+                found = 1;
+                break;
+            }
         }
     }
-    int found = best != NULL;
-    if (found) snprintf(out, cap, "%.*s", (int)bestl, best);
+    free(key);
     free(f);
-    KR_UNUSED(fl);
     return found;
 }
 

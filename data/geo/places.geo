@@ -33,18 +33,18 @@ Volkel	NLD	3	51.6425	5.6542	2745338	06	Volkel
 Bonaire	NLD	1					Bonaire
 Sint Eustatius	NLD	1					Sint Eustatius
 Eemshaven	NLD	1					Eemshaven
-Friesland	NLD	1					Friesland
-Fryslân	NLD	1					Fryslân
-Drenthe	NLD	1					Drenthe
-Overijssel	NLD	1					Overijssel
-Gelderland	NLD	1					Gelderland
-Noord-Brabant	NLD	1					Noord-Brabant
-North Brabant	NLD	1					North Brabant
-Noord-Holland	NLD	1					Noord-Holland
-North Holland	NLD	1					North Holland
-Zuid-Holland	NLD	1					Zuid-Holland
-South Holland	NLD	1					South Holland
-Flevoland	NLD	1					Flevoland
+Friesland	NLD	2	53.1158	5.8582		02	Friesland
+Fryslân	NLD	2	53.1158	5.8582		02	Friesland
+Drenthe	NLD	2	52.8489	6.6537		01	Drenthe
+Overijssel	NLD	2	52.3781	6.5003		15	Overijssel
+Gelderland	NLD	2	52.0363	5.8864		03	Gelderland
+Noord-Brabant	NLD	2	51.5607	5.1791		06	North Brabant
+North Brabant	NLD	2	51.5607	5.1791		06	North Brabant
+Noord-Holland	NLD	2	52.44	4.8623		07	North Holland
+North Holland	NLD	2	52.44	4.8623		07	North Holland
+Zuid-Holland	NLD	2	51.9836	4.4661		11	South Holland
+South Holland	NLD	2	51.9836	4.4661		11	South Holland
+Flevoland	NLD	2	52.4672	5.4181		16	Flevoland
 Antwerpen	BEL	3	51.2205	4.4003	2803138	VLG	Antwerpen
 Antwerp	BEL	3	51.2205	4.4003	2803138	VLG	Antwerpen
 Anvers	BEL	3	51.2205	4.4003	2803138	VLG	Antwerpen
@@ -77,22 +77,22 @@ Sint-Jans-Molenbeek	BEL	1					Sint-Jans-Molenbeek
 Molenbeek-Saint-Jean	BEL	1					Molenbeek-Saint-Jean
 Schaarbeek	BEL	1					Schaarbeek
 Schaerbeek	BEL	1					Schaerbeek
-Vlaanderen	BEL	1					Vlaanderen
-Flanders	BEL	1					Flanders
-Flandre	BEL	1					Flandre
-Wallonië	BEL	1					Wallonië
-Wallonia	BEL	1					Wallonia
+Vlaanderen	BEL	2	51.0493	4.2387		VLG	Flanders
+Flanders	BEL	2	51.0493	4.2387		VLG	Flanders
+Flandre	BEL	2	51.0493	4.2387		VLG	Flanders
+Wallonië	BEL	2	50.483	4.8048		WAL	Wallonia
+Wallonia	BEL	2	50.483	4.8048		WAL	Wallonia
 Tihange	BEL	1					Tihange
-Henegouwen	BEL	1					Henegouwen
-Hainaut	BEL	1					Hainaut
-Oost-Vlaanderen	BEL	1					Oost-Vlaanderen
-East Flanders	BEL	1					East Flanders
-West-Vlaanderen	BEL	1					West-Vlaanderen
-West Flanders	BEL	1					West Flanders
-Vlaams-Brabant	BEL	1					Vlaams-Brabant
-Flemish Brabant	BEL	1					Flemish Brabant
-Waals-Brabant	BEL	1					Waals-Brabant
-Walloon Brabant	BEL	1					Walloon Brabant
+Henegouwen	BEL	2	50.483	4.8048		WAL	Wallonia
+Hainaut	BEL	2	50.483	4.8048		WAL	Wallonia
+Oost-Vlaanderen	BEL	2	51.0493	4.2387		VLG	Flanders
+East Flanders	BEL	2	51.0493	4.2387		VLG	Flanders
+West-Vlaanderen	BEL	2	51.0493	4.2387		VLG	Flanders
+West Flanders	BEL	2	51.0493	4.2387		VLG	Flanders
+Vlaams-Brabant	BEL	2	51.0493	4.2387		VLG	Flanders
+Flemish Brabant	BEL	2	51.0493	4.2387		VLG	Flanders
+Waals-Brabant	BEL	2	50.483	4.8048		WAL	Wallonia
+Walloon Brabant	BEL	2	50.483	4.8048		WAL	Wallonia
 Hamburg	DEU	3	53.5507	9.993	2911298	04	Hamburg
 München	DEU	3	48.1374	11.5755	2867714	02	Munich
 Munich	DEU	3	48.1374	11.5755	2867714	02	Munich
@@ -140,35 +140,35 @@ Schloss Elmau	DEU	1					Schloss Elmau
 Lubmin	DEU	3	54.1351	13.6169	2875585	12	Lubmin
 Büchel	DEU	3	50.1729	7.0832	2942688	08	Büchel
 Grafenwöhr	DEU	3	49.7173	11.9065	2918258	02	Grafenwöhr
-Saarland	DEU	1					Saarland
-Brandenburg	DEU	1					Brandenburg
-Beieren	DEU	1					Beieren
-Bavaria	DEU	1					Bavaria
-Bayern	DEU	1					Bayern
-Saksen	DEU	3	49.29	10.6597	2842568	02	Sachsen
-Saxony	DEU	3	49.29	10.6597	2842568	02	Sachsen
-Sachsen	DEU	3	49.29	10.6597	2842568	02	Sachsen
-Noordrijn-Westfalen	DEU	1					Noordrijn-Westfalen
-North Rhine-Westphalia	DEU	1					North Rhine-Westphalia
-Nordrhein-Westfalen	DEU	1					Nordrhein-Westfalen
-Nedersaksen	DEU	1					Nedersaksen
-Lower Saxony	DEU	1					Lower Saxony
-Niedersachsen	DEU	1					Niedersachsen
-Hessen	DEU	1					Hessen
-Thüringen	DEU	1					Thüringen
-Thuringia	DEU	1					Thuringia
-Baden-Württemberg	DEU	1					Baden-Württemberg
-Sleeswijk-Holstein	DEU	1					Sleeswijk-Holstein
-Schleswig-Holstein	DEU	1					Schleswig-Holstein
-Mecklenburg-Voor-Pommeren	DEU	1					Mecklenburg-Voor-Pommeren
-Mecklenburg-Vorpommern	DEU	1					Mecklenburg-Vorpommern
-Mecklenburg-Western Pomerania	DEU	1					Mecklenburg-Western Pomerania
-Saksen-Anhalt	DEU	1					Saksen-Anhalt
-Saxony-Anhalt	DEU	1					Saxony-Anhalt
-Sachsen-Anhalt	DEU	1					Sachsen-Anhalt
-Rijnland-Palts	DEU	1					Rijnland-Palts
-Rhineland-Palatinate	DEU	1					Rhineland-Palatinate
-Rheinland-Pfalz	DEU	1					Rheinland-Pfalz
+Saarland	DEU	2	49.3334	6.9832		09	Saarland
+Brandenburg	DEU	2	52.3851	13.4771		11	Brandenburg
+Beieren	DEU	2	48.8327	11.3458		02	Bavaria
+Bavaria	DEU	2	48.8327	11.3458		02	Bavaria
+Bayern	DEU	2	48.8327	11.3458		02	Bavaria
+Saksen	DEU	2	51.022	13.1614		13	Saxony
+Saxony	DEU	2	51.022	13.1614		13	Saxony
+Sachsen	DEU	2	51.022	13.1614		13	Saxony
+Noordrijn-Westfalen	DEU	2	51.3781	7.2518		07	North Rhine-Westphalia
+North Rhine-Westphalia	DEU	2	51.3781	7.2518		07	North Rhine-Westphalia
+Nordrhein-Westfalen	DEU	2	51.3781	7.2518		07	North Rhine-Westphalia
+Nedersaksen	DEU	2	52.6215	9.2902		06	Lower Saxony
+Lower Saxony	DEU	2	52.6215	9.2902		06	Lower Saxony
+Niedersachsen	DEU	2	52.6215	9.2902		06	Lower Saxony
+Hessen	DEU	2	50.3424	8.8096		05	Hesse
+Thüringen	DEU	2	50.9164	11.1342		15	Thuringia
+Thuringia	DEU	2	50.9164	11.1342		15	Thuringia
+Baden-Württemberg	DEU	2	48.6437	8.9587		01	Baden-Wurttemberg
+Sleeswijk-Holstein	DEU	2	54.0681	10.0072		10	Schleswig-Holstein
+Schleswig-Holstein	DEU	2	54.0681	10.0072		10	Schleswig-Holstein
+Mecklenburg-Voor-Pommeren	DEU	2	53.8608	12.4054		12	Mecklenburg-Vorpommern
+Mecklenburg-Vorpommern	DEU	2	53.8608	12.4054		12	Mecklenburg-Vorpommern
+Mecklenburg-Western Pomerania	DEU	2	53.8608	12.4054		12	Mecklenburg-Vorpommern
+Saksen-Anhalt	DEU	2	51.8359	11.7504		14	Saxony-Anhalt
+Saxony-Anhalt	DEU	2	51.8359	11.7504		14	Saxony-Anhalt
+Sachsen-Anhalt	DEU	2	51.8359	11.7504		14	Saxony-Anhalt
+Rijnland-Palts	DEU	2	49.8373	7.7736		08	Rheinland-Pfalz
+Rhineland-Palatinate	DEU	2	49.8373	7.7736		08	Rheinland-Pfalz
+Rheinland-Pfalz	DEU	2	49.8373	7.7736		08	Rheinland-Pfalz
 Marseille	FRA	3	43.297	5.3811	2995469	93	Marseille
 Marseilles	FRA	3	43.297	5.3811	2995469	93	Marseille
 Lyon	FRA	3	45.7485	4.8467	2996944	84	Lyon
@@ -196,15 +196,15 @@ Biarritz	FRA	3	43.4806	-1.5568	3032797	75	Biarritz
 Cannes	FRA	3	43.5514	7.0128	3028808	93	Cannes
 Versailles	FRA	3	48.8036	2.1342	2969679	11	Versailles
 Ajaccio	FRA	3	41.9189	8.7381	3038334	94	Ajaccio
-Corsica	FRA	1					Corsica
-Corse	FRA	1					Corse
-Bretagne	FRA	1					Bretagne
-Brittany	FRA	1					Brittany
-Normandië	FRA	1					Normandië
-Normandy	FRA	1					Normandy
-Elzas	FRA	1					Elzas
-Alsace	FRA	1					Alsace
-Lotharingen	FRA	1					Lotharingen
+Corsica	FRA	2	42.2249	9.1299		94	Corsica
+Corse	FRA	2	42.2249	9.1299		94	Corsica
+Bretagne	FRA	2	48.1734	-2.9237		53	Brittany
+Brittany	FRA	2	48.1734	-2.9237		53	Brittany
+Normandië	FRA	2	49.2875	0.2483		28	Normandy
+Normandy	FRA	2	49.2875	0.2483		28	Normandy
+Elzas	FRA	2	48.7068	6.3012		44	Grand Est
+Alsace	FRA	2	48.7068	6.3012		44	Grand Est
+Lotharingen	FRA	2	48.7068	6.3012		44	Grand Est
 Frans-Guyana	FRA	1					Frans-Guyana
 French Guiana	FRA	1					French Guiana
 Guyane	FRA	1					Guyane
@@ -246,11 +246,11 @@ Shetland Islands	GBR	1					Shetland Islands
 Orkney	GBR	3	58.9847	-2.9595	8299623	SCT	Orkney
 Orkneyeilanden	GBR	3	58.9847	-2.9595	8299623	SCT	Orkney
 Orkney Islands	GBR	3	58.9847	-2.9595	8299623	SCT	Orkney
-Schotland	GBR	1					Schotland
-Scotland	GBR	1					Scotland
-Wales	GBR	3	53.3406	-1.2816	2634894	ENG	Wales
-Noord-Ierland	GBR	1					Noord-Ierland
-Northern Ireland	GBR	1					Northern Ireland
+Schotland	GBR	2	56.1362	-3.7115		SCT	Scotland
+Scotland	GBR	2	56.1362	-3.7115		SCT	Scotland
+Wales	GBR	2	51.921	-3.4596		WLS	Wales
+Noord-Ierland	GBR	2	54.6591	-6.301		NIR	Northern Ireland
+Northern Ireland	GBR	2	54.6591	-6.301		NIR	Northern Ireland
 Cork	IRL	3	51.898	-8.4706	2965140	M	Cork
 Limerick	IRL	1					Limerick
 Galway	IRL	1					Galway
@@ -279,37 +279,37 @@ Verona	ITA	3	45.4299	10.9844	3164527	20	Verona
 Triëst	ITA	3	45.6495	13.7768	3165185	06	Trieste
 Trieste	ITA	3	45.6495	13.7768	3165185	06	Trieste
 Lampedusa	ITA	3	35.5014	12.6096	2524459	15	Lampedusa
-Sicilië	ITA	1					Sicilië
-Sicily	ITA	1					Sicily
-Sicilia	ITA	1					Sicilia
-Sardinië	ITA	1					Sardinië
-Sardinia	ITA	1					Sardinia
-Sardegna	ITA	1					Sardegna
-Lombardije	ITA	1					Lombardije
-Lombardy	ITA	1					Lombardy
-Lombardia	ITA	1					Lombardia
-Zuid-Tirol	ITA	1					Zuid-Tirol
-South Tyrol	ITA	1					South Tyrol
-Alto Adige	ITA	1					Alto Adige
+Sicilië	ITA	2	37.6726	14.2128		15	Sicily
+Sicily	ITA	2	37.6726	14.2128		15	Sicily
+Sicilia	ITA	2	37.6726	14.2128		15	Sicily
+Sardinië	ITA	2	39.8987	8.9645		14	Sardinia
+Sardinia	ITA	2	39.8987	8.9645		14	Sardinia
+Sardegna	ITA	2	39.8987	8.9645		14	Sardinia
+Lombardije	ITA	2	45.5548	9.4306		09	Lombardy
+Lombardy	ITA	2	45.5548	9.4306		09	Lombardy
+Lombardia	ITA	2	45.5548	9.4306		09	Lombardy
+Zuid-Tirol	ITA	2	46.3309	11.2467		17	Trentino-Alto Adige
+South Tyrol	ITA	2	46.3309	11.2467		17	Trentino-Alto Adige
+Alto Adige	ITA	2	46.3309	11.2467		17	Trentino-Alto Adige
 Bergamo	ITA	3	45.696	9.6672	3182164	09	Bergamo
 Ventimiglia	ITA	3	43.7896	7.6087	3164582	08	Ventimiglia
 Sigonella	ITA	1					Sigonella
 Aviano	ITA	3	46.0706	12.5947	3182635	06	Aviano
-Calabrië	ITA	1					Calabrië
-Calabria	ITA	1					Calabria
-Apulië	ITA	1					Apulië
-Apulia	ITA	1					Apulia
-Puglia	ITA	1					Puglia
-Piëmont	ITA	1					Piëmont
-Piedmont	ITA	1					Piedmont
-Piemonte	ITA	1					Piemonte
-Toscane	ITA	1					Toscane
-Tuscany	ITA	1					Tuscany
-Toscana	ITA	1					Toscana
-Veneto	ITA	1					Veneto
-Emilia-Romagna	ITA	1					Emilia-Romagna
-Campanië	ITA	1					Campanië
-Campania	ITA	1					Campania
+Calabrië	ITA	2	38.8866	16.2604		03	Calabria
+Calabria	ITA	2	38.8866	16.2604		03	Calabria
+Apulië	ITA	2	40.8494	16.9924		13	Apulia
+Apulia	ITA	2	40.8494	16.9924		13	Apulia
+Puglia	ITA	2	40.8494	16.9924		13	Apulia
+Piëmont	ITA	2	45.1124	7.9264		12	Piedmont
+Piedmont	ITA	2	45.1124	7.9264		12	Piedmont
+Piemonte	ITA	2	45.1124	7.9264		12	Piedmont
+Toscane	ITA	2	43.6618	10.917		16	Tuscany
+Tuscany	ITA	2	43.6618	10.917		16	Tuscany
+Toscana	ITA	2	43.6618	10.917		16	Tuscany
+Veneto	ITA	2	45.5315	11.797		20	Veneto
+Emilia-Romagna	ITA	2	44.5511	11.2465		05	Emilia-Romagna
+Campanië	ITA	2	40.8626	14.4116		04	Campania
+Campania	ITA	2	40.8626	14.4116		04	Campania
 Barcelona	ESP	3	41.3888	2.159	3128760	56	Barcelona
 Valencia	ESP	3	39.4698	-0.3774	2509954	60	Valencia
 Sevilla	ESP	3	37.3828	-5.9732	2510911	51	Sevilla
@@ -327,43 +327,43 @@ Valladolid	ESP	3	41.6552	-4.7237	3106672	55	Valladolid
 Santiago de Compostela	ESP	3	42.8805	-8.5457	3109642	58	Santiago de Compostela
 Ceuta	ESP	3	35.8892	-5.3204	6362987	CE	Ceuta
 Melilla	ESP	3	35.2937	-2.9383	2513947	ML	Melilla
-Catalonië	ESP	1					Catalonië
-Catalonia	ESP	1					Catalonia
-Cataluña	ESP	1					Cataluña
-Catalunya	ESP	1					Catalunya
-Baskenland	ESP	1					Baskenland
-Basque Country	ESP	1					Basque Country
-País Vasco	ESP	1					País Vasco
-Euskadi	ESP	1					Euskadi
-Andalusië	ESP	1					Andalusië
-Andalusia	ESP	1					Andalusia
-Andalucía	ESP	1					Andalucía
-Galicië	ESP	1					Galicië
-Galicia	ESP	1					Galicia
-Canarische Eilanden	ESP	1					Canarische Eilanden
-Canary Islands	ESP	1					Canary Islands
-Canarias	ESP	1					Canarias
-Balearen	ESP	1					Balearen
-Balearic Islands	ESP	1					Balearic Islands
+Catalonië	ESP	2	41.462	2.0738		56	Catalonia
+Catalonia	ESP	2	41.462	2.0738		56	Catalonia
+Cataluña	ESP	2	41.462	2.0738		56	Catalonia
+Catalunya	ESP	2	41.462	2.0738		56	Catalonia
+Baskenland	ESP	2	43.2199	-2.6316		59	Basque Country
+Basque Country	ESP	2	43.2199	-2.6316		59	Basque Country
+País Vasco	ESP	2	43.2199	-2.6316		59	Basque Country
+Euskadi	ESP	2	43.2199	-2.6316		59	Basque Country
+Andalusië	ESP	2	37.131	-4.848		51	Andalusia
+Andalusia	ESP	2	37.131	-4.848		51	Andalusia
+Andalucía	ESP	2	37.131	-4.848		51	Andalusia
+Galicië	ESP	2	42.7741	-8.3387		58	Galicia
+Galicia	ESP	2	42.7741	-8.3387		58	Galicia
+Canarische Eilanden	ESP	2	28.2849	-15.759		53	Canary Islands
+Canary Islands	ESP	2	28.2849	-15.759		53	Canary Islands
+Canarias	ESP	2	28.2849	-15.759		53	Canary Islands
+Balearen	ESP	2	39.5594	2.7664		07	Balearic Islands
+Balearic Islands	ESP	2	39.5594	2.7664		07	Balearic Islands
 Mallorca	ESP	1					Mallorca
 Majorca	ESP	1					Majorca
 Ibiza	ESP	3	38.9088	1.433	2516479	07	Ibiza
 Tenerife	ESP	1					Tenerife
 Gran Canaria	ESP	1					Gran Canaria
 Lanzarote	ESP	1					Lanzarote
-Asturië	ESP	1					Asturië
-Asturias	ESP	1					Asturias
-Navarra	ESP	1					Navarra
-Navarre	ESP	1					Navarre
+Asturië	ESP	2	43.4288	-5.7957		34	Asturias
+Asturias	ESP	2	43.4288	-5.7957		34	Asturias
+Navarra	ESP	2	42.6674	-1.691		32	Navarre
+Navarre	ESP	2	42.6674	-1.691		32	Navarre
 Cádiz	ESP	3	36.5267	-6.2891	2520600	51	Cadiz
 San Sebastián	ESP	1					San Sebastián
 Donostia	ESP	1					Donostia
 Porto	PRT	3	41.1496	-8.611	2735943	17	Porto
 Oporto	PRT	3	41.1496	-8.611	2735943	17	Porto
-Madeira	PRT	1					Madeira
-Azoren	PRT	1					Azoren
-Azores	PRT	1					Azores
-Açores	PRT	1					Açores
+Madeira	PRT	2	32.6799	-16.9271		10	Madeira
+Azoren	PRT	2	38.1707	-26.6661		23	Azores
+Azores	PRT	2	38.1707	-26.6661		23	Azores
+Açores	PRT	2	38.1707	-26.6661		23	Azores
 Thessaloniki	GRC	3	40.6436	22.9309	734077	ESYE12	Thessaloníki
 Saloniki	GRC	3	40.6436	22.9309	734077	ESYE12	Thessaloníki
 Salonika	GRC	3	40.6436	22.9309	734077	ESYE12	Thessaloníki
@@ -372,8 +372,8 @@ Pireas	GRC	3	37.942	23.6462	255274	ESYE31	Piraeus
 Lesbos	GRC	1					Lesbos
 Lesvos	GRC	1					Lesvos
 Moria	GRC	3	39.1325	26.517	256757	ESYE41	Mória
-Kreta	GRC	1					Kreta
-Crete	GRC	1					Crete
+Kreta	GRC	2	35.3321	24.8652		ESYE43	Crete
+Crete	GRC	2	35.3321	24.8652		ESYE43	Crete
 Rhodos	GRC	1					Rhodos
 Rhodes	GRC	1					Rhodes
 Samos	GRC	3	37.7543	26.977	254115	ESYE41	Samos
@@ -413,7 +413,7 @@ Göteborg	SWE	3	57.7072	11.9668	2711537	28	Göteborg
 Gothenburg	SWE	3	57.7072	11.9668	2711537	28	Göteborg
 Malmö	SWE	3	55.6059	13.0007	2692969	27	Malmö
 Uppsala	SWE	3	59.8588	17.6389	2666199	21	Uppsala
-Gotland	SWE	1					Gotland
+Gotland	SWE	2	57.6015	18.2934		05	Gotland
 Trondheim	NOR	3	63.4305	10.3951	3133880	21	Trondheim
 Stavanger	NOR	3	58.9701	5.7333	3137115	14	Stavanger
 Tromsø	NOR	3	69.6489	18.9551	3133895	54	Tromsø
@@ -476,8 +476,8 @@ Niš	SRB	3	43.3247	21.9033	787657	SE	Niš
 Banja Luka	BIH	3	44.7784	17.1939	3204541	02	Banja Luka
 Srebrenica	BIH	3	44.1075	19.2967	3190159	02	Srebrenica
 Mostar	BIH	3	43.3433	17.8081	3194828	01	Mostar
-Republika Srpska	BIH	1					Republika Srpska
-Servische Republiek	BIH	1					Servische Republiek
+Republika Srpska	BIH	2	44.5346	17.7267		02	Srpska
+Servische Republiek	BIH	2	44.5346	17.7267		02	Srpska
 Rijeka	HRV	3	45.3267	14.4424	3191648	12	Rijeka
 Dubrovnik	HRV	3	42.6413	18.1091	3201047	03	Dubrovnik
 Maribor	SVN	3	46.5547	15.6467	3195506	J2	Maribor
@@ -629,20 +629,20 @@ Grodno	BLR	3	53.6884	23.8258	627904	03	Hrodna
 Hrodna	BLR	3	53.6884	23.8258	627904	03	Hrodna
 Vitebsk	BLR	3	55.1904	30.2049	620127	07	Vitebsk
 Viciebsk	BLR	3	55.1904	30.2049	620127	07	Vitebsk
-Mogiljov	BLR	1					Mogiljov
-Mogilev	BLR	1					Mogilev
-Mahiljow	BLR	1					Mahiljow
-Transnistrië	MDA	1					Transnistrië
-Transnistria	MDA	1					Transnistria
-Trans-Dnjestr	MDA	1					Trans-Dnjestr
-Transdnjestrië	MDA	1					Transdnjestrië
-Pridnestrovië	MDA	1					Pridnestrovië
+Mogiljov	BLR	2	53.6502	30.1085		06	Mogilev
+Mogilev	BLR	2	53.6502	30.1085		06	Mogilev
+Mahiljow	BLR	2	53.6502	30.1085		06	Mogilev
+Transnistrië	MDA	2	47.0853	29.455		58	Transnistria
+Transnistria	MDA	2	47.0853	29.455		58	Transnistria
+Trans-Dnjestr	MDA	2	47.0853	29.455		58	Transnistria
+Transdnjestrië	MDA	2	47.0853	29.455		58	Transnistria
+Pridnestrovië	MDA	2	47.0853	29.455		58	Transnistria
 Tiraspol	MDA	3	46.8427	29.6291	617239	58	Tiraspol
 Bălți	MDA	3	47.7631	27.9293	618605	60	Bălţi
-Gagaoezië	MDA	1					Gagaoezië
-Gagauzia	MDA	1					Gagauzia
-Abchazië	GEO	1					Abchazië
-Abkhazia	GEO	1					Abkhazia
+Gagaoezië	MDA	2	46.0694	28.6625		51	Gagauzia
+Gagauzia	MDA	2	46.0694	28.6625		51	Gagauzia
+Abchazië	GEO	2	42.995	40.9954		02	Abkhazia
+Abkhazia	GEO	2	42.995	40.9954		02	Abkhazia
 Zuid-Ossetië	GEO	1					Zuid-Ossetië
 South Ossetia	GEO	1					South Ossetia
 Tschinvali	GEO	3	42.2276	43.9686	611403	73	Ts’khinvali
@@ -684,22 +684,22 @@ Jekaterinenburg	RUS	3	56.8519	60.6122	1486209	71	Yekaterinburg
 Yekaterinburg	RUS	3	56.8519	60.6122	1486209	71	Yekaterinburg
 Ekaterinburg	RUS	3	56.8519	60.6122	1486209	71	Yekaterinburg
 Kazan	RUS	3	55.7887	49.1221	551487	73	Kazan
-Nizjni Novgorod	RUS	1					Nizjni Novgorod
-Nizhny Novgorod	RUS	1					Nizhny Novgorod
+Nizjni Novgorod	RUS	2	56.1664	43.8902		51	Nizhny Novgorod Oblast
+Nizhny Novgorod	RUS	2	56.1664	43.8902		51	Nizhny Novgorod Oblast
 Tsjeljabinsk	RUS	3	55.154	61.4292	1508291	13	Chelyabinsk
 Chelyabinsk	RUS	3	55.154	61.4292	1508291	13	Chelyabinsk
 Magnitogorsk	RUS	3	53.4186	59.0472	532288	13	Magnitogorsk
 Norilsk	RUS	3	69.3535	88.2027	1497337	91	Norilsk
-Sachalin	RUS	1					Sachalin
-Sakhalin	RUS	1					Sakhalin
+Sachalin	RUS	2	47.8944	142.7759		64	Sakhalin Oblast
+Sakhalin	RUS	2	47.8944	142.7759		64	Sakhalin Oblast
 Jamal-schiereiland	RUS	1					Jamal-schiereiland
 Yamal	RUS	1					Yamal
 Yamal Peninsula	RUS	1					Yamal Peninsula
 Samara	RUS	3	53.2001	50.15	499099	65	Samara
 Omsk	RUS	3	54.9924	73.3686	1496153	54	Omsk
-Rostov aan de Don	RUS	3	57.1914	39.4139	501183	88	Rostov
-Rostov-on-Don	RUS	3	57.1914	39.4139	501183	88	Rostov
-Rostov	RUS	3	57.1914	39.4139	501183	88	Rostov
+Rostov aan de Don	RUS	2	47.458	40.1321		61	Rostov
+Rostov-on-Don	RUS	2	47.458	40.1321		61	Rostov
+Rostov	RUS	2	47.458	40.1321		61	Rostov
 Oefa	RUS	3	54.7431	55.9678	479561	08	Ufa
 Ufa	RUS	3	54.7431	55.9678	479561	08	Ufa
 Krasnojarsk	RUS	3	56.0184	92.8672	1502026	91	Krasnoyarsk
@@ -741,21 +741,21 @@ Novorossiejsk	RUS	3	44.7244	37.7675	518255	38	Novorossiysk
 Novorossiysk	RUS	3	44.7244	37.7675	518255	38	Novorossiysk
 Grozny	RUS	1					Grozny
 Grozni	RUS	1					Grozni
-Tsjetsjenië	RUS	1					Tsjetsjenië
-Chechnya	RUS	1					Chechnya
-Tsjetsjeense Republiek	RUS	1					Tsjetsjeense Republiek
-Dagestan	RUS	1					Dagestan
-Daghestan	RUS	1					Daghestan
-Ingoesjetië	RUS	1					Ingoesjetië
-Ingushetia	RUS	1					Ingushetia
-Tatarstan	RUS	1					Tatarstan
+Tsjetsjenië	RUS	2	43.2792	45.7293		12	Chechnya
+Chechnya	RUS	2	43.2792	45.7293		12	Chechnya
+Tsjetsjeense Republiek	RUS	2	43.2792	45.7293		12	Chechnya
+Dagestan	RUS	2	42.8371	47.3485		17	Dagestan
+Daghestan	RUS	2	42.8371	47.3485		17	Dagestan
+Ingoesjetië	RUS	2	43.3115	44.8009		19	Ingushetiya Republic
+Ingushetia	RUS	2	43.3115	44.8009		19	Ingushetiya Republic
+Tatarstan	RUS	2	55.5779	50.6889		73	Tatarstan Republic
 Siberië	RUS	1					Siberië
 Siberia	RUS	1					Siberia
-Kamtsjatka	RUS	1					Kamtsjatka
-Kamchatka	RUS	1					Kamchatka
-Jakoetië	RUS	1					Jakoetië
-Yakutia	RUS	1					Yakutia
-Sakha	RUS	1					Sakha
+Kamtsjatka	RUS	2	53.527	158.8308		92	Kamchatka
+Kamchatka	RUS	2	53.527	158.8308		92	Kamchatka
+Jakoetië	RUS	2	61.7906	126.4827		63	Sakha
+Yakutia	RUS	2	61.7906	126.4827		63	Sakha
+Sakha	RUS	2	61.7906	126.4827		63	Sakha
 Istanbul	TUR	3	41.0138	28.9497	745044	34	Istanbul
 Istanboel	TUR	3	41.0138	28.9497	745044	34	Istanbul
 Izmir	TUR	3	38.4127	27.1384	311046	35	İzmir
@@ -773,7 +773,7 @@ Mersin	TUR	3	36.812	34.6389	304531	32	Mersin
 Kayseri	TUR	3	38.7322	35.4853	308464	38	Kayseri
 Eskişehir	TUR	3	39.7767	30.5206	315202	26	Eskişehir
 Kahramanmaraş	TUR	3	37.5847	36.9264	310859	46	Kahramanmaraş
-Hatay	TUR	1					Hatay
+Hatay	TUR	2	36.4345	36.2249		31	Hatay
 Antakya	TUR	3	36.2066	36.1572	323779	31	Antakya
 Malatya	TUR	3	38.3502	38.3167	304922	44	Malatya
 Trabzon	TUR	3	41.005	39.7269	738648	61	Trabzon
@@ -833,26 +833,26 @@ Jericho	PSE	3	31.8667	35.45	284899	WE	Jericho
 Aleppo	SYR	3	36.2012	37.1612	170063	09	Aleppo
 Halab	SYR	3	36.2012	37.1612	170063	09	Aleppo
 Homs	SYR	3	34.7268	36.7234	169577	11	Homs
-Hama	SYR	1					Hama
+Hama	SYR	2	35.143	36.7624		10	Hama
 Latakia	SYR	3	35.5317	35.7901	173576	02	Latakia
 Lattakia	SYR	3	35.5317	35.7901	173576	02	Latakia
 Idlib	SYR	3	35.9306	36.6339	169389	12	Idlib
-Raqqa	SYR	1					Raqqa
-Rakka	SYR	1					Rakka
-Ar-Raqqa	SYR	1					Ar-Raqqa
+Raqqa	SYR	2	35.9222	38.8568		04	Raqqa
+Rakka	SYR	2	35.9222	38.8568		04	Raqqa
+Ar-Raqqa	SYR	2	35.9222	38.8568		04	Raqqa
 Deir ez-Zor	SYR	3	35.3359	40.1408	170794	07	Deir ez-Zor
 Deir ez-Zour	SYR	3	35.3359	40.1408	170794	07	Deir ez-Zor
 Deir al-Zor	SYR	3	35.3359	40.1408	170794	07	Deir ez-Zor
-Daraa	SYR	1					Daraa
-Deraa	SYR	1					Deraa
+Daraa	SYR	2	32.7989	36.1358		06	Daraa
+Deraa	SYR	2	32.7989	36.1358		06	Daraa
 Kobani	SYR	1					Kobani
 Kobane	SYR	1					Kobane
 Ain al-Arab	SYR	1					Ain al-Arab
 Afrin	SYR	1					Afrin
 Manbij	SYR	3	36.5281	37.9549	167357	09	Manbij
 Manbidj	SYR	3	36.5281	37.9549	167357	09	Manbij
-Tartus	SYR	1					Tartus
-Tartous	SYR	1					Tartous
+Tartus	SYR	2	34.9491	35.9625		14	Tartus
+Tartous	SYR	2	34.9491	35.9625		14	Tartus
 Douma	SYR	3	33.5718	36.4027	170592	08	Douma
 Oost-Ghouta	SYR	1					Oost-Ghouta
 Eastern Ghouta	SYR	1					Eastern Ghouta
@@ -894,7 +894,7 @@ Saraqib	SYR	3	35.8645	36.8059	164816	12	Sarāqib
 Suwayda	SYR	3	32.709	36.5695	172408	05	As-Suwayda
 Sweida	SYR	3	32.709	36.5695	172408	05	As-Suwayda
 As-Suwayda	SYR	3	32.709	36.5695	172408	05	As-Suwayda
-Quneitra	SYR	1					Quneitra
+Quneitra	SYR	2	33.126	35.8246		03	Quneitra
 Golanhoogten	SYR	1					Golanhoogten
 Golan Heights	SYR	1					Golan Heights
 Golan	SYR	1					Golan
@@ -906,12 +906,12 @@ Tyre	LBN	3	33.2733	35.1939	267008	06	Tyre
 Baalbek	LBN	3	34.0058	36.2181	277130	11	Baalbek
 Naqoura	LBN	1					Naqoura
 Naqura	LBN	1					Naqura
-Nabatieh	LBN	1					Nabatieh
-Nabatiyeh	LBN	1					Nabatiyeh
-Bekavallei	LBN	1					Bekavallei
-Beqaa	LBN	1					Beqaa
-Bekaa	LBN	1					Bekaa
-Bekaa Valley	LBN	1					Bekaa Valley
+Nabatieh	LBN	2	33.3891	35.4822		07	Nabatieh
+Nabatiyeh	LBN	2	33.3891	35.4822		07	Nabatieh
+Bekavallei	LBN	2	33.8432	35.9029		08	Bekaa
+Beqaa	LBN	2	33.8432	35.9029		08	Bekaa
+Bekaa	LBN	2	33.8432	35.9029		08	Bekaa
+Bekaa Valley	LBN	2	33.8432	35.9029		08	Bekaa
 Zarqa	JOR	3	32.0728	36.088	250090	17	Zarqa
 Irbid	JOR	3	32.5556	35.85	248946	18	Irbid
 Akaba	JOR	3	29.5267	35.0078	250774	21	Aqaba
@@ -919,8 +919,8 @@ Aqaba	JOR	3	29.5267	35.0078	250774	21	Aqaba
 Zaatari	JOR	1					Zaatari
 Mosoel	IRQ	3	36.335	43.1189	99072	15	Mosul
 Mosul	IRQ	3	36.335	43.1189	99072	15	Mosul
-Basra	IRQ	1					Basra
-Bassora	IRQ	1					Bassora
+Basra	IRQ	2	30.4838	47.8093		02	Basra
+Bassora	IRQ	2	30.4838	47.8093		02	Basra
 Erbil	IRQ	3	36.1833	44.0119	95446	11	Erbil
 Arbil	IRQ	3	36.1833	44.0119	95446	11	Erbil
 Irbil	IRQ	3	36.1833	44.0119	95446	11	Erbil
@@ -947,16 +947,16 @@ Iraaks Koerdistan	IRQ	1					Iraaks Koerdistan
 Iraqi Kurdistan	IRQ	1					Iraqi Kurdistan
 Koerdische Autonome Regio	IRQ	1					Koerdische Autonome Regio
 Kurdistan Region	IRQ	1					Kurdistan Region
-Anbar	IRQ	1					Anbar
-al-Anbar	IRQ	1					al-Anbar
+Anbar	IRQ	2	33.5304	43.1412		01	Anbar
+al-Anbar	IRQ	2	33.5304	43.1412		01	Anbar
 Abu Ghraib	IRQ	1					Abu Ghraib
 Ain al-Asad	IRQ	1					Ain al-Asad
 Ain al-Assad	IRQ	1					Ain al-Assad
 Al Asad Air Base	IRQ	1					Al Asad Air Base
 Tal Afar	IRQ	1					Tal Afar
-Ninive	IRQ	1					Ninive
-Nineveh	IRQ	1					Nineveh
-Ninawa	IRQ	1					Ninawa
+Ninive	IRQ	2	36.3363	43.1076		15	Nineveh
+Nineveh	IRQ	2	36.3363	43.1076		15	Nineveh
+Ninawa	IRQ	2	36.3363	43.1076		15	Nineveh
 Mashhad	IRN	3	36.3156	59.568	124665	42	Mashhad
 Masjhad	IRN	3	36.3156	59.568	124665	42	Mashhad
 Isfahan	IRN	3	32.6525	51.6746	418863	28	Isfahan
@@ -980,10 +980,10 @@ Zahedan	IRN	3	29.4963	60.8629	1159301	04	Zahedan
 Arak	IRN	3	34.0949	49.6981	143127	34	Arāk
 Parchin	IRN	1					Parchin
 Kermanshah	IRN	3	34.3142	47.065	128226	13	Kermanshah
-Khuzestan	IRN	1					Khuzestan
-Sistan-Baluchestan	IRN	1					Sistan-Baluchestan
-Sistan en Beloetsjistan	IRN	1					Sistan en Beloetsjistan
-Sistan and Baluchestan	IRN	1					Sistan and Baluchestan
+Khuzestan	IRN	2	31.0292	48.6733		15	Khuzestan
+Sistan-Baluchestan	IRN	2	28.8767	60.8962		04	Sistan and Baluchestan
+Sistan en Beloetsjistan	IRN	2	28.8767	60.8962		04	Sistan and Baluchestan
+Sistan and Baluchestan	IRN	2	28.8767	60.8962		04	Sistan and Baluchestan
 Djedda	SAU	3	21.4901	39.1862	105343	14	Jeddah
 Jeddah	SAU	3	21.4901	39.1862	105343	14	Jeddah
 Jidda	SAU	3	21.4901	39.1862	105343	14	Jeddah
@@ -1062,17 +1062,17 @@ Kano	NGA	3	12.0001	8.5167	2335204	29	Kano
 Ibadan	NGA	3	7.3776	3.9059	2339354	32	Ibadan
 Maiduguri	NGA	3	11.8469	13.1571	2331447	27	Maiduguri
 Port Harcourt	NGA	3	4.7774	7.0134	2324774	50	Port Harcourt
-Borno	NGA	1					Borno
+Borno	NGA	2	11.761	13.1896		27	Borno State
 Chibok	NGA	3	10.8695	12.8466	2346076	27	Chibok
 Kaduna	NGA	3	10.5264	7.4388	2335727	23	Kaduna
-Zamfara	NGA	1					Zamfara
-Tigray	ETH	1					Tigray
-Tigré	ETH	1					Tigré
+Zamfara	NGA	2	12.2947	6.4477		57	Zamfara State
+Tigray	ETH	2	13.6298	39.2697		53	Tigray
+Tigré	ETH	2	13.6298	39.2697		53	Tigray
 Mekele	ETH	3	13.4967	39.4753	331180	53	Mek'ele
 Mekelle	ETH	3	13.4967	39.4753	331180	53	Mek'ele
 Dire Dawa	ETH	3	9.5931	41.8661	338832	48	Dire Dawa
-Amhara	ETH	1					Amhara
-Oromia	ETH	1					Oromia
+Amhara	ETH	2	11.3797	38.398		46	Amhara
+Oromia	ETH	2	8.1695	38.3816		51	Oromiya
 Gondar	ETH	3	12.6	37.4667	336014	46	Gondar
 Bahir Dar	ETH	3	11.5936	37.3908	342884	46	Bahir Dar
 Omdurman	SDN	3	15.6445	32.4777	365137	29	Omdurman
@@ -1107,11 +1107,11 @@ Lubumbashi	COD	3	-11.6609	27.4794	922704	14	Lubumbashi
 Kisangani	COD	3	0.5153	25.191	212730	30	Kisangani
 Bukavu	COD	3	-2.4908	28.8428	217831	12	Bukavu
 Mbuji-Mayi	COD	3	-6.136	23.5898	209228	04	Mbuji-Mayi
-Noord-Kivu	COD	1					Noord-Kivu
-North Kivu	COD	1					North Kivu
-Zuid-Kivu	COD	1					Zuid-Kivu
-South Kivu	COD	1					South Kivu
-Ituri	COD	1					Ituri
+Noord-Kivu	COD	2	-0.2417	29.3439		11	North Kivu
+North Kivu	COD	2	-0.2417	29.3439		11	North Kivu
+Zuid-Kivu	COD	2	-2.8474	28.9545		12	South Kivu
+South Kivu	COD	2	-2.8474	28.9545		12	South Kivu
+Ituri	COD	2	1.5594	30.2522		17	Ituri
 Beni	COD	3	0.4911	29.4731	219057	11	Beni
 Bunia	COD	3	1.5594	30.2522	217695	17	Bunia
 Katanga	COD	1					Katanga
@@ -1128,7 +1128,7 @@ Douala	CMR	3	4.0483	9.7043	2232593	05	Douala
 Bamenda	CMR	3	5.9597	10.146	2234974	07	Bamenda
 Kumasi	GHA	3	6.6885	-1.6244	2298890	02	Kumasi
 Abidjan	CIV	3	5.3544	-4.0017	2293538	93	Abidjan
-Cabo Delgado	MOZ	1					Cabo Delgado
+Cabo Delgado	MOZ	2	-12.805	39.9702		01	Cabo Delgado Province
 Beira	MOZ	3	-19.8436	34.8389	1052373	05	Beira
 Bulawayo	ZWE	3	-20.15	28.5833	894701	09	Bulawayo
 Johannesburg	ZAF	3	-26.2023	28.0436	993800	06	Johannesburg
@@ -1142,7 +1142,7 @@ Entebbe	UGA	3	0.0562	32.4795	233508	C	Entebbe
 Cabinda	AGO	3	-5.55	12.2	2243271	03	Cabinda
 Walvisbaai	NAM	3	-22.9575	14.5053	3359638	29	Walvis Bay
 Walvis Bay	NAM	3	-22.9575	14.5053	3359638	29	Walvis Bay
-Bougainville	PNG	1					Bougainville
+Bougainville	PNG	2	-6.234	155.566		07	Bougainville
 Kandahar	AFG	3	31.6133	65.7101	1138336	23	Kandahār
 Herat	AFG	3	34.3482	62.1997	1140026	11	Herāt
 Mazar-i-Sharif	AFG	3	36.709	67.1109	1133616	30	Mazār-e Sharīf
@@ -1151,17 +1151,17 @@ Jalalabad	AFG	3	34.4265	70.4515	1139715	18	Jalālābād
 Djalalabad	AFG	3	34.4265	70.4515	1139715	18	Jalālābād
 Kunduz	AFG	3	36.729	68.857	1135689	24	Kunduz
 Koendoez	AFG	3	36.729	68.857	1135689	24	Kunduz
-Helmand	AFG	1					Helmand
+Helmand	AFG	2	31.6069	64.4007		10	Helmand
 Bagram	AFG	1					Bagram
 Uruzgan	AFG	3	32.9278	66.6325	1131462	39	Uruzgān
 Oeroezgan	AFG	3	32.9278	66.6325	1131462	39	Uruzgān
 Oruzgan	AFG	3	32.9278	66.6325	1131462	39	Uruzgān
 Tarin Kowt	AFG	3	32.63	65.8781	1122747	39	Tarinkot
 Tarin Kot	AFG	3	32.63	65.8781	1122747	39	Tarinkot
-Panjshir	AFG	1					Panjshir
-Pansjir	AFG	1					Pansjir
-Panjshir-vallei	AFG	1					Panjshir-vallei
-Panjshir Valley	AFG	1					Panjshir Valley
+Panjshir	AFG	2	35.3129	69.5152		42	Panjshir
+Pansjir	AFG	2	35.3129	69.5152		42	Panjshir
+Panjshir-vallei	AFG	2	35.3129	69.5152		42	Panjshir
+Panjshir Valley	AFG	2	35.3129	69.5152		42	Panjshir
 Ghazni	AFG	3	33.5539	68.421	1141269	08	Ghazni
 Lashkar Gah	AFG	3	31.5938	64.3716	1134720	10	Lashkar Gāh
 Karachi	PAK	3	24.8608	67.0104	1174872	05	Karachi
@@ -1173,13 +1173,13 @@ Pesjawar	PAK	3	34.008	71.5785	1168197	03	Peshawar
 Quetta	PAK	3	30.1841	67.0014	1167528	02	Quetta
 Multan	PAK	3	30.1968	71.4782	1169825	04	Multan
 Abbottabad	PAK	3	34.1463	73.2117	1185056	03	Abbottabad
-Beloetsjistan	PAK	1					Beloetsjistan
-Balochistan	PAK	1					Balochistan
-Baluchistan	PAK	1					Baluchistan
-Khyber Pakhtunkhwa	PAK	1					Khyber Pakhtunkhwa
+Beloetsjistan	PAK	2	29.2135	66.6985		02	Balochistan
+Balochistan	PAK	2	29.2135	66.6985		02	Balochistan
+Baluchistan	PAK	2	29.2135	66.6985		02	Balochistan
+Khyber Pakhtunkhwa	PAK	2	34.0545	72.0329		03	Khyber Pakhtunkhwa
 Waziristan	PAK	1					Waziristan
 Wazirstan	PAK	1					Wazirstan
-Sindh	PAK	1					Sindh
+Sindh	PAK	2	25.4109	67.533		05	Sindh
 Gwadar	PAK	3	25.1216	62.3254	1177446	02	Gwadar
 Balakot	PAK	1					Balakot
 Mumbai	IND	3	19.0728	72.8826	1275339	16	Mumbai
@@ -1199,15 +1199,15 @@ Kanpur	IND	3	26.4652	80.3498	1267995	36	Kanpur
 Nagpur	IND	3	21.1463	79.0849	1262180	16	Nagpur
 Surat	IND	3	21.1959	72.8302	1255364	09	Sūrat
 Amritsar	IND	3	31.6223	74.8753	1278710	23	Amritsar
-Goa	IND	1					Goa
-Kerala	IND	1					Kerala
-Assam	IND	1					Assam
-Manipur	IND	1					Manipur
-Gujarat	IND	1					Gujarat
-Uttar Pradesh	IND	1					Uttar Pradesh
-Bihar	IND	1					Bihar
-Maharashtra	IND	1					Maharashtra
-Tamil Nadu	IND	1					Tamil Nadu
+Goa	IND	2	15.4096	73.8916		33	Goa
+Kerala	IND	2	10.1162	76.2911		13	Kerala
+Assam	IND	2	26.3191	92.5322		03	Assam
+Manipur	IND	2	24.7142	93.9358		17	Manipur
+Gujarat	IND	2	22.2311	72.1858		09	Gujarat
+Uttar Pradesh	IND	2	27.3413	79.811		36	Uttar Pradesh
+Bihar	IND	2	25.6283	85.5752		34	Bihar
+Maharashtra	IND	2	19.2617	74.396		16	Maharashtra
+Tamil Nadu	IND	2	11.2687	78.7249		25	Tamil Nadu
 Ayodhya	IND	1					Ayodhya
 Chittagong	BGD	3	22.3384	91.8317	1205733	84	Chittagong
 Chattogram	BGD	3	22.3384	91.8317	1205733	84	Chittagong
@@ -1238,27 +1238,27 @@ Urumchi	CHN	3	43.801	87.6005	1529102	13	Ürümqi
 Kashgar	CHN	3	39.4707	75.9895	1280849	13	Kashgar
 Kasjgar	CHN	3	39.4707	75.9895	1280849	13	Kashgar
 Lhasa	CHN	3	29.65	91.1	1280737	14	Lhasa
-Xinjiang	CHN	1					Xinjiang
-Sinkiang	CHN	1					Sinkiang
-Tibet	CHN	1					Tibet
+Xinjiang	CHN	2	43.284	85.3844		13	Xinjiang
+Sinkiang	CHN	2	43.284	85.3844		13	Xinjiang
+Tibet	CHN	2	30.0657	91.7692		14	Tibet
 Hongkong	CHN	1					Hongkong
 Hong Kong	CHN	1					Hong Kong
 Macau	CHN	1					Macau
 Macao	CHN	1					Macao
-Binnen-Mongolië	CHN	1					Binnen-Mongolië
-Inner Mongolia	CHN	1					Inner Mongolia
-Hainan	CHN	1					Hainan
-Guangdong	CHN	1					Guangdong
-Hubei	CHN	1					Hubei
-Fujian	CHN	1					Fujian
-Yunnan	CHN	1					Yunnan
-Sichuan	CHN	1					Sichuan
-Henan	CHN	1					Henan
-Zhejiang	CHN	1					Zhejiang
-Jiangsu	CHN	1					Jiangsu
-Shandong	CHN	1					Shandong
-Liaoning	CHN	1					Liaoning
-Heilongjiang	CHN	1					Heilongjiang
+Binnen-Mongolië	CHN	2	41.6456	111.8899		20	Inner Mongolia
+Inner Mongolia	CHN	2	41.6456	111.8899		20	Inner Mongolia
+Hainan	CHN	2	18.9077	109.8956		31	Hainan
+Guangdong	CHN	2	22.8813	113.7047		30	Guangdong
+Hubei	CHN	2	31.0044	113.2884		12	Hubei
+Fujian	CHN	2	25.1711	118.4249		07	Fujian
+Yunnan	CHN	2	25.1074	102.328		29	Yunnan
+Sichuan	CHN	2	30.5131	104.9319		32	Sichuan
+Henan	CHN	2	34.2999	113.7727		09	Henan
+Zhejiang	CHN	2	29.7586	120.5413		02	Zhejiang
+Jiangsu	CHN	2	32.0473	119.7339		04	Jiangsu
+Shandong	CHN	2	36.3562	118.21		25	Shandong
+Liaoning	CHN	2	40.9319	122.7286		19	Liaoning
+Heilongjiang	CHN	2	46.2882	127.5348		08	Heilongjiang
 Osaka	JPN	3	34.6937	135.5022	1853909	32	Osaka
 Yokohama	JPN	3	35.4333	139.65	1848354	19	Yokohama
 Nagoya	JPN	3	35.1815	136.9064	1856057	01	Nagoya
@@ -1271,7 +1271,7 @@ Nagasaki	JPN	3	32.75	129.8833	1856177	27	Nagasaki
 Fukushima	JPN	3	37.75	140.4667	2112923	08	Fukushima
 Sendai	JPN	3	38.2667	140.8667	2111149	24	Sendai
 Okinawa	JPN	3	26.3358	127.8014	1894616	47	Okinawa
-Hokkaido	JPN	1					Hokkaido
+Hokkaido	JPN	2	43.0866	141.808		12	Hokkaido
 Busan	KOR	3	35.1017	129.03	1838524	10	Busan
 Pusan	KOR	3	35.1017	129.03	1838524	10	Busan
 Incheon	KOR	3	37.4565	126.7052	1843564	12	Incheon
@@ -1288,8 +1288,8 @@ Taichung	TWN	3	24.1469	120.6839	1668399	04	Taichung
 Yangon	MMR	3	16.8053	96.1561	1298824	17	Yangon
 Rangoon	MMR	3	16.8053	96.1561	1298824	17	Yangon
 Mandalay	MMR	3	21.9747	96.0836	1311874	08	Mandalay
-Rakhine	MMR	1					Rakhine
-Arakan	MMR	1					Arakan
+Rakhine	MMR	2	20.1462	92.8983		01	Rakhine
+Arakan	MMR	2	20.1462	92.8983		01	Rakhine
 Sittwe	MMR	3	20.1462	92.8983	1295765	01	Sittwe
 Chiang Mai	THA	3	18.7904	98.9847	1153671	02	Chiang Mai
 Phuket	THA	3	7.8906	98.3981	1151254	62	Phuket
@@ -1310,17 +1310,17 @@ Bandung	IDN	3	-6.9222	107.6069	1650357	30	Bandung
 Bandoeng	IDN	3	-6.9222	107.6069	1650357	30	Bandung
 Semarang	IDN	3	-6.9931	110.4208	1627896	07	Semarang
 Makassar	IDN	3	-5.1486	119.4319	1622786	38	Makassar
-Bali	IDN	1					Bali
+Bali	IDN	2	-8.5272	115.1914		02	Bali
 Java	IDN	1					Java
 Sumatra	IDN	1					Sumatra
-Atjeh	IDN	1					Atjeh
-Aceh	IDN	1					Aceh
+Atjeh	IDN	2	4.9509	96.2476		01	Aceh
+Aceh	IDN	2	4.9509	96.2476		01	Aceh
 Sulawesi	IDN	1					Sulawesi
 Celebes	IDN	1					Celebes
-West-Papoea	IDN	1					West-Papoea
-West Papua	IDN	1					West Papua
-Sarawak	MYS	1					Sarawak
-Penang	MYS	1					Penang
+West-Papoea	IDN	2	-0.8748	132.0954		39	West Papua
+West Papua	IDN	2	-0.8748	132.0954		39	West Papua
+Sarawak	MYS	2	2.6548	112.0338		11	Sarawak
+Penang	MYS	2	5.3929	100.3833		09	Penang
 Cebu	PHL	1					Cebu
 Davao	PHL	3	7.0731	125.6128	1715348	11	Davao
 Mindanao	PHL	1					Mindanao
@@ -1340,9 +1340,9 @@ Osh	KGZ	3	40.5283	72.7985	1527534	08	Osh
 Osj	KGZ	3	40.5283	72.7985	1527534	08	Osh
 Khujand	TJK	3	40.2826	69.6222	1514879	03	Khujand
 Chudzjand	TJK	3	40.2826	69.6222	1514879	03	Khujand
-Karakalpakstan	UZB	1					Karakalpakstan
-Gorno-Badachsjan	TJK	1					Gorno-Badachsjan
-Gorno-Badakhshan	TJK	1					Gorno-Badakhshan
+Karakalpakstan	UZB	2	42.3776	59.7775		09	Karakalpakstan
+Gorno-Badachsjan	TJK	2	37.3023	71.9672		01	Gorno-Badakhshan
+Gorno-Badakhshan	TJK	2	37.3023	71.9672		01	Gorno-Badakhshan
 Zjanaozen	KAZ	3	43.3412	52.8619	607610	09	Zhanaozen
 Zhanaozen	KAZ	3	43.3412	52.8619	607610	09	Zhanaozen
 New York	USA	3	40.7143	-74.006	5128581	NY	New York City
@@ -1403,61 +1403,61 @@ Mar-a-Lago	USA	1					Mar-a-Lago
 Camp David	USA	1					Camp David
 Pearl Harbor	USA	1					Pearl Harbor
 Silicon Valley	USA	1					Silicon Valley
-Californië	USA	3	38.3004	-76.5074	4350049	MD	California
-California	USA	3	38.3004	-76.5074	4350049	MD	California
-Texas	USA	1					Texas
-Florida	USA	3	41.3318	-74.3568	5117451	NY	Florida
-Pennsylvania	USA	1					Pennsylvania
-Pennsylvanië	USA	1					Pennsylvanië
-Ohio	USA	1					Ohio
-Michigan	USA	1					Michigan
-Illinois	USA	1					Illinois
-Arizona	USA	1					Arizona
-Nevada	USA	3	37.8392	-94.3547	4400203	MO	Nevada
-Wisconsin	USA	1					Wisconsin
-Minnesota	USA	1					Minnesota
-Virginia	USA	3	47.5233	-92.5366	5051468	MN	Virginia
-Virginië	USA	3	47.5233	-92.5366	5051468	MN	Virginia
-West Virginia	USA	1					West Virginia
-West-Virginië	USA	1					West-Virginië
-North Carolina	USA	1					North Carolina
-Noord-Carolina	USA	1					Noord-Carolina
-South Carolina	USA	1					South Carolina
-Zuid-Carolina	USA	1					Zuid-Carolina
-Iowa	USA	3	30.2369	-93.0138	4328676	LA	Iowa
-New Hampshire	USA	1					New Hampshire
-Alaska	USA	1					Alaska
-Hawaï	USA	1					Hawaï
-Hawaii	USA	1					Hawaii
-Louisiana	USA	3	39.4489	-91.0515	4396425	MO	Louisiana
-Alabama	USA	3	43.0965	-78.3909	5106870	NY	Alabama
-Oregon	USA	3	41.6437	-83.4869	5165734	OH	Oregon
-Colorado	USA	1					Colorado
-Utah	USA	1					Utah
-Massachusetts	USA	1					Massachusetts
-New Jersey	USA	1					New Jersey
-Maryland	USA	1					Maryland
-Kentucky	USA	1					Kentucky
-Tennessee	USA	1					Tennessee
-Missouri	USA	1					Missouri
-Oklahoma	USA	1					Oklahoma
-Kansas	USA	1					Kansas
-Nebraska	USA	1					Nebraska
-Montana	USA	1					Montana
-Idaho	USA	1					Idaho
-Wyoming	USA	3	42.9134	-85.7053	5015618	MI	Wyoming
-Connecticut	USA	1					Connecticut
-Delaware	USA	3	40.2987	-83.068	5151891	OH	Delaware
-Arkansas	USA	1					Arkansas
-Indiana	USA	3	40.6215	-79.1525	5194868	PA	Indiana
-New Mexico	USA	1					New Mexico
-North Dakota	USA	1					North Dakota
-Noord-Dakota	USA	1					Noord-Dakota
-South Dakota	USA	1					South Dakota
-Zuid-Dakota	USA	1					Zuid-Dakota
-Vermont	USA	1					Vermont
-Maine	USA	3	45.0272	-89.6904	11395215	WI	Maine
-Rhode Island	USA	1					Rhode Island
+Californië	USA	2	35.3332	-119.296		CA	California
+California	USA	2	35.3332	-119.296		CA	California
+Texas	USA	2	30.9677	-97.5437		TX	Texas
+Florida	USA	2	27.6288	-81.5001		FL	Florida
+Pennsylvania	USA	2	40.3939	-76.8428		PA	Pennsylvania
+Pennsylvanië	USA	2	40.3939	-76.8428		PA	Pennsylvania
+Ohio	USA	2	40.5204	-82.7546		OH	Ohio
+Michigan	USA	2	42.7179	-83.9773		MI	Michigan
+Illinois	USA	2	41.4821	-88.1965		IL	Illinois
+Arizona	USA	2	33.3441	-111.9183		AZ	Arizona
+Nevada	USA	2	36.9295	-116.0944		NV	Nevada
+Wisconsin	USA	2	43.5301	-88.8159		WI	Wisconsin
+Minnesota	USA	2	45.0834	-93.4372		MN	Minnesota
+Virginia	USA	2	37.7822	-77.4297		VA	Virginia
+Virginië	USA	2	37.7822	-77.4297		VA	Virginia
+West Virginia	USA	2	38.9232	-80.9302		WV	West Virginia
+West-Virginië	USA	2	38.9232	-80.9302		WV	West Virginia
+North Carolina	USA	2	35.5363	-79.5889		NC	North Carolina
+Noord-Carolina	USA	2	35.5363	-79.5889		NC	North Carolina
+South Carolina	USA	2	33.8615	-80.9272		SC	South Carolina
+Zuid-Carolina	USA	2	33.8615	-80.9272		SC	South Carolina
+Iowa	USA	2	41.9164	-92.9848		IA	Iowa
+New Hampshire	USA	2	43.1227	-71.4361		NH	New Hampshire
+Alaska	USA	2	61.2677	-148.8413		AK	Alaska
+Hawaï	USA	2	21.1422	-157.5363		HI	Hawaii
+Hawaii	USA	2	21.1422	-157.5363		HI	Hawaii
+Louisiana	USA	2	30.5816	-91.337		LA	Louisiana
+Alabama	USA	2	33.0152	-86.7327		AL	Alabama
+Oregon	USA	2	44.8542	-122.6347		OR	Oregon
+Colorado	USA	2	39.5795	-105.1342		CO	Colorado
+Utah	USA	2	40.4569	-111.9461		UT	Utah
+Massachusetts	USA	2	42.2821	-71.3281		MA	Massachusetts
+New Jersey	USA	2	40.4845	-74.388		NJ	New Jersey
+Maryland	USA	2	39.1377	-76.8024		MD	Maryland
+Kentucky	USA	2	38.0764	-84.7971		KY	Kentucky
+Tennessee	USA	2	35.6578	-87.1638		TN	Tennessee
+Missouri	USA	2	38.5653	-92.2859		MO	Missouri
+Oklahoma	USA	2	35.6256	-96.9657		OK	Oklahoma
+Kansas	USA	2	38.4845	-96.3185		KS	Kansas
+Nebraska	USA	2	41.1375	-97.092		NE	Nebraska
+Montana	USA	2	46.681	-111.1277		MT	Montana
+Idaho	USA	2	44.207	-115.3438		ID	Idaho
+Wyoming	USA	2	42.5693	-106.8687		WY	Wyoming
+Connecticut	USA	2	41.4532	-72.9219		CT	Connecticut
+Delaware	USA	2	39.4396	-75.5875		DE	Delaware
+Arkansas	USA	2	35.1858	-92.6887		AR	Arkansas
+Indiana	USA	2	40.2093	-86.2689		IN	Indiana
+New Mexico	USA	2	34.6464	-106.3553		NM	New Mexico
+North Dakota	USA	2	47.3266	-99.2719		ND	North Dakota
+Noord-Dakota	USA	2	47.3266	-99.2719		ND	North Dakota
+South Dakota	USA	2	43.9632	-98.8717		SD	South Dakota
+Zuid-Dakota	USA	2	43.9632	-98.8717		SD	South Dakota
+Vermont	USA	2	44.0899	-72.873		VT	Vermont
+Maine	USA	2	44.1762	-69.8252		ME	Maine
+Rhode Island	USA	2	41.7518	-71.4485		RI	Rhode Island
 Toronto	CAN	3	43.7001	-79.4163	6167865	08	Toronto
 Montreal	CAN	3	45.5088	-73.5878	6077243	10	Montréal
 Vancouver	CAN	3	49.2497	-123.1193	6173331	02	Vancouver
@@ -1466,11 +1466,11 @@ Edmonton	CAN	3	53.5501	-113.4687	5946768	01	Edmonton
 Winnipeg	CAN	3	49.8844	-97.147	6183235	03	Winnipeg
 Halifax	CAN	3	44.6464	-63.5729	6324729	07	Halifax
 Quebec	CAN	3	46.8123	-71.2145	6325494	10	Québec
-Ontario	CAN	1					Ontario
-Alberta	CAN	1					Alberta
-Brits-Columbia	CAN	1					Brits-Columbia
-British Columbia	CAN	1					British Columbia
-Nunavut	CAN	1					Nunavut
+Ontario	CAN	2	43.9669	-79.4755		08	Ontario
+Alberta	CAN	2	52.3489	-113.6962		01	Alberta
+Brits-Columbia	CAN	2	49.5449	-122.4579		02	British Columbia
+British Columbia	CAN	2	49.5449	-122.4579		02	British Columbia
+Nunavut	CAN	2	65.1517	-79.2989		14	Nunavut
 Guadalajara	MEX	3	20.6668	-103.3918	4005539	14	Guadalajara
 Monterrey	MEX	3	25.6751	-100.3185	3995465	19	Monterrey
 Puebla	MEX	3	19.0379	-98.2035	3521081	21	Puebla
@@ -1479,15 +1479,15 @@ Ciudad Juárez	MEX	1					Ciudad Juárez
 Cancún	MEX	3	21.1743	-86.8466	3531673	23	Cancún
 Acapulco	MEX	1					Acapulco
 Culiacán	MEX	3	24.7903	-107.3878	4012176	25	Culiacán
-Sinaloa	MEX	3	15.8926	-92.129	3516644	05	Sinaloa
-Chiapas	MEX	1					Chiapas
+Sinaloa	MEX	2	24.7217	-107.6026		25	Sinaloa
+Chiapas	MEX	2	16.384	-92.6989		05	Chiapas
 Oaxaca	MEX	3	17.0654	-96.7237	3522507	20	Oaxaca
 Veracruz	MEX	3	19.181	-96.1429	3514783	30	Veracruz
-Michoacán	MEX	1					Michoacán
-Tamaulipas	MEX	3	15.7719	-93.4072	3816795	05	Tamaulipas
-Baja California	MEX	1					Baja California
-Yucatán	MEX	1					Yucatán
-Sonora	MEX	3	19.1122	-96.6353	3823579	30	Sonora
+Michoacán	MEX	2	19.5592	-101.6799		16	Michoacán
+Tamaulipas	MEX	2	24.8207	-98.3608		28	Tamaulipas
+Baja California	MEX	2	32.368	-116.4182		02	Baja California
+Yucatán	MEX	2	20.877	-89.3559		31	Yucatán
+Sonora	MEX	2	29.2135	-110.9118		26	Sonora
 Reynosa	MEX	3	26.0806	-98.2883	3520339	28	Reynosa
 Matamoros	MEX	3	25.527	-103.2285	3996426	07	Matamoros
 Nuevo Laredo	MEX	3	27.4763	-99.5164	3522551	28	Nuevo Laredo
@@ -1513,11 +1513,11 @@ Recife	BRA	3	-8.0539	-34.8811	3390760	30	Recife
 Porto Alegre	BRA	3	-30.0328	-51.2302	3452925	23	Porto Alegre
 Belém	BRA	3	-1.4558	-48.5044	3405870	16	Belém
 Goiânia	BRA	3	-16.6786	-49.2539	3462377	29	Goiânia
-Amazonas	BRA	1					Amazonas
-Roraima	BRA	1					Roraima
-Bahia	BRA	1					Bahia
-Minas Gerais	BRA	1					Minas Gerais
-Mato Grosso	BRA	1					Mato Grosso
+Amazonas	BRA	2	-3.3275	-60.7231		04	Amazonas
+Roraima	BRA	2	2.8197	-60.6733		25	Roraima
+Bahia	BRA	2	-13.1272	-39.4047		05	Bahia
+Minas Gerais	BRA	2	-19.7942	-44.495		15	Minas Gerais
+Mato Grosso	BRA	2	-15.221	-55.8033		14	Mato Grosso
 Ushuaia	ARG	3	-54.8108	-68.3159	3833367	23	Ushuaia
 Valparaíso	CHL	3	-33.036	-71.6296	3868626	01	Valparaíso
 Antofagasta	CHL	3	-23.6524	-70.3954	3899539	03	Antofagasta
@@ -1535,13 +1535,13 @@ Melbourne	AUS	3	-37.814	144.9633	2158177	07	Melbourne
 Brisbane	AUS	3	-27.4679	153.0281	2174003	04	Brisbane
 Perth	AUS	3	-31.9522	115.8614	2063523	08	Perth
 Adelaide	AUS	3	-34.9287	138.5986	2078025	05	Adelaide
-Tasmanië	AUS	1					Tasmanië
-Tasmania	AUS	1					Tasmania
-Queensland	AUS	1					Queensland
-Nieuw-Zuid-Wales	AUS	1					Nieuw-Zuid-Wales
-New South Wales	AUS	1					New South Wales
-West-Australië	AUS	1					West-Australië
-Western Australia	AUS	1					Western Australia
+Tasmanië	AUS	2	-42.2311	147.1027		06	Tasmania
+Tasmania	AUS	2	-42.2311	147.1027		06	Tasmania
+Queensland	AUS	2	-26.163	152.0546		04	Queensland
+Nieuw-Zuid-Wales	AUS	2	-33.641	151.0575		02	New South Wales
+New South Wales	AUS	2	-33.641	151.0575		02	New South Wales
+West-Australië	AUS	2	-31.7418	116.0111		08	Western Australia
+Western Australia	AUS	2	-31.7418	116.0111		08	Western Australia
 Auckland	NZL	3	-36.8485	174.7635	2193733	E7	Auckland
 Christchurch	NZL	3	-43.5333	172.6333	2192362	E9	Christchurch
 Den Haag	NLD	3	52.0767	4.2986	2747373	11	The Hague
@@ -2266,3 +2266,3075 @@ Papua New Guinea	PNG	1					Papua New Guinea
 Solomon Islands	SLB	1					Solomon Islands
 Marshall Islands	MHL	1					Marshall Islands
 Federated States of Micronesia	FSM	1					Federated States of Micronesia
+Canillo	AND	2	42.5705	1.6111		02	Canillo
+Encamp	AND	2	42.5361	1.6068		03	Encamp
+La Massana	AND	2	42.5494	1.5098		04	La Massana
+Ordino	AND	2	42.5562	1.5332		05	Ordino
+Sant Julià de Loria	AND	2	42.4637	1.4913		06	Sant Julià de Loria
+Escaldes-Engordany	AND	2	42.5073	1.5341		08	Escaldes-Engordany
+Ajman	ARE	2	25.4018	55.4788		02	Ajman
+Fujairah	ARE	2	25.2492	56.2885		04	Fujairah
+Ras Al Khaimah	ARE	2	25.7895	55.9432		05	Ras Al Khaimah
+Umm Al Quwain	ARE	2	25.5647	55.5552		07	Umm Al Quwain
+Badakhshan	AFG	2	36.9925	70.9066		01	Badakhshan
+Badghis	AFG	2	35.559	63.6317		02	Badghis
+Baghlan	AFG	2	36.064	68.7564		03	Baghlan
+Bamyan	AFG	2	34.74	67.3548		05	Bamyan
+Farah	AFG	2	32.4464	62.0299		06	Farah
+Faryab	AFG	2	36.208	64.8781		07	Faryab
+Ghowr	AFG	2	34.3069	64.7633		09	Ghowr
+Kapisa	AFG	2	34.9451	69.4893		14	Kapisa
+Logar	AFG	2	34.0288	69.1509		17	Logar
+Nangarhar	AFG	2	34.4005	70.4819		18	Nangarhar
+Nimroz	AFG	2	30.874	62.1035		19	Nimroz
+Takhar	AFG	2	36.892	69.6178		26	Takhar
+Maidan Wardak Province	AFG	2	34.3949	68.8647		27	Maidan Wardak Province
+Zabul	AFG	2	32.1059	66.9084		28	Zabul
+Paktika	AFG	2	32.9729	68.5823		29	Paktika
+Balkh	AFG	2	36.723	67.132		30	Balkh
+Jowzjan	AFG	2	36.7252	65.7623		31	Jowzjan
+Samangan	AFG	2	36.2647	68.0155		32	Samangan
+Sar-e Pol Province	AFG	2	35.9061	66.1074		33	Sar-e Pol Province
+Kunar	AFG	2	34.9124	71.1987		34	Kunar
+Laghman	AFG	2	34.6714	70.2094		35	Laghman
+Paktia	AFG	2	33.5974	69.2259		36	Paktia
+Khowst	AFG	2	33.3395	69.9204		37	Khowst
+Nuristan	AFG	2	35.4208	70.9223		38	Nuristan
+Parwan	AFG	2	35.0365	69.1859		40	Parwan
+Daykundi	AFG	2	33.6337	65.9607		41	Daykundi
+Barbuda	ATG	2	17.6333	-61.8333		01	Barbuda
+Saint George Parish	ATG	2	17.1167	-61.8		03	Saint George Parish
+Saint John Parish	ATG	2	17.1205	-61.842		04	Saint John Parish
+Saint Mary Parish	ATG	2	17.0657	-61.8747		05	Saint Mary Parish
+Saint Paul Parish	ATG	2	17.0376	-61.788		06	Saint Paul Parish
+Saint Peter Parish	ATG	2	17.0751	-61.7868		07	Saint Peter Parish
+Blowing Point	AIA	2	18.1765	-63.0937		11205389	Blowing Point
+Sandy Ground	AIA	2	18.2012	-63.09		11205392	Sandy Ground
+Sandy Hill	AIA	2	18.221	-63.0133		11205393	Sandy Hill
+The Quarter	AIA	2	18.208	-63.0418		11205439	The Quarter
+Island Harbour	AIA	2	18.256	-63.0102		11205441	Island Harbour
+George Hill	AIA	2	18.1994	-63.0665		11205442	George Hill
+Stoney Ground	AIA	2	18.2203	-63.0461		11205443	Stoney Ground
+The Farrington	AIA	2	18.215	-63.0224		11205444	The Farrington
+Berat County	ALB	2	40.6903	19.9947		40	Berat County
+Dibër County	ALB	2	41.6034	20.2148		41	Dibër County
+Durrës County	ALB	2	41.3586	19.5234		42	Durrës County
+Elbasan County	ALB	2	41.0888	20.0969		43	Elbasan County
+Fier County	ALB	2	40.736	19.6164		44	Fier County
+Gjirokastër County	ALB	2	40.1886	20.1648		45	Gjirokastër County
+Korçë County	ALB	2	40.7175	20.7262		46	Korçë County
+Kukës County	ALB	2	42.077	20.4218		47	Kukës County
+Lezhë County	ALB	2	41.7027	19.7209		48	Lezhë County
+Shkodër County	ALB	2	42.072	19.5465		49	Shkodër County
+Vlorë County	ALB	2	40.344	19.6015		51	Vlorë County
+Aragatsotn	ARM	2	40.3804	44.2751		01	Aragatsotn
+Ararat	ARM	2	39.959	44.5763		02	Ararat
+Armavir	ARM	2	40.14	44.1846		03	Armavir
+Gegharkunik	ARM	2	40.3022	45.2455		04	Gegharkunik
+Kotayk	ARM	2	40.3578	44.66		05	Kotayk
+Lori	ARM	2	40.8919	44.4603		06	Lori
+Shirak	ARM	2	40.773	43.8576		07	Shirak
+Syunik	ARM	2	39.3489	46.2936		08	Syunik
+Tavush	ARM	2	40.9209	45.1114		09	Tavush
+Vayots Dzor	ARM	2	39.7624	45.3898		10	Vayots Dzor
+Benguela	AGO	2	-12.4525	13.484		01	Benguela
+Cuanza Norte	AGO	2	-9.2618	14.9266		05	Cuanza Norte
+Kwanza Sul	AGO	2	-11.1579	14.2971		06	Kwanza Sul
+Cunene	AGO	2	-17.0667	15.7333		07	Cunene
+Huambo	AGO	2	-12.7835	15.6765		08	Huambo
+Huíla	AGO	2	-14.8067	13.6393		09	Huíla
+Malanje	AGO	2	-9.5401	16.341		12	Malanje
+Namibe	AGO	2	-15.1961	12.1522		13	Namibe
+Moxico	AGO	2	-11.3465	20.9159		14	Moxico
+Uíge	AGO	2	-7.6087	15.0613		15	Uíge
+Luanda Norte	AGO	2	-8.4191	20.7447		17	Luanda Norte
+Lunda Sul	AGO	2	-9.8088	20.4242		18	Lunda Sul
+Bengo	AGO	2	-8.5785	13.6643		19	Bengo
+Catamarca	ARG	2	-28.3983	-65.9469		02	Catamarca
+Chaco	ARG	2	-27.1505	-59.7672		03	Chaco
+Chubut	ARG	2	-44.1599	-66.9358		04	Chubut
+Cordoba	ARG	2	-31.7742	-63.9677		05	Cordoba
+Corrientes	ARG	2	-28.3303	-58.3836		06	Corrientes
+Buenos Aires F.D.	ARG	2	-34.6131	-58.38		07	Buenos Aires F.D.
+Entre Rios	ARG	2	-31.8691	-59.2906		08	Entre Rios
+Formosa	ARG	2	-25.8776	-58.6382		09	Formosa
+Jujuy	ARG	2	-24.0324	-65.163		10	Jujuy
+La Pampa	ARG	2	-36.3515	-64.2338		11	La Pampa
+La Rioja	ARG	2	-29.385	-66.9282		12	La Rioja
+Mendoza	ARG	2	-33.0819	-68.7487		13	Mendoza
+Misiones	ARG	2	-27.08	-55.2301		14	Misiones
+Neuquen	ARG	2	-38.9758	-68.8329		15	Neuquen
+Rio Negro	ARG	2	-39.8219	-67.7913		16	Rio Negro
+Salta	ARG	2	-24.3943	-65.04		17	Salta
+San Juan	ARG	2	-31.4939	-68.5293		18	San Juan
+San Luis	ARG	2	-33.3448	-65.9368		19	San Luis
+Santa Cruz	ARG	2	-49.5766	-69.029		20	Santa Cruz
+Santa Fe	ARG	2	-32.2488	-60.7572		21	Santa Fe
+Santiago del Estero	ARG	2	-27.8276	-64.0711		22	Santiago del Estero
+Tierra del Fuego	ARG	2	-54.3289	-68.0054		23	Tierra del Fuego
+Tucuman	ARG	2	-26.8651	-65.2561		24	Tucuman
+Manu'a	ASM	2	-14.2204	-169.5512		020	Manu'a
+Swains Island	ASM	2	-11.0553	-171.0883		040	Swains Island
+Burgenland	AUT	2	47.6423	16.5137		01	Burgenland
+Carinthia	AUT	2	46.6577	14.1207		02	Carinthia
+Lower Austria	AUT	2	48.1658	15.9884		03	Lower Austria
+Upper Austria	AUT	2	48.1808	14.074		04	Upper Austria
+Styria	AUT	2	47.1218	15.3468		06	Styria
+Tyrol	AUT	2	47.2931	11.5268		07	Tyrol
+Vorarlberg	AUT	2	47.353	9.7323		08	Vorarlberg
+Australian Capital Territory	AUS	2	-35.287	149.1111		01	Australian Capital Territory
+South Australia	AUS	2	-34.8876	138.6135		05	South Australia
+Victoria	AUS	2	-37.7741	144.9354		07	Victoria
+Mariehamn	ALA	2	60.0973	19.9348		211	Mariehamn
+Ålands landsbygd	ALA	2	60.2016	19.9493		212	Ålands landsbygd
+Ålands skärgård	ALA	2	60.1703	20.687		213	Ålands skärgård
+Abşeron	AZE	2	40.4636	49.7396		01	Abşeron
+Ağcabǝdi	AZE	2	40.0396	47.4545		02	Ağcabǝdi
+Ağdam	AZE	2	39.991	46.9274		03	Ağdam
+Ağdaş	AZE	2	40.647	47.4738		04	Ağdaş
+Ağstafa	AZE	2	41.1299	45.4471		05	Ağstafa
+Agsu District	AZE	2	40.5703	48.4009		06	Agsu District
+Shirvan	AZE	2	39.9378	48.929		07	Shirvan
+Astara	AZE	2	38.4742	48.8589		08	Astara
+Baki	AZE	2	40.393	49.9163		09	Baki
+Balakan District	AZE	2	41.7295	46.3882		10	Balakan District
+Barda	AZE	2	40.3813	47.128		11	Barda
+Beyləqan	AZE	2	39.7675	47.6621		12	Beyləqan
+Bilasuvar District	AZE	2	39.4583	48.545		13	Bilasuvar District
+Jabrayil	AZE	2	39.3992	47.0284		14	Jabrayil
+Jalilabad	AZE	2	39.1855	48.5193		15	Jalilabad
+Daşkǝsǝn	AZE	2	40.5192	46.0803		16	Daşkǝsǝn
+Shabran	AZE	2	41.2012	48.9871		17	Shabran
+Fuzuli District	AZE	2	39.5871	47.1628		18	Fuzuli District
+Gadabay District	AZE	2	40.5731	45.7303		19	Gadabay District
+Goranboy District	AZE	2	40.595	46.8212		21	Goranboy District
+Göyçay	AZE	2	40.6506	47.7422		22	Göyçay
+Hacıqabul	AZE	2	40.0484	48.923		23	Hacıqabul
+İmişli	AZE	2	39.871	48.06		24	İmişli
+Ismayilli District	AZE	2	40.7824	48.1713		25	Ismayilli District
+Kalbajar	AZE	2	40.102	46.113		26	Kalbajar
+Kurdamir District	AZE	2	40.3426	48.1565		27	Kurdamir District
+Lachin Rayon	AZE	2	39.5988	46.5505		28	Lachin Rayon
+Lənkəran	AZE	2	38.7544	48.8499		29	Lənkəran
+Lerik District	AZE	2	38.7739	48.415		31	Lerik District
+Masally	AZE	2	38.9953	48.6821		32	Masally
+Mingacevir City	AZE	2	40.764	47.0595		33	Mingacevir City
+Naftalan	AZE	2	40.5082	46.8203		34	Naftalan
+Neftçala	AZE	2	39.385	49.2263		36	Neftçala
+Oğuz	AZE	2	41.0713	47.4653		37	Oğuz
+Qabala District	AZE	2	40.9825	47.8491		38	Qabala District
+Qazax	AZE	2	41.0925	45.3656		40	Qazax
+Qobustan	AZE	2	40.5336	48.9282		41	Qobustan
+Quba	AZE	2	41.3679	48.5231		42	Quba
+Qubadlı	AZE	2	39.3444	46.5818		43	Qubadlı
+Qusar District	AZE	2	41.4482	48.4302		44	Qusar District
+Saatlı	AZE	2	39.9236	48.3727		45	Saatlı
+Sabirabad District	AZE	2	40.0087	48.477		46	Sabirabad District
+Shaki	AZE	2	41.3258	47.1136		47	Shaki
+Shaki City	AZE	2	41.1919	47.1706		48	Shaki City
+Salyan District	AZE	2	39.6189	48.9799		49	Salyan District
+Şamaxı	AZE	2	40.6314	48.6414		50	Şamaxı
+Şǝmkir	AZE	2	40.8432	46.0088		51	Şǝmkir
+Samux	AZE	2	40.8028	46.3657		52	Samux
+Siyǝzǝn	AZE	2	41.1391	49.0905		53	Siyǝzǝn
+Sumqayit	AZE	2	40.5914	49.6625		54	Sumqayit
+Tartar District	AZE	2	40.2951	46.8921		57	Tartar District
+Tovuz District	AZE	2	40.9335	45.6315		58	Tovuz District
+Ucar	AZE	2	40.519	47.6542		59	Ucar
+Xaçmaz	AZE	2	41.5089	48.7724		60	Xaçmaz
+Xankǝndi	AZE	2	39.8177	46.7528		61	Xankǝndi
+Goygol Rayon	AZE	2	40.5858	46.3189		62	Goygol Rayon
+Khojaly	AZE	2	39.9187	46.7994		64	Khojaly
+Khojavend	AZE	2	39.7	47.0668		65	Khojavend
+Yardimli District	AZE	2	38.9077	48.2405		66	Yardimli District
+Yevlax	AZE	2	40.5894	46.98		67	Yevlax
+Yevlax City	AZE	2	40.6183	47.1501		68	Yevlax City
+Zangilan District	AZE	2	39.0592	46.689		69	Zangilan District
+Zaqatala District	AZE	2	41.5681	46.6379		70	Zaqatala District
+Zardab	AZE	2	40.2184	47.7121		71	Zardab
+Federation of B&H	BIH	2	44.1297	17.8655		01	Federation of B&H
+Srpska	BIH	2	44.5346	17.7267		02	Srpska
+Brčko	BIH	2	44.8672	18.8044		BRC	Brčko
+Christ Church	BRB	2	13.0707	-59.5464		01	Christ Church
+Saint Andrew	BRB	2	13.2581	-59.5776		02	Saint Andrew
+Saint James	BRB	2	13.1867	-59.6381		04	Saint James
+Saint John	BRB	2	13.1702	-59.5219		05	Saint John
+Saint Joseph	BRB	2	13.2113	-59.526		06	Saint Joseph
+Saint Lucy	BRB	2	13.2845	-59.6422		07	Saint Lucy
+Saint Michael	BRB	2	13.1073	-59.6202		08	Saint Michael
+Saint Peter	BRB	2	13.2507	-59.644		09	Saint Peter
+Saint Philip	BRB	2	13.1049	-59.4486		10	Saint Philip
+Saint Thomas	BRB	2	13.1868	-59.5766		11	Saint Thomas
+Dhaka Division	BGD	2	23.7326	90.3961		81	Dhaka Division
+Khulna Division	BGD	2	22.9089	89.5012		82	Khulna Division
+Rajshahi Division	BGD	2	24.607	88.9845		83	Rajshahi Division
+Barisal Division	BGD	2	22.6411	90.3899		85	Barisal Division
+Sylhet Division	BGD	2	24.7291	91.7109		86	Sylhet Division
+Rangpur Division	BGD	2	25.7826	89.0267		87	Rangpur Division
+Mymensingh Division	BGD	2	24.8319	90.214		H	Mymensingh Division
+Brussels Capital	BEL	2	50.8505	4.3488		BRU	Brussels Capital
+Boucle du Mouhoun	BFA	2	12.5625	-3.4568		01	Boucle du Mouhoun
+Cascades Region	BFA	2	10.6354	-4.7911		02	Cascades Region
+Hauts-Bassins	BFA	2	11.2069	-4.2258		09	Hauts-Bassins
+Sahel	BFA	2	14.0976	-0.5845		12	Sahel
+Blagoevgrad	BGR	2	41.7671	23.3001		38	Blagoevgrad
+Burgas	BGR	2	42.525	27.4416		39	Burgas
+Dobrich	BGR	2	43.5613	27.9138		40	Dobrich
+Gabrovo	BGR	2	42.9143	25.3171		41	Gabrovo
+Sofia-Capital	BGR	2	42.6977	23.3248		42	Sofia-Capital
+Haskovo	BGR	2	41.9374	25.7378		43	Haskovo
+Kardzhali	BGR	2	41.62	25.3742		44	Kardzhali
+Kyustendil	BGR	2	42.2702	22.9105		45	Kyustendil
+Lovech	BGR	2	43.0547	24.6032		46	Lovech
+Montana	BGR	2	43.4981	23.2241		47	Montana
+Pazardzhik	BGR	2	42.1802	24.2331		48	Pazardzhik
+Pernik	BGR	2	42.6021	23.0014		49	Pernik
+Pleven	BGR	2	43.4306	24.6128		50	Pleven
+Razgrad	BGR	2	43.6015	26.5631		52	Razgrad
+Ruse	BGR	2	43.8281	25.9629		53	Ruse
+Shumen	BGR	2	43.2676	26.9497		54	Shumen
+Silistra	BGR	2	44.0577	27.131		55	Silistra
+Sliven	BGR	2	42.6565	26.257		56	Sliven
+Smolyan	BGR	2	41.5747	24.7281		57	Smolyan
+Stara Zagora	BGR	2	42.4509	25.5869		59	Stara Zagora
+Targovishte	BGR	2	43.2616	26.4417		60	Targovishte
+Veliko Tarnovo	BGR	2	43.2042	25.5896		62	Veliko Tarnovo
+Vidin	BGR	2	43.945	22.8202		63	Vidin
+Vratsa	BGR	2	43.3501	23.673		64	Vratsa
+Yambol	BGR	2	42.4498	26.5227		65	Yambol
+Muharraq	BHR	2	26.2559	50.6168		15	Muharraq
+Southern Governorate	BHR	2	26.1171	50.5352		17	Southern Governorate
+Bubanza	BDI	2	-3.0804	29.391		09	Bubanza
+Bururi	BDI	2	-3.9488	29.6244		10	Bururi
+Cankuzo	BDI	2	-3.2186	30.5528		11	Cankuzo
+Cibitoke	BDI	2	-2.8869	29.1248		12	Cibitoke
+Kayanza	BDI	2	-2.9221	29.6293		15	Kayanza
+Kirundo	BDI	2	-2.5845	30.0959		16	Kirundo
+Makamba	BDI	2	-4.1348	29.804		17	Makamba
+Muyinga	BDI	2	-2.8451	30.3414		18	Muyinga
+Ngozi	BDI	2	-2.9075	29.8306		19	Ngozi
+Rutana	BDI	2	-3.9279	29.992		20	Rutana
+Ruyigi	BDI	2	-3.4764	30.2486		21	Ruyigi
+Muramvya	BDI	2	-3.2682	29.6079		22	Muramvya
+Bujumbura Mairie	BDI	2	-3.3819	29.3614		24	Bujumbura Mairie
+Bujumbura Rural	BDI	2	-3.3489	29.4839		25	Bujumbura Rural
+Rumonge	BDI	2	-3.9736	29.4386		26	Rumonge
+Alibori	BEN	2	11.3169	2.9697		07	Alibori
+Atakora	BEN	2	10.3787	1.3797		08	Atakora
+Atlantique	BEN	2	6.4445	2.2988		09	Atlantique
+Borgou	BEN	2	9.4919	2.7267		10	Borgou
+Collines	BEN	2	7.6721	2.2341		11	Collines
+Kouffo	BEN	2	6.8427	1.7491		12	Kouffo
+Donga	BEN	2	9.6451	1.6659		13	Donga
+Mono	BEN	2	6.6022	1.7275		15	Mono
+Ouémé	BEN	2	6.4965	2.6036		16	Ouémé
+Hamilton city	BMU	2	32.2949	-64.783		03	Hamilton city
+Saint George	BMU	2	32.3817	-64.6781		06	Saint George
+Belait	BRN	2	4.5948	114.2772		01	Belait
+Brunei-Muara District	BRN	2	4.9	114.948		02	Brunei-Muara District
+Temburong	BRN	2	4.7086	115.0717		03	Temburong
+Tutong	BRN	2	4.8028	114.6492		04	Tutong
+Chuquisaca Department	BOL	2	-19.0954	-65.2021		01	Chuquisaca Department
+Beni Department	BOL	2	-13.0642	-65.7154		03	Beni Department
+La Paz Department	BOL	2	-16.5044	-68.1548		04	La Paz Department
+Oruro	BOL	2	-18.0423	-67.1124		05	Oruro
+Pando	BOL	2	-11.0267	-68.7691		06	Pando
+Potosí Department	BOL	2	-20.0003	-65.9237		07	Potosí Department
+Santa Cruz Department	BOL	2	-17.7276	-63.0978		08	Santa Cruz Department
+Tarija Department	BOL	2	-21.7932	-64.3076		09	Tarija Department
+Saba	BES	2	17.6405	-63.2299		SB	Saba
+Alagoas	BRA	2	-9.629	-36.0597		02	Alagoas
+Amapá	BRA	2	0.0176	-51.0923		03	Amapá
+Ceará	BRA	2	-4.2999	-38.9652		06	Ceará
+Espírito Santo	BRA	2	-20.1188	-40.4969		08	Espírito Santo
+Mato Grosso do Sul	BRA	2	-20.79	-54.7382		11	Mato Grosso do Sul
+Maranhão	BRA	2	-3.9882	-44.6296		13	Maranhão
+Pará	BRA	2	-2.3961	-49.3834		16	Pará
+Paraíba	BRA	2	-7.0823	-35.7558		17	Paraíba
+Paraná	BRA	2	-24.7443	-50.8508		18	Paraná
+Piauí	BRA	2	-5.1842	-42.4643		20	Piauí
+Rio Grande do Norte	BRA	2	-5.7949	-35.8585		22	Rio Grande do Norte
+Rio Grande do Sul	BRA	2	-29.7981	-52.095		23	Rio Grande do Sul
+Rondônia	BRA	2	-10.2576	-62.8384		24	Rondônia
+Santa Catarina	BRA	2	-27.2741	-49.3917		26	Santa Catarina
+Sergipe	BRA	2	-10.8464	-37.2389		28	Sergipe
+Goiás	BRA	2	-16.6042	-49.2829		29	Goiás
+Pernambuco	BRA	2	-8.1757	-35.62		30	Pernambuco
+Tocantins	BRA	2	-9.8367	-48.3368		31	Tocantins
+Bimini	BHS	2	25.728	-79.2972		05	Bimini
+Cat Island	BHS	2	24.6224	-75.6715		06	Cat Island
+Exuma	BHS	2	23.5162	-75.7866		10	Exuma
+Inagua	BHS	2	20.9498	-73.6735		13	Inagua
+Long Island	BHS	2	23.1	-74.9833		15	Long Island
+Mayaguana	BHS	2	22.3667	-72.9667		16	Mayaguana
+Ragged Island	BHS	2	22.1908	-75.7258		18	Ragged Island
+Harbour Island	BHS	2	25.5022	-76.6363		22	Harbour Island
+New Providence	BHS	2	25.0582	-77.3431		23	New Providence
+Acklins	BHS	2	22.5435	-73.8778		24	Acklins
+Freeport	BHS	2	26.5333	-78.6789		25	Freeport
+San Salvador	BHS	2	24.0518	-74.5314		35	San Salvador
+Black Point	BHS	2	24.1	-76.3833		36	Black Point
+Central Abaco	BHS	2	26.5412	-77.0636		37	Central Abaco
+Central Eleuthera	BHS	2	25.1667	-76.2333		39	Central Eleuthera
+Crooked Island and Long Cay	BHS	2	22.7545	-74.2041		40	Crooked Island and Long Cay
+East Grand Bahama	BHS	2	26.61	-78.2786		41	East Grand Bahama
+Moore’s Island	BHS	2	26.3167	-77.5667		45	Moore’s Island
+North Abaco	BHS	2	26.8714	-77.5113		46	North Abaco
+North Andros	BHS	2	24.9801	-77.9827		47	North Andros
+Rum Cay	BHS	2	23.6497	-74.8416		49	Rum Cay
+Spanish Wells	BHS	2	25.5472	-76.764		53	Spanish Wells
+West Grand Bahama	BHS	2	26.6871	-78.977		54	West Grand Bahama
+Bumthang District	BTN	2	27.5492	90.7525		05	Bumthang District
+Chukha	BTN	2	26.8933	89.4075		06	Chukha
+Tsirang District	BTN	2	27.0219	90.1229		07	Tsirang District
+Dagana	BTN	2	27.0753	89.8769		08	Dagana
+Sarpang District	BTN	2	26.8639	90.2675		09	Sarpang District
+Lhuntse	BTN	2	27.6679	91.1839		11	Lhuntse
+Mongar	BTN	2	27.2747	91.2396		12	Mongar
+Paro	BTN	2	27.4305	89.4133		13	Paro
+Pemagatshel	BTN	2	27.038	91.403		14	Pemagatshel
+Punakha	BTN	2	27.5842	89.8782		15	Punakha
+Samtse District	BTN	2	26.899	89.0995		16	Samtse District
+Samdrup Jongkhar	BTN	2	26.8007	91.5052		17	Samdrup Jongkhar
+Zhemgang District	BTN	2	27.0016	90.858		18	Zhemgang District
+Trashigang District	BTN	2	27.3331	91.5542		19	Trashigang District
+Thimphu District	BTN	2	27.4661	89.6419		20	Thimphu District
+Tongsa	BTN	2	27.5026	90.5072		21	Tongsa
+Wangdi Phodrang	BTN	2	27.4862	89.8992		22	Wangdi Phodrang
+Gasa	BTN	2	27.9037	89.7269		23	Gasa
+Trashi Yangste	BTN	2	27.6116	91.498		24	Trashi Yangste
+Ghanzi	BWA	2	-21.6822	21.6732		03	Ghanzi
+Kgalagadi	BWA	2	-24.5645	22.3037		04	Kgalagadi
+Kgatleng	BWA	2	-24.4298	26.1513		05	Kgatleng
+Kweneng	BWA	2	-24.5034	25.6167		06	Kweneng
+Ngwaketsi	BWA	2	-24.8924	25.2771		10	Ngwaketsi
+Chobe	BWA	2	-17.8016	25.1602		12	Chobe
+City of Francistown	BWA	2	-21.17	27.5078		13	City of Francistown
+Jwaneng	BWA	2	-24.6017	24.7281		15	Jwaneng
+Lobatse	BWA	2	-25.2243	25.6773		16	Lobatse
+Selibe Phikwe	BWA	2	-21.9789	27.843		17	Selibe Phikwe
+Brest	BLR	2	52.3871	25.0153		01	Brest
+Homyel’ Voblasc’	BLR	2	52.4315	30.3843		02	Homyel’ Voblasc’
+Grodnenskaya	BLR	2	53.689	24.6819		03	Grodnenskaya
+Minsk City	BLR	2	53.9	27.5667		04	Minsk City
+Belize District	BLZ	2	17.5497	-88.1697		01	Belize District
+Cayo District	BLZ	2	17.183	-88.9677		02	Cayo District
+Corozal District	BLZ	2	18.3938	-88.3885		03	Corozal District
+Orange Walk District	BLZ	2	18.0462	-88.5804		04	Orange Walk District
+Toledo District	BLZ	2	16.0984	-88.8097		06	Toledo District
+Manitoba	CAN	2	50.0581	-97.4781		03	Manitoba
+New Brunswick	CAN	2	46.0927	-65.7234		04	New Brunswick
+Newfoundland and Labrador	CAN	2	48.2622	-54.6848		05	Newfoundland and Labrador
+Nova Scotia	CAN	2	45.0079	-63.0177		07	Nova Scotia
+Prince Edward Island	CAN	2	46.0617	-66.5853		09	Prince Edward Island
+Saskatchewan	CAN	2	51.4797	-105.6527		11	Saskatchewan
+Yukon	CAN	2	60.8424	-135.0091		12	Yukon
+Northwest Territories	CAN	2	63.0434	-117.7473		13	Northwest Territories
+Équateur	COD	2	1.3619	19.2681		02	Équateur
+East Kasai	COD	2	-6.2226	23.6897		04	East Kasai
+Bas-Congo	COD	2	-5.6344	13.5125		08	Bas-Congo
+Maniema	COD	2	-3.4088	26.2234		10	Maniema
+Bas-Uele	COD	2	2.9479	24.2266		13	Bas-Uele
+Haut-Katanga	COD	2	-11.4978	27.2896		14	Haut-Katanga
+Haut-Lomami	COD	2	-8.8971	25.2937		15	Haut-Lomami
+Haut-Uele	COD	2	2.7478	27.9335		16	Haut-Uele
+Kasai	COD	2	-5.6777	20.8814		18	Kasai
+Kwango	COD	2	-6.4783	16.8174		19	Kwango
+Kwilu	COD	2	-4.3611	18.4239		20	Kwilu
+Lomami	COD	2	-6.7084	23.8786		21	Lomami
+Lualaba	COD	2	-10.7148	25.4667		22	Lualaba
+Kasai-Central	COD	2	-5.8779	22.4099		23	Kasai-Central
+Mai-Ndombe	COD	2	-2.4547	17.3937		24	Mai-Ndombe
+Mongala	COD	2	2.1877	22.4683		25	Mongala
+Nord-Ubangi	COD	2	3.9758	20.7934		26	Nord-Ubangi
+Sankuru	COD	2	-4.0702	23.5414		27	Sankuru
+Sud-Ubangi	COD	2	3.3705	18.9568		28	Sud-Ubangi
+Tanganyika	COD	2	-5.8765	28.533		29	Tanganyika
+Tshopo	COD	2	0.5809	25.0365		30	Tshopo
+Tshuapa	COD	2	-0.2816	20.8805		31	Tshuapa
+Bamingui-Bangoran	CAF	2	8.4109	20.6473		01	Bamingui-Bangoran
+Basse-Kotto	CAF	2	4.6194	21.3685		02	Basse-Kotto
+Haute-Kotto	CAF	2	6.7845	22.0517		03	Haute-Kotto
+Mambéré-Kadéï	CAF	2	4.4923	15.7759		04	Mambéré-Kadéï
+Haut-Mbomou	CAF	2	5.2061	25.7861		05	Haut-Mbomou
+Kémo	CAF	2	5.718	19.0739		06	Kémo
+Lobaye	CAF	2	3.9211	17.9673		07	Lobaye
+Mbomou	CAF	2	4.6721	22.7024		08	Mbomou
+Nana-Mambéré	CAF	2	5.8856	15.6631		09	Nana-Mambéré
+Ouaka	CAF	2	5.8113	20.7414		11	Ouaka
+Ouham	CAF	2	6.9095	18.0235		12	Ouham
+Ouham-Pendé	CAF	2	6.6097	16.399		13	Ouham-Pendé
+Vakaga	CAF	2	10.2849	22.7882		14	Vakaga
+Nana-Grébizi	CAF	2	6.9896	19.1874		15	Nana-Grébizi
+Sangha-Mbaéré	CAF	2	3.5249	16.0458		16	Sangha-Mbaéré
+Ombella-M'Poko	CAF	2	4.3681	18.4421		17	Ombella-M'Poko
+Bouenza	COG	2	-4.1906	13.3598		01	Bouenza
+Kouilou	COG	2	-4.6519	11.8125		04	Kouilou
+Lékoumou	COG	2	-3.6819	13.3499		05	Lékoumou
+Likouala	COG	2	1.618	18.0598		06	Likouala
+Niari	COG	2	-4.0119	12.6723		07	Niari
+Plateaux	COG	2	-2.0877	15.5132		08	Plateaux
+Sangha	COG	2	1.6176	15.8822		10	Sangha
+Pool	COG	2	-4.3614	14.7644		11	Pool
+Cuvette	COG	2	-0.3247	15.8142		13	Cuvette
+Cuvette-Ouest	COG	2	-0.8725	14.8206		14	Cuvette-Ouest
+Pointe-Noire	COG	2	-4.7754	11.8633		15	Pointe-Noire
+Aargau	CHE	2	47.4041	8.1549		AG	Aargau
+Appenzell Innerrhoden	CHE	2	47.3511	9.425		AI	Appenzell Innerrhoden
+Appenzell Ausserrhoden	CHE	2	47.3915	9.376		AR	Appenzell Ausserrhoden
+Basel-Landschaft	CHE	2	47.4965	7.6426		BL	Basel-Landschaft
+Basel-City	CHE	2	47.5607	7.5818		BS	Basel-City
+Fribourg	CHE	2	46.7618	7.0975		FR	Fribourg
+Glarus	CHE	2	47.0643	9.0591		GL	Glarus
+Grisons	CHE	2	46.7865	9.5959		GR	Grisons
+Jura	CHE	2	47.3552	7.2129		JU	Jura
+Neuchâtel	CHE	2	47.0223	6.8577		NE	Neuchâtel
+Nidwalden	CHE	2	46.9659	8.3851		NW	Nidwalden
+Obwalden	CHE	2	46.8784	8.2592		OW	Obwalden
+Saint Gallen	CHE	2	47.3429	9.2471		SG	Saint Gallen
+Schaffhausen	CHE	2	47.6979	8.6281		SH	Schaffhausen
+Solothurn	CHE	2	47.285	7.6697		SO	Solothurn
+Schwyz	CHE	2	47.1183	8.7109		SZ	Schwyz
+Thurgau	CHE	2	47.5593	9.1159		TG	Thurgau
+Ticino	CHE	2	46.0693	8.9336		TI	Ticino
+Vaud	CHE	2	46.5247	6.6395		VD	Vaud
+Valais	CHE	2	46.2228	7.365		VS	Valais
+Bas-Sassandra District	CIV	2	4.7452	-6.634		76	Bas-Sassandra District
+Denguélé District	CIV	2	9.5051	-7.5643		77	Denguélé District
+Montagnes	CIV	2	7.1572	-7.652		78	Montagnes
+Lacs District	CIV	2	6.7724	-4.8134		81	Lacs District
+Lagunes District	CIV	2	5.8949	-4.2122		82	Lagunes District
+Savanes District	CIV	2	9.6239	-5.7495		87	Savanes District
+Vallée du Bandama District	CIV	2	7.7425	-5.0539		90	Vallée du Bandama District
+Zanzan District	CIV	2	7.6645	-4.0254		92	Zanzan District
+Abidjan Autonomous District	CIV	2	5.3692	-4.0042		93	Abidjan Autonomous District
+Comoé District	CIV	2	6.0081	-3.468		94	Comoé District
+Goh-Djiboua	CIV	2	6.036	-5.6375		95	Goh-Djiboua
+Sassandra-Marahoue	CIV	2	6.9342	-6.3251		96	Sassandra-Marahoue
+Woroba	CIV	2	8.0708	-6.8629		97	Woroba
+Rarotonga	COK	2	-21.2075	-159.7754		11695425	Rarotonga
+Aysén	CHL	2	-45.5778	-72.2593		02	Aysén
+Araucania	CHL	2	-38.6721	-72.5493		04	Araucania
+Atacama	CHL	2	-27.5548	-70.4048		05	Atacama
+Biobio	CHL	2	-37.0066	-72.9789		06	Biobio
+Coquimbo Region	CHL	2	-30.2084	-71.2355		07	Coquimbo Region
+O'Higgins Region	CHL	2	-34.2838	-70.8549		08	O'Higgins Region
+Region of Magallanes	CHL	2	-52.9475	-71.1433		10	Region of Magallanes
+Maule Region	CHL	2	-35.4428	-71.6353		11	Maule Region
+Santiago Metropolitan	CHL	2	-33.4882	-70.6591		12	Santiago Metropolitan
+Los Lagos Region	CHL	2	-41.4408	-73.1825		14	Los Lagos Region
+Tarapacá	CHL	2	-20.2133	-70.1503		15	Tarapacá
+Arica y Parinacota Region	CHL	2	-18.4746	-70.2979		16	Arica y Parinacota Region
+Los Ríos Region	CHL	2	-39.9069	-73.1309		17	Los Ríos Region
+Ñuble	CHL	2	-36.5759	-72.1006		18	Ñuble
+Adamaoua	CMR	2	7.0248	13.4205		10	Adamaoua
+Far North	CMR	2	11.1583	14.5134		12	Far North
+Anhui	CHN	2	32.2383	117.2345		01	Anhui
+Jiangxi	CHN	2	28.5252	115.8393		03	Jiangxi
+Jilin	CHN	2	43.6197	125.8649		05	Jilin
+Qinghai	CHN	2	36.6255	101.7573		06	Qinghai
+Hebei	CHN	2	38.752	116.1899		10	Hebei
+Hunan	CHN	2	28.0905	112.5821		11	Hunan
+Gansu	CHN	2	35.7018	104.3973		15	Gansu
+Guangxi	CHN	2	23.4491	109.5581		16	Guangxi
+Guizhou	CHN	2	26.8376	106.5575		18	Guizhou
+Ningxia	CHN	2	38.7605	106.382		21	Ningxia
+Shanxi	CHN	2	37.6723	112.5741		24	Shanxi
+Shaanxi	CHN	2	34.3108	108.924		26	Shaanxi
+Amazonas Department	COL	2	-4.0718	-69.9481		01	Amazonas Department
+Antioquia	COL	2	6.422	-75.5835		02	Antioquia
+Arauca Department	COL	2	6.864	-71.0752		03	Arauca Department
+Atlántico	COL	2	10.9038	-74.8003		04	Atlántico
+Caquetá	COL	2	1.5585	-75.5392		08	Caquetá
+Cauca Department	COL	2	2.6157	-76.6073		09	Cauca Department
+Cesar Department	COL	2	9.8115	-73.4175		10	Cesar Department
+Chocó	COL	2	5.7548	-76.7484		11	Chocó
+Córdoba	COL	2	8.6942	-75.72		12	Córdoba
+Guaviare Department	COL	2	2.3053	-72.5458		14	Guaviare Department
+Guainía Department	COL	2	3.8653	-67.9239		15	Guainía Department
+Huila Department	COL	2	2.6656	-75.4676		16	Huila Department
+La Guajira Department	COL	2	11.2562	-72.6409		17	La Guajira Department
+Meta Department	COL	2	3.9881	-73.5891		19	Meta Department
+Nariño	COL	2	1.3335	-77.5773		20	Nariño
+Norte de Santander Department	COL	2	7.9006	-72.6036		21	Norte de Santander Department
+Putumayo Department	COL	2	0.7301	-76.5786		22	Putumayo Department
+Quindío Department	COL	2	4.5358	-75.6904		23	Quindío Department
+Risaralda Department	COL	2	4.8763	-75.711		24	Risaralda Department
+San Andres y Providencia	COL	2	12.6142	-81.6929		25	San Andres y Providencia
+Santander Department	COL	2	6.9949	-73.2454		26	Santander Department
+Sucre Department	COL	2	9.2512	-75.3		27	Sucre Department
+Tolima Department	COL	2	4.4084	-75.1284		28	Tolima Department
+Valle del Cauca Department	COL	2	3.6352	-76.4557		29	Valle del Cauca Department
+Vaupés	COL	2	1.2577	-70.2349		30	Vaupés
+Vichada Department	COL	2	5.0241	-69.2979		31	Vichada Department
+Casanare Department	COL	2	5.276	-72.3094		32	Casanare Department
+Cundinamarca	COL	2	4.7113	-74.2509		33	Cundinamarca
+Bogota D.C.	COL	2	4.6097	-74.0817		34	Bogota D.C.
+Bolívar	COL	2	10.0992	-75.275		35	Bolívar
+Boyacá	COL	2	5.6861	-73.2583		36	Boyacá
+Caldas Department	COL	2	5.1682	-75.4216		37	Caldas Department
+Magdalena Department	COL	2	10.715	-74.2951		38	Magdalena Department
+Alajuela Province	CRI	2	10.2709	-84.5008		01	Alajuela Province
+Cartago Province	CRI	2	9.8749	-83.8728		02	Cartago Province
+Guanacaste Province	CRI	2	10.4652	-85.3572		03	Guanacaste Province
+Heredia Province	CRI	2	10.0008	-84.1265		04	Heredia Province
+Limón Province	CRI	2	10.0652	-83.3051		06	Limón Province
+Puntarenas Province	CRI	2	9.6192	-84.2837		07	Puntarenas Province
+Pinar del Río	CUB	2	22.4626	-83.6897		01	Pinar del Río
+Matanzas Province	CUB	2	22.8675	-81.2576		03	Matanzas Province
+Isla de la Juventud	CUB	2	21.8867	-82.8056		04	Isla de la Juventud
+Camagüey	CUB	2	21.357	-77.8608		05	Camagüey
+Ciego de Ávila Province	CUB	2	21.9468	-78.7308		07	Ciego de Ávila Province
+Cienfuegos Province	CUB	2	22.2183	-80.4328		08	Cienfuegos Province
+Granma Province	CUB	2	20.3288	-76.8635		09	Granma Province
+Guantánamo Province	CUB	2	20.1935	-75.0244		10	Guantánamo Province
+Holguín Province	CUB	2	20.8239	-75.9762		12	Holguín Province
+Las Tunas Province	CUB	2	21.0159	-76.9533		13	Las Tunas Province
+Sancti Spíritus Province	CUB	2	21.9721	-79.552		14	Sancti Spíritus Province
+Santiago de Cuba Province	CUB	2	20.0839	-75.8876		15	Santiago de Cuba Province
+Villa Clara Province	CUB	2	22.5144	-79.9765		16	Villa Clara Province
+Artemisa	CUB	2	22.8479	-82.7293		AR	Artemisa
+Mayabeque	CUB	2	22.9086	-82.1105		MA	Mayabeque
+Boa Vista	CPV	2	16.1761	-22.9172		01	Boa Vista
+Brava	CPV	2	14.8714	-24.6956		02	Brava
+Maio	CPV	2	15.1382	-23.2116		04	Maio
+Paul	CPV	2	17.1503	-25.0201		05	Paul
+Ribeira Grande	CPV	2	17.1936	-25.0807		07	Ribeira Grande
+São Vicente	CPV	2	16.8901	-24.9804		11	São Vicente
+Mosteiros	CPV	2	15.0339	-24.325		13	Mosteiros
+Santa Catarina	CPV	2	15.1	-23.6833		15	Santa Catarina
+Santa Cruz	CPV	2	15.1354	-23.5489		16	Santa Cruz
+São Domingos	CPV	2	15.0244	-23.5625		17	São Domingos
+São Filipe	CPV	2	14.8961	-24.4956		18	São Filipe
+São Miguel	CPV	2	15.1861	-23.5923		19	São Miguel
+Tarrafal	CPV	2	15.2788	-23.7519		20	Tarrafal
+Porto Novo	CPV	2	17.0197	-25.0647		21	Porto Novo
+Ribeira Brava	CPV	2	16.6158	-24.2983		22	Ribeira Brava
+Ribeira Grande de Santiago	CPV	2	14.9153	-23.6053		23	Ribeira Grande de Santiago
+Santa Catarina do Fogo	CPV	2	14.8905	-24.2934		24	Santa Catarina do Fogo
+São Lourenço dos Órgãos	CPV	2	15.0669	-23.5892		25	São Lourenço dos Órgãos
+São Salvador do Mundo	CPV	2	15.0836	-23.6324		26	São Salvador do Mundo
+Tarrafal de São Nicolau	CPV	2	16.5662	-24.3579		27	Tarrafal de São Nicolau
+Ammochostos	CYP	2	35.1148	33.974		01	Ammochostos
+Keryneia	CYP	2	35.3366	33.2938		02	Keryneia
+Larnaka	CYP	2	34.9342	33.6035		03	Larnaka
+Pafos	CYP	2	34.8004	32.4294		06	Pafos
+South Moravian	CZE	2	49.1116	16.6872		78	South Moravian
+South Bohemian Region	CZE	2	49.1099	14.4541		79	South Bohemian Region
+Vysocina	CZE	2	49.4126	15.6789		80	Vysocina
+Carlsbad Region	CZE	2	50.1847	12.6693		81	Carlsbad Region
+Hradec Králové Region	CZE	2	50.3591	15.8875		82	Hradec Králové Region
+Liberec Region	CZE	2	50.7239	15.0178		83	Liberec Region
+Olomouc Region	CZE	2	49.6795	17.2115		84	Olomouc Region
+Moravian-Silesian Region	CZE	2	49.805	18.2453		85	Moravian-Silesian Region
+Pardubice Region	CZE	2	49.9418	16.0917		86	Pardubice Region
+Plzeň Region	CZE	2	49.6611	13.3026		87	Plzeň Region
+Central Bohemia	CZE	2	50.0674	14.534		88	Central Bohemia
+Ústí nad Labem Region	CZE	2	50.584	13.8581		89	Ústí nad Labem Region
+Zlín	CZE	2	49.2307	17.7039		90	Zlín
+Hesse	DEU	2	50.3424	8.8096		05	Hesse
+State of Berlin	DEU	2	52.5143	13.4058		16	State of Berlin
+Ali Sabieh	DJI	2	11.1737	42.7346		01	Ali Sabieh
+Obock	DJI	2	12.0014	43.2586		04	Obock
+Tadjourah	DJI	2	11.816	42.8506		05	Tadjourah
+Dikhil	DJI	2	11.1859	42.2987		06	Dikhil
+Arta	DJI	2	11.5264	42.8519		08	Arta
+Central Jutland	DNK	2	56.1945	9.7279		18	Central Jutland
+North Denmark	DNK	2	57.115	9.8766		19	North Denmark
+Zealand	DNK	2	55.4043	11.8272		20	Zealand
+South Denmark	DNK	2	55.3766	9.7013		21	South Denmark
+Saint Andrew Parish	DMA	2	15.5619	-61.3108		02	Saint Andrew Parish
+Saint David Parish	DMA	2	15.4156	-61.2607		03	Saint David Parish
+Saint George Parish	DMA	2	15.3017	-61.3881		04	Saint George Parish
+Saint John Parish	DMA	2	15.5833	-61.4667		05	Saint John Parish
+Saint Joseph Parish	DMA	2	15.4145	-61.4345		06	Saint Joseph Parish
+Saint Luke Parish	DMA	2	15.2598	-61.3745		07	Saint Luke Parish
+Saint Mark Parish	DMA	2	15.2337	-61.3588		08	Saint Mark Parish
+Saint Patrick Parish	DMA	2	15.2652	-61.2933		09	Saint Patrick Parish
+Saint Paul Parish	DMA	2	15.3643	-61.3863		10	Saint Paul Parish
+Saint Peter Parish	DMA	2	15.4848	-61.4621		11	Saint Peter Parish
+Azua Province	DOM	2	18.5243	-70.7912		01	Azua Province
+Baoruco Province	DOM	2	18.4693	-71.3916		02	Baoruco Province
+Barahona Province	DOM	2	18.2115	-71.1442		03	Barahona Province
+Dajabón	DOM	2	19.4946	-71.6576		04	Dajabón
+Duarte Province	DOM	2	19.2749	-70.2061		06	Duarte Province
+Espaillat Province	DOM	2	19.4373	-70.4872		08	Espaillat Province
+Independencia	DOM	2	18.4465	-71.609		09	Independencia
+La Altagracia Province	DOM	2	18.5958	-68.5772		10	La Altagracia Province
+Elías Piña	DOM	2	18.8796	-71.6769		11	Elías Piña
+La Romana	DOM	2	18.432	-68.973		12	La Romana
+María Trinidad Sánchez	DOM	2	19.4452	-69.8957		14	María Trinidad Sánchez
+Monte Cristi Province	DOM	2	19.7457	-71.5199		15	Monte Cristi Province
+Pedernales Province	DOM	2	17.9781	-71.6367		16	Pedernales Province
+Puerto Plata	DOM	2	19.7721	-70.7075		18	Puerto Plata
+Hermanas Mirabal	DOM	2	19.3786	-70.404		19	Hermanas Mirabal
+Samaná	DOM	2	19.2406	-69.492		20	Samaná
+Sánchez Ramírez	DOM	2	19.0616	-70.164		21	Sánchez Ramírez
+San Juan Province	DOM	2	18.8122	-71.3036		23	San Juan Province
+San Pedro de Macorís	DOM	2	18.4701	-69.3209		24	San Pedro de Macorís
+Santiago Province	DOM	2	19.4545	-70.7029		25	Santiago Province
+Santiago Rodríguez	DOM	2	19.4586	-71.2869		26	Santiago Rodríguez
+Valverde Province	DOM	2	19.578	-71.0398		27	Valverde Province
+El Seíbo	DOM	2	18.8289	-69.0445		28	El Seíbo
+Hato Mayor Province	DOM	2	18.8453	-69.301		29	Hato Mayor Province
+La Vega	DOM	2	19.1433	-70.5769		30	La Vega
+Monseñor Nouel	DOM	2	18.9266	-70.3988		31	Monseñor Nouel
+Monte Plata Province	DOM	2	18.8214	-69.8145		32	Monte Plata Province
+San Cristóbal	DOM	2	18.4479	-70.1013		33	San Cristóbal
+Nacional	DOM	2	18.4714	-69.8967		34	Nacional
+Peravia	DOM	2	18.2746	-70.3258		35	Peravia
+San José de Ocoa	DOM	2	18.5466	-70.5063		36	San José de Ocoa
+Santo Domingo Province	DOM	2	18.4928	-69.9181		37	Santo Domingo Province
+Batna	DZA	2	35.4999	5.9718		03	Batna
+Constantine	DZA	2	36.3502	6.6329		04	Constantine
+Medea	DZA	2	36.1261	2.8079		06	Medea
+Mostaganem	DZA	2	35.9312	0.0892		07	Mostaganem
+Saida	DZA	2	34.8237	0.1511		10	Saida
+Sétif	DZA	2	36.1955	5.4515		12	Sétif
+Tiaret	DZA	2	35.2362	1.4886		13	Tiaret
+Tizi Ouzou	DZA	2	36.6777	4.1609		14	Tizi Ouzou
+Tlemcen	DZA	2	34.9156	-1.3356		15	Tlemcen
+Béjaïa	DZA	2	36.6459	4.894		18	Béjaïa
+Biskra	DZA	2	34.7565	5.6339		19	Biskra
+Blida	DZA	2	36.5302	2.955		20	Blida
+Bouira	DZA	2	36.3885	3.7866		21	Bouira
+Djelfa	DZA	2	34.8142	3.1743		22	Djelfa
+Guelma	DZA	2	36.4706	7.4405		23	Guelma
+Jijel	DZA	2	36.821	5.7635		24	Jijel
+Laghouat	DZA	2	33.9334	2.5398		25	Laghouat
+Mascara	DZA	2	35.4231	0.0923		26	Mascara
+M'Sila	DZA	2	35.613	4.1579		27	M'Sila
+Oum el Bouaghi	DZA	2	35.8542	7.2259		29	Oum el Bouaghi
+Sidi Bel Abbès	DZA	2	35.2078	-0.5725		30	Sidi Bel Abbès
+Skikda	DZA	2	36.8476	6.8804		31	Skikda
+Tébessa	DZA	2	35.3376	8.0792		33	Tébessa
+Adrar	DZA	2	27.9253	0.2054		34	Adrar
+Aïn Defla	DZA	2	36.2084	1.9667		35	Aïn Defla
+Aïn Témouchent	DZA	2	35.3563	-1.1447		36	Aïn Témouchent
+Annaba	DZA	2	36.8463	7.7414		37	Annaba
+Béchar	DZA	2	31.6167	-2.2167		38	Béchar
+Bordj Bou Arréridj	DZA	2	36.0469	4.718		39	Bordj Bou Arréridj
+Boumerdes	DZA	2	36.7501	3.5127		40	Boumerdes
+Chlef	DZA	2	36.1962	1.2978		41	Chlef
+El Bayadh	DZA	2	33.3402	0.9064		42	El Bayadh
+El Oued	DZA	2	33.4186	6.843		43	El Oued
+El Tarf	DZA	2	36.7693	8.0618		44	El Tarf
+Ghardaia	DZA	2	32.5107	3.6849		45	Ghardaia
+Illizi	DZA	2	26.4833	8.4667		46	Illizi
+Khenchela	DZA	2	35.4358	7.1433		47	Khenchela
+Mila	DZA	2	36.3113	6.2203		48	Mila
+Naama	DZA	2	32.8104	-0.5522		49	Naama
+Ouargla	DZA	2	32.532	5.7383		50	Ouargla
+Relizane	DZA	2	35.876	0.7706		51	Relizane
+Souk Ahras	DZA	2	36.2464	7.8452		52	Souk Ahras
+Tamanrasset	DZA	2	24.5586	4.2909		53	Tamanrasset
+Tindouf	DZA	2	27.6711	-8.1474		54	Tindouf
+Tipaza	DZA	2	36.6285	2.8316		55	Tipaza
+Tissemsilt	DZA	2	35.654	1.7242		56	Tissemsilt
+Galápagos	ECU	2	-0.8151	-90.2146		01	Galápagos
+Azuay	ECU	2	-2.8996	-78.9865		02	Azuay
+Bolívar	ECU	2	-1.6347	-79.0162		03	Bolívar
+Canar	ECU	2	-2.5762	-79.0798		04	Canar
+Carchi	ECU	2	0.7734	-77.7419		05	Carchi
+Chimborazo Province	ECU	2	-1.716	-78.6647		06	Chimborazo Province
+Cotopaxi	ECU	2	-0.9483	-78.7293		07	Cotopaxi
+El Oro	ECU	2	-3.3573	-79.9383		08	El Oro
+Esmeraldas	ECU	2	0.8768	-79.5444		09	Esmeraldas
+Guayas	ECU	2	-2.1582	-79.8898		10	Guayas
+Imbabura	ECU	2	0.3303	-78.1523		11	Imbabura
+Loja	ECU	2	-4.0578	-79.3544		12	Loja
+Los Ríos	ECU	2	-1.4047	-79.5103		13	Los Ríos
+Manabí	ECU	2	-0.9755	-80.4945		14	Manabí
+Morona-Santiago Province	ECU	2	-2.3615	-78.1509		15	Morona-Santiago Province
+Pastaza Province	ECU	2	-1.4837	-78.0025		17	Pastaza Province
+Pichincha	ECU	2	-0.2273	-78.5167		18	Pichincha
+Tungurahua Province	ECU	2	-1.2607	-78.5977		19	Tungurahua Province
+Zamora Chinchipe	ECU	2	-3.9743	-78.8782		20	Zamora Chinchipe
+Sucumbíos	ECU	2	0.086	-76.8953		22	Sucumbíos
+Napo	ECU	2	-0.9686	-77.8113		23	Napo
+Orellana Province	ECU	2	-0.5353	-77.0328		24	Orellana Province
+Santa Elena	ECU	2	-2.2203	-80.906		25	Santa Elena
+Santo Domingo de los Tsáchilas	ECU	2	-0.253	-79.1754		26	Santo Domingo de los Tsáchilas
+Harjumaa	EST	2	59.4302	24.7608		01	Harjumaa
+Hiiumaa	EST	2	58.9978	22.7492		02	Hiiumaa
+Ida-Virumaa	EST	2	59.3835	27.7268		03	Ida-Virumaa
+Järvamaa	EST	2	58.8695	25.5605		04	Järvamaa
+Jõgevamaa	EST	2	58.7249	26.3074		05	Jõgevamaa
+Lääne	EST	2	58.9439	23.5578		07	Lääne
+Lääne-Virumaa	EST	2	59.3184	26.3002		08	Lääne-Virumaa
+Pärnumaa	EST	2	58.404	24.5378		11	Pärnumaa
+Põlvamaa	EST	2	58.0663	27.1634		12	Põlvamaa
+Raplamaa	EST	2	58.9917	24.7238		13	Raplamaa
+Saare	EST	2	58.2669	22.5454		14	Saare
+Valgamaa	EST	2	57.8189	26.0268		19	Valgamaa
+Viljandimaa	EST	2	58.3459	25.5562		20	Viljandimaa
+Võrumaa	EST	2	57.838	26.9951		21	Võrumaa
+Dakahlia	EGY	2	31.1087	31.5414		01	Dakahlia
+Beheira	EGY	2	31.11	30.3186		03	Beheira
+Faiyum	EGY	2	29.3265	30.8595		04	Faiyum
+Gharbia	EGY	2	30.8735	31.0737		05	Gharbia
+Monufia	EGY	2	30.5082	30.9894		09	Monufia
+Minya	EGY	2	28.0608	30.7875		10	Minya
+Qalyubia	EGY	2	30.3144	31.2231		12	Qalyubia
+New Valley	EGY	2	25.5618	30.3691		13	New Valley
+Sharqia	EGY	2	30.6041	31.5781		14	Sharqia
+Asyut	EGY	2	27.2317	31.1233		17	Asyut
+Beni Suweif	EGY	2	29.0335	31.0466		18	Beni Suweif
+Damietta	EGY	2	31.3401	31.7399		20	Damietta
+Kafr el-Sheikh	EGY	2	31.173	30.8089		21	Kafr el-Sheikh
+Matruh	EGY	2	31.1054	27.2463		22	Matruh
+Qena	EGY	2	25.9928	32.5833		23	Qena
+Sohag	EGY	2	26.5229	31.7314		24	Sohag
+South Sinai	EGY	2	28.3205	34.12		26	South Sinai
+North Sinai	EGY	2	31.1316	33.7984		27	North Sinai
+Anseba	ERI	2	15.7779	38.4511		01	Anseba
+Debub	ERI	2	14.9218	39.0517		02	Debub
+Gash-Barka	ERI	2	15.2438	37.5586		04	Gash-Barka
+Maekel	ERI	2	15.3381	38.9318		05	Maekel
+La Rioja	ESP	2	42.4055	-2.4011		27	La Rioja
+Cantabria	ESP	2	43.3902	-3.8213		39	Cantabria
+Aragon	ESP	2	41.6195	-0.8131		52	Aragon
+Castille-La Mancha	ESP	2	39.5304	-3.1847		54	Castille-La Mancha
+Castille and León	ESP	2	41.7668	-4.872		55	Castille and León
+Extremadura	ESP	2	39.1211	-6.3099		57	Extremadura
+Āfar	ETH	2	10.9876	40.9658		45	Āfar
+Bīnshangul Gumuz	ETH	2	10.0667	34.5333		47	Bīnshangul Gumuz
+Gambela	ETH	2	8.25	34.5833		49	Gambela
+Harari	ETH	2	9.3139	42.1182		50	Harari
+Oromiya	ETH	2	8.1695	38.3816		51	Oromiya
+Somali	ETH	2	9.35	42.8		52	Somali
+Uusimaa	FIN	2	60.2548	24.878		01	Uusimaa
+Southwest Finland	FIN	2	60.4753	22.3702		02	Southwest Finland
+Satakunta	FIN	2	61.3895	21.9267		04	Satakunta
+Kanta-Häme	FIN	2	60.8859	24.3795		05	Kanta-Häme
+Pirkanmaa	FIN	2	61.5009	23.7292		06	Pirkanmaa
+Paijat-Hame	FIN	2	61.0387	25.691		07	Paijat-Hame
+Kymenlaakso	FIN	2	60.6206	26.8712		08	Kymenlaakso
+South Karelia	FIN	2	61.13	28.4075		09	South Karelia
+South Savo	FIN	2	61.8521	27.8058		10	South Savo
+North Savo	FIN	2	62.9932	27.5505		11	North Savo
+North Karelia	FIN	2	62.7133	29.7776		12	North Karelia
+Central Finland	FIN	2	62.3406	25.5868		13	Central Finland
+South Ostrobothnia	FIN	2	62.7918	22.9647		14	South Ostrobothnia
+Ostrobothnia	FIN	2	63.2115	22.0089		15	Ostrobothnia
+Central Ostrobothnia	FIN	2	63.7687	23.4823		16	Central Ostrobothnia
+North Ostrobothnia	FIN	2	64.8098	25.5328		17	North Ostrobothnia
+Kainuu	FIN	2	64.3371	28.16		18	Kainuu
+Lapland	FIN	2	66.6087	25.5291		19	Lapland
+Rotuma	FJI	2	-12.5	177.05		04	Rotuma
+Kosrae	FSM	2	5.3248	163.0078		01	Kosrae
+Pohnpei State	FSM	2	6.9024	158.1518		02	Pohnpei State
+Chuuk	FSM	2	7.4655	151.9079		03	Chuuk
+Yap State	FSM	2	9.5216	138.1957		04	Yap State
+Norðoyar	FRO	2	62.2284	-6.5881		NO	Norðoyar
+Eysturoy	FRO	2	62.2601	-6.8951		OS	Eysturoy
+Sandoy	FRO	2	61.8597	-6.8151		SA	Sandoy
+Streymoy	FRO	2	62.0263	-6.8057		ST	Streymoy
+Suðuroy	FRO	2	61.5221	-6.828		SU	Suðuroy
+Vágar	FRO	2	62.0595	-7.224		VG	Vágar
+Île-de-France	FRA	2	48.8393	2.3418		11	Île-de-France
+Centre-Val de Loire	FRA	2	47.6311	1.5615		24	Centre-Val de Loire
+Bourgogne-Franche-Comté	FRA	2	47.2128	5.1276		27	Bourgogne-Franche-Comté
+Hauts-de-France	FRA	2	50.305	2.8322		32	Hauts-de-France
+Grand Est	FRA	2	48.7068	6.3012		44	Grand Est
+Pays de la Loire	FRA	2	47.3517	-1.0714		52	Pays de la Loire
+New Aquitaine	FRA	2	45.0832	-0.1847		75	New Aquitaine
+Occitanie	FRA	2	43.5755	2.5609		76	Occitanie
+Auvergne-Rhône-Alpes	FRA	2	45.6249	4.8752		84	Auvergne-Rhône-Alpes
+Provence-Alpes-Côte d'Azur	FRA	2	43.4774	5.7575		93	Provence-Alpes-Côte d'Azur
+Estuaire	GAB	2	0.3941	9.4584		01	Estuaire
+Haut-Ogooué	GAB	2	-1.5128	13.4512		02	Haut-Ogooué
+Moyen-Ogooué	GAB	2	-0.597	10.3441		03	Moyen-Ogooué
+Ngouni	GAB	2	-1.8426	11.1647		04	Ngouni
+Nyanga	GAB	2	-3.0186	10.9259		05	Nyanga
+Ogooué-Ivindo	GAB	2	0.3747	12.5874		06	Ogooué-Ivindo
+Ogooué-Lolo	GAB	2	-1.0283	12.5469		07	Ogooué-Lolo
+Ogooué-Maritime	GAB	2	-0.8899	8.8883		08	Ogooué-Maritime
+Woleu-Ntem	GAB	2	1.6379	11.5587		09	Woleu-Ntem
+England	GBR	2	52.329	-1.1365		ENG	England
+Saint Andrew Parish	GRD	2	12.1228	-61.625		01	Saint Andrew Parish
+Saint David Parish	GRD	2	12.049	-61.6688		02	Saint David Parish
+Saint George Parish	GRD	2	12.0529	-61.7523		03	Saint George Parish
+Saint John Parish	GRD	2	12.1646	-61.7297		04	Saint John Parish
+Saint Mark Parish	GRD	2	12.1902	-61.7068		05	Saint Mark Parish
+Saint Patrick Parish	GRD	2	12.2183	-61.6392		06	Saint Patrick Parish
+Carriacou and Petite Martinique	GRD	2	12.4829	-61.456		10	Carriacou and Petite Martinique
+Adjara	GEO	2	41.6701	41.71		04	Adjara
+Guria	GEO	2	41.9269	41.9858		65	Guria
+Imereti	GEO	2	42.2513	42.728		66	Imereti
+Kakheti	GEO	2	41.8451	45.6222		67	Kakheti
+Kvemo Kartli	GEO	2	41.5327	44.8234		68	Kvemo Kartli
+Mtskheta-Mtianeti	GEO	2	42.1931	44.614		69	Mtskheta-Mtianeti
+Racha-Lechkhumi and Kvemo Svaneti	GEO	2	42.7085	42.9258		70	Racha-Lechkhumi and Kvemo Svaneti
+Samegrelo and Zemo Svaneti	GEO	2	42.3813	41.91		71	Samegrelo and Zemo Svaneti
+Samtskhe-Javakheti	GEO	2	41.6336	43.264		72	Samtskhe-Javakheti
+Shida Kartli	GEO	2	42.0392	43.9563		73	Shida Kartli
+Torteval	GGY	2	49.4333	-2.65		6417214	Torteval
+Saint Saviour	GGY	2	49.4569	-2.6358		6417215	Saint Saviour
+St Martin	GGY	2	49.4371	-2.5548		6417224	St Martin
+Saint Andrew	GGY	2	49.4439	-2.5802		6417226	Saint Andrew
+St Peter Port	GGY	2	49.4598	-2.5353		6417228	St Peter Port
+Castel	GGY	2	49.4676	-2.6002		6417229	Castel
+St Sampson	GGY	2	49.4839	-2.5233		6417233	St Sampson
+Alderney	GGY	2	49.7155	-2.2076		8989934	Alderney
+Greater Accra	GHA	2	5.5817	-0.1898		01	Greater Accra
+Ashanti	GHA	2	6.6884	-1.5935		02	Ashanti
+Volta	GHA	2	6.5542	0.6828		08	Volta
+Ahafo	GHA	2	7.1326	-2.0623		12	Ahafo
+Bono	GHA	2	7.5023	-2.5307		13	Bono
+Bono East	GHA	2	7.7785	-1.8552		14	Bono East
+Savannah	GHA	2	9.083	-1.8188		17	Savannah
+Kujalleq	GRL	2	60.6316	-45.851		04	Kujalleq
+Qeqqata	GRL	2	66.3996	-53.3989		06	Qeqqata
+Sermersooq	GRL	2	64.1045	-50.1208		07	Sermersooq
+Qeqertalik	GRL	2	68.7436	-52.3521		11839534	Qeqertalik
+Avannaata	GRL	2	70.0851	-52.1267		11839537	Avannaata
+North Bank	GMB	2	13.4806	-16.0401		07	North Bank
+Boké Region	GIN	2	11	-13.6388		B	Boké Region
+Kindia	GIN	2	10.0254	-13.0992		D	Kindia
+Faranah	GIN	2	9.7289	-10.4028		F	Faranah
+Kankan Region	GIN	2	10.5815	-9.2898		K	Kankan Region
+Labé Region	GIN	2	11.4195	-12.114		L	Labé Region
+Mamou Region	GIN	2	10.6075	-12.1963		M	Mamou Region
+Nzérékoré Region	GIN	2	8.1543	-9.3006		N	Nzérékoré Region
+Annobon	GNQ	2	-1.4068	5.6318		03	Annobon
+Bioko Norte	GNQ	2	3.7537	8.7852		04	Bioko Norte
+Bioko Sur	GNQ	2	3.4568	8.5547		05	Bioko Sur
+Kié-Ntem	GNQ	2	2.1342	11.1472		07	Kié-Ntem
+Litoral	GNQ	2	1.8383	9.7628		08	Litoral
+Wele-Nzas	GNQ	2	1.5603	10.9676		09	Wele-Nzas
+Mount Athos	GRC	2	40.2572	24.245		736572	Mount Athos
+East Macedonia and Thrace	GRC	2	41.0639	25.0294		ESYE11	East Macedonia and Thrace
+Central Macedonia	GRC	2	40.6417	22.8702		ESYE12	Central Macedonia
+West Macedonia	GRC	2	40.4206	21.598		ESYE13	West Macedonia
+Thessaly	GRC	2	39.5127	22.4145		ESYE14	Thessaly
+Epirus	GRC	2	39.4623	20.8044		ESYE21	Epirus
+Ionian Islands	GRC	2	38.9222	20.277		ESYE22	Ionian Islands
+West Greece	GRC	2	38.2436	21.5827		ESYE23	West Greece
+Central Greece	GRC	2	38.5709	23.1249		ESYE24	Central Greece
+Peloponnese	GRC	2	37.459	22.5187		ESYE25	Peloponnese
+Attica	GRC	2	37.987	23.7289		ESYE31	Attica
+North Aegean	GRC	2	38.7115	26.3446		ESYE41	North Aegean
+South Aegean	GRC	2	36.7276	27.0445		ESYE42	South Aegean
+Alta Verapaz	GTM	2	15.4806	-90.201		01	Alta Verapaz
+Baja Verapaz	GTM	2	15.0981	-90.3783		02	Baja Verapaz
+Chimaltenango	GTM	2	14.6696	-90.8799		03	Chimaltenango
+Chiquimula	GTM	2	14.7156	-89.48		04	Chiquimula
+El Progreso	GTM	2	14.8441	-90.1011		05	El Progreso
+Escuintla	GTM	2	14.2654	-90.9031		06	Escuintla
+Huehuetenango	GTM	2	15.5135	-91.5522		08	Huehuetenango
+Izabal Department	GTM	2	15.6534	-88.7804		09	Izabal Department
+Jalapa	GTM	2	14.6064	-89.9444		10	Jalapa
+Jutiapa	GTM	2	14.2508	-89.8725		11	Jutiapa
+Petén	GTM	2	16.7469	-89.7505		12	Petén
+Quetzaltenango	GTM	2	14.8137	-91.5987		13	Quetzaltenango
+Quiché	GTM	2	15.1439	-91.0622		14	Quiché
+Retalhuleu	GTM	2	14.5492	-91.6809		15	Retalhuleu
+Sacatepéquez	GTM	2	14.5718	-90.7284		16	Sacatepéquez
+San Marcos	GTM	2	14.9232	-91.8899		17	San Marcos
+Santa Rosa Department	GTM	2	14.2643	-90.3278		18	Santa Rosa Department
+Sololá	GTM	2	14.7334	-91.2317		19	Sololá
+Suchitepeque	GTM	2	14.5267	-91.417		20	Suchitepeque
+Totonicapán	GTM	2	14.9519	-91.4024		21	Totonicapán
+Zacapa	GTM	2	15.0053	-89.5395		22	Zacapa
+Agana Heights	GUM	2	13.4656	144.748		AH	Agana Heights
+Hagatna	GUM	2	13.4742	144.7534		AN	Hagatna
+Asan	GUM	2	13.4722	144.7165		AS	Asan
+Agat	GUM	2	13.3886	144.6585		AT	Agat
+Barrigada	GUM	2	13.4691	144.799		BA	Barrigada
+Chalan Pago-Ordot	GUM	2	13.4474	144.759		CP	Chalan Pago-Ordot
+Dededo	GUM	2	13.5178	144.8391		DD	Dededo
+Inarajan	GUM	2	13.2736	144.7485		IN	Inarajan
+Mangilao	GUM	2	13.4476	144.8011		MA	Mangilao
+Merizo	GUM	2	13.2658	144.6691		ME	Merizo
+Mongmong-Toto-Maite	GUM	2	13.4686	144.7821		MT	Mongmong-Toto-Maite
+Piti	GUM	2	13.4626	144.6933		PI	Piti
+Sinajana	GUM	2	13.4633	144.7541		SJ	Sinajana
+Santa Rita	GUM	2	13.3861	144.6723		SR	Santa Rita
+Talofofo	GUM	2	13.3551	144.7584		TF	Talofofo
+Tamuning	GUM	2	13.4876	144.7814		TM	Tamuning
+Umatac	GUM	2	13.2984	144.6631		UM	Umatac
+Yigo	GUM	2	13.5361	144.8886		YG	Yigo
+Yona	GUM	2	13.4097	144.777		YN	Yona
+Bafatá	GNB	2	12.1658	-14.6617		01	Bafatá
+Quinara	GNB	2	11.5889	-14.9959		02	Quinara
+Bolama	GNB	2	11.4413	-15.6411		05	Bolama
+Cacheu	GNB	2	12.1926	-16.1131		06	Cacheu
+Tombali	GNB	2	11.3037	-15.1208		07	Tombali
+Gabú	GNB	2	12.28	-14.2222		10	Gabú
+Biombo	GNB	2	11.8869	-15.8556		12	Biombo
+Barima-Waini	GUY	2	8.2	-59.7833		10	Barima-Waini
+Cuyuni-Mazaruni	GUY	2	6.408	-58.6219		11	Cuyuni-Mazaruni
+Demerara-Mahaica	GUY	2	6.802	-58.1505		12	Demerara-Mahaica
+East Berbice-Corentyne	GUY	2	6.1957	-57.4621		13	East Berbice-Corentyne
+Essequibo Islands-West Demerara	GUY	2	6.8252	-58.33		14	Essequibo Islands-West Demerara
+Mahaica-Berbice	GUY	2	6.3532	-57.6091		15	Mahaica-Berbice
+Pomeroon-Supenaam	GUY	2	7.2644	-58.5077		16	Pomeroon-Supenaam
+Potaro-Siparuni	GUY	2	5.2667	-59.15		17	Potaro-Siparuni
+Upper Demerara-Berbice	GUY	2	6.0081	-58.3071		18	Upper Demerara-Berbice
+Upper Takutu-Upper Essequibo	GUY	2	3.3833	-59.8		19	Upper Takutu-Upper Essequibo
+Wan Chai	HKG	2	22.2814	114.1726		HWC	Wan Chai
+Kowloon City	HKG	2	22.3167	114.1833		KKC	Kowloon City
+Sham Shui Po District	HKG	2	22.3302	114.1595		KSS	Sham Shui Po District
+Wong Tai Sin District	HKG	2	22.35	114.1833		KWT	Wong Tai Sin District
+Sai Kung District	HKG	2	22.3833	114.2667		NSK	Sai Kung District
+Sha Tin	HKG	2	22.3833	114.1833		NST	Sha Tin
+Tuen Mun	HKG	2	22.3917	113.9716		NTM	Tuen Mun
+Tai Po	HKG	2	22.4501	114.1688		NTP	Tai Po
+Tsuen Wan	HKG	2	22.3714	114.1133		NTW	Tsuen Wan
+Yuen Long	HKG	2	22.45	114.0333		NYL	Yuen Long
+Atlántida Department	HND	2	15.7413	-86.9603		01	Atlántida Department
+Choluteca Department	HND	2	13.3008	-87.1612		02	Choluteca Department
+Colón Department	HND	2	15.7121	-85.9771		03	Colón Department
+Comayagua Department	HND	2	14.5381	-87.7046		04	Comayagua Department
+Copán Department	HND	2	14.877	-88.824		05	Copán Department
+Cortés Department	HND	2	15.5024	-87.9981		06	Cortés Department
+El Paraíso Department	HND	2	13.9906	-86.5695		07	El Paraíso Department
+Francisco Morazán Department	HND	2	14.1047	-87.1985		08	Francisco Morazán Department
+Gracias a Dios Department	HND	2	15.4518	-84.0963		09	Gracias a Dios Department
+Intibucá Department	HND	2	14.328	-88.1454		10	Intibucá Department
+La Paz Department	HND	2	14.2557	-87.8028		12	La Paz Department
+Lempira Department	HND	2	14.578	-88.574		13	Lempira Department
+Ocotepeque Department	HND	2	14.4618	-89.0436		14	Ocotepeque Department
+Olancho Department	HND	2	14.7596	-86.2201		15	Olancho Department
+Santa Bárbara Department	HND	2	15.0872	-88.3562		16	Santa Bárbara Department
+Valle Department	HND	2	13.4882	-87.5286		17	Valle Department
+Yoro Department	HND	2	15.3415	-87.4489		18	Yoro Department
+Bjelovar-Bilogora	HRV	2	45.783	16.9457		01	Bjelovar-Bilogora
+Brod-Posavina	HRV	2	45.1804	17.9162		02	Brod-Posavina
+Dubrovnik-Neretva	HRV	2	42.8231	17.703		03	Dubrovnik-Neretva
+Istria	HRV	2	45.0486	13.8069		04	Istria
+Karlovac	HRV	2	45.4289	15.4963		05	Karlovac
+Koprivnica-Križevci	HRV	2	46.1147	16.8422		06	Koprivnica-Križevci
+Krapina-Zagorje	HRV	2	46.0756	15.936		07	Krapina-Zagorje
+Lika-Senj	HRV	2	44.7337	15.1726		08	Lika-Senj
+Međimurje	HRV	2	46.3998	16.4963		09	Međimurje
+County of Osijek-Baranja	HRV	2	45.5328	18.575		10	County of Osijek-Baranja
+Požega-Slavonia	HRV	2	45.3664	17.629		11	Požega-Slavonia
+Primorje-Gorski Kotar	HRV	2	45.2829	14.485		12	Primorje-Gorski Kotar
+Šibenik-Knin	HRV	2	43.7944	15.9268		13	Šibenik-Knin
+Sisak-Moslavina	HRV	2	45.4512	16.51		14	Sisak-Moslavina
+Split-Dalmatia	HRV	2	43.4952	16.5254		15	Split-Dalmatia
+Varaždin	HRV	2	46.2842	16.2995		16	Varaždin
+Virovitica-Podravina	HRV	2	45.761	17.544		17	Virovitica-Podravina
+Vukovar-Srijem	HRV	2	45.2368	18.8633		18	Vukovar-Srijem
+Zadar	HRV	2	44.1234	15.281		19	Zadar
+Zagreb County	HRV	2	45.7812	15.9495		20	Zagreb County
+Artibonite	HTI	2	19.2482	-72.6211		06	Artibonite
+Grand'Anse	HTI	2	18.6312	-74.1151		14	Grand'Anse
+Nippes	HTI	2	18.4485	-73.109		15	Nippes
+Bács-Kiskun	HUN	2	46.6275	19.4382		01	Bács-Kiskun
+Baranya	HUN	2	46.0666	18.2604		02	Baranya
+Bekes County	HUN	2	46.7001	21.0036		03	Bekes County
+Borsod-Abaúj-Zemplén	HUN	2	48.1368	20.8541		04	Borsod-Abaúj-Zemplén
+Csongrád	HUN	2	46.3304	20.1857		06	Csongrád
+Fejér	HUN	2	47.1389	18.5743		08	Fejér
+Győr-Moson-Sopron	HUN	2	47.6876	17.3074		09	Győr-Moson-Sopron
+Hajdú-Bihar	HUN	2	47.5225	21.5437		10	Hajdú-Bihar
+Heves County	HUN	2	47.8189	20.0806		11	Heves County
+Komárom-Esztergom	HUN	2	47.6526	18.4122		12	Komárom-Esztergom
+Nógrád	HUN	2	48.0259	19.6277		14	Nógrád
+Pest County	HUN	2	47.4428	19.2642		16	Pest County
+Somogy County	HUN	2	46.4864	17.6935		17	Somogy County
+Szabolcs-Szatmár-Bereg	HUN	2	47.9911	21.9278		18	Szabolcs-Szatmár-Bereg
+Jász-Nagykun-Szolnok	HUN	2	47.2576	20.3591		20	Jász-Nagykun-Szolnok
+Tolna County	HUN	2	46.4675	18.6187		21	Tolna County
+Vas County	HUN	2	47.2163	16.6881		22	Vas County
+Veszprém	HUN	2	47.1095	17.7674		23	Veszprém
+Zala County	HUN	2	46.6885	16.9578		24	Zala County
+Bengkulu	IDN	2	-3.7575	102.2987		03	Bengkulu
+Jambi	IDN	2	-1.5596	103.302		05	Jambi
+Central Java	IDN	2	-7.1682	110.2155		07	Central Java
+East Java	IDN	2	-7.6096	112.8516		08	East Java
+Yogyakarta	IDN	2	-7.8142	110.352		10	Yogyakarta
+West Kalimantan	IDN	2	0.159	109.272		11	West Kalimantan
+South Kalimantan	IDN	2	-3.2192	114.7374		12	South Kalimantan
+Central Kalimantan	IDN	2	-2.4444	113.4502		13	Central Kalimantan
+East Kalimantan	IDN	2	-0.9451	116.9851		14	East Kalimantan
+Lampung	IDN	2	-5.3317	105.2501		15	Lampung
+West Nusa Tenggara	IDN	2	-8.5612	116.7925		17	West Nusa Tenggara
+East Nusa Tenggara	IDN	2	-9.3417	122.1807		18	East Nusa Tenggara
+Central Sulawesi	IDN	2	-0.9747	120.3503		21	Central Sulawesi
+Southeast Sulawesi	IDN	2	-4.1496	122.5154		22	Southeast Sulawesi
+West Sumatra	IDN	2	-0.789	100.3916		24	West Sumatra
+North Sumatra	IDN	2	3.3464	98.8482		26	North Sumatra
+Maluku	IDN	2	-3.83	128.6703		28	Maluku
+North Maluku	IDN	2	0.8409	127.4692		29	North Maluku
+West Java	IDN	2	-6.6221	107.3577		30	West Java
+North Sulawesi	IDN	2	1.4622	124.8525		31	North Sulawesi
+South Sumatra	IDN	2	-3.1459	104.4258		32	South Sumatra
+Banten	IDN	2	-6.2366	106.5991		33	Banten
+Gorontalo	IDN	2	0.5375	123.0625		34	Gorontalo
+Bangka–Belitung Islands	IDN	2	-2.2573	106.5591		35	Bangka–Belitung Islands
+Papua	IDN	2	-2.6513	139.6271		36	Papua
+Riau	IDN	2	0.9676	102.8917		37	Riau
+South Sulawesi	IDN	2	-4.8228	119.5803		38	South Sulawesi
+Riau Islands	IDN	2	0.9138	104.4894		40	Riau Islands
+West Sulawesi	IDN	2	-3.3674	119.1549		41	West Sulawesi
+North Kalimantan	IDN	2	3.3133	117.5913		42	North Kalimantan
+Connacht	IRL	2	53.6118	-8.8927		C	Connacht
+Leinster	IRL	2	53.3143	-6.3833		L	Leinster
+Munster	IRL	2	52.2137	-8.4358		M	Munster
+Ulster	IRL	2	54.5844	-7.5158		U	Ulster
+Judea and Samaria Area	ISR	2	32.0837	35.1635		WE	Judea and Samaria Area
+Andreas	IMN	2	54.3667	-4.4333		9782164	Andreas
+Arbory	IMN	2	54.1	-4.6833		9782165	Arbory
+Ballaugh	IMN	2	54.3119	-4.5446		9782166	Ballaugh
+Braddan	IMN	2	54.1667	-4.5167		9782167	Braddan
+Bride	IMN	2	54.3826	-4.3892		9782168	Bride
+Castletown	IMN	2	54.0745	-4.6536		9782169	Castletown
+Douglas	IMN	2	54.15	-4.4833		9782170	Douglas
+Jurby	IMN	2	54.3594	-4.522		9782172	Jurby
+Laxey	IMN	2	54.2302	-4.3998		9782173	Laxey
+Lezayre	IMN	2	54.3167	-4.4167		9782176	Lezayre
+Malew	IMN	2	54.0959	-4.6296		9782182	Malew
+Marown	IMN	2	54.1833	-4.5667		9782183	Marown
+Maughold	IMN	2	54.2988	-4.3184		9782184	Maughold
+Michael	IMN	2	54.2856	-4.5875		9782185	Michael
+Onchan	IMN	2	54.1733	-4.4532		9782186	Onchan
+Patrick	IMN	2	54.2045	-4.6942		9782187	Patrick
+Peel	IMN	2	54.2221	-4.691		9782188	Peel
+Port Erin	IMN	2	54.0849	-4.751		9782189	Port Erin
+Port St Mary	IMN	2	54.0741	-4.7386		9782190	Port St Mary
+Ramsey	IMN	2	54.3227	-4.3853		9782191	Ramsey
+Santon	IMN	2	54.1167	-4.5833		9782193	Santon
+Andaman and Nicobar	IND	2	11.6682	92.7445		01	Andaman and Nicobar
+Andhra Pradesh	IND	2	16.1384	80.6061		02	Andhra Pradesh
+Chandigarh	IND	2	30.7363	76.7884		05	Chandigarh
+Haryana	IND	2	29.1795	76.5142		10	Haryana
+Himachal Pradesh	IND	2	31.3874	76.8953		11	Himachal Pradesh
+Jammu and Kashmir	IND	2	33.6222	74.8408		12	Jammu and Kashmir
+Lakshadweep	IND	2	10.5669	72.642		14	Lakshadweep
+Meghalaya	IND	2	25.5545	91.2278		18	Meghalaya
+Karnataka	IND	2	14.1331	76.5398		19	Karnataka
+Nagaland	IND	2	25.9904	94.1681		20	Nagaland
+Odisha	IND	2	20.3935	84.6355		21	Odisha
+Puducherry	IND	2	11.67	79.8307		22	Puducherry
+Punjab	IND	2	30.9975	75.5193		23	Punjab
+Rajasthan	IND	2	26.654	74.9522		24	Rajasthan
+Tripura	IND	2	23.8422	91.4737		26	Tripura
+West Bengal	IND	2	23.2167	88.1967		28	West Bengal
+Sikkim	IND	2	27.2834	88.5305		29	Sikkim
+Arunachal Pradesh	IND	2	27.4832	94.4841		30	Arunachal Pradesh
+Mizoram	IND	2	23.5677	92.7386		31	Mizoram
+Madhya Pradesh	IND	2	23.6006	77.7571		35	Madhya Pradesh
+Chhattisgarh	IND	2	21.5117	81.8897		37	Chhattisgarh
+Jharkhand	IND	2	23.525	85.8462		38	Jharkhand
+Uttarakhand	IND	2	29.8703	78.5831		39	Uttarakhand
+Telangana	IND	2	17.7306	78.7692		40	Telangana
+Ladakh	IND	2	34.0074	77.0906		41	Ladakh
+Muthanna	IRQ	2	31.3784	45.273		03	Muthanna
+Al-Qadisiyah	IRQ	2	31.9549	44.8648		04	Al-Qadisiyah
+Babil	IRQ	2	32.5014	44.4193		06	Babil
+Duhok	IRQ	2	36.9181	42.948		08	Duhok
+Dhi Qar	IRQ	2	31.1118	46.2633		09	Dhi Qar
+Diyala	IRQ	2	33.8837	44.7576		10	Diyala
+Maysan	IRQ	2	31.8716	47.1186		14	Maysan
+Wasit	IRQ	2	32.531	45.6927		16	Wasit
+Salah ad Din	IRQ	2	34.3851	43.9994		18	Salah ad Din
+West Azerbaijan	IRN	2	37.3265	45.457		01	West Azerbaijan
+Chaharmahal and Bakhtiari	IRN	2	32.2321	50.9374		03	Chaharmahal and Bakhtiari
+Kohgiluyeh and Boyer-Ahmad	IRN	2	30.5898	51.0285		05	Kohgiluyeh and Boyer-Ahmad
+Fars	IRN	2	29.5292	52.6842		07	Fars
+Gilan Province	IRN	2	37.344	49.59		08	Gilan Province
+Hamadan Province	IRN	2	34.728	48.52		09	Hamadan Province
+Ilam Province	IRN	2	33.3319	46.7478		10	Ilam Province
+Hormozgan	IRN	2	27.1106	56.2352		11	Hormozgan
+Kermanshah Province	IRN	2	34.3872	47.0637		13	Kermanshah Province
+Kurdistan Province	IRN	2	35.5551	46.7751		16	Kurdistan Province
+Lorestan Province	IRN	2	33.6604	48.5102		23	Lorestan Province
+Semnan	IRN	2	35.9234	53.9464		25	Semnan
+Ardabil Province	IRN	2	38.4671	48.2491		32	Ardabil Province
+East Azerbaijan	IRN	2	38.0765	46.2865		33	East Azerbaijan
+Markazi	IRN	2	34.3754	49.9653		34	Markazi
+Māzandarān	IRN	2	36.59	52.6143		35	Māzandarān
+Zanjan	IRN	2	36.5182	48.7424		36	Zanjan
+Golestan	IRN	2	37.0264	54.8076		37	Golestan
+Qazvin Province	IRN	2	36.2257	49.9705		38	Qazvin Province
+Qom Province	IRN	2	34.6401	50.8764		39	Qom Province
+Yazd Province	IRN	2	32.041	54.5317		40	Yazd Province
+South Khorasan Province	IRN	2	33.012	59.2149		41	South Khorasan Province
+Razavi Khorasan	IRN	2	36.1952	59.3326		42	Razavi Khorasan
+North Khorasan	IRN	2	37.3844	57.5099		43	North Khorasan
+Alborz Province	IRN	2	35.8483	50.942		44	Alborz Province
+Northeast	ISL	2	65.7595	-18.0533		40	Northeast
+Northwest	ISL	2	65.7461	-19.6394		41	Northwest
+Southern Peninsula	ISL	2	63.9634	-22.5416		43	Southern Peninsula
+Westfjords	ISL	2	66.0748	-23.135		44	Westfjords
+Abruzzo	ITA	2	42.3455	14.0093		01	Abruzzo
+Basilicate	ITA	2	40.5647	16.1062		02	Basilicate
+Friuli Venezia Giulia	ITA	2	45.9336	13.2207		06	Friuli Venezia Giulia
+Lazio	ITA	2	41.8534	12.6152		07	Lazio
+Liguria	ITA	2	44.2628	8.8477		08	Liguria
+The Marches	ITA	2	43.4226	13.3499		10	The Marches
+Molise	ITA	2	41.7039	14.6498		11	Molise
+Trentino-Alto Adige	ITA	2	46.3309	11.2467		17	Trentino-Alto Adige
+Umbria	ITA	2	42.9609	12.4823		18	Umbria
+Aosta Valley	ITA	2	45.7287	7.4203		19	Aosta Valley
+St Clement	JEY	2	49.1682	-2.0618		3237072	St Clement
+St Helier	JEY	2	49.188	-2.1049		3237864	St Helier
+Clarendon	JAM	2	17.9491	-77.2551		01	Clarendon
+Hanover	JAM	2	18.4446	-78.1287		02	Hanover
+Manchester	JAM	2	18.0531	-77.4956		04	Manchester
+Portland Parish	JAM	2	18.1662	-76.4662		07	Portland Parish
+Saint Andrew Parish	JAM	2	18.0096	-76.7833		08	Saint Andrew Parish
+Saint Ann Parish	JAM	2	18.4114	-77.2184		09	Saint Ann Parish
+Saint Catherine Parish	JAM	2	17.9982	-76.9649		10	Saint Catherine Parish
+St. Elizabeth	JAM	2	18.0108	-77.6848		11	St. Elizabeth
+Saint James Parish	JAM	2	18.4577	-77.9147		12	Saint James Parish
+Saint Mary Parish	JAM	2	18.3322	-76.8833		13	Saint Mary Parish
+Saint Thomas Parish	JAM	2	17.9081	-76.4406		14	Saint Thomas Parish
+Trelawny Parish	JAM	2	18.4234	-77.6197		15	Trelawny Parish
+Westmoreland	JAM	2	18.2311	-78.1127		16	Westmoreland
+Kingston	JAM	2	17.9968	-76.7937		17	Kingston
+Balqa	JOR	2	32.0275	35.711		02	Balqa
+Karak	JOR	2	31.1364	35.671		09	Karak
+Tafielah	JOR	2	30.8145	35.6055		12	Tafielah
+Mafraq	JOR	2	32.8358	37.4823		15	Mafraq
+Ma’an	JOR	2	30.4094	35.6652		19	Ma’an
+Ajloun	JOR	2	32.3346	35.7563		20	Ajloun
+Jerash	JOR	2	32.2941	35.8635		22	Jerash
+Madaba	JOR	2	31.716	35.7939		23	Madaba
+Aichi	JPN	2	35.0958	137.0001		01	Aichi
+Akita	JPN	2	39.7891	140.2738		02	Akita
+Aomori	JPN	2	40.7024	140.9047		03	Aomori
+Chiba	JPN	2	35.6662	140.0874		04	Chiba
+Ehime	JPN	2	33.8037	132.878		05	Ehime
+Fukui	JPN	2	35.9603	136.1947		06	Fukui
+Gifu	JPN	2	35.4633	136.9134		09	Gifu
+Gunma	JPN	2	36.3525	139.1412		10	Gunma
+Hyōgo	JPN	2	34.7487	135.1272		13	Hyōgo
+Ibaraki	JPN	2	36.2519	140.3081		14	Ibaraki
+Ishikawa	JPN	2	36.5955	136.6211		15	Ishikawa
+Iwate	JPN	2	39.4525	141.2995		16	Iwate
+Kagawa	JPN	2	34.3109	133.9565		17	Kagawa
+Kagoshima	JPN	2	31.4669	130.534		18	Kagoshima
+Kanagawa	JPN	2	35.4166	139.5799		19	Kanagawa
+Kochi	JPN	2	33.4566	133.4681		20	Kochi
+Kumamoto	JPN	2	32.7397	130.6608		21	Kumamoto
+Miyagi	JPN	2	38.2803	140.9124		24	Miyagi
+Miyazaki	JPN	2	31.9821	131.3653		25	Miyazaki
+Nagano	JPN	2	36.3038	138.1199		26	Nagano
+Nara	JPN	2	34.605	135.7893		28	Nara
+Niigata	JPN	2	37.6081	138.8573		29	Niigata
+Oita	JPN	2	33.2613	131.5367		30	Oita
+Okayama	JPN	2	34.6489	133.8348		31	Okayama
+Saga	JPN	2	33.2776	130.179		33	Saga
+Saitama	JPN	2	35.9208	139.601		34	Saitama
+Shiga	JPN	2	35.0865	136.0289		35	Shiga
+Shimane	JPN	2	35.2593	132.6841		36	Shimane
+Shizuoka	JPN	2	34.9239	138.3111		37	Shizuoka
+Tochigi	JPN	2	36.513	139.8072		38	Tochigi
+Tokushima	JPN	2	34.0604	134.5278		39	Tokushima
+Tottori	JPN	2	35.4703	133.7499		41	Tottori
+Toyama	JPN	2	36.7335	137.1672		42	Toyama
+Wakayama	JPN	2	34.1694	135.2375		43	Wakayama
+Yamagata	JPN	2	38.393	140.1847		44	Yamagata
+Yamaguchi	JPN	2	34.0503	131.4691		45	Yamaguchi
+Yamanashi	JPN	2	35.647	138.6346		46	Yamanashi
+Nairobi County	KEN	2	-1.2665	36.834		05	Nairobi County
+Baringo	KEN	2	0.3647	35.7768		10	Baringo
+Bomet County	KEN	2	-0.7514	35.2654		11	Bomet County
+Bungoma County	KEN	2	0.5795	34.6106		12	Bungoma County
+Busia County	KEN	2	0.4165	34.1796		13	Busia County
+Elegeyo-Marakwet	KEN	2	0.7255	35.5171		14	Elegeyo-Marakwet
+Embu County	KEN	2	-0.5399	37.4574		15	Embu County
+Garissa County	KEN	2	-0.4527	39.646		16	Garissa County
+Homa Bay County	KEN	2	-0.5238	34.512		17	Homa Bay County
+Isiolo County	KEN	2	0.3546	37.5822		18	Isiolo County
+Kajiado County	KEN	2	-1.7376	36.546		19	Kajiado County
+Kakamega County	KEN	2	0.2961	34.6277		20	Kakamega County
+Kericho County	KEN	2	-0.3509	35.3202		21	Kericho County
+Kiambu County	KEN	2	-1.1692	36.7751		22	Kiambu County
+Kilifi County	KEN	2	-3.3897	39.9928		23	Kilifi County
+Kirinyaga County	KEN	2	-0.5289	37.2676		24	Kirinyaga County
+Kisii County	KEN	2	-0.689	34.7642		25	Kisii County
+Kisumu County	KEN	2	-0.1084	34.795		26	Kisumu County
+Kitui County	KEN	2	-1.189	38.0308		27	Kitui County
+Kwale County	KEN	2	-4.3528	39.4351		28	Kwale County
+Laikipia	KEN	2	0.0368	36.7279		29	Laikipia
+Lamu	KEN	2	-2.2928	40.8186		30	Lamu
+Machakos County	KEN	2	-1.4729	37.1709		31	Machakos County
+Makueni County	KEN	2	-1.9331	37.7069		32	Makueni County
+Mandera County	KEN	2	3.9373	41.8569		33	Mandera County
+Marsabit County	KEN	2	3.158	38.7267		34	Marsabit County
+Meru County	KEN	2	0.0811	37.7089		35	Meru County
+Migori County	KEN	2	-1.0988	34.513		36	Migori County
+Mombasa County	KEN	2	-4.0547	39.6636		37	Mombasa County
+Murang'A	KEN	2	-0.715	37.1469		38	Murang'A
+Nakuru County	KEN	2	-0.3427	36.0731		39	Nakuru County
+Nandi	KEN	2	0.1506	35.1471		40	Nandi
+Narok County	KEN	2	-1.0808	35.8711		41	Narok County
+Nyamira county	KEN	2	-0.6257	34.939		42	Nyamira county
+Nyandarua County	KEN	2	-0.2709	36.3792		43	Nyandarua County
+Nyeri County	KEN	2	-0.393	36.9563		44	Nyeri County
+Samburu County	KEN	2	1.0967	36.6981		45	Samburu County
+Siaya County	KEN	2	0.1208	34.3109		46	Siaya County
+Taita Taveta	KEN	2	-3.3966	38.3577		47	Taita Taveta
+Tana River County	KEN	2	-1.8711	40.217		48	Tana River County
+Tharaka - Nithi	KEN	2	-0.3332	37.6459		49	Tharaka - Nithi
+Trans Nzoia	KEN	2	1.0157	35.0062		50	Trans Nzoia
+Turkana County	KEN	2	3.1199	35.5964		51	Turkana County
+Uasin Gishu County	KEN	2	0.5204	35.2699		52	Uasin Gishu County
+Vihiga County	KEN	2	0.0821	34.7214		53	Vihiga County
+Wajir County	KEN	2	1.7471	40.0573		54	Wajir County
+West Pokot County	KEN	2	1.2401	35.1137		55	West Pokot County
+Chuy Region	KGZ	2	42.8262	74.5963		02	Chuy Region
+Jalal-Abad Region	KGZ	2	41.1632	72.7042		03	Jalal-Abad Region
+Naryn Region	KGZ	2	41.3702	75.9482		04	Naryn Region
+Talas Region	KGZ	2	42.5228	72.2427		06	Talas Region
+Issyk-Kul	KGZ	2	42.497	77.6865		07	Issyk-Kul
+Osh Region	KGZ	2	40.5408	72.8543		08	Osh Region
+Batken	KGZ	2	40.1042	71.1938		09	Batken
+Kampong Cham	KHM	2	11.9934	105.4635		02	Kampong Cham
+Kampong Chhnang	KHM	2	12.25	104.6667		03	Kampong Chhnang
+Kampong Speu Province	KHM	2	11.4533	104.5208		04	Kampong Speu Province
+Kampong Thom	KHM	2	12.7111	104.8887		05	Kampong Thom
+Kandal	KHM	2	11.4833	104.95		07	Kandal
+Koh Kong	KHM	2	11.5831	103.0082		08	Koh Kong
+Kratie	KHM	2	12.4881	106.0188		09	Kratie
+Mondolkiri	KHM	2	12.4558	107.1881		10	Mondolkiri
+Pursat	KHM	2	12.5388	103.9192		12	Pursat
+Preah Vihear	KHM	2	13.8073	104.9804		13	Preah Vihear
+Prey Veng	KHM	2	11.4868	105.3253		14	Prey Veng
+Stung Treng	KHM	2	13.5259	105.9683		17	Stung Treng
+Svay Rieng	KHM	2	11.0878	105.7994		18	Svay Rieng
+Takeo	KHM	2	10.9903	104.7846		19	Takeo
+Kampot	KHM	2	10.6104	104.1815		21	Kampot
+Ratanakiri	KHM	2	13.6079	106.9835		23	Ratanakiri
+Banteay Meanchey	KHM	2	13.6417	102.6568		25	Banteay Meanchey
+Ŏtâr Méanchey	KHM	2	14.1818	103.5177		27	Ŏtâr Méanchey
+Preah Sihanouk	KHM	2	10.6093	103.5296		28	Preah Sihanouk
+Battambang	KHM	2	13.1027	103.1982		29	Battambang
+Pailin	KHM	2	12.849	102.6093		30	Pailin
+Tboung Khmum	KHM	2	11.9118	105.6582		31	Tboung Khmum
+Gilbert Islands	KIR	2	1.397	173.0055		01	Gilbert Islands
+Line Islands	KIR	2	2.0701	-157.5279		02	Line Islands
+Anjouan	COM	2	-12.2169	44.4341		01	Anjouan
+Grande Comore	COM	2	-11.6522	43.307		02	Grande Comore
+Mohéli	COM	2	-12.3022	43.7445		03	Mohéli
+Christ Church Nichola Town	KNA	2	17.3796	-62.7532		01	Christ Church Nichola Town
+Saint Anne Sandy Point	KNA	2	17.3591	-62.8486		02	Saint Anne Sandy Point
+Saint George Basseterre	KNA	2	17.2955	-62.725		03	Saint George Basseterre
+Saint George Gingerland	KNA	2	17.1322	-62.5727		04	Saint George Gingerland
+Saint James Windwa	KNA	2	17.2	-62.5833		05	Saint James Windwa
+Saint John Capesterre	KNA	2	17.4147	-62.8139		06	Saint John Capesterre
+Saint John Figtree	KNA	2	17.1262	-62.6026		07	Saint John Figtree
+Saint Mary Cayon	KNA	2	17.35	-62.7333		08	Saint Mary Cayon
+Saint Paul Capesterre	KNA	2	17.4061	-62.8356		09	Saint Paul Capesterre
+Saint Paul Charlestown	KNA	2	17.1333	-62.6167		10	Saint Paul Charlestown
+Saint Peter Basseterre	KNA	2	17.3233	-62.7291		11	Saint Peter Basseterre
+Saint Thomas Lowland	KNA	2	17.1667	-62.6167		12	Saint Thomas Lowland
+Trinity Palmetto Point	KNA	2	17.3004	-62.7758		15	Trinity Palmetto Point
+Chagang	PRK	2	41.0517	126.4855		01	Chagang
+South Hamgyong	PRK	2	39.9052	127.6503		03	South Hamgyong
+South Hwanghae	PRK	2	38.0372	126.0277		06	South Hwanghae
+North Hwanghae	PRK	2	38.599	125.7562		07	North Hwanghae
+Kangwŏn-do	PRK	2	39.0959	127.4773		09	Kangwŏn-do
+P'yŏngan-bukto	PRK	2	40.06	124.7059		11	P'yŏngan-bukto
+Yanggang-do	PRK	2	41.3743	128.2107		13	Yanggang-do
+South Pyongan	PRK	2	39.1305	125.6876		15	South Pyongan
+North Hamgyong	PRK	2	41.876	129.7355		17	North Hamgyong
+Rason	PRK	2	42.2896	130.3247		18	Rason
+Jeju-do	KOR	2	33.44	126.5243		01	Jeju-do
+Jeollabuk-do	KOR	2	35.8077	127.0288		03	Jeollabuk-do
+North Chungcheong	KOR	2	36.6261	127.5166		05	North Chungcheong
+Gangwon-do	KOR	2	37.699	128.3346		06	Gangwon-do
+Gyeonggi-do	KOR	2	37.4551	126.9893		13	Gyeonggi-do
+Gyeongsangbuk-do	KOR	2	36.1381	128.811		14	Gyeongsangbuk-do
+Jeollanam-do	KOR	2	34.8797	127.0655		16	Jeollanam-do
+Chungcheongnam-do	KOR	2	36.6584	126.9585		17	Chungcheongnam-do
+Daejeon	KOR	2	36.3507	127.3853		19	Daejeon
+Gyeongsangnam-do	KOR	2	35.223	128.6299		20	Gyeongsangnam-do
+Ulsan	KOR	2	35.5372	129.3167		21	Ulsan
+Sejong-si	KOR	2	36.5925	127.2922		22	Sejong-si
+Al Asimah	KWT	2	29.3495	47.9801		02	Al Asimah
+Al Aḩmadī	KWT	2	29.0814	48.0907		04	Al Aḩmadī
+Al Jahra Governorate	KWT	2	29.3375	47.6581		05	Al Jahra Governorate
+Al Farwaniyah	KWT	2	29.276	47.962		07	Al Farwaniyah
+Hawalli	KWT	2	29.3249	48.0565		08	Hawalli
+Mubārak al Kabīr	KWT	2	29.2554	48.0592		09	Mubārak al Kabīr
+George Town	CYM	2	19.2866	-81.3744		10346796	George Town
+Bodden Town	CYM	2	19.2765	-81.2542		10375969	Bodden Town
+Sister Island	CYM	2	19.6611	-80.1098		10375972	Sister Island
+Almaty Region	KAZ	2	44.415	78.2395		01	Almaty Region
+Aqmola	KAZ	2	52.5909	69.8491		03	Aqmola
+Aktobe	KAZ	2	49.8803	57.4979		04	Aktobe
+Atyrau Oblisi	KAZ	2	47.2829	52.0723		06	Atyrau Oblisi
+West Kazakhstan	KAZ	2	51.0644	51.3888		07	West Kazakhstan
+Mangystau	KAZ	2	43.6526	51.9873		09	Mangystau
+Turkistan	KAZ	2	42.5882	68.8933		10	Turkistan
+Pavlodar Region	KAZ	2	52.1465	76.507		11	Pavlodar Region
+Karaganda	KAZ	2	49.2547	72.67		12	Karaganda
+Kostanay	KAZ	2	52.7608	63.4383		13	Kostanay
+Kyzylorda	KAZ	2	45.0526	64.9562		14	Kyzylorda
+East Kazakhstan	KAZ	2	49.9212	81.8093		15	East Kazakhstan
+North Kazakhstan	KAZ	2	54.6146	69.1942		16	North Kazakhstan
+Zhambyl	KAZ	2	43.0635	71.6301		17	Zhambyl
+Attapu	LAO	2	14.8107	106.8319		01	Attapu
+Champasak Province	LAO	2	14.9744	105.8321		02	Champasak Province
+Houaphan	LAO	2	20.4164	104.045		03	Houaphan
+Oudômxai	LAO	2	20.6923	101.9837		07	Oudômxai
+Xiagnabouli	LAO	2	19.2574	101.7103		13	Xiagnabouli
+Xiangkhoang	LAO	2	19.4494	103.1917		14	Xiangkhoang
+Khammouane Province	LAO	2	17.4103	104.8307		15	Khammouane Province
+Loungnamtha	LAO	2	20.9486	101.4016		16	Loungnamtha
+Luang Prabang Province	LAO	2	19.886	102.135		17	Luang Prabang Province
+Phôngsali	LAO	2	21.6807	102.1004		18	Phôngsali
+Salavan Province	LAO	2	15.7165	106.4174		19	Salavan Province
+Savannakhet Province	LAO	2	16.5703	104.7622		20	Savannakhet Province
+Bokeo	LAO	2	20.2571	100.4378		22	Bokeo
+Bolikhamsai	LAO	2	18.3735	103.7364		23	Bolikhamsai
+Vientiane Prefecture	LAO	2	17.9667	102.6		24	Vientiane Prefecture
+Xékong	LAO	2	15.4211	106.6163		26	Xékong
+Mount Lebanon	LBN	2	33.9861	35.6293		05	Mount Lebanon
+South Governorate	LBN	2	33.42	35.2914		06	South Governorate
+North Lebanon	LBN	2	34.412	35.8492		09	North Lebanon
+Akkar	LBN	2	34.5428	36.0797		10	Akkar
+Baalbek-Hermel Governorate	LBN	2	34.0058	36.2181		11	Baalbek-Hermel Governorate
+Anse-la-Raye	LCA	2	13.9199	-61.0542		01	Anse-la-Raye
+Choiseul	LCA	2	13.7727	-61.0493		04	Choiseul
+Dennery	LCA	2	13.9141	-60.8913		05	Dennery
+Gros-Islet	LCA	2	14.0667	-60.95		06	Gros-Islet
+Laborie	LCA	2	13.75	-60.9833		07	Laborie
+Micoud	LCA	2	13.8378	-60.899		08	Micoud
+Soufrière	LCA	2	13.8562	-61.0566		09	Soufrière
+Vieux-Fort	LCA	2	13.7167	-60.95		10	Vieux-Fort
+Balzers	LIE	2	47.0667	9.5025		01	Balzers
+Eschen	LIE	2	47.2107	9.5222		02	Eschen
+Gamprin	LIE	2	47.2204	9.5094		03	Gamprin
+Mauren	LIE	2	47.2181	9.5442		04	Mauren
+Planken	LIE	2	47.1852	9.5444		05	Planken
+Ruggell	LIE	2	47.238	9.5254		06	Ruggell
+Schaan	LIE	2	47.165	9.5087		07	Schaan
+Schellenberg	LIE	2	47.2312	9.5468		08	Schellenberg
+Triesen	LIE	2	47.1075	9.5282		09	Triesen
+Triesenberg	LIE	2	47.1182	9.542		10	Triesenberg
+Sabaragamuwa Province	LKA	2	6.8405	80.3872		33	Sabaragamuwa Province
+Uva Province	LKA	2	6.8074	81.1709		35	Uva Province
+Bong County	LBR	2	6.9954	-9.4712		01	Bong County
+Nimba	LBR	2	7.4531	-8.576		09	Nimba
+Sinoe County	LBR	2	5.0113	-9.0388		10	Sinoe County
+Grand Bassa County	LBR	2	5.8769	-10.0496		11	Grand Bassa County
+Grand Cape Mount County	LBR	2	6.7533	-11.3671		12	Grand Cape Mount County
+Maryland County	LBR	2	4.3782	-7.7108		13	Maryland County
+Montserrado County	LBR	2	6.3055	-10.7906		14	Montserrado County
+Bomi County	LBR	2	6.8706	-10.8211		15	Bomi County
+Grand Kru County	LBR	2	4.6744	-8.2331		16	Grand Kru County
+Margibi County	LBR	2	6.531	-10.3537		17	Margibi County
+River Cess County	LBR	2	5.4568	-9.5817		18	River Cess County
+Grand Gedeh County	LBR	2	6.0685	-8.1356		19	Grand Gedeh County
+Lofa County	LBR	2	8.4219	-9.7478		20	Lofa County
+Gbarpolu County	LBR	2	7.0667	-10.4875		21	Gbarpolu County
+River Gee County	LBR	2	5.1974	-7.8758		22	River Gee County
+Berea	LSO	2	-29.1472	27.749		10	Berea
+Butha-Buthe	LSO	2	-28.7666	28.2494		11	Butha-Buthe
+Leribe	LSO	2	-28.8778	27.9863		12	Leribe
+Mafeteng District	LSO	2	-29.823	27.2374		13	Mafeteng District
+Maseru District	LSO	2	-29.3467	27.5117		14	Maseru District
+Mohale's Hoek District	LSO	2	-30.1514	27.4769		15	Mohale's Hoek District
+Mokhotlong District	LSO	2	-29.2894	29.0675		16	Mokhotlong District
+Qacha's Nek District	LSO	2	-30.1154	28.6894		17	Qacha's Nek District
+Quthing	LSO	2	-30.4	27.7003		18	Quthing
+Thaba-Tseka	LSO	2	-29.522	28.6084		19	Thaba-Tseka
+Alytus	LTU	2	54.3043	24.0504		56	Alytus
+Klaipėda County	LTU	2	55.7154	21.1997		58	Klaipėda County
+Marijampolė County	LTU	2	54.6307	23.2223		59	Marijampolė County
+Panevėžys	LTU	2	55.8221	24.5586		60	Panevėžys
+Siauliai	LTU	2	55.9567	23.2936		61	Siauliai
+Tauragė County	LTU	2	55.2359	22.3941		62	Tauragė County
+Telsiai	LTU	2	56.0949	22.1802		63	Telsiai
+Utena	LTU	2	55.5193	25.8711		64	Utena
+Capellen	LUX	2	49.6268	5.9639		CA	Capellen
+Clervaux	LUX	2	50.0826	6.0336		CL	Clervaux
+Diekirch	LUX	2	49.8542	6.1222		DI	Diekirch
+Echternach	LUX	2	49.8082	6.383		EC	Echternach
+Esch-sur-Alzette	LUX	2	49.5115	5.9911		ES	Esch-sur-Alzette
+Grevenmacher	LUX	2	49.6912	6.3908		GR	Grevenmacher
+Mersch	LUX	2	49.7605	6.1145		ME	Mersch
+Redange	LUX	2	49.7811	5.9278		RD	Redange
+Remich	LUX	2	49.5329	6.3207		RM	Remich
+Vianden	LUX	2	49.9337	6.2061		VD	Vianden
+Wiltz	LUX	2	49.956	5.9278		WI	Wiltz
+Aizkraukle Municipality	LVA	2	56.6048	25.2553		01	Aizkraukle Municipality
+Alūksne Municipality	LVA	2	57.4216	27.0466		02	Alūksne Municipality
+Balvi Municipality	LVA	2	57.1313	27.2658		03	Balvi Municipality
+Bauska Municipality	LVA	2	56.4079	24.1944		04	Bauska Municipality
+Cēsis Municipality	LVA	2	57.3119	25.2746		05	Cēsis Municipality
+Dobele Municipality	LVA	2	56.6237	23.2751		08	Dobele Municipality
+Gulbene Municipality	LVA	2	57.1777	26.7529		09	Gulbene Municipality
+Jēkabpils Municipality	LVA	2	56.5013	25.8581		10	Jēkabpils Municipality
+Jelgava	LVA	2	56.65	23.7128		11	Jelgava
+Jelgava Municipality	LVA	2	56.8399	23.589		12	Jelgava Municipality
+Jūrmala	LVA	2	56.968	23.7704		13	Jūrmala
+Krāslava Municipality	LVA	2	55.8951	27.168		14	Krāslava Municipality
+Kuldīga Municipality	LVA	2	56.974	21.9572		15	Kuldīga Municipality
+Liepaja	LVA	2	56.5085	21.011		16	Liepaja
+Limbaži Municipality	LVA	2	57.5129	24.7194		18	Limbaži Municipality
+Ludza Municipality	LVA	2	56.5396	27.7189		19	Ludza Municipality
+Madonas novads	LVA	2	56.8533	26.217		20	Madonas novads
+Ogre	LVA	2	56.8057	24.641		21	Ogre
+Preiļu novads	LVA	2	56.2799	26.7553		22	Preiļu novads
+Rēzekne	LVA	2	56.5103	27.34		23	Rēzekne
+Saldus Rajons	LVA	2	56.6636	22.4881		27	Saldus Rajons
+Talsu novads	LVA	2	57.2261	22.5761		28	Talsu novads
+Tukums Municipality	LVA	2	56.9831	23.1611		29	Tukums Municipality
+Valka	LVA	2	57.7752	26.0101		30	Valka
+Valmiera	LVA	2	57.5411	25.4275		31	Valmiera
+Ventspils	LVA	2	57.3949	21.5612		32	Ventspils
+Ventspils Municipality	LVA	2	57.2243	21.6744		33	Ventspils Municipality
+Ādaži	LVA	2	57.0705	24.3371		34	Ādaži
+Ķekava	LVA	2	56.8493	24.1791		80	Ķekava
+Līvāni	LVA	2	56.3543	26.1758		90	Līvāni
+Mārupe	LVA	2	56.9054	24.0511		95	Mārupe
+Olaine	LVA	2	56.7947	23.9358		A2	Olaine
+Ropaži Municipality	LVA	2	56.9747	24.633		B5	Ropaži Municipality
+Salaspils Municipality	LVA	2	56.8601	24.3654		C3	Salaspils Municipality
+Saulkrasti Municipality	LVA	2	57.2622	24.4147		C5	Saulkrasti Municipality
+Sigulda Municipality	LVA	2	57.1538	24.8595		C7	Sigulda Municipality
+Smiltene Municipality	LVA	2	57.4244	25.9016		D1	Smiltene Municipality
+Varakļāni Municipality	LVA	2	56.6083	26.7538		E1	Varakļāni Municipality
+Al Jabal al Akhdar	LBY	2	32.7627	21.7551		63	Al Jabal al Akhdar
+Al Jufrah	LBY	2	29.1474	16.0613		64	Al Jufrah
+Al Kufrah	LBY	2	24.2032	23.2871		65	Al Kufrah
+Al Marj	LBY	2	32.4295	20.7343		66	Al Marj
+An Nuqat al Khams	LBY	2	32.8151	12.2611		67	An Nuqat al Khams
+Az Zawiyah	LBY	2	32.7625	12.6725		68	Az Zawiyah
+Banghazi	LBY	2	32.1044	20.0729		69	Banghazi
+Darnah	LBY	2	32.7646	22.5425		70	Darnah
+Ghat	LBY	2	24.9633	10.18		71	Ghat
+Misratah	LBY	2	32.3402	14.8916		72	Misratah
+Murzuq District	LBY	2	25.8256	13.9865		73	Murzuq District
+Nalut	LBY	2	31.5033	10.6696		74	Nalut
+Sabha District	LBY	2	27.0437	14.4144		75	Sabha District
+Surt	LBY	2	31.2034	16.5912		76	Surt
+Wadi ash Shati'	LBY	2	27.5388	14.1437		78	Wadi ash Shati'
+Al Butnan	LBY	2	32.0178	24.0434		79	Al Butnan
+Jabal al Gharbi	LBY	2	32.0094	12.72		80	Jabal al Gharbi
+Al Jafarah	LBY	2	32.5319	13.0175		81	Al Jafarah
+Al Marqab	LBY	2	32.5437	13.9441		82	Al Marqab
+Al Wahat	LBY	2	30.6411	20.2148		83	Al Wahat
+Wadi al Hayat	LBY	2	26.5903	12.7751		84	Wadi al Hayat
+Tanger-Tetouan-Al Hoceima	MAR	2	35.4755	-5.226		01	Tanger-Tetouan-Al Hoceima
+Oriental	MAR	2	34.6773	-2.3089		02	Oriental
+Fes-Meknes	MAR	2	33.9817	-5.0226		03	Fes-Meknes
+Rabat-Salé-Kénitra	MAR	2	34.0489	-6.7111		04	Rabat-Salé-Kénitra
+Beni Mellal-Khenifra	MAR	2	32.6561	-6.378		05	Beni Mellal-Khenifra
+Casablanca-Settat	MAR	2	33.5399	-7.65		06	Casablanca-Settat
+Marrakesh-Safi	MAR	2	31.7984	-8.3939		07	Marrakesh-Safi
+Drâa-Tafilalet	MAR	2	31.2909	-5.3255		08	Drâa-Tafilalet
+Souss-Massa	MAR	2	30.3534	-9.532		09	Souss-Massa
+Guelmim-Oued Noun	MAR	2	28.74	-10.4078		10	Guelmim-Oued Noun
+Laayoune-Sakia El Hamra	MAR	2	26.7051	-11.8927		11	Laayoune-Sakia El Hamra
+Dakhla-Oued Ed-Dahab	MAR	2	22.6558	-15.6072		12	Dakhla-Oued Ed-Dahab
+Municipality of Monaco	MCO	2	43.7354	7.4205		00	Municipality of Monaco
+Chișinău Municipality	MDA	2	47.0092	28.8602		57	Chișinău Municipality
+Anenii Noi	MDA	2	46.8744	29.3104		59	Anenii Noi
+Basarabeasca	MDA	2	46.3317	28.9637		61	Basarabeasca
+Bender Municipality	MDA	2	46.8316	29.4777		62	Bender Municipality
+Briceni	MDA	2	48.3629	27.0779		63	Briceni
+Cahul	MDA	2	45.8697	28.1991		64	Cahul
+Cantemir	MDA	2	46.36	28.3538		65	Cantemir
+Călăraşi	MDA	2	47.2556	28.3099		66	Călăraşi
+Căuşeni	MDA	2	46.6796	29.4715		67	Căuşeni
+Cimişlia	MDA	2	46.5269	28.7644		68	Cimişlia
+Criuleni	MDA	2	47.2131	29.1593		69	Criuleni
+Donduşeni	MDA	2	48.3108	27.6658		70	Donduşeni
+Drochia	MDA	2	48.0356	27.8129		71	Drochia
+Dubăsari District	MDA	2	47.2811	29.1204		72	Dubăsari District
+Raionul Edineţ	MDA	2	48.1722	27.3034		73	Raionul Edineţ
+Fălești	MDA	2	47.5767	27.7126		74	Fălești
+Floreşti	MDA	2	47.8852	28.2955		75	Floreşti
+Glodeni	MDA	2	47.7751	27.5189		76	Glodeni
+Hînceşti	MDA	2	46.8036	28.4481		77	Hînceşti
+Ialoveni	MDA	2	46.9435	28.7823		78	Ialoveni
+Leova	MDA	2	46.4823	28.253		79	Leova
+Nisporeni	MDA	2	47.0816	28.1714		80	Nisporeni
+Raionul Ocniţa	MDA	2	48.4065	27.6092		81	Raionul Ocniţa
+Orhei	MDA	2	47.3849	28.8245		82	Orhei
+Rezina	MDA	2	47.738	28.9675		83	Rezina
+Rîşcani	MDA	2	47.9479	27.5638		84	Rîşcani
+Sîngerei	MDA	2	47.6689	28.0905		85	Sîngerei
+Şoldăneşti	MDA	2	47.8161	28.7972		86	Şoldăneşti
+Soroca District	MDA	2	48.1566	28.2849		87	Soroca District
+Stefan-Voda	MDA	2	46.5129	29.6619		88	Stefan-Voda
+Strășeni	MDA	2	47.1459	28.5962		89	Strășeni
+Taraclia	MDA	2	45.9765	28.7573		90	Taraclia
+Teleneşti	MDA	2	47.5035	28.3138		91	Teleneşti
+Ungheni	MDA	2	47.2108	27.8005		92	Ungheni
+Andrijevica	MNE	2	42.7339	19.7919		01	Andrijevica
+Berane	MNE	2	42.8425	19.8733		03	Berane
+Bijelo Polje	MNE	2	43.0383	19.7476		04	Bijelo Polje
+Budva	MNE	2	42.2802	18.8478		05	Budva
+Cetinje	MNE	2	42.3906	18.9142		06	Cetinje
+Danilovgrad	MNE	2	42.5464	19.1555		07	Danilovgrad
+Herceg Novi	MNE	2	42.4541	18.544		08	Herceg Novi
+Opština Kolašin	MNE	2	42.8223	19.5165		09	Opština Kolašin
+Kotor	MNE	2	42.4508	18.7552		10	Kotor
+Mojkovac	MNE	2	42.9604	19.5833		11	Mojkovac
+Opština Nikšić	MNE	2	42.7731	18.9445		12	Opština Nikšić
+Opština Plav	MNE	2	42.5969	19.9456		13	Opština Plav
+Pljevlja	MNE	2	43.3567	19.3584		14	Pljevlja
+Opština Plužine	MNE	2	43.1528	18.8394		15	Opština Plužine
+Rožaje Municipality	MNE	2	42.833	20.1665		17	Rožaje Municipality
+Opština Šavnik	MNE	2	42.9564	19.0967		18	Opština Šavnik
+Tivat	MNE	2	42.4362	18.6936		19	Tivat
+Ulcinj	MNE	2	41.9294	19.2244		20	Ulcinj
+Opština Žabljak	MNE	2	43.1542	19.1233		21	Opština Žabljak
+Gusinje Municipality	MNE	2	42.5619	19.8339		22	Gusinje Municipality
+Petnjica Municipality	MNE	2	42.9089	19.9644		23	Petnjica Municipality
+Tuzi Municipality	MNE	2	42.3656	19.3314		24	Tuzi Municipality
+Analamanga	MDG	2	-18.8974	47.5598		11	Analamanga
+Vakinankaratra	MDG	2	-19.7201	47.0805		12	Vakinankaratra
+Itasy	MDG	2	-19.1139	46.8918		13	Itasy
+Bongolava	MDG	2	-18.6284	46.2651		14	Bongolava
+Upper Matsiatra	MDG	2	-21.5077	47.0432		21	Upper Matsiatra
+Amoron'i Mania	MDG	2	-20.4306	47.1633		22	Amoron'i Mania
+Ihorombe	MDG	2	-22.4239	45.9363		24	Ihorombe
+Atsimo-Atsinanana	MDG	2	-23.1059	47.5586		25	Atsimo-Atsinanana
+Atsinanana	MDG	2	-18.4993	49.1762		31	Atsinanana
+Analanjirofo	MDG	2	-16.6728	49.5479		32	Analanjirofo
+Alaotra Mangoro	MDG	2	-17.8172	48.34		33	Alaotra Mangoro
+Boeny	MDG	2	-15.9309	46.3807		41	Boeny
+Sofia	MDG	2	-15.04	48.4881		42	Sofia
+Betsiboka	MDG	2	-16.8871	47.1698		43	Betsiboka
+Melaky	MDG	2	-17.6865	44.531		44	Melaky
+Atsimo-Andrefana	MDG	2	-23.2637	44.1491		51	Atsimo-Andrefana
+Androy	MDG	2	-25.1794	45.5922		52	Androy
+Anosy	MDG	2	-24.9429	46.6831		53	Anosy
+Menabe	MDG	2	-19.9224	44.6734		54	Menabe
+Diana	MDG	2	-12.9635	48.9557		71	Diana
+Sava	MDG	2	-14.6153	50.1049		72	Sava
+Ailinglaplap Atoll	MHL	2	7.2772	168.8203		010	Ailinglaplap Atoll
+Ailuk Atoll	MHL	2	10.2197	169.9797		030	Ailuk Atoll
+Arno Atoll	MHL	2	7.0669	171.5541		040	Arno Atoll
+Aur Atoll	MHL	2	8.1499	171.1687		050	Aur Atoll
+Ebon Atoll	MHL	2	4.582	168.6964		080	Ebon Atoll
+Enewetak Atoll	MHL	2	11.3474	162.3373		090	Enewetak Atoll
+Jabat Island	MHL	2	7.75	168.9751		110	Jabat Island
+Jaluit Atoll	MHL	2	5.921	169.6434		120	Jaluit Atoll
+Kili Island	MHL	2	5.6439	169.1211		140	Kili Island
+Kwajalein Atoll	MHL	2	8.7748	167.7392		150	Kwajalein Atoll
+Lae Atoll	MHL	2	8.9222	166.2634		160	Lae Atoll
+Lib Island	MHL	2	8.3122	167.3766		170	Lib Island
+Likiep Atoll	MHL	2	9.8251	169.3107		180	Likiep Atoll
+Majuro Atoll	MHL	2	7.0897	171.3803		190	Majuro Atoll
+Maloelap Atoll	MHL	2	8.7058	171.2275		300	Maloelap Atoll
+Mejit Island	MHL	2	10.2753	170.8646		310	Mejit Island
+Mili Atoll	MHL	2	6.0815	171.735		320	Mili Atoll
+Namdrik Atoll	MHL	2	5.5994	168.1028		330	Namdrik Atoll
+Namu Atoll	MHL	2	7.7601	168.2307		340	Namu Atoll
+Rongelap Atoll	MHL	2	11.1635	166.8941		350	Rongelap Atoll
+Ujae Atoll	MHL	2	8.9322	165.7642		390	Ujae Atoll
+Utrik Atoll	MHL	2	11.2278	169.8474		410	Utrik Atoll
+Wotho Atoll	MHL	2	10.1657	166.0102		420	Wotho Atoll
+Wotje Atoll	MHL	2	9.4543	170.2367		430	Wotje Atoll
+Arachinovo	MKD	2	42.0264	21.5619		01	Arachinovo
+Berovo	MKD	2	41.7016	22.8467		04	Berovo
+Bitola	MKD	2	41.0314	21.3357		06	Bitola
+Bogdanci	MKD	2	41.1937	22.5759		08	Bogdanci
+Bosilovo	MKD	2	41.4446	22.7431		11	Bosilovo
+Brvenica	MKD	2	41.9498	20.9959		12	Brvenica
+Centar Zhupa	MKD	2	41.4785	20.5594		18	Centar Zhupa
+Češinovo-Obleševo	MKD	2	41.8795	22.3196		19	Češinovo-Obleševo
+Chucher Sandevo	MKD	2	42.1036	21.3822		20	Chucher Sandevo
+Delchevo	MKD	2	41.9672	22.7694		22	Delchevo
+Demir Kapija	MKD	2	41.4061	22.2463		25	Demir Kapija
+Dolneni	MKD	2	41.437	21.42		28	Dolneni
+Gevgelija	MKD	2	41.1602	22.4942		33	Gevgelija
+Gradsko	MKD	2	41.5775	21.9428		35	Gradsko
+Ilinden	MKD	2	41.9866	21.5836		36	Ilinden
+Karbinci	MKD	2	41.8176	22.2353		40	Karbinci
+Kichevo	MKD	2	41.5372	20.9595		43	Kichevo
+Kochani	MKD	2	41.9171	22.4165		46	Kochani
+Konche	MKD	2	41.4951	22.3836		47	Konche
+Kratovo	MKD	2	42.0784	22.1807		51	Kratovo
+Kriva Palanka	MKD	2	42.2009	22.3324		52	Kriva Palanka
+Krivogashtani	MKD	2	41.3273	21.3377		53	Krivogashtani
+Krushevo	MKD	2	41.3506	21.262		54	Krushevo
+Lipkovo	MKD	2	42.1625	21.5971		59	Lipkovo
+Lozovo	MKD	2	41.7839	21.9056		60	Lozovo
+Makedonska Kamenica	MKD	2	42.0208	22.5876		62	Makedonska Kamenica
+Negotino	MKD	2	41.4846	22.0906		69	Negotino
+Novo Selo	MKD	2	41.4184	22.8753		72	Novo Selo
+Pehchevo	MKD	2	41.7623	22.8892		78	Pehchevo
+Petrovec	MKD	2	41.941	21.6266		79	Petrovec
+Plasnica	MKD	2	41.466	21.1089		80	Plasnica
+Probishtip	MKD	2	42.0001	22.1906		83	Probishtip
+Radovish	MKD	2	41.634	22.4794		84	Radovish
+Rankovce	MKD	2	42.1696	22.1162		85	Rankovce
+Resen	MKD	2	41.0783	21.0188		86	Resen
+Rosoman	MKD	2	41.5167	21.9459		87	Rosoman
+Sopište	MKD	2	41.9547	21.4275		92	Sopište
+Staro Nagorichane	MKD	2	42.1981	21.8286		97	Staro Nagorichane
+Shtip	MKD	2	41.7458	22.1958		98	Shtip
+Studenichani	MKD	2	41.9192	21.5254		A2	Studenichani
+Sveti Nikole	MKD	2	41.87	21.9471		A4	Sveti Nikole
+Tearce	MKD	2	42.0789	21.0571		A5	Tearce
+Vasilevo	MKD	2	41.4741	22.643		A9	Vasilevo
+Vevchani	MKD	2	41.2406	20.5933		B3	Vevchani
+Vinica	MKD	2	41.8766	22.5159		B4	Vinica
+Vrapchishte	MKD	2	41.8638	20.8852		B7	Vrapchishte
+Zelenikovo	MKD	2	41.882	21.5914		C2	Zelenikovo
+Zhelino	MKD	2	41.9723	21.0691		C3	Zhelino
+Zrnovci	MKD	2	41.8542	22.4444		C6	Zrnovci
+Bogovinje	MKD	2	41.933	20.9201		C7	Bogovinje
+Chashka	MKD	2	41.6334	21.6054		C9	Chashka
+Debar	MKD	2	41.5244	20.5242		D2	Debar
+Demir Hisar	MKD	2	41.2525	21.1785		D3	Demir Hisar
+Gostivar	MKD	2	41.7965	20.9173		D4	Gostivar
+Jegunovce	MKD	2	42.0961	21.1214		D5	Jegunovce
+Kavadarci	MKD	2	41.432	22.0124		D6	Kavadarci
+Kumanovo	MKD	2	42.1313	21.7133		D7	Kumanovo
+Makedonski Brod	MKD	2	41.5481	21.2013		D8	Makedonski Brod
+Mogila	MKD	2	41.1396	21.3976		D9	Mogila
+Novaci	MKD	2	41.042	21.4587		E1	Novaci
+Prilep	MKD	2	41.3398	21.5492		E3	Prilep
+Mavrovo and Rostuša	MKD	2	41.61	20.6		E4	Mavrovo and Rostuša
+Dojran	MKD	2	41.1865	22.7203		E5	Dojran
+Struga	MKD	2	41.211	20.6636		E6	Struga
+Strumica	MKD	2	41.4352	22.6461		E7	Strumica
+Tetovo	MKD	2	42.0132	20.9695		E8	Tetovo
+Valandovo	MKD	2	41.3183	22.5511		E9	Valandovo
+Veles	MKD	2	41.7168	21.775		F1	Veles
+Debarca	MKD	2	41.2726	20.8041		F5	Debarca
+Grad Skopje	MKD	2	41.9982	21.4291		F6	Grad Skopje
+Kayes	MLI	2	13.8662	-11.0232		03	Kayes
+Ségou	MLI	2	13.5296	-5.9156		05	Ségou
+Sikasso	MLI	2	11.7504	-5.7995		06	Sikasso
+Koulikoro	MLI	2	13.0737	-7.9054		07	Koulikoro
+Taoudénit	MLI	2	22.6744	-3.9789		12070575	Taoudénit
+Ménaka	MLI	2	15.9182	2.4022		12070577	Ménaka
+Chin State	MMR	2	22.7017	93.625		02	Chin State
+Ayeyarwady	MMR	2	16.886	95.257		03	Ayeyarwady
+Kachin State	MMR	2	24.9929	97.3402		04	Kachin State
+Kayin State	MMR	2	16.0908	98.1895		05	Kayin State
+Kayah State	MMR	2	19.678	97.2098		06	Kayah State
+Mandalay Region	MMR	2	21.819	96.0571		08	Mandalay Region
+Sagaing Region	MMR	2	22.3399	95.3486		10	Sagaing Region
+Shan State	MMR	2	21.5585	97.7377		11	Shan State
+Tanintharyi Region	MMR	2	12.6632	98.4405		12	Tanintharyi Region
+Magway	MMR	2	20.3169	95.0492		15	Magway
+Bago Region	MMR	2	18.0374	96.1575		16	Bago Region
+Arkhangai Province	MNG	2	47.4763	101.4536		01	Arkhangai Province
+Bayankhongor	MNG	2	46.1943	100.7173		02	Bayankhongor
+Bayan-Ölgii Province	MNG	2	48.9682	89.9625		03	Bayan-Ölgii Province
+East Aimak	MNG	2	48.8655	114.9837		06	East Aimak
+East Gobi Aymag	MNG	2	44.8823	110.1162		07	East Gobi Aymag
+Middle Govĭ	MNG	2	45.7625	106.2709		08	Middle Govĭ
+Dzabkhan	MNG	2	48.1172	97.376		09	Dzabkhan
+Govi-Altai Province	MNG	2	46.3719	96.2578		10	Govi-Altai Province
+Hentiy	MNG	2	47.3199	110.6555		11	Hentiy
+Hovd	MNG	2	48.0052	91.6422		12	Hovd
+Khövsgöl Province	MNG	2	49.7052	100.3494		13	Khövsgöl Province
+Ömnögovĭ	MNG	2	43.5709	104.425		14	Ömnögovĭ
+Övörhangay	MNG	2	45.6856	102.5126		15	Övörhangay
+Selenge Province	MNG	2	49.6362	106.3191		16	Selenge Province
+Sühbaatar	MNG	2	46.6802	113.279		17	Sühbaatar
+Central Aimak	MNG	2	47.6904	106.8434		18	Central Aimak
+Uvs Province	MNG	2	49.9809	92.0672		19	Uvs Province
+Bulgan	MNG	2	48.8123	103.5347		21	Bulgan
+Darhan Uul	MNG	2	49.4867	105.9228		23	Darhan Uul
+Govĭ-Sumber	MNG	2	46.3611	108.3611		24	Govĭ-Sumber
+Orhon	MNG	2	49.0333	104.0833		25	Orhon
+Saipan	MNP	2	15.2123	145.7545		110	Saipan
+Tinian	MNP	2	14.9682	145.62		120	Tinian
+Hodh Ech Chargi	MRT	2	16.617	-7.2565		01	Hodh Ech Chargi
+Hodh El Gharbi	MRT	2	16.6614	-9.6149		02	Hodh El Gharbi
+Assaba	MRT	2	16.6213	-11.4313		03	Assaba
+Gorgol	MRT	2	16.1503	-13.5037		04	Gorgol
+Brakna	MRT	2	17.0493	-13.9183		05	Brakna
+Trarza	MRT	2	16.5411	-15.6633		06	Trarza
+Adrar	MRT	2	20.5087	-12.936		07	Adrar
+Dakhlet Nouadhibou	MRT	2	20.9419	-17.0384		08	Dakhlet Nouadhibou
+Tagant	MRT	2	18.5564	-11.4271		09	Tagant
+Guidimaka	MRT	2	15.1585	-12.1843		10	Guidimaka
+Tiris Zemmour	MRT	2	22.7354	-12.4713		11	Tiris Zemmour
+Inchiri	MRT	2	19.7466	-14.3853		12	Inchiri
+Nouakchott West	MRT	2	18.0989	-15.9885		13	Nouakchott West
+Nouakchott North	MRT	2	18.1081	-15.9267		14	Nouakchott North
+Nouakchott South	MRT	2	18.0464	-15.9719		15	Nouakchott South
+Saint Anthony	MSR	2	16.7056	-62.2129		01	Saint Anthony
+Saint Peter	MSR	2	16.7918	-62.2106		03	Saint Peter
+Attard	MLT	2	35.8897	14.4425		01	Attard
+Balzan	MLT	2	35.9003	14.455		02	Balzan
+Il-Birgu	MLT	2	35.8922	14.5183		03	Il-Birgu
+Birkirkara	MLT	2	35.8972	14.4611		04	Birkirkara
+Birżebbuġa	MLT	2	35.8258	14.5269		05	Birżebbuġa
+Bormla	MLT	2	35.8856	14.5275		06	Bormla
+Dingli	MLT	2	35.8614	14.3822		07	Dingli
+Il-Fgura	MLT	2	35.8703	14.5133		08	Il-Fgura
+Floriana	MLT	2	35.8958	14.5083		09	Floriana
+Il-Fontana	MLT	2	36.0375	14.2361		10	Il-Fontana
+Ghajnsielem	MLT	2	36.0264	14.285		11	Ghajnsielem
+L-Għarb	MLT	2	36.06	14.2089		12	L-Għarb
+Ħal Għargħur	MLT	2	35.9241	14.4512		13	Ħal Għargħur
+Ħal Għaxaq	MLT	2	35.8489	14.5167		15	Ħal Għaxaq
+Il-Gudja	MLT	2	35.8492	14.5031		16	Il-Gudja
+Il-Gżira	MLT	2	35.9058	14.4881		17	Il-Gżira
+Il-Ħamrun	MLT	2	35.8847	14.4844		18	Il-Ħamrun
+L-Iklin	MLT	2	35.9041	14.4542		19	L-Iklin
+L-Imdina	MLT	2	35.8869	14.4025		20	L-Imdina
+L-Imġarr	MLT	2	35.9717	14.3315		21	L-Imġarr
+L-Imqabba	MLT	2	35.8476	14.4682		22	L-Imqabba
+L-Imsida	MLT	2	35.8925	14.4828		23	L-Imsida
+Mtarfa	MLT	2	35.8933	14.3989		24	Mtarfa
+Senglea	MLT	2	35.8875	14.5169		25	Senglea
+Il-Kalkara	MLT	2	35.8892	14.5328		26	Il-Kalkara
+Ta’ Kerċem	MLT	2	36.0419	14.2267		27	Ta’ Kerċem
+Kirkop	MLT	2	35.8422	14.4853		28	Kirkop
+Lija	MLT	2	35.9006	14.4464		29	Lija
+Luqa	MLT	2	35.8589	14.4886		30	Luqa
+Il-Marsa	MLT	2	35.8792	14.4953		31	Il-Marsa
+Marsaskala	MLT	2	35.8622	14.567		32	Marsaskala
+Marsaxlokk	MLT	2	35.8419	14.5431		33	Marsaxlokk
+Il-Mellieħa	MLT	2	35.9564	14.3622		34	Il-Mellieħa
+Il-Mosta	MLT	2	35.9092	14.4256		35	Il-Mosta
+Il-Munxar	MLT	2	36.03	14.2333		36	Il-Munxar
+In-Nadur	MLT	2	36.0378	14.2942		37	In-Nadur
+In-Naxxar	MLT	2	35.9136	14.4436		38	In-Naxxar
+Paola	MLT	2	35.8731	14.4989		39	Paola
+Pembroke	MLT	2	35.9306	14.4764		40	Pembroke
+Tal-Pietà	MLT	2	35.8947	14.495		41	Tal-Pietà
+Il-Qala	MLT	2	36.0361	14.3094		42	Il-Qala
+Qormi	MLT	2	35.876	14.472		43	Qormi
+Il-Qrendi	MLT	2	35.8347	14.4583		44	Il-Qrendi
+Ir-Rabat	MLT	2	35.8815	14.3987		45	Ir-Rabat
+Victoria	MLT	2	36.0444	14.2397		46	Victoria
+Safi	MLT	2	35.8331	14.4847		47	Safi
+Saint John	MLT	2	35.9056	14.4761		48	Saint John
+Saint Julian	MLT	2	35.9184	14.4898		49	Saint Julian
+Saint Lawrence	MLT	2	36.0556	14.2036		50	Saint Lawrence
+Saint Paul’s Bay	MLT	2	35.9506	14.4156		52	Saint Paul’s Bay
+Saint Venera	MLT	2	35.8908	14.4742		53	Saint Venera
+Sannat	MLT	2	36.0244	14.2428		54	Sannat
+Is-Siġġiewi	MLT	2	35.8556	14.4364		55	Is-Siġġiewi
+Tas-Sliema	MLT	2	35.9125	14.5019		56	Tas-Sliema
+Is-Swieqi	MLT	2	35.9225	14.48		57	Is-Swieqi
+Tarxien	MLT	2	35.8658	14.515		58	Tarxien
+Ta’ Xbiex	MLT	2	35.8992	14.4944		59	Ta’ Xbiex
+Ix-Xagħra	MLT	2	36.05	14.2644		61	Ix-Xagħra
+Ix-Xewkija	MLT	2	36.0328	14.2581		62	Ix-Xewkija
+Ix-Xgħajra	MLT	2	35.8856	14.5475		63	Ix-Xgħajra
+Ħaż-Żabbar	MLT	2	35.8761	14.535		64	Ħaż-Żabbar
+Ħaż-Żebbuġ	MLT	2	35.8719	14.4411		65	Ħaż-Żebbuġ
+Iż-Żebbuġ	MLT	2	36.0722	14.2358		66	Iż-Żebbuġ
+Iż-Żejtun	MLT	2	35.8558	14.5331		67	Iż-Żejtun
+Iż-Żurrieq	MLT	2	35.8311	14.4742		68	Iż-Żurrieq
+Black River	MUS	2	-20.2611	57.4042		12	Black River
+Flacq	MUS	2	-20.2145	57.711		13	Flacq
+Grand Port	MUS	2	-20.3988	57.6521		14	Grand Port
+Moka	MUS	2	-20.2269	57.5407		15	Moka
+Pamplemousses	MUS	2	-20.0978	57.5497		16	Pamplemousses
+Plaines Wilhems	MUS	2	-20.2766	57.4863		17	Plaines Wilhems
+Rivière du Rempart	MUS	2	-20.0514	57.6435		19	Rivière du Rempart
+Savanne	MUS	2	-20.4816	57.5152		20	Savanne
+Agalega Islands	MUS	2	-10.388	56.618		21	Agalega Islands
+Cargados Carajos	MUS	2	-16.6033	59.6585		22	Cargados Carajos
+Rodrigues	MUS	2	-19.6866	63.4142		23	Rodrigues
+Seenu	MDV	2	-0.5975	73.1056		01	Seenu
+Laamu	MDV	2	1.8324	73.5026		05	Laamu
+Southern Ari Atoll	MDV	2	3.7571	72.9689		10346475	Southern Ari Atoll
+Baa Atholhu	MDV	2	5.1033	73.0708		31	Baa Atholhu
+Dhaalu Atholhu	MDV	2	2.6708	72.8944		32	Dhaalu Atholhu
+Gaafu Alif Atoll	MDV	2	0.7591	73.433		34	Gaafu Alif Atoll
+Gaafu Dhaalu Atoll	MDV	2	0.5306	72.9998		35	Gaafu Dhaalu Atoll
+Haa Alifu Atholhu	MDV	2	6.8874	73.114		36	Haa Alifu Atholhu
+Haa Dhaalu Atholhu	MDV	2	6.6221	73.07		37	Haa Dhaalu Atholhu
+Kaafu Atoll	MDV	2	4.1663	73.5094		38	Kaafu Atoll
+Faadhippolhu Atoll	MDV	2	5.4444	73.3657		39	Faadhippolhu Atoll
+Meemu Atholhu	MDV	2	2.9167	73.5667		41	Meemu Atholhu
+Gnyaviyani Atoll	MDV	2	-0.2988	73.424		42	Gnyaviyani Atoll
+Noonu Atoll	MDV	2	5.7669	73.4136		43	Noonu Atoll
+Raa Atoll	MDV	2	5.6681	73.0302		44	Raa Atoll
+Shaviyani Atholhu	MDV	2	6.1509	73.2901		45	Shaviyani Atholhu
+Thaa Atholhu	MDV	2	2.1877	73.0956		46	Thaa Atholhu
+Vaavu Atholhu	MDV	2	3.4718	73.547		47	Vaavu Atholhu
+Aguascalientes	MEX	2	21.9306	-102.2961		01	Aguascalientes
+Baja California Sur	MEX	2	24.0133	-110.4522		03	Baja California Sur
+Campeche	MEX	2	19.3643	-90.8604		04	Campeche
+Chihuahua	MEX	2	29.8944	-106.3083		06	Chihuahua
+Coahuila	MEX	2	26.3228	-101.8727		07	Coahuila
+Colima	MEX	2	19.158	-103.912		08	Colima
+Durango	MEX	2	24.6767	-104.2594		10	Durango
+Guanajuato	MEX	2	20.8059	-101.2924		11	Guanajuato
+Guerrero	MEX	2	17.3992	-99.7107		12	Guerrero
+Hidalgo	MEX	2	20.2061	-98.8374		13	Hidalgo
+Jalisco	MEX	2	20.609	-103.3857		14	Jalisco
+Morelos	MEX	2	18.9724	-99.1954		17	Morelos
+Nayarit	MEX	2	21.4965	-105.0052		18	Nayarit
+Nuevo León	MEX	2	25.6933	-100.2615		19	Nuevo León
+Querétaro	MEX	2	20.5803	-100.2556		22	Querétaro
+Quintana Roo	MEX	2	20.5075	-87.2488		23	Quintana Roo
+San Luis Potosí	MEX	2	22.1937	-100.4829		24	San Luis Potosí
+Tabasco	MEX	2	17.9987	-92.9223		27	Tabasco
+Tlaxcala	MEX	2	19.3275	-98.1718		29	Tlaxcala
+Zacatecas	MEX	2	22.8645	-102.7087		32	Zacatecas
+Johor	MYS	2	1.6979	103.4809		01	Johor
+Kedah	MYS	2	5.8333	100.4095		02	Kedah
+Kelantan	MYS	2	6.0946	102.2366		03	Kelantan
+Melaka	MYS	2	2.2445	102.231		04	Melaka
+Negeri Sembilan	MYS	2	2.6965	101.9587		05	Negeri Sembilan
+Pahang	MYS	2	3.7274	102.8645		06	Pahang
+Perak	MYS	2	4.5404	100.9766		07	Perak
+Perlis	MYS	2	6.4113	100.1127		08	Perlis
+Selangor	MYS	2	3.0774	101.5487		12	Selangor
+Terengganu	MYS	2	5.0688	103.1988		13	Terengganu
+Labuan	MYS	2	5.2803	115.2475		15	Labuan
+Sabah	MYS	2	5.4803	117.0961		16	Sabah
+Cabo Delgado Province	MOZ	2	-12.805	39.9702		01	Cabo Delgado Province
+Gaza Province	MOZ	2	-24.8499	33.4194		02	Gaza Province
+Inhambane Province	MOZ	2	-23.8617	35.361		03	Inhambane Province
+Maputo Province	MOZ	2	-25.8895	32.394		04	Maputo Province
+Sofala	MOZ	2	-19.8134	34.8265		05	Sofala
+Nampula	MOZ	2	-15.0476	39.7552		06	Nampula
+Niassa Province	MOZ	2	-14.0837	35.7165		07	Niassa Province
+Tete	MOZ	2	-16.1564	33.5867		08	Tete
+Zambezia Province	MOZ	2	-17.935	36.8538		09	Zambezia Province
+Manica	MOZ	2	-19.1164	33.4833		10	Manica
+Maputo City	MOZ	2	-25.9655	32.5832		11	Maputo City
+Khomas Region	NAM	2	-22.5567	17.0815		21	Khomas Region
+Zambezi Region	NAM	2	-17.5452	24.0705		28	Zambezi Region
+Erongo Region	NAM	2	-22.5372	14.9189		29	Erongo Region
+Hardap Region	NAM	2	-23.9086	17.5798		30	Hardap Region
+Karas Region	NAM	2	-27.1495	17.1662		31	Karas Region
+Kunene Region	NAM	2	-19.8006	15.0516		32	Kunene Region
+Ohangwena Region	NAM	2	-17.4	15.8835		33	Ohangwena Region
+Omaheke Region	NAM	2	-22.45	18.9667		35	Omaheke Region
+Omusati Region	NAM	2	-17.8038	15.0489		36	Omusati Region
+Oshana Region	NAM	2	-17.8098	15.7586		37	Oshana Region
+Oshikoto Region	NAM	2	-18.9806	17.3864		38	Oshikoto Region
+Otjozondjupa Region	NAM	2	-20.5561	17.2827		39	Otjozondjupa Region
+Kavango East	NAM	2	-17.9333	19.7667		40	Kavango East
+Kavango West	NAM	2	-17.6167	18.6		41	Kavango West
+Loyalty Islands	NCL	2	-21.0767	167.3274		03	Loyalty Islands
+Dosso Region	NER	2	12.877	3.4983		03	Dosso Region
+Maradi Region	NER	2	13.6364	7.2637		04	Maradi Region
+Tahoua Region	NER	2	14.563	5.4813		06	Tahoua Region
+Zinder Region	NER	2	13.7929	9.0256		07	Zinder Region
+Tillabéri Region	NER	2	14.1247	1.6068		09	Tillabéri Region
+Ogun State	NGA	2	6.9918	3.5142		16	Ogun State
+Akwa Ibom State	NGA	2	5.0484	7.9099		21	Akwa Ibom State
+Cross River State	NGA	2	5.4022	8.3516		22	Cross River State
+Kaduna State	NGA	2	10.6734	7.6378		23	Kaduna State
+Katsina State	NGA	2	12.5426	7.5674		24	Katsina State
+Anambra	NGA	2	6.083	6.8759		25	Anambra
+Benue State	NGA	2	7.5775	8.6098		26	Benue State
+Borno State	NGA	2	11.761	13.1896		27	Borno State
+Imo State	NGA	2	5.6356	7.1167		28	Imo State
+Kano State	NGA	2	11.9919	8.5195		29	Kano State
+Kwara State	NGA	2	8.5736	4.6104		30	Kwara State
+Niger State	NGA	2	9.5937	6.1931		31	Niger State
+Oyo State	NGA	2	7.6036	3.8704		32	Oyo State
+Adamawa	NGA	2	9.6173	12.6804		35	Adamawa
+Edo State	NGA	2	6.4395	5.7584		37	Edo State
+Jigawa State	NGA	2	11.9757	9.6707		39	Jigawa State
+Kebbi	NGA	2	12.1229	4.4318		40	Kebbi
+Kogi State	NGA	2	7.58	6.3716		41	Kogi State
+Osun State	NGA	2	7.6983	4.4759		42	Osun State
+Taraba State	NGA	2	8.2846	10.646		43	Taraba State
+Yobe State	NGA	2	12.3615	11.1509		44	Yobe State
+Abia State	NGA	2	5.2951	7.4724		45	Abia State
+Bauchi	NGA	2	10.7288	10.0186		46	Bauchi
+Enugu State	NGA	2	6.527	7.4924		47	Enugu State
+Ondo State	NGA	2	7.2157	5.2327		48	Ondo State
+Plateau State	NGA	2	9.8437	8.957		49	Plateau State
+Rivers State	NGA	2	4.7745	6.9896		50	Rivers State
+Sokoto	NGA	2	13.0739	5.2483		51	Sokoto
+Bayelsa State	NGA	2	4.7729	6.2346		52	Bayelsa State
+Ebonyi State	NGA	2	6.3438	8.0548		53	Ebonyi State
+Ekiti State	NGA	2	7.6337	5.1604		54	Ekiti State
+Gombe State	NGA	2	10.2298	11.1299		55	Gombe State
+Nasarawa State	NGA	2	8.6507	8.2158		56	Nasarawa State
+Zamfara State	NGA	2	12.2947	6.4477		57	Zamfara State
+Boaco Department	NIC	2	12.4382	-85.6355		01	Boaco Department
+Carazo Department	NIC	2	11.8566	-86.2182		02	Carazo Department
+Chinandega Department	NIC	2	12.6498	-87.1176		03	Chinandega Department
+Chontales Department	NIC	2	12.1053	-85.2514		04	Chontales Department
+Estelí Department	NIC	2	13.1325	-86.3741		05	Estelí Department
+Granada Department	NIC	2	11.8951	-85.9832		06	Granada Department
+Jinotega Department	NIC	2	13.1367	-85.9962		07	Jinotega Department
+León Department	NIC	2	12.4583	-86.7805		08	León Department
+Madriz Department	NIC	2	13.4792	-86.5013		09	Madriz Department
+Managua Department	NIC	2	12.1246	-86.2554		10	Managua Department
+Masaya Department	NIC	2	11.9641	-86.1028		11	Masaya Department
+Matagalpa Department	NIC	2	12.8939	-85.8218		12	Matagalpa Department
+Nueva Segovia Department	NIC	2	13.7059	-86.2468		13	Nueva Segovia Department
+Río San Juan Department	NIC	2	11.2678	-84.7801		14	Río San Juan Department
+Rivas Department	NIC	2	11.4355	-85.8172		15	Rivas Department
+North Caribbean Coast	NIC	2	13.9511	-84.062		17	North Caribbean Coast
+South Caribbean Coast	NIC	2	12.003	-84.134		18	South Caribbean Coast
+Limburg	NLD	2	51.0757	5.9114		05	Limburg
+Zeeland	NLD	2	51.4635	3.7587		10	Zeeland
+Møre og Romsdal	NOR	2	62.5932	6.7072		08	Møre og Romsdal
+Nordland	NOR	2	67.2978	14.599		09	Nordland
+Rogaland	NOR	2	59.0039	5.6556		14	Rogaland
+Trøndelag	NOR	2	63.5406	10.632		21	Trøndelag
+Innlandet	NOR	2	60.9061	10.9022		34	Innlandet
+Agder	NOR	2	58.2526	8.0705		42	Agder
+Vestland	NOR	2	60.5064	5.5015		46	Vestland
+Koshi	NPL	2	26.706	87.2241		1	Koshi
+Madhesh	NPL	2	26.8107	85.6274		2	Madhesh
+Bagmati Province	NPL	2	27.6799	85.2771		3	Bagmati Province
+Gandaki Pradesh	NPL	2	28.2333	83.9119		4	Gandaki Pradesh
+Lumbini Province	NPL	2	27.8722	82.63		5	Lumbini Province
+Karnali Pradesh	NPL	2	28.7393	81.7958		6	Karnali Pradesh
+Sudurpashchim Pradesh	NPL	2	28.9131	80.5705		7	Sudurpashchim Pradesh
+Aiwo District	NRU	2	-0.5255	166.9125		01	Aiwo District
+Anabar District	NRU	2	-0.5084	166.9533		02	Anabar District
+Anibare District	NRU	2	-0.5279	166.9525		04	Anibare District
+Baiti District	NRU	2	-0.508	166.9295		05	Baiti District
+Denigomodu District	NRU	2	-0.5257	166.9126		08	Denigomodu District
+Ijuw District	NRU	2	-0.521	166.9581		10	Ijuw District
+Meneng District	NRU	2	-0.5454	166.9487		11	Meneng District
+Uaboe District	NRU	2	-0.5139	166.9238		13	Uaboe District
+Yaren District	NRU	2	-0.5508	166.9252		14	Yaren District
+Chatham Islands	NZL	2	-43.9535	-176.5597		10	Chatham Islands
+Bay of Plenty	NZL	2	-37.8718	176.3042		E8	Bay of Plenty
+Canterbury	NZL	2	-43.6128	172.4618		E9	Canterbury
+Gisborne	NZL	2	-38.6533	178.0042		F1	Gisborne
+Hawke's Bay Region	NZL	2	-39.5478	176.8908		F2	Hawke's Bay Region
+Manawatu-Wanganui	NZL	2	-40.2693	175.3954		F3	Manawatu-Wanganui
+Marlborough	NZL	2	-41.4931	173.9584		F4	Marlborough
+Nelson Region	NZL	2	-41.2708	173.284		F5	Nelson Region
+Northland	NZL	2	-35.647	174.2074		F6	Northland
+Otago	NZL	2	-45.7227	170.2331		F7	Otago
+Southland	NZL	2	-46.3125	168.4281		F8	Southland
+Taranaki Region	NZL	2	-39.174	174.1372		F9	Taranaki Region
+Waikato Region	NZL	2	-37.8437	175.4511		G1	Waikato Region
+Wellington Region	NZL	2	-41.2236	174.8674		G2	Wellington Region
+Tasman District	NZL	2	-41.2599	173.1043		TAS	Tasman District
+Ad Dakhiliyah	OMN	2	23.0187	57.6603		01	Ad Dakhiliyah
+Al Batinah South	OMN	2	23.5388	57.6437		02	Al Batinah South
+Al Wusta Governorate	OMN	2	19.9593	56.2758		03	Al Wusta Governorate
+Southeastern Governorate	OMN	2	22.5667	59.5289		04	Southeastern Governorate
+Muscat	OMN	2	23.6004	58.3632		06	Muscat
+Musandam Governorate	OMN	2	26.1029	56.2574		07	Musandam Governorate
+Dhofar	OMN	2	17.0151	54.0924		08	Dhofar
+Ad Dhahirah	OMN	2	23.2764	56.5191		09	Ad Dhahirah
+Al Buraimi	OMN	2	24.2509	55.7931		10	Al Buraimi
+Al Batinah North	OMN	2	24.1982	56.9374		11	Al Batinah North
+Northeastern Governorate	OMN	2	22.5846	58.6578		12	Northeastern Governorate
+Bocas del Toro Province	PAN	2	9.3695	-82.4555		01	Bocas del Toro Province
+Chiriquí Province	PAN	2	8.4707	-82.4987		02	Chiriquí Province
+Coclé	PAN	2	8.4112	-80.4055		03	Coclé
+Colón	PAN	2	9.3334	-79.8555		04	Colón
+Darién	PAN	2	8.2652	-78.0119		05	Darién
+Herrera Province	PAN	2	7.9675	-80.5042		06	Herrera Province
+Los Santos Province	PAN	2	7.7553	-80.3336		07	Los Santos Province
+Guna Yala	PAN	2	9.2342	-78.1836		09	Guna Yala
+Veraguas Province	PAN	2	8.1069	-81.0529		10	Veraguas Province
+Embera	PAN	2	8.0827	-77.5679		11	Embera
+Ngöbe-Buglé Comarca	PAN	2	8.6334	-81.8287		12	Ngöbe-Buglé Comarca
+Panamá Oeste Province	PAN	2	8.8745	-79.7548		13	Panamá Oeste Province
+Amazonas	PER	2	-5.8307	-78.2824		01	Amazonas
+Ancash	PER	2	-9.1904	-78.308		02	Ancash
+Apurímac Department	PER	2	-13.6414	-73.0634		03	Apurímac Department
+Ayacucho	PER	2	-13.3161	-74.1787		05	Ayacucho
+Cajamarca Department	PER	2	-6.7159	-78.549		06	Cajamarca Department
+Callao	PER	2	-12.0566	-77.1181		07	Callao
+Cuzco Department	PER	2	-13.6528	-71.8526		08	Cuzco Department
+Huancavelica	PER	2	-12.7373	-74.9602		09	Huancavelica
+Huánuco Department	PER	2	-9.8209	-76.2552		10	Huánuco Department
+Junin	PER	2	-11.8465	-75.3352		12	Junin
+La Libertad	PER	2	-7.988	-79.0565		13	La Libertad
+Lambayeque	PER	2	-6.731	-79.817		14	Lambayeque
+Lima region	PER	2	-11.8432	-77.0818		15	Lima region
+Loreto	PER	2	-4.0458	-73.5672		16	Loreto
+Madre de Dios	PER	2	-12.5648	-69.2991		17	Madre de Dios
+Moquegua Department	PER	2	-17.408	-71.1324		18	Moquegua Department
+Pasco	PER	2	-10.6118	-76.1713		19	Pasco
+Piura	PER	2	-5.0292	-80.6952		20	Piura
+Puno	PER	2	-15.5368	-70.0321		21	Puno
+San Martín Department	PER	2	-6.8537	-76.7454		22	San Martín Department
+Tacna	PER	2	-17.9477	-70.2581		23	Tacna
+Tumbes	PER	2	-3.5822	-80.4479		24	Tumbes
+Ucayali	PER	2	-8.3819	-74.5609		25	Ucayali
+Lima Province	PER	2	-12.0432	-77.0282		LMA	Lima Province
+Îles du Vent	PYF	2	-17.5959	-149.5568		01	Îles du Vent
+Leeward Islands	PYF	2	-16.6161	-151.5064		02	Leeward Islands
+Tuamotu-Gambier Islands	PYF	2	-23.119	-134.9699		03	Tuamotu-Gambier Islands
+Marquesas Islands	PYF	2	-9.4375	-139.4756		04	Marquesas Islands
+Austral Islands	PYF	2	-22.4513	-151.3419		05	Austral Islands
+Milne Bay Province	PNG	2	-10.3566	150.4862		03	Milne Bay Province
+Oro Province	PNG	2	-8.7856	148.1431		04	Oro Province
+Chimbu Province	PNG	2	-6.0197	144.9692		08	Chimbu Province
+East New Britain Province	PNG	2	-4.3096	152.2438		10	East New Britain Province
+East Sepik Province	PNG	2	-3.6504	143.587		11	East Sepik Province
+Madang Province	PNG	2	-5.2215	145.787		12	Madang Province
+Manus Province	PNG	2	-2.0341	147.2717		13	Manus Province
+Morobe Province	PNG	2	-6.8763	146.9136		14	Morobe Province
+New Ireland	PNG	2	-2.5734	150.7952		15	New Ireland
+West New Britain Province	PNG	2	-5.5844	150.1075		17	West New Britain Province
+Sandaun Province	PNG	2	-2.8338	141.6487		18	Sandaun Province
+Enga Province	PNG	2	-5.4832	143.558		19	Enga Province
+Hela Province	PNG	2	-5.845	142.9467		21	Hela Province
+Jiwaka Province	PNG	2	-5.8813	144.6614		22	Jiwaka Province
+Ilocos	PHL	2	16.4952	120.4146		01	Ilocos
+Cagayan Valley	PHL	2	17.2522	121.6136		02	Cagayan Valley
+Central Luzon	PHL	2	15.103	120.7295		03	Central Luzon
+Bicol Region	PHL	2	13.336	123.4711		05	Bicol Region
+Western Visayas	PHL	2	10.7341	122.8431		06	Western Visayas
+Central Visayas	PHL	2	10.1779	123.7591		07	Central Visayas
+Eastern Visayas	PHL	2	11.3914	124.8554		08	Eastern Visayas
+Zamboanga Peninsula	PHL	2	7.5648	122.7805		09	Zamboanga Peninsula
+Northern Mindanao	PHL	2	8.2896	124.5416		10	Northern Mindanao
+Davao Region	PHL	2	7.1135	125.7058		11	Davao Region
+Soccsksargen	PHL	2	6.8101	124.7531		12	Soccsksargen
+Caraga	PHL	2	8.9376	125.7124		13	Caraga
+Autonomous Region in Muslim Mindanao	PHL	2	6.955	123.6579		14	Autonomous Region in Muslim Mindanao
+Cordillera	PHL	2	16.6771	120.7553		15	Cordillera
+Calabarzon	PHL	2	14.2509	121.1819		40	Calabarzon
+Mimaropa	PHL	2	11.6663	120.2922		41	Mimaropa
+Punjab	PAK	2	31.3938	73.1915		04	Punjab
+Azad Kashmir	PAK	2	33.7319	73.7545		06	Azad Kashmir
+Gilgit-Baltistan	PAK	2	35.8845	74.5564		07	Gilgit-Baltistan
+Lower Silesia	POL	2	51.0496	16.5867		72	Lower Silesia
+Kujawsko-Pomorskie	POL	2	53.0624	18.4125		73	Kujawsko-Pomorskie
+Łódź Voivodeship	POL	2	51.6943	19.4634		74	Łódź Voivodeship
+Lubusz	POL	2	52.1571	15.3563		76	Lubusz
+Lesser Poland	POL	2	49.948	20.0253		77	Lesser Poland
+Mazovia	POL	2	52.2239	21.008		78	Mazovia
+Opole Voivodeship	POL	2	50.5865	17.8893		79	Opole Voivodeship
+Subcarpathia	POL	2	50.0458	22.0487		80	Subcarpathia
+Podlasie	POL	2	53.2507	22.9434		81	Podlasie
+Pomerania	POL	2	54.3131	18.3513		82	Pomerania
+Silesia	POL	2	50.2303	18.9211		83	Silesia
+Świętokrzyskie	POL	2	50.86	20.8482		84	Świętokrzyskie
+Warmia-Masuria	POL	2	53.882	20.6244		85	Warmia-Masuria
+Greater Poland	POL	2	52.294	17.2108		86	Greater Poland
+West Pomerania	POL	2	53.6056	15.1749		87	West Pomerania
+Miquelon-Langlade	SPM	2	47.0975	-56.3814		97501	Miquelon-Langlade
+Saint-Pierre	SPM	2	46.7791	-56.1773		97502	Saint-Pierre
+Adjuntas	PRI	2	18.1627	-66.7221		001	Adjuntas
+Aguada	PRI	2	18.3724	-67.1738		003	Aguada
+Aguadilla	PRI	2	18.4391	-67.1409		005	Aguadilla
+Aguas Buenas	PRI	2	18.2441	-66.1115		007	Aguas Buenas
+Aibonito	PRI	2	18.1367	-66.2649		009	Aibonito
+Añasco	PRI	2	18.2845	-67.1469		011	Añasco
+Arecibo	PRI	2	18.4648	-66.7043		013	Arecibo
+Arroyo	PRI	2	17.9811	-66.0521		015	Arroyo
+Barceloneta	PRI	2	18.4479	-66.5426		017	Barceloneta
+Barranquitas	PRI	2	18.1866	-66.3063		019	Barranquitas
+Bayamón	PRI	2	18.3986	-66.1557		021	Bayamón
+Cabo Rojo	PRI	2	18.0692	-67.1592		023	Cabo Rojo
+Caguas	PRI	2	18.2348	-66.0483		025	Caguas
+Camuy	PRI	2	18.451	-66.8542		027	Camuy
+Canóvanas	PRI	2	18.3742	-65.8977		029	Canóvanas
+Carolina	PRI	2	18.3808	-65.9574		031	Carolina
+Cataño	PRI	2	18.4413	-66.1182		033	Cataño
+Cayey	PRI	2	18.1133	-66.1605		035	Cayey
+Ceiba	PRI	2	18.26	-65.6503		037	Ceiba
+Ciales	PRI	2	18.3361	-66.4688		039	Ciales
+Cidra	PRI	2	18.1695	-66.1585		041	Cidra
+Coamo	PRI	2	18.0684	-66.3587		043	Coamo
+Comerío	PRI	2	18.2219	-66.2343		045	Comerío
+Corozal	PRI	2	18.3411	-66.3168		047	Corozal
+Culebra	PRI	2	18.303	-65.301		049	Culebra
+Dorado	PRI	2	18.449	-66.278		051	Dorado
+Fajardo	PRI	2	18.3239	-65.6514		053	Fajardo
+Florida	PRI	2	18.3646	-66.5656		054	Florida
+Guánica	PRI	2	17.9741	-66.9065		055	Guánica
+Guayama	PRI	2	17.9831	-66.1164		057	Guayama
+Guayanilla	PRI	2	18.0135	-66.7948		059	Guayanilla
+Guaynabo	PRI	2	18.3575	-66.111		061	Guaynabo
+Gurabo	PRI	2	18.2601	-65.9706		063	Gurabo
+Hatillo	PRI	2	18.462	-66.8012		065	Hatillo
+Hormigueros	PRI	2	18.1397	-67.1274		067	Hormigueros
+Humacao	PRI	2	18.1531	-65.8096		069	Humacao
+Isabela	PRI	2	18.4959	-67.0254		071	Isabela
+Jayuya	PRI	2	18.2186	-66.5916		073	Jayuya
+Juana Díaz	PRI	2	18.0372	-66.5135		075	Juana Díaz
+Juncos	PRI	2	18.2287	-65.9135		077	Juncos
+Lajas	PRI	2	18.0371	-67.0601		079	Lajas
+Lares	PRI	2	18.2947	-66.8771		081	Lares
+Las Marías	PRI	2	18.2519	-66.9921		083	Las Marías
+Las Piedras	PRI	2	18.1888	-65.8609		085	Las Piedras
+Loíza	PRI	2	18.4286	-65.8559		087	Loíza
+Luquillo	PRI	2	18.3683	-65.7206		089	Luquillo
+Manatí	PRI	2	18.4342	-66.4941		091	Manatí
+Maricao	PRI	2	18.1808	-66.9799		093	Maricao
+Maunabo	PRI	2	18.004	-65.898		095	Maunabo
+Mayagüez	PRI	2	18.2011	-67.1396		097	Mayagüez
+Moca	PRI	2	18.407	-67.101		099	Moca
+Morovis	PRI	2	18.3394	-66.4271		101	Morovis
+Naguabo	PRI	2	18.2189	-65.7446		103	Naguabo
+Naranjito	PRI	2	18.3008	-66.2449		105	Naranjito
+Orocovis	PRI	2	18.2269	-66.391		107	Orocovis
+Patillas	PRI	2	18.0011	-66.0095		109	Patillas
+Peñuelas	PRI	2	18.0522	-66.7257		111	Peñuelas
+Ponce	PRI	2	18.0112	-66.6223		113	Ponce
+Quebradillas	PRI	2	18.4622	-66.9397		115	Quebradillas
+Rincón	PRI	2	18.3317	-67.2485		117	Rincón
+Río Grande	PRI	2	18.3772	-65.8275		119	Río Grande
+Sabana Grande	PRI	2	18.0676	-66.9494		121	Sabana Grande
+Salinas	PRI	2	17.996	-66.2611		123	Salinas
+San Germán	PRI	2	18.0822	-67.0497		125	San Germán
+San Juan	PRI	2	18.4663	-66.1057		127	San Juan
+San Lorenzo	PRI	2	18.1858	-65.9655		129	San Lorenzo
+Santa Isabel	PRI	2	17.9834	-66.4003		133	Santa Isabel
+Toa Alta	PRI	2	18.3714	-66.2356		135	Toa Alta
+Toa Baja	PRI	2	18.4296	-66.2043		137	Toa Baja
+Trujillo Alto	PRI	2	18.3547	-66.0074		139	Trujillo Alto
+Utuado	PRI	2	18.2685	-66.7049		141	Utuado
+Vega Alta	PRI	2	18.4286	-66.3384		143	Vega Alta
+Vega Baja	PRI	2	18.441	-66.3858		145	Vega Baja
+Vieques	PRI	2	18.1437	-65.4456		147	Vieques
+Villalba	PRI	2	18.1272	-66.4921		149	Villalba
+Yabucoa	PRI	2	18.058	-65.8816		151	Yabucoa
+Yauco	PRI	2	18.0328	-66.8523		153	Yauco
+Aveiro	PRT	2	40.7857	-8.5683		02	Aveiro
+Beja	PRT	2	37.8948	-7.9651		03	Beja
+Braga	PRT	2	41.504	-8.438		04	Braga
+Bragança	PRT	2	41.5716	-6.8761		05	Bragança
+Castelo Branco	PRT	2	39.9664	-7.613		06	Castelo Branco
+Coimbra	PRT	2	40.2017	-8.4952		07	Coimbra
+Évora	PRT	2	38.6292	-7.8707		08	Évora
+Faro	PRT	2	37.1159	-8.1243		09	Faro
+Guarda	PRT	2	40.6407	-7.3424		11	Guarda
+Leiria	PRT	2	39.6204	-8.9456		13	Leiria
+Portalegre	PRT	2	39.1871	-7.6227		16	Portalegre
+Santarém	PRT	2	39.3521	-8.6025		18	Santarém
+Setúbal	PRT	2	38.5741	-9.0305		19	Setúbal
+Viana do Castelo	PRT	2	41.8154	-8.6294		20	Viana do Castelo
+Vila Real	PRT	2	41.4193	-7.6382		21	Vila Real
+Viseu	PRT	2	40.7517	-7.838		22	Viseu
+Aimeliik	PLW	2	7.4461	134.4768		01	Aimeliik
+Airai	PLW	2	7.3645	134.5148		02	Airai
+Angaur	PLW	2	6.906	134.13		03	Angaur
+Hatohobei	PLW	2	3.0049	131.1217		04	Hatohobei
+Kayangel	PLW	2	8.0823	134.7173		05	Kayangel
+Koror	PLW	2	7.3411	134.4759		06	Koror
+Melekeok	PLW	2	7.4957	134.6367		07	Melekeok
+Ngaraard	PLW	2	7.6242	134.6421		08	Ngaraard
+Ngarchelong	PLW	2	7.6957	134.6305		09	Ngarchelong
+Ngardmau	PLW	2	7.6099	134.5744		10	Ngardmau
+Ngatpang	PLW	2	7.4883	134.4856		11	Ngatpang
+Ngchesar	PLW	2	7.4693	134.6099		12	Ngchesar
+Ngeremlengui	PLW	2	7.5313	134.5271		13	Ngeremlengui
+Ngiwal	PLW	2	7.5546	134.6361		14	Ngiwal
+Peleliu	PLW	2	7.0419	134.2556		15	Peleliu
+Sonsorol	PLW	2	5.3261	132.2194		16	Sonsorol
+Alto Paraná Department	PRY	2	-25.513	-54.6514		01	Alto Paraná Department
+Amambay Department	PRY	2	-22.5941	-55.7623		02	Amambay Department
+Caaguazú Department	PRY	2	-25.4289	-56.1697		04	Caaguazú Department
+Caazapá	PRY	2	-26.2135	-56.2234		05	Caazapá
+Central Department	PRY	2	-25.3381	-57.5037		06	Central Department
+Concepción	PRY	2	-23.3917	-57.3627		07	Concepción
+Cordillera Department	PRY	2	-25.3342	-57.106		08	Cordillera Department
+Guairá	PRY	2	-25.7626	-56.4328		10	Guairá
+Itapúa	PRY	2	-27.1336	-55.7721		11	Itapúa
+Misiones Department	PRY	2	-26.9145	-56.9772		12	Misiones Department
+Ñeembucú Department	PRY	2	-26.8897	-58.2869		13	Ñeembucú Department
+Paraguarí	PRY	2	-25.7873	-57.145		15	Paraguarí
+Presidente Hayes	PRY	2	-25.0939	-57.5426		16	Presidente Hayes
+San Pedro Department	PRY	2	-24.2258	-56.7438		17	San Pedro Department
+Canindeyú	PRY	2	-24.3129	-54.9816		19	Canindeyú
+Alto Paraguay	PRY	2	-20.6741	-58.8241		23	Alto Paraguay
+Boquerón Department	PRY	2	-22.4046	-59.9729		24	Boquerón Department
+Baladiyat ad Dawhah	QAT	2	25.2854	51.531		01	Baladiyat ad Dawhah
+Al Khor	QAT	2	25.6998	51.4773		04	Al Khor
+Baladiyat ar Rayyan	QAT	2	25.2912	51.4188		06	Baladiyat ar Rayyan
+Madinat ash Shamal	QAT	2	26.1189	51.2283		08	Madinat ash Shamal
+Umm Salal	QAT	2	25.4152	51.4065		09	Umm Salal
+Al Wakrah	QAT	2	25.141	51.5861		10	Al Wakrah
+Al Daayen	QAT	2	25.5774	51.4831		13	Al Daayen
+Al-Shahaniya	QAT	2	25.418	51.0258		14	Al-Shahaniya
+Alba County	ROU	2	46.1399	23.5681		01	Alba County
+Arad County	ROU	2	46.2442	21.4987		02	Arad County
+Arges	ROU	2	44.9359	24.8911		03	Arges
+Bacău County	ROU	2	46.4735	26.7958		04	Bacău County
+Bihor County	ROU	2	47.014	22.1022		05	Bihor County
+Bistrița-Năsăud County	ROU	2	47.203	24.4725		06	Bistrița-Năsăud County
+Botoșani County	ROU	2	47.8235	26.6958		07	Botoșani County
+Brăila County	ROU	2	45.186	27.801		08	Brăila County
+Brașov County	ROU	2	45.6912	25.4767		09	Brașov County
+Buzău County	ROU	2	45.2102	26.7907		11	Buzău County
+Caraș-Severin County	ROU	2	45.2154	21.9828		12	Caraș-Severin County
+Cluj County	ROU	2	46.7872	23.6614		13	Cluj County
+Constanța County	ROU	2	44.188	28.467		14	Constanța County
+Covasna County	ROU	2	45.9121	25.9225		15	Covasna County
+Dâmbovița County	ROU	2	44.8527	25.5079		16	Dâmbovița County
+Dolj	ROU	2	44.1999	23.6743		17	Dolj
+Galați County	ROU	2	45.6313	27.8286		18	Galați County
+Gorj County	ROU	2	44.9546	23.3086		19	Gorj County
+Harghita County	ROU	2	46.4699	25.5521		20	Harghita County
+Hunedoara County	ROU	2	45.704	23.0414		21	Hunedoara County
+Ialomița County	ROU	2	44.6009	27.2441		22	Ialomița County
+Iași County	ROU	2	47.1902	27.3361		23	Iași County
+Maramureş	ROU	2	47.6941	23.8446		25	Maramureş
+Mehedinți County	ROU	2	44.5618	22.7713		26	Mehedinți County
+Mureș County	ROU	2	46.535	24.5755		27	Mureș County
+Neamț County	ROU	2	46.9711	26.526		28	Neamț County
+Prahova	ROU	2	45.0382	25.9791		30	Prahova
+Sălaj County	ROU	2	47.2139	23.0369		31	Sălaj County
+Satu Mare County	ROU	2	47.7667	22.9115		32	Satu Mare County
+Sibiu County	ROU	2	45.8982	24.2383		33	Sibiu County
+Suceava	ROU	2	47.6238	26.0325		34	Suceava
+Teleorman County	ROU	2	44.0195	25.1882		35	Teleorman County
+Timiș County	ROU	2	45.7579	21.2666		36	Timiș County
+Tulcea County	ROU	2	45.0985	28.6637		37	Tulcea County
+Vaslui County	ROU	2	46.5244	27.751		38	Vaslui County
+Vâlcea County	ROU	2	44.998	24.2038		39	Vâlcea County
+Vrancea	ROU	2	45.7768	27.108		40	Vrancea
+Călărași County	ROU	2	44.2786	26.8891		41	Călărași County
+Giurgiu County	ROU	2	44.1748	25.9018		42	Giurgiu County
+Ilfov	ROU	2	44.4772	26.1106		43	Ilfov
+Central Serbia	SRB	2	44.2586	20.766		SE	Central Serbia
+Vojvodina	SRB	2	45.3774	20.0859		VO	Vojvodina
+Adygeya Republic	RUS	2	44.748	39.8362		01	Adygeya Republic
+Altai	RUS	2	51.541	86.2576		03	Altai
+Altai Krai	RUS	2	52.8802	83.2062		04	Altai Krai
+Amur Oblast	RUS	2	51.2328	127.6384		05	Amur Oblast
+Arkhangelskaya	RUS	2	63.5704	41.5136		06	Arkhangelskaya
+Astrakhan Oblast	RUS	2	46.6472	47.7226		07	Astrakhan Oblast
+Bashkortostan Republic	RUS	2	54.3936	55.8118		08	Bashkortostan Republic
+Belgorod Oblast	RUS	2	50.8165	37.1893		09	Belgorod Oblast
+Bryansk Oblast	RUS	2	53.0864	33.7933		10	Bryansk Oblast
+Buryatiya Republic	RUS	2	52.0551	107.6968		11	Buryatiya Republic
+Chukotka	RUS	2	66.2207	176.3793		15	Chukotka
+Chuvash Republic	RUS	2	55.9291	47.2337		16	Chuvash Republic
+Ingushetiya Republic	RUS	2	43.3115	44.8009		19	Ingushetiya Republic
+Irkutsk Oblast	RUS	2	53.983	103.2788		20	Irkutsk Oblast
+Ivanovo Oblast	RUS	2	57.0542	41.2992		21	Ivanovo Oblast
+Kabardino-Balkariya Republic	RUS	2	43.5588	43.6382		22	Kabardino-Balkariya Republic
+Kaliningrad Oblast	RUS	2	54.729	20.7589		23	Kaliningrad Oblast
+Kalmykiya Republic	RUS	2	46.3341	44.3571		24	Kalmykiya Republic
+Kaluga Oblast	RUS	2	54.5924	36.0501		25	Kaluga Oblast
+Karachayevo-Cherkesiya Republic	RUS	2	44.0559	41.9475		27	Karachayevo-Cherkesiya Republic
+Karelia	RUS	2	62.4691	33.6247		28	Karelia
+Kuzbass	RUS	2	54.5511	86.6206		29	Kuzbass
+Khakasiya Republic	RUS	2	53.5835	91.1456		31	Khakasiya Republic
+Khanty-Mansia	RUS	2	61.3072	72.5432		32	Khanty-Mansia
+Kirov Oblast	RUS	2	58.4191	49.8172		33	Kirov Oblast
+Komi	RUS	2	63.5384	54.2958		34	Komi
+Kostroma Oblast	RUS	2	57.9723	41.9684		37	Kostroma Oblast
+Krasnodar Krai	RUS	2	45.0105	39.2756		38	Krasnodar Krai
+Kurgan Oblast	RUS	2	55.5218	64.9317		40	Kurgan Oblast
+Kursk Oblast	RUS	2	51.7868	36.0143		41	Kursk Oblast
+Leningradskaya Oblast'	RUS	2	59.9182	30.5011		42	Leningradskaya Oblast'
+Lipetsk Oblast	RUS	2	52.6154	39.3856		43	Lipetsk Oblast
+Magadan Oblast	RUS	2	60.2751	150.9023		44	Magadan Oblast
+Mariy-El Republic	RUS	2	56.5017	47.9922		45	Mariy-El Republic
+Mordoviya Republic	RUS	2	54.215	44.8512		46	Mordoviya Republic
+Moscow Oblast	RUS	2	55.7124	37.8209		47	Moscow Oblast
+Nenets	RUS	2	67.6498	53.043		50	Nenets
+Nizhny Novgorod Oblast	RUS	2	56.1664	43.8902		51	Nizhny Novgorod Oblast
+Novgorod Oblast	RUS	2	58.431	32.0736		52	Novgorod Oblast
+Novosibirsk Oblast	RUS	2	54.9857	82.4562		53	Novosibirsk Oblast
+Omsk Oblast	RUS	2	55.0947	73.394		54	Omsk Oblast
+Orenburg Oblast	RUS	2	51.7888	55.9549		55	Orenburg Oblast
+Oryol oblast	RUS	2	52.9018	36.3227		56	Oryol oblast
+Penza Oblast	RUS	2	53.1784	45.1458		57	Penza Oblast
+Primorye	RUS	2	43.5812	132.5051		59	Primorye
+Pskov Oblast	RUS	2	57.2578	29.067		60	Pskov Oblast
+Ryazan Oblast	RUS	2	54.5028	40.0024		62	Ryazan Oblast
+Sakhalin Oblast	RUS	2	47.8944	142.7759		64	Sakhalin Oblast
+Samara Oblast	RUS	2	53.3054	49.8578		65	Samara Oblast
+Saratov Oblast	RUS	2	51.6429	46.1958		67	Saratov Oblast
+North Ossetia–Alania	RUS	2	43.1436	44.5966		68	North Ossetia–Alania
+Smolensk Oblast	RUS	2	54.8143	32.6882		69	Smolensk Oblast
+Stavropol Kray	RUS	2	44.6166	42.81		70	Stavropol Kray
+Sverdlovsk Oblast	RUS	2	57.3535	60.7247		71	Sverdlovsk Oblast
+Tambov Oblast	RUS	2	52.7264	41.4353		72	Tambov Oblast
+Tatarstan Republic	RUS	2	55.5779	50.6889		73	Tatarstan Republic
+Tomsk Oblast	RUS	2	56.9492	84.3935		75	Tomsk Oblast
+Tula Oblast	RUS	2	54.072	37.73		76	Tula Oblast
+Tver Oblast	RUS	2	56.9874	35.4252		77	Tver Oblast
+Tyumen Oblast	RUS	2	57.1448	66.5986		78	Tyumen Oblast
+Republic of Tyva	RUS	2	51.4821	93.6849		79	Republic of Tyva
+Udmurtiya Republic	RUS	2	56.9729	53.1824		80	Udmurtiya Republic
+Ulyanovsk	RUS	2	54.2092	48.3991		81	Ulyanovsk
+Vladimir Oblast	RUS	2	56.0831	40.5735		83	Vladimir Oblast
+Volgograd Oblast	RUS	2	49.0908	44.4369		84	Volgograd Oblast
+Vologda Oblast	RUS	2	59.3687	39.3806		85	Vologda Oblast
+Voronezh Oblast	RUS	2	51.3753	39.5947		86	Voronezh Oblast
+Yamalo-Nenets	RUS	2	65.0954	73.9856		87	Yamalo-Nenets
+Yaroslavl Oblast	RUS	2	57.6861	39.5211		88	Yaroslavl Oblast
+Jewish Autonomous Oblast	RUS	2	48.6819	132.8126		89	Jewish Autonomous Oblast
+Perm Krai	RUS	2	58.2064	56.333		90	Perm Krai
+Krasnoyarsk Krai	RUS	2	57.6384	92.3571		91	Krasnoyarsk Krai
+Zabaykalskiy (Transbaikal) Kray	RUS	2	51.6985	114.6496		93	Zabaykalskiy (Transbaikal) Kray
+Al Bahah Region	SAU	2	20.0267	41.4503		02	Al Bahah Region
+Medina Region	SAU	2	24.4676	39.4486		05	Medina Region
+Al-Qassim Region	SAU	2	26.2165	43.895		08	Al-Qassim Region
+Riyadh Region	SAU	2	24.6307	46.6781		10	Riyadh Region
+'Asir Region	SAU	2	18.5245	42.6128		11	'Asir Region
+Ha'il Region	SAU	2	27.5219	41.6907		13	Ha'il Region
+Mecca Region	SAU	2	21.4546	39.5272		14	Mecca Region
+Northern Borders Region	SAU	2	31.1256	40.5263		15	Northern Borders Region
+Najran Region	SAU	2	17.4933	44.1277		16	Najran Region
+Jazan Region	SAU	2	16.939	42.6473		17	Jazan Region
+Tabuk Region	SAU	2	28.0375	36.5735		19	Tabuk Region
+Al Jawf Region	SAU	2	30.551	38.874		20	Al Jawf Region
+Malaita Province	SLB	2	-8.7678	160.6978		03	Malaita Province
+Guadalcanal Province	SLB	2	-9.6952	159.7173		06	Guadalcanal Province
+Isabel Province	SLB	2	-8.145	159.5921		07	Isabel Province
+Makira-Ulawa Province	SLB	2	-10.4544	161.9204		08	Makira-Ulawa Province
+Temotu Province	SLB	2	-10.725	165.7972		09	Temotu Province
+Choiseul Province	SLB	2	-6.7111	156.3972		12	Choiseul Province
+Anse Boileau	SYC	2	-4.7167	55.4833		02	Anse Boileau
+Anse Royale	SYC	2	-4.7333	55.5167		05	Anse Royale
+Beau Vallon	SYC	2	-4.6209	55.4302		08	Beau Vallon
+Bel Ombre	SYC	2	-4.6167	55.4167		10	Bel Ombre
+Cascade	SYC	2	-4.6667	55.5		11	Cascade
+Takamaka	SYC	2	-4.7667	55.5		23	Takamaka
+La Digue and Inner Islands	SYC	2	-4.3481	55.8327		25	La Digue and Inner Islands
+La Rivière Anglaise	SYC	2	-4.62	55.455		26	La Rivière Anglaise
+Port Glaud	SYC	2	-4.6667	55.4167		27	Port Glaud
+Al Jazirah	SDN	2	14.4172	33.3504		38	Al Jazirah
+Al Qaḑārif	SDN	2	13.9726	35.357		39	Al Qaḑārif
+White Nile	SDN	2	13.3412	32.5694		41	White Nile
+Blue Nile	SDN	2	11.7419	34.3593		42	Blue Nile
+Northern State	SDN	2	18.7543	31.1582		43	Northern State
+Western Darfur	SDN	2	13.4526	22.4473		47	Western Darfur
+Southern Darfur	SDN	2	11.9135	24.9261		49	Southern Darfur
+Southern Kordofan	SDN	2	11.3115	29.8575		50	Southern Kordofan
+Kassala	SDN	2	15.4816	36.3865		52	Kassala
+River Nile	SDN	2	17.5191	33.8613		53	River Nile
+Northern Darfur	SDN	2	13.6475	25.3785		55	Northern Darfur
+North Kordofan	SDN	2	13.1455	30.3581		56	North Kordofan
+Sennar	SDN	2	13.3218	33.7888		58	Sennar
+Eastern Darfur	SDN	2	11.4619	26.1258		60	Eastern Darfur
+Central Darfur	SDN	2	12.9092	23.4706		61	Central Darfur
+West Kordofan	SDN	2	12.3565	28.4736		62	West Kordofan
+Blekinge	SWE	2	56.176	15.1833		02	Blekinge
+Gävleborg	SWE	2	60.9887	16.8687		03	Gävleborg
+Halland	SWE	2	56.9603	12.5373		06	Halland
+Jämtland	SWE	2	63.1895	14.6313		07	Jämtland
+Jönköping	SWE	2	57.6454	14.2828		08	Jönköping
+Kalmar	SWE	2	57.0444	16.2904		09	Kalmar
+Dalarna	SWE	2	60.5169	15.3514		10	Dalarna
+Kronoberg	SWE	2	56.8286	14.6044		12	Kronoberg
+Norrbotten	SWE	2	66.0029	21.6563		14	Norrbotten
+Örebro	SWE	2	59.2898	15.0588		15	Örebro
+Östergötland	SWE	2	58.482	15.7286		16	Östergötland
+Södermanland	SWE	2	59.1158	16.7131		18	Södermanland
+Värmland	SWE	2	59.472	13.4024		22	Värmland
+Västerbotten	SWE	2	64.2303	20.1451		23	Västerbotten
+Västernorrland	SWE	2	62.6708	17.635		24	Västernorrland
+Västmanland	SWE	2	59.6466	16.3615		25	Västmanland
+Skåne	SWE	2	55.7925	13.1744		27	Skåne
+Västra Götaland	SWE	2	57.8952	12.2994		28	Västra Götaland
+Ascension	SHN	2	-7.9286	-14.4119		01	Ascension
+Tristan da Cunha	SHN	2	-37.0676	-12.3115		03	Tristan da Cunha
+Municipality of Ajdovščina	SVN	2	45.8882	13.9053		01	Municipality of Ajdovščina
+Municipality of Beltinci	SVN	2	46.6171	16.2399		02	Municipality of Beltinci
+Municipality of Bled	SVN	2	46.3731	14.1128		03	Municipality of Bled
+Municipality of Bohinj	SVN	2	46.2722	13.9535		04	Municipality of Bohinj
+Municipality of Borovnica	SVN	2	45.9158	14.3631		05	Municipality of Borovnica
+Municipality of Bovec	SVN	2	46.3381	13.5525		06	Municipality of Bovec
+Municipality of Brda	SVN	2	45.9964	13.5264		07	Municipality of Brda
+Municipality of Brežice	SVN	2	45.9033	15.5911		08	Municipality of Brežice
+Municipality of Brezovica	SVN	2	46.0135	14.4069		09	Municipality of Brezovica
+Urban Municipality of Celje	SVN	2	46.2324	15.2632		11	Urban Municipality of Celje
+Municipality of Cerklje na Gorenjskem	SVN	2	46.2542	14.4886		12	Municipality of Cerklje na Gorenjskem
+Municipality of Cerknica	SVN	2	45.8002	14.3443		13	Municipality of Cerknica
+Municipality of Cerkno	SVN	2	46.1256	13.9817		14	Municipality of Cerkno
+Municipality of Črenšovci	SVN	2	46.5579	16.3041		15	Municipality of Črenšovci
+Municipality of Črna na Koroškem	SVN	2	46.4705	14.8501		16	Municipality of Črna na Koroškem
+Municipality of Črnomelj	SVN	2	45.5711	15.1889		17	Municipality of Črnomelj
+Municipality of Divača	SVN	2	45.6847	13.9703		19	Municipality of Divača
+Municipality of Dobrepolje	SVN	2	45.85	14.6942		20	Municipality of Dobrepolje
+Dol pri Ljubljani	SVN	2	46.0886	14.6008		22	Dol pri Ljubljani
+Municipality of Dornava	SVN	2	46.4367	15.9536		24	Municipality of Dornava
+Municipality of Dravograd	SVN	2	46.5881	15.0192		25	Municipality of Dravograd
+Municipality of Duplek	SVN	2	46.5089	15.7318		26	Municipality of Duplek
+Municipality of Gorenja Vas–Poljane	SVN	2	46.1072	14.1481		27	Municipality of Gorenja Vas–Poljane
+Municipality of Gorišnica	SVN	2	46.4147	16.0139		28	Municipality of Gorišnica
+Municipality of Gornja Radgona	SVN	2	46.6733	15.9922		29	Municipality of Gornja Radgona
+Municipality of Gornji Grad	SVN	2	46.2953	14.8083		30	Municipality of Gornji Grad
+Municipality of Gornji Petrovci	SVN	2	46.8053	16.2225		31	Municipality of Gornji Petrovci
+Municipality of Grosuplje	SVN	2	45.9591	14.6507		32	Municipality of Grosuplje
+Municipality of Hrastnik	SVN	2	46.1452	15.088		34	Municipality of Hrastnik
+Municipality of Hrpelje–Kozina	SVN	2	45.61	13.9356		35	Municipality of Hrpelje–Kozina
+Municipality of Idrija	SVN	2	46.0087	14.0299		36	Municipality of Idrija
+Municipality of Ig	SVN	2	45.9603	14.5289		37	Municipality of Ig
+Municipality of Ilirska Bistrica	SVN	2	45.5676	14.2457		38	Municipality of Ilirska Bistrica
+Municipality of Ivančna Gorica	SVN	2	45.9423	14.8175		39	Municipality of Ivančna Gorica
+Municipality of Izola	SVN	2	45.5355	13.6595		40	Municipality of Izola
+Municipality of Juršinci	SVN	2	46.4847	15.9714		42	Municipality of Juršinci
+Municipality of Kanal ob Soči	SVN	2	46.0708	13.6267		44	Municipality of Kanal ob Soči
+Municipality of Kidričevo	SVN	2	46.4036	15.7911		45	Municipality of Kidričevo
+Municipality of Kobarid	SVN	2	46.2476	13.5791		46	Municipality of Kobarid
+Municipality of Kobilje	SVN	2	46.6847	16.3978		47	Municipality of Kobilje
+Municipality of Komen	SVN	2	45.8153	13.7483		49	Municipality of Komen
+Urban Municipality of Koper	SVN	2	45.5478	13.7465		50	Urban Municipality of Koper
+Municipality of Kozje	SVN	2	46.075	15.5603		51	Municipality of Kozje
+Urban Municipality of Kranj	SVN	2	46.2441	14.3559		52	Urban Municipality of Kranj
+Municipality of Kranjska Gora	SVN	2	46.442	13.8218		53	Municipality of Kranjska Gora
+Urban Municipality of Krško	SVN	2	45.9713	15.4864		54	Urban Municipality of Krško
+Municipality of Kungota	SVN	2	46.6392	15.6156		55	Municipality of Kungota
+Municipality of Laško	SVN	2	46.1546	15.2356		57	Municipality of Laško
+Municipality of Ljubno	SVN	2	46.3436	14.8338		62	Municipality of Ljubno
+Logatec	SVN	2	45.9144	14.2258		64	Logatec
+Municipality of Loški Potok	SVN	2	45.7069	14.6166		66	Municipality of Loški Potok
+Lukovica	SVN	2	46.1699	14.6918		68	Lukovica
+Municipality of Medvode	SVN	2	46.1423	14.4152		71	Municipality of Medvode
+Municipality of Mengeš	SVN	2	46.1674	14.5794		72	Municipality of Mengeš
+Municipality of Metlika	SVN	2	45.6472	15.3142		73	Municipality of Metlika
+Municipality of Mežica	SVN	2	46.5214	14.8544		74	Municipality of Mežica
+Municipality of Mislinja	SVN	2	46.4414	15.2003		76	Municipality of Mislinja
+Municipality of Moravče	SVN	2	46.1369	14.745		77	Municipality of Moravče
+Municipality of Moravske Toplice	SVN	2	46.6831	16.2208		78	Municipality of Moravske Toplice
+Municipality of Mozirje	SVN	2	46.3394	14.9633		79	Municipality of Mozirje
+Urban Municipality of Murska Sobota	SVN	2	46.6564	16.1643		80	Urban Municipality of Murska Sobota
+Municipality of Muta	SVN	2	46.6114	15.1661		81	Municipality of Muta
+Municipality of Naklo	SVN	2	46.2728	14.3172		82	Municipality of Naklo
+Municipality of Nazarje	SVN	2	46.3176	14.9467		83	Municipality of Nazarje
+Urban Municipality of Nova Gorica	SVN	2	45.9535	13.6597		84	Urban Municipality of Nova Gorica
+Municipality of Odranci	SVN	2	46.5867	16.2803		86	Municipality of Odranci
+Municipality of Ormož	SVN	2	46.4114	16.1544		87	Municipality of Ormož
+Municipality of Osilnica	SVN	2	45.5291	14.6984		88	Municipality of Osilnica
+Pesnica	SVN	2	46.6069	15.6767		89	Pesnica
+Pivka	SVN	2	45.6829	14.1959		91	Pivka
+Municipality of Podčetrtek	SVN	2	46.1569	15.5986		92	Municipality of Podčetrtek
+Municipality of Postojna	SVN	2	45.7744	14.2153		94	Municipality of Postojna
+Municipality of Puconci	SVN	2	46.7067	16.1564		97	Municipality of Puconci
+Municipality of Rače–Fram	SVN	2	46.4512	15.6564		98	Municipality of Rače–Fram
+Municipality of Radeče	SVN	2	46.0681	15.1839		99	Municipality of Radeče
+Municipality of Radenci	SVN	2	46.642	16.0378		A1	Municipality of Radenci
+Municipality of Radlje ob Dravi	SVN	2	46.6142	15.2264		A2	Municipality of Radlje ob Dravi
+Radovljica	SVN	2	46.3498	14.1691		A3	Radovljica
+Municipality of Rogašovci	SVN	2	46.8	16.0333		A6	Municipality of Rogašovci
+Municipality of Rogaška Slatina	SVN	2	46.2375	15.6397		A7	Municipality of Rogaška Slatina
+Municipality of Rogatec	SVN	2	46.2294	15.7003		A8	Municipality of Rogatec
+Municipality of Semič	SVN	2	45.6461	15.1822		B1	Municipality of Semič
+Municipality of Šenčur	SVN	2	46.2383	14.4148		B2	Municipality of Šenčur
+Municipality of Šentilj	SVN	2	46.6823	15.6673		B3	Municipality of Šentilj
+Municipality of Šentjernej	SVN	2	45.84	15.3361		B4	Municipality of Šentjernej
+Municipality of Sevnica	SVN	2	46.0078	15.3156		B6	Municipality of Sevnica
+Municipality of Sežana	SVN	2	45.7092	13.8733		B7	Municipality of Sežana
+Municipality of Škocjan	SVN	2	45.9067	15.2914		B8	Municipality of Škocjan
+Škofja Loka	SVN	2	46.167	14.3085		B9	Škofja Loka
+Municipality of Škofljica	SVN	2	45.9921	14.5665		C1	Municipality of Škofljica
+Urban Municipality of Slovenj Gradec	SVN	2	46.5105	15.0892		C2	Urban Municipality of Slovenj Gradec
+Municipality of Slovenske Konjice	SVN	2	46.3367	15.4258		C4	Municipality of Slovenske Konjice
+Municipality of Šmarje pri Jelšah	SVN	2	46.2272	15.5192		C5	Municipality of Šmarje pri Jelšah
+Municipality of Šmartno ob Paki	SVN	2	46.3333	15.0333		C6	Municipality of Šmartno ob Paki
+Municipality of Šoštanj	SVN	2	46.3921	15.0445		C7	Municipality of Šoštanj
+Municipality of Starše	SVN	2	46.4658	15.7672		C8	Municipality of Starše
+Municipality of Štore	SVN	2	46.2208	15.3139		C9	Municipality of Štore
+Municipality of Sveti Jurij ob Ščavnici	SVN	2	46.5695	16.0235		D1	Municipality of Sveti Jurij ob Ščavnici
+Municipality of Tolmin	SVN	2	46.183	13.7332		D2	Municipality of Tolmin
+Municipality of Trbovlje	SVN	2	46.155	15.0533		D3	Municipality of Trbovlje
+Trebnje	SVN	2	45.9042	15.0217		D4	Trebnje
+Municipality of Tržič	SVN	2	46.3597	14.3023		D5	Municipality of Tržič
+Municipality of Turnišče	SVN	2	46.6278	16.3203		D6	Municipality of Turnišče
+Urban Municipality of Velenje	SVN	2	46.3592	15.1103		D7	Urban Municipality of Velenje
+Municipality of Velike Lašče	SVN	2	45.8322	14.6364		D8	Municipality of Velike Lašče
+Municipality of Vipava	SVN	2	45.8467	13.9631		E1	Municipality of Vipava
+Municipality of Vitanje	SVN	2	46.3817	15.2958		E2	Municipality of Vitanje
+Municipality of Vodice	SVN	2	46.1899	14.4949		E3	Municipality of Vodice
+Municipality of Vrhnika	SVN	2	45.9622	14.2969		E5	Municipality of Vrhnika
+Municipality of Vuzenica	SVN	2	46.5964	15.1672		E6	Municipality of Vuzenica
+Municipality of Zagorje ob Savi	SVN	2	46.1355	14.9845		E7	Municipality of Zagorje ob Savi
+Municipality of Zavrč	SVN	2	46.3917	16.0497		E9	Municipality of Zavrč
+Municipality of Železniki	SVN	2	46.2248	14.1721		F1	Municipality of Železniki
+Municipality of Žiri	SVN	2	46.0422	14.1072		F2	Municipality of Žiri
+Municipality of Zreče	SVN	2	46.3822	15.3792		F3	Municipality of Zreče
+Municipality of Benedikt	SVN	2	46.6086	15.8883		F4	Municipality of Benedikt
+Municipality of Bistrica ob Sotli	SVN	2	46.0589	15.6642		F5	Municipality of Bistrica ob Sotli
+Municipality of Bloke	SVN	2	45.7717	14.5058		F6	Municipality of Bloke
+Municipality of Braslovče	SVN	2	46.2897	15.0389		F7	Municipality of Braslovče
+Municipality of Cankova	SVN	2	46.7208	16.0225		F8	Municipality of Cankova
+Municipality of Cerkvenjak	SVN	2	46.5706	15.9436		F9	Municipality of Cerkvenjak
+Destrnik	SVN	2	46.4925	15.8789		G1	Destrnik
+Municipality of Dobje	SVN	2	46.1375	15.3941		G2	Municipality of Dobje
+Dobrna	SVN	2	46.3375	15.2264		G3	Dobrna
+Municipality of Dobrova–Polhov Gradec	SVN	2	46.0458	14.3919		G4	Municipality of Dobrova–Polhov Gradec
+Municipality of Dobrovnik	SVN	2	46.6514	16.3525		G5	Municipality of Dobrovnik
+Dolenjske Toplice	SVN	2	45.7566	15.0592		G6	Dolenjske Toplice
+Municipality of Domžale	SVN	2	46.1448	14.6007		G7	Municipality of Domžale
+Grad	SVN	2	46.8	16.1		G8	Grad
+Hajdina	SVN	2	46.4089	15.8469		G9	Hajdina
+Municipality of Hoče–Slivnica	SVN	2	46.4874	15.6613		H1	Municipality of Hoče–Slivnica
+Municipality of Hodoš	SVN	2	46.8233	16.3342		H2	Municipality of Hodoš
+Municipality of Horjul	SVN	2	46.0236	14.2992		H3	Municipality of Horjul
+Municipality of Jesenice	SVN	2	46.4335	14.0696		H4	Municipality of Jesenice
+Municipality of Jezersko	SVN	2	46.3941	14.5066		H5	Municipality of Jezersko
+Municipality of Kamnik	SVN	2	46.2238	14.6112		H6	Municipality of Kamnik
+Municipality of Kočevje	SVN	2	45.6433	14.8633		H7	Municipality of Kočevje
+Komenda	SVN	2	46.1991	14.546		H8	Komenda
+Municipality of Kostel	SVN	2	45.5084	14.9101		H9	Municipality of Kostel
+Municipality of Križevci	SVN	2	46.5683	16.1386		I1	Municipality of Križevci
+Municipality of Kuzma	SVN	2	46.8369	16.0833		I2	Municipality of Kuzma
+Municipality of Lenart	SVN	2	46.5761	15.8314		I3	Municipality of Lenart
+Municipality of Lendava	SVN	2	46.5649	16.4509		I4	Municipality of Lendava
+Municipality of Litija	SVN	2	46.0586	14.8225		I5	Municipality of Litija
+Ljutomer	SVN	2	46.5208	16.1975		I6	Ljutomer
+Municipality of Loška Dolina	SVN	2	45.6214	14.4606		I7	Municipality of Loška Dolina
+Municipality of Lovrenc na Pohorju	SVN	2	46.5406	15.3931		I8	Municipality of Lovrenc na Pohorju
+Municipality of Luče	SVN	2	46.3561	14.7467		I9	Municipality of Luče
+Municipality of Majšperk	SVN	2	46.3517	15.7336		J1	Municipality of Majšperk
+Urban Municipality of Maribor	SVN	2	46.5546	15.6431		J2	Urban Municipality of Maribor
+Municipality of Markovci	SVN	2	46.3956	15.9283		J3	Municipality of Markovci
+Municipality of Miklavž na Dravskem Polju	SVN	2	46.5058	15.6972		J4	Municipality of Miklavž na Dravskem Polju
+Municipality of Miren–Kostanjevica	SVN	2	45.8951	13.6186		J5	Municipality of Miren–Kostanjevica
+Municipality of Mirna Peč	SVN	2	45.8603	15.0833		J6	Municipality of Mirna Peč
+Urban Municipality of Novo Mesto	SVN	2	45.804	15.1689		J7	Urban Municipality of Novo Mesto
+Municipality of Oplotnica	SVN	2	46.3878	15.4467		J8	Municipality of Oplotnica
+Municipality of Piran	SVN	2	45.513	13.5919		J9	Municipality of Piran
+Municipality of Podlehnik	SVN	2	46.3353	15.88		K1	Municipality of Podlehnik
+Municipality of Podvelka	SVN	2	46.5869	15.3306		K2	Municipality of Podvelka
+Municipality of Polzela	SVN	2	46.2833	15.0667		K3	Municipality of Polzela
+Prebold	SVN	2	46.2369	15.0925		K4	Prebold
+Municipality of Preddvor	SVN	2	46.3025	14.4231		K5	Municipality of Preddvor
+Municipality of Prevalje	SVN	2	46.5469	14.9208		K6	Municipality of Prevalje
+Urban Municipality of Ptuj	SVN	2	46.4201	15.8702		K7	Urban Municipality of Ptuj
+Municipality of Ravne na Koroškem	SVN	2	46.5403	14.9714		K8	Municipality of Ravne na Koroškem
+Municipality of Razkrižje	SVN	2	46.5217	16.2811		K9	Municipality of Razkrižje
+Municipality of Ribnica	SVN	2	45.7386	14.7275		L1	Municipality of Ribnica
+Municipality of Ribnica na Pohorju	SVN	2	46.535	15.2728		L2	Municipality of Ribnica na Pohorju
+Municipality of Ruše	SVN	2	46.5429	15.5235		L3	Municipality of Ruše
+Municipality of Šalovci	SVN	2	46.825	16.2981		L4	Municipality of Šalovci
+Municipality of Selnica ob Dravi	SVN	2	46.55	15.495		L5	Municipality of Selnica ob Dravi
+Municipality of Šempeter–Vrtojba	SVN	2	45.9245	13.6427		L6	Municipality of Šempeter–Vrtojba
+Sentjur	SVN	2	46.2172	15.3975		L7	Sentjur
+Municipality of Slovenska Bistrica	SVN	2	46.3973	15.5891		L8	Municipality of Slovenska Bistrica
+Municipality of Šmartno pri Litiji	SVN	2	46.0444	14.8442		L9	Municipality of Šmartno pri Litiji
+Municipality of Sodražica	SVN	2	45.7611	14.6356		M1	Municipality of Sodražica
+Municipality of Solčava	SVN	2	46.4194	14.6936		M2	Municipality of Solčava
+Municipality of Sveta Ana	SVN	2	46.6492	15.8442		M3	Municipality of Sveta Ana
+Municipality of Sveti Andraž v Slovenskih Goricah	SVN	2	46.5275	15.9394		M4	Municipality of Sveti Andraž v Slovenskih Goricah
+Municipality of Tabor	SVN	2	46.2361	15.0183		M5	Municipality of Tabor
+Municipality of Tišina	SVN	2	46.6581	16.0917		M6	Municipality of Tišina
+Municipality of Trnovska Vas	SVN	2	46.5202	15.8866		M7	Municipality of Trnovska Vas
+Municipality of Trzin	SVN	2	46.1333	14.5667		M8	Municipality of Trzin
+Municipality of Velika Polana	SVN	2	46.5719	16.3469		M9	Municipality of Velika Polana
+Municipality of Veržej	SVN	2	46.5836	16.1653		N1	Municipality of Veržej
+Municipality of Videm	SVN	2	46.3686	15.9064		N2	Municipality of Videm
+Municipality of Vojnik	SVN	2	46.2933	15.3033		N3	Municipality of Vojnik
+Municipality of Vransko	SVN	2	46.2439	14.9514		N4	Municipality of Vransko
+Municipality of Žalec	SVN	2	46.2515	15.1531		N5	Municipality of Žalec
+Municipality of Žetale	SVN	2	46.2736	15.8266		N6	Municipality of Žetale
+Municipality of Žirovnica	SVN	2	46.4047	14.14		N7	Municipality of Žirovnica
+Municipality of Žužemberk	SVN	2	45.8339	14.9292		N8	Municipality of Žužemberk
+Municipality of Apače	SVN	2	46.6972	15.9106		N9	Municipality of Apače
+Municipality of Cirkulane	SVN	2	46.3441	15.9947		O1	Municipality of Cirkulane
+Gorje	SVN	2	46.3796	14.0694		O2	Gorje
+Municipality of Kostanjevica na Krki	SVN	2	45.8461	15.4222		O3	Municipality of Kostanjevica na Krki
+Log–Dragomer	SVN	2	46.0167	14.3745		O4	Log–Dragomer
+Municipality of Makole	SVN	2	46.3172	15.6672		O5	Municipality of Makole
+Municipality of Mirna	SVN	2	45.9553	15.0619		O6	Municipality of Mirna
+Municipality of Mokronog–Trebelno	SVN	2	45.9342	15.1408		O7	Municipality of Mokronog–Trebelno
+Municipality of Poljčane	SVN	2	46.3119	15.5792		O8	Municipality of Poljčane
+Municipality of Rečica ob Savinji	SVN	2	46.3167	14.9167		O9	Municipality of Rečica ob Savinji
+Municipality of Renče–Vogrsko	SVN	2	45.8947	13.6711		P1	Municipality of Renče–Vogrsko
+Municipality of Šentrupert	SVN	2	45.9778	15.0956		P2	Municipality of Šentrupert
+Municipality of Šmarješke Toplice	SVN	2	45.8833	15.25		P3	Municipality of Šmarješke Toplice
+Municipality of Središče ob Dravi	SVN	2	46.3942	16.2681		P4	Municipality of Središče ob Dravi
+Municipality of Straža	SVN	2	45.78	15.0728		P5	Municipality of Straža
+Municipality of Sveta Trojica v Slovenskih Goricah	SVN	2	46.5767	15.8769		P6	Municipality of Sveta Trojica v Slovenskih Goricah
+Municipality of Sveti Jurij v Slovenskih Goricah	SVN	2	46.6064	15.7847		P7	Municipality of Sveti Jurij v Slovenskih Goricah
+Municipality of Sveti Tomaž	SVN	2	46.4842	16.0836		P8	Municipality of Sveti Tomaž
+Municipality of Ankaran	SVN	2	45.5786	13.7361		P9	Municipality of Ankaran
+Jan Mayen	SJM	2	70.9221	-8.7187		22	Jan Mayen
+Banská Bystrica Region	SVK	2	48.5642	19.3548		01	Banská Bystrica Region
+Bratislava Region	SVK	2	48.1731	17.1264		02	Bratislava Region
+Košice Region	SVK	2	48.7381	21.253		03	Košice Region
+Nitra Region	SVK	2	48.1144	18.2394		04	Nitra Region
+Prešov Region	SVK	2	49.0721	21.1245		05	Prešov Region
+Trenčín Region	SVK	2	48.8623	18.2494		06	Trenčín Region
+Trnava Region	SVK	2	48.3985	17.5769		07	Trnava Region
+Žilina Region	SVK	2	49.1975	19.0403		08	Žilina Region
+Western Area	SLE	2	8.4818	-13.2317		04	Western Area
+Acquaviva	SMR	2	43.9459	12.4185		01	Acquaviva
+Chiesanuova	SMR	2	43.9045	12.4214		02	Chiesanuova
+Domagnano	SMR	2	43.9496	12.4683		03	Domagnano
+Faetano	SMR	2	43.9283	12.498		04	Faetano
+Fiorentino	SMR	2	43.91	12.4574		05	Fiorentino
+Borgo Maggiore	SMR	2	43.9419	12.4474		06	Borgo Maggiore
+Montegiardino	SMR	2	43.9088	12.482		08	Montegiardino
+Serravalle	SMR	2	43.969	12.4817		09	Serravalle
+Diourbel Region	SEN	2	14.8128	-15.9358		03	Diourbel Region
+Tambacounda	SEN	2	13.7707	-13.6673		05	Tambacounda
+Thies	SEN	2	14.7512	-16.9303		07	Thies
+Fatick	SEN	2	14.187	-16.3287		09	Fatick
+Kaolack	SEN	2	14.1056	-16.0486		10	Kaolack
+Kolda	SEN	2	12.954	-14.8116		11	Kolda
+Ziguinchor	SEN	2	12.6075	-16.2801		12	Ziguinchor
+Louga	SEN	2	15.4899	-15.9173		13	Louga
+Saint-Louis	SEN	2	16.1347	-16.133		14	Saint-Louis
+Matam	SEN	2	15.4378	-13.1046		15	Matam
+Kaffrine	SEN	2	14.0641	-15.2944		16	Kaffrine
+Kedougou	SEN	2	12.5556	-12.1808		17	Kedougou
+Sédhiou	SEN	2	12.7081	-15.5569		18	Sédhiou
+Bakool	SOM	2	4.1657	43.5467		01	Bakool
+Banaadir	SOM	2	2.0371	45.3438		02	Banaadir
+Bari	SOM	2	11.1601	49.8023		03	Bari
+Galguduud	SOM	2	4.3587	46.9063		05	Galguduud
+Gedo	SOM	2	3.0411	42.3706		06	Gedo
+Hiiraan	SOM	2	4.3926	45.3257		07	Hiiraan
+Middle Juba	SOM	2	0.6893	42.7255		08	Middle Juba
+Lower Juba	SOM	2	-0.1772	42.6276		09	Lower Juba
+Mudug	SOM	2	6.4781	47.6239		10	Mudug
+Sanaag	SOM	2	10.7086	47.509		12	Sanaag
+Middle Shabele	SOM	2	2.8052	45.578		13	Middle Shabele
+Lower Shabeelle	SOM	2	1.8547	44.8071		14	Lower Shabeelle
+Nugaal	SOM	2	8.2974	48.8137		18	Nugaal
+Togdheer	SOM	2	9.4957	45.503		19	Togdheer
+Woqooyi Galbeed	SOM	2	9.856	44.3844		20	Woqooyi Galbeed
+Awdal	SOM	2	9.8921	43.3853		21	Awdal
+Sool	SOM	2	8.4774	47.3597		22	Sool
+Brokopondo District	SUR	2	5.0479	-55.0073		10	Brokopondo District
+Commewijne District	SUR	2	5.8817	-55.0672		11	Commewijne District
+Coronie District	SUR	2	5.8762	-56.3257		12	Coronie District
+Marowijne District	SUR	2	5.5722	-54.2765		13	Marowijne District
+Nickerie District	SUR	2	5.8863	-56.8992		14	Nickerie District
+Para District	SUR	2	5.5898	-55.1946		15	Para District
+Paramaribo District	SUR	2	5.8664	-55.1668		16	Paramaribo District
+Saramacca District	SUR	2	5.8	-55.4667		17	Saramacca District
+Wanica District	SUR	2	5.7	-55.2333		19	Wanica District
+Príncipe	STP	2	1.6394	7.4195		01	Príncipe
+São Tomé Island	STP	2	0.3365	6.7273		02	São Tomé Island
+Ahuachapan	SLV	2	13.9115	-89.842		01	Ahuachapan
+Cabanas	SLV	2	13.8742	-88.6333		02	Cabanas
+Chalatenango Department	SLV	2	14.0674	-89.0581		03	Chalatenango Department
+Cuscatlan	SLV	2	13.76	-88.9347		04	Cuscatlan
+La Libertad Department	SLV	2	13.6919	-89.2882		05	La Libertad Department
+La Paz Department	SLV	2	13.511	-88.9255		06	La Paz Department
+La Union	SLV	2	13.446	-87.8801		07	La Union
+Morazan	SLV	2	13.6995	-88.0871		08	Morazan
+San Miguel Department	SLV	2	13.4793	-88.2213		09	San Miguel Department
+San Salvador Department	SLV	2	13.7151	-89.1718		10	San Salvador Department
+Santa Ana Department	SLV	2	14.0189	-89.5651		11	Santa Ana Department
+San Vicente Department	SLV	2	13.6503	-88.8027		12	San Vicente Department
+Sonsonate Department	SLV	2	13.718	-89.7133		13	Sonsonate Department
+Usulutan	SLV	2	13.3817	-88.4749		14	Usulutan
+Rif-dimashq	SYR	2	33.662	36.4194		08	Rif-dimashq
+Damascus Governorate	SYR	2	33.5102	36.2913		13	Damascus Governorate
+Hhohho Region	SWZ	2	-26.2924	31.1441		01	Hhohho Region
+Lubombo Region	SWZ	2	-26.4018	31.8943		02	Lubombo Region
+Manzini Region	SWZ	2	-26.5053	31.3484		03	Manzini Region
+Shiselweni	SWZ	2	-27.1242	31.4263		04	Shiselweni
+Batha	TCD	2	13.251	18.9405		01	Batha
+Wadi Fira	TCD	2	14.5815	21.0478		02	Wadi Fira
+Guéra	TCD	2	11.9868	18.4385		05	Guéra
+Kanem	TCD	2	14.1212	15.3103		06	Kanem
+Logone Occidental	TCD	2	8.6129	16.0738		08	Logone Occidental
+Logone Oriental	TCD	2	8.6087	16.7766		09	Logone Oriental
+Ouadaï	TCD	2	13.7818	21.0135		12	Ouadaï
+Salamat	TCD	2	11.0297	20.2827		13	Salamat
+Tandjilé	TCD	2	9.3332	15.9984		14	Tandjilé
+Chari-Baguirmi	TCD	2	11.3907	16.4734		15	Chari-Baguirmi
+Mayo-Kebbi Est	TCD	2	10.3021	15.4414		16	Mayo-Kebbi Est
+Moyen-Chari	TCD	2	9.185	18.4676		17	Moyen-Chari
+Hadjer-Lamis	TCD	2	12.6126	16.0276		18	Hadjer-Lamis
+Mandoul	TCD	2	8.8792	17.5627		19	Mandoul
+Mayo-Kebbi Ouest	TCD	2	9.4944	14.6601		20	Mayo-Kebbi Ouest
+Barh el Gazel	TCD	2	13.6414	16.4894		22	Barh el Gazel
+Borkou	TCD	2	17.9257	19.1043		23	Borkou
+Sila	TCD	2	12.2248	21.4103		25	Sila
+Tibesti	TCD	2	21.8372	17.4273		26	Tibesti
+Ennedi-Est	TCD	2	16.0659	22.8431		27	Ennedi-Est
+Ennedi-Ouest	TCD	2	17.1854	21.5811		28	Ennedi-Ouest
+Kerguelen	ATF	2	-49.3492	70.2194		03	Kerguelen
+Centrale	TGO	2	8.9374	1.1584		22	Centrale
+Kara	TGO	2	9.4997	1.0754		23	Kara
+Maritime	TGO	2	6.1645	1.2524		24	Maritime
+Plateaux	TGO	2	7.2505	0.8881		25	Plateaux
+Savanes	TGO	2	10.5951	0.3474		26	Savanes
+Mae Hong Son	THA	2	19.2998	97.9687		01	Mae Hong Son
+Chiang Rai	THA	2	20.0562	99.9155		03	Chiang Rai
+Lamphun	THA	2	18.5513	99.0114		05	Lamphun
+Lampang	THA	2	18.2205	99.4635		06	Lampang
+Phrae	THA	2	18.1299	100.1027		07	Phrae
+Sukhothai	THA	2	17.1343	99.7745		09	Sukhothai
+Uttaradit	THA	2	17.6256	100.0943		10	Uttaradit
+Kamphaeng Phet	THA	2	16.389	99.6339		11	Kamphaeng Phet
+Phitsanulok	THA	2	16.823	100.3043		12	Phitsanulok
+Phichit	THA	2	16.2714	100.4117		13	Phichit
+Phetchabun	THA	2	16.1596	101.1032		14	Phetchabun
+Uthai Thani	THA	2	15.4109	99.8393		15	Uthai Thani
+Nakhon Sawan	THA	2	15.7006	100.1804		16	Nakhon Sawan
+Nong Khai	THA	2	17.9024	102.7178		17	Nong Khai
+Loei	THA	2	17.3008	101.7748		18	Loei
+Sakon Nakhon	THA	2	17.218	104.0225		20	Sakon Nakhon
+Khon Kaen	THA	2	16.3799	102.6903		22	Khon Kaen
+Kalasin	THA	2	16.4918	103.5889		23	Kalasin
+Maha Sarakham	THA	2	16.0686	103.2667		24	Maha Sarakham
+Roi Et	THA	2	16.0162	103.7734		25	Roi Et
+Chaiyaphum	THA	2	15.9699	102.0438		26	Chaiyaphum
+Nakhon Ratchasima	THA	2	14.95	102.0528		27	Nakhon Ratchasima
+Buriram	THA	2	14.8339	102.9704		28	Buriram
+Surin	THA	2	14.8818	103.4937		29	Surin
+Si Sa Ket	THA	2	14.8825	104.4599		30	Si Sa Ket
+Narathiwat	THA	2	6.2314	101.8893		31	Narathiwat
+Chai Nat	THA	2	15.1863	100.1235		32	Chai Nat
+Sing Buri	THA	2	14.8896	100.3668		33	Sing Buri
+Lopburi	THA	2	14.9202	100.7996		34	Lopburi
+Ang Thong	THA	2	14.6259	100.425		35	Ang Thong
+Phra Nakhon Si Ayutthaya	THA	2	14.3233	100.5734		36	Phra Nakhon Si Ayutthaya
+Saraburi	THA	2	14.5613	100.8718		37	Saraburi
+Nonthaburi	THA	2	13.8728	100.4949		38	Nonthaburi
+Pathum Thani	THA	2	14.0325	100.6712		39	Pathum Thani
+Phayao	THA	2	19.2447	100.0578		41	Phayao
+Samut Prakan	THA	2	13.6171	100.6012		42	Samut Prakan
+Nakhon Nayok	THA	2	14.2046	101.2129		43	Nakhon Nayok
+Chachoengsao	THA	2	13.6836	101.1097		44	Chachoengsao
+Chon Buri	THA	2	13.1611	100.9589		46	Chon Buri
+Rayong	THA	2	12.709	101.3499		47	Rayong
+Chanthaburi	THA	2	12.602	102.1059		48	Chanthaburi
+Trat	THA	2	12.3479	102.5142		49	Trat
+Kanchanaburi	THA	2	14.0689	99.5724		50	Kanchanaburi
+Suphan Buri	THA	2	14.583	100.1137		51	Suphan Buri
+Ratchaburi	THA	2	13.6435	99.8477		52	Ratchaburi
+Nakhon Pathom	THA	2	13.8207	100.0942		53	Nakhon Pathom
+Samut Songkhram	THA	2	13.4146	100.0026		54	Samut Songkhram
+Samut Sakhon	THA	2	13.6009	100.2289		55	Samut Sakhon
+Phetchaburi	THA	2	12.9872	99.9268		56	Phetchaburi
+Prachuap Khiri Khan	THA	2	12.1944	99.856		57	Prachuap Khiri Khan
+Chumphon	THA	2	10.2998	99.1144		58	Chumphon
+Ranong province	THA	2	9.9658	98.6348		59	Ranong province
+Surat Thani	THA	2	9.1903	99.458		60	Surat Thani
+Phang Nga	THA	2	8.2199	98.6133		61	Phang Nga
+Krabi	THA	2	8.0129	98.9304		63	Krabi
+Nakhon Si Thammarat	THA	2	8.3575	99.9013		64	Nakhon Si Thammarat
+Trang	THA	2	7.5741	99.6015		65	Trang
+Phatthalung	THA	2	7.6178	100.0779		66	Phatthalung
+Satun	THA	2	6.6232	100.0667		67	Satun
+Songkhla	THA	2	7.079	100.5019		68	Songkhla
+Pattani	THA	2	6.8409	101.3311		69	Pattani
+Yala	THA	2	6.3559	101.231		70	Yala
+Yasothon	THA	2	15.7941	104.1452		72	Yasothon
+Nakhon Phanom	THA	2	17.317	104.6206		73	Nakhon Phanom
+Prachin Buri	THA	2	14.0121	101.5022		74	Prachin Buri
+Ubon Ratchathani	THA	2	15.1788	104.9284		75	Ubon Ratchathani
+Udon Thani	THA	2	17.4144	102.8013		76	Udon Thani
+Amnat Charoen	THA	2	15.8585	104.6289		77	Amnat Charoen
+Mukdahan	THA	2	16.5453	104.7235		78	Mukdahan
+Nong Bua Lamphu	THA	2	17.1618	102.347		79	Nong Bua Lamphu
+Sa Kaeo	THA	2	13.6984	102.233		80	Sa Kaeo
+Bueng Kan	THA	2	18.0896	103.8428		81	Bueng Kan
+Khatlon Province	TJK	2	37.808	69.1591		02	Khatlon Province
+Sughd	TJK	2	40.1892	69.5905		03	Sughd
+Republican Subordination	TJK	2	38.6412	68.9803		RR	Republican Subordination
+Aileu	TLS	2	-8.7281	125.5664		AL	Aileu
+Ainaro	TLS	2	-8.9924	125.5082		AN	Ainaro
+Baucau	TLS	2	-8.5594	126.4173		BA	Baucau
+Bobonaro	TLS	2	-8.9917	125.2197		BO	Bobonaro
+Cova Lima	TLS	2	-9.3129	125.2565		CO	Cova Lima
+Dili Municipality	TLS	2	-8.5579	125.578		DI	Dili Municipality
+Ermera	TLS	2	-8.7239	125.4361		ER	Ermera
+Lautém	TLS	2	-8.5217	126.9983		LA	Lautém
+Liquiçá	TLS	2	-8.5988	125.2792		LI	Liquiçá
+Manufahi	TLS	2	-9.0042	125.6486		MF	Manufahi
+Manatuto	TLS	2	-8.5114	126.0131		MT	Manatuto
+Oecusse	TLS	2	-9.2	124.3833		OE	Oecusse
+Viqueque	TLS	2	-8.8575	126.3647		VI	Viqueque
+Ahal	TKM	2	37.7497	59.1615		01	Ahal
+Balkan	TKM	2	39.5833	54.1617		02	Balkan
+Dasoguz	TKM	2	41.912	59.7912		03	Dasoguz
+Lebap	TKM	2	38.9491	63.8598		04	Lebap
+Mary	TKM	2	37.6426	62.0987		05	Mary
+Kasserine Governorate	TUN	2	35.2681	8.8341		02	Kasserine Governorate
+Kairouan	TUN	2	35.6888	10.0681		03	Kairouan
+Jendouba Governorate	TUN	2	36.5943	8.7663		06	Jendouba Governorate
+Kef Governorate	TUN	2	36.0905	8.6924		14	Kef Governorate
+Mahdia Governorate	TUN	2	35.41	10.9902		15	Mahdia Governorate
+Monastir Governorate	TUN	2	35.7051	10.8145		16	Monastir Governorate
+Béja Governorate	TUN	2	36.6514	9.3189		17	Béja Governorate
+Bizerte Governorate	TUN	2	37.2017	9.8524		18	Bizerte Governorate
+Nabeul Governorate	TUN	2	36.5631	10.7631		19	Nabeul Governorate
+Siliana Governorate	TUN	2	36.1335	9.3476		22	Siliana Governorate
+Sousse Governorate	TUN	2	35.8202	10.6054		23	Sousse Governorate
+Ben Arous Governorate	TUN	2	36.7391	10.2737		27	Ben Arous Governorate
+Medenine Governorate	TUN	2	33.5885	10.877		28	Medenine Governorate
+Gabès Governorate	TUN	2	33.8807	9.9861		29	Gabès Governorate
+Gafsa	TUN	2	34.3918	8.5907		30	Gafsa
+Kebili Governorate	TUN	2	33.5568	9.0016		31	Kebili Governorate
+Sfax Governorate	TUN	2	34.7357	10.737		32	Sfax Governorate
+Sidi Bouzid Governorate	TUN	2	34.9926	9.5188		33	Sidi Bouzid Governorate
+Tataouine	TUN	2	32.8901	10.4481		34	Tataouine
+Tozeur Governorate	TUN	2	33.9408	8.0494		35	Tozeur Governorate
+Tunis Governorate	TUN	2	36.8137	10.1922		36	Tunis Governorate
+Zaghouan Governorate	TUN	2	36.3881	10.0208		37	Zaghouan Governorate
+Ariana Governorate	TUN	2	36.8876	10.1832		38	Ariana Governorate
+Manouba	TUN	2	36.8241	10.0429		39	Manouba
+Haapai	TON	2	-19.8147	-174.3542		01	Haapai
+Tongatapu	TON	2	-21.1551	-175.1751		02	Tongatapu
+Vavau	TON	2	-18.6506	-173.984		03	Vavau
+Niuas	TON	2	-15.9544	-173.7962		NI	Niuas
+Adıyaman Province	TUR	2	37.7736	38.2623		02	Adıyaman Province
+Afyonkarahisar Province	TUR	2	38.6141	30.6052		03	Afyonkarahisar Province
+Amasya	TUR	2	40.7642	35.6996		05	Amasya
+Artvin	TUR	2	41.2485	41.6701		08	Artvin
+Aydın	TUR	2	37.8161	27.8381		09	Aydın
+Balıkesir	TUR	2	39.7594	27.6505		10	Balıkesir
+Bilecik	TUR	2	40.0664	30.0347		11	Bilecik
+Bingöl	TUR	2	38.9151	40.5904		12	Bingöl
+Bitlis	TUR	2	38.5792	42.3614		13	Bitlis
+Bolu	TUR	2	40.7105	31.7029		14	Bolu
+Burdur	TUR	2	37.5342	30.2126		15	Burdur
+Bursa Province	TUR	2	40.2018	29.0766		16	Bursa Province
+Canakkale	TUR	2	40.1305	26.6238		17	Canakkale
+Çorum	TUR	2	40.5313	34.823		19	Çorum
+Denizli	TUR	2	37.7956	29.0905		20	Denizli
+Diyarbakır Province	TUR	2	37.9911	40.3038		21	Diyarbakır Province
+Elazığ	TUR	2	38.7014	39.3299		23	Elazığ
+Erzincan	TUR	2	39.7332	39.5536		24	Erzincan
+Erzurum	TUR	2	39.9278	41.4032		25	Erzurum
+Giresun	TUR	2	40.8384	38.5102		28	Giresun
+Isparta	TUR	2	37.9097	30.7366		33	Isparta
+İzmir Province	TUR	2	38.4114	27.1606		35	İzmir Province
+Kastamonu	TUR	2	41.4767	33.7759		37	Kastamonu
+Kırklareli	TUR	2	41.5298	27.3093		39	Kırklareli
+Kırşehir	TUR	2	39.1793	34.0996		40	Kırşehir
+Kocaeli	TUR	2	40.7716	29.7178		41	Kocaeli
+Kütahya	TUR	2	39.359	29.6827		43	Kütahya
+Manisa	TUR	2	38.6783	27.831		45	Manisa
+Muğla	TUR	2	36.9756	28.2774		48	Muğla
+Nevşehir Province	TUR	2	38.6324	34.7314		50	Nevşehir Province
+Ordu	TUR	2	40.9751	37.5466		52	Ordu
+Rize Province	TUR	2	41.0784	40.6976		53	Rize Province
+Sakarya	TUR	2	40.8106	30.4817		54	Sakarya
+Samsun	TUR	2	41.2854	36.266		55	Samsun
+Sinop	TUR	2	41.7772	34.9216		57	Sinop
+Sivas	TUR	2	39.6978	37.1731		58	Sivas
+Tekirdağ	TUR	2	41.1186	27.6867		59	Tekirdağ
+Tokat Province	TUR	2	40.4047	36.3963		60	Tokat Province
+Tunceli	TUR	2	39.0827	39.4956		62	Tunceli
+Uşak	TUR	2	38.6365	29.4206		64	Uşak
+Yozgat	TUR	2	39.7305	35.0691		66	Yozgat
+Gümüşhane Province	TUR	2	40.3214	39.3883		69	Gümüşhane Province
+Hakkâri	TUR	2	37.5273	44.0404		70	Hakkâri
+Mardin	TUR	2	37.2885	40.9683		72	Mardin
+Niğde Province	TUR	2	37.9474	34.6398		73	Niğde Province
+Siirt	TUR	2	37.9306	41.9342		74	Siirt
+Aksaray	TUR	2	38.468	34.0228		75	Aksaray
+Batman	TUR	2	37.903	41.1749		76	Batman
+Bayburt Province	TUR	2	40.2765	40.1923		77	Bayburt Province
+Karaman	TUR	2	37.0914	33.1466		78	Karaman
+Kırıkkale	TUR	2	39.8213	33.5505		79	Kırıkkale
+Şırnak	TUR	2	37.3649	42.4026		80	Şırnak
+Çankırı	TUR	2	40.6814	33.4536		82	Çankırı
+Kars Province	TUR	2	40.4833	43.0104		84	Kars Province
+Zonguldak Province	TUR	2	41.3451	31.6855		85	Zonguldak Province
+Ardahan	TUR	2	41.0776	42.7027		86	Ardahan
+Bartın	TUR	2	41.6599	32.3613		87	Bartın
+Iğdır	TUR	2	39.9204	44.0189		88	Iğdır
+Karabük Province	TUR	2	41.2033	32.6489		89	Karabük Province
+Osmaniye	TUR	2	37.1483	36.2143		91	Osmaniye
+Yalova	TUR	2	40.6562	29.2826		92	Yalova
+Düzce	TUR	2	40.9326	31.1459		93	Düzce
+Borough of Arima	TTO	2	10.6374	-61.2823		01	Borough of Arima
+Mayaro	TTO	2	10.3059	-61.1756		03	Mayaro
+San Fernando	TTO	2	10.2848	-61.455		10	San Fernando
+Tobago	TTO	2	11.1823	-60.7352		11	Tobago
+Chaguanas	TTO	2	10.5167	-61.4167		CHA	Chaguanas
+Couva-Tabaquite-Talparo	TTO	2	10.4091	-61.401		CTT	Couva-Tabaquite-Talparo
+Diego Martin Regional Corporation	TTO	2	10.6997	-61.5472		DMN	Diego Martin Regional Corporation
+Penal/Debe	TTO	2	10.1752	-61.4638		PED	Penal/Debe
+Princes Town	TTO	2	10.2718	-61.371		PRT	Princes Town
+Point Fortin	TTO	2	10.1741	-61.6841		PTF	Point Fortin
+Sangre Grande Regional Corporation	TTO	2	10.5871	-61.1301		SGE	Sangre Grande Regional Corporation
+Siparia Regional Corporation	TTO	2	10.1453	-61.5074		SIP	Siparia Regional Corporation
+San Juan/Laventille	TTO	2	10.6492	-61.4989		SJL	San Juan/Laventille
+Tunapuna/Piarco	TTO	2	10.6463	-61.3656		TUP	Tunapuna/Piarco
+Niutao	TUV	2	-6.1082	177.3339		NIT	Niutao
+Nukufetau	TUV	2	-8.0273	178.3135		NKF	Nukufetau
+Nanumanga	TUV	2	-6.2876	176.3147		NMG	Nanumanga
+Vaitupu	TUV	2	-7.4903	178.6802		VAI	Vaitupu
+Fukien	TWN	2	24.4342	118.3172		01	Fukien
+Takao	TWN	2	22.6163	120.3133		02	Takao
+Pwani	TZA	2	-6.9423	38.8865		02	Pwani
+Iringa	TZA	2	-7.6945	35.5957		04	Iringa
+Kigoma	TZA	2	-4.6146	30.1107		05	Kigoma
+Kilimanjaro	TZA	2	-3.6966	37.5442		06	Kilimanjaro
+Lindi	TZA	2	-10.0921	39.1399		07	Lindi
+Mara	TZA	2	-1.7008	33.8789		08	Mara
+Mbeya	TZA	2	-9.0231	33.6426		09	Mbeya
+Morogoro	TZA	2	-7.2329	37.1493		10	Morogoro
+Mtwara	TZA	2	-10.6559	39.4482		11	Mtwara
+Mwanza	TZA	2	-2.5854	32.9707		12	Mwanza
+Pemba North	TZA	2	-5.0147	39.756		13	Pemba North
+Ruvuma	TZA	2	-10.7498	35.3324		14	Ruvuma
+Shinyanga	TZA	2	-3.6575	33.2726		15	Shinyanga
+Singida	TZA	2	-4.8983	34.6143		16	Singida
+Tabora	TZA	2	-4.8986	32.863		17	Tabora
+Tanga	TZA	2	-5.0372	38.7498		18	Tanga
+Kagera	TZA	2	-1.9151	31.2808		19	Kagera
+Pemba South	TZA	2	-5.2884	39.7453		20	Pemba South
+Zanzibar Central/South	TZA	2	-6.3982	39.5059		21	Zanzibar Central/South
+Zanzibar North	TZA	2	-5.8303	39.306		22	Zanzibar North
+Dar es Salaam Region	TZA	2	-6.8233	39.2694		23	Dar es Salaam Region
+Rukwa	TZA	2	-7.8759	31.3651		24	Rukwa
+Zanzibar Urban/West	TZA	2	-6.1639	39.1979		25	Zanzibar Urban/West
+Manyara	TZA	2	-4.2362	35.6827		27	Manyara
+Geita	TZA	2	-3.1774	31.9411		28	Geita
+Katavi	TZA	2	-6.5502	31.1275		29	Katavi
+Njombe	TZA	2	-9.1793	34.6916		30	Njombe
+Simiyu	TZA	2	-3.0189	33.9447		31	Simiyu
+Songwe	TZA	2	-9.1899	32.9173		32	Songwe
+Chernihiv Oblast	UKR	2	51.3061	31.7502		02	Chernihiv Oblast
+Khmelnytskyi	UKR	2	49.4867	26.9513		09	Khmelnytskyi
+Kirovohrad	UKR	2	48.5582	32.3863		10	Kirovohrad
+Kyiv City	UKR	2	50.4548	30.523		12	Kyiv City
+Kyiv Oblast	UKR	2	50.2171	30.4582		13	Kyiv Oblast
+Rivne Oblast	UKR	2	50.7519	26.2252		19	Rivne Oblast
+Sevastopol City	UKR	2	44.607	33.5322		20	Sevastopol City
+Volyn	UKR	2	50.9122	24.921		24	Volyn
+Zakarpattia	UKR	2	48.3734	22.965		25	Zakarpattia
+Zhytomyr Oblast	UKR	2	50.3773	28.6229		27	Zhytomyr Oblast
+District of Columbia	USA	2	38.8974	-77.0364		DC	District of Columbia
+Mississippi	USA	2	32.404	-89.5969		MS	Mississippi
+Artigas	URY	2	-30.3798	-56.8226		01	Artigas
+Canelones	URY	2	-34.6791	-56.1092		02	Canelones
+Cerro Largo	URY	2	-32.3969	-54.0241		03	Cerro Largo
+Colonia	URY	2	-34.2273	-57.7753		04	Colonia
+Durazno Department	URY	2	-33.3251	-56.3095		05	Durazno Department
+Flores Department	URY	2	-33.5165	-56.8996		06	Flores Department
+Florida	URY	2	-34.061	-56.196		07	Florida
+Lavalleja	URY	2	-34.2337	-55.1534		08	Lavalleja
+Maldonado	URY	2	-34.8487	-54.9804		09	Maldonado
+Montevideo Department	URY	2	-34.903	-56.1886		10	Montevideo Department
+Paysandú Department	URY	2	-32.3084	-58.013		11	Paysandú Department
+Río Negro Department	URY	2	-32.9375	-58.0383		12	Río Negro Department
+Rivera Department	URY	2	-31.008	-55.521		13	Rivera Department
+Rocha Department	URY	2	-34.1559	-54.0546		14	Rocha Department
+Salto Department	URY	2	-31.3632	-57.9598		15	Salto Department
+San José Department	URY	2	-34.494	-56.6193		16	San José Department
+Soriano	URY	2	-33.3898	-58.003		17	Soriano
+Tacuarembó Department	URY	2	-31.9437	-56.0903		18	Tacuarembó Department
+Treinta y Tres Department	URY	2	-33.1774	-54.3695		19	Treinta y Tres Department
+Andijan Region	UZB	2	40.746	72.3628		01	Andijan Region
+Fergana	UZB	2	40.4479	71.4853		03	Fergana
+Xorazm Region	UZB	2	41.5402	60.5396		05	Xorazm Region
+Namangan	UZB	2	41.0231	71.6577		06	Namangan
+Navoiy Region	UZB	2	40.1444	65.4625		07	Navoiy Region
+Qashqadaryo	UZB	2	38.9415	65.9923		08	Qashqadaryo
+Samarqand Region	UZB	2	39.7165	66.81		10	Samarqand Region
+Surxondaryo Region	UZB	2	37.6712	67.4854		12	Surxondaryo Region
+Tashkent Region	UZB	2	41.0644	69.5501		14	Tashkent Region
+Jizzakh Region	UZB	2	40.1991	67.9925		15	Jizzakh Region
+Sirdaryo Region	UZB	2	40.5117	68.7661		16	Sirdaryo Region
+Charlotte Parish	VCT	2	13.2504	-61.1241		01	Charlotte Parish
+Saint Andrew Parish	VCT	2	13.2018	-61.2701		02	Saint Andrew Parish
+Saint David Parish	VCT	2	13.2907	-61.2404		03	Saint David Parish
+Saint George Parish	VCT	2	13.157	-61.2292		04	Saint George Parish
+Saint Patrick Parish	VCT	2	13.2368	-61.2727		05	Saint Patrick Parish
+Grenadines Parish	VCT	2	13.011	-61.2355		06	Grenadines Parish
+Amazonas	VEN	2	5.6603	-67.5834		01	Amazonas
+Anzoátegui	VEN	2	9.8361	-64.5528		02	Anzoátegui
+Apure	VEN	2	7.7062	-68.39		03	Apure
+Aragua	VEN	2	10.2273	-67.5514		04	Aragua
+Barinas	VEN	2	8.6172	-70.2258		05	Barinas
+Bolívar	VEN	2	8.1759	-62.8515		06	Bolívar
+Carabobo	VEN	2	10.2056	-67.973		07	Carabobo
+Cojedes	VEN	2	9.7939	-68.4394		08	Cojedes
+Delta Amacuro	VEN	2	9.0581	-62.05		09	Delta Amacuro
+Falcón	VEN	2	11.4997	-69.8361		11	Falcón
+Guárico	VEN	2	9.3709	-66.73		12	Guárico
+Lara	VEN	2	10.0535	-69.4519		13	Lara
+Mérida	VEN	2	8.5303	-71.2057		14	Mérida
+Miranda	VEN	2	10.3673	-66.7901		15	Miranda
+Monagas	VEN	2	9.7457	-63.1832		16	Monagas
+Nueva Esparta	VEN	2	10.9986	-63.8861		17	Nueva Esparta
+Portuguesa	VEN	2	9.3813	-69.3703		18	Portuguesa
+Sucre	VEN	2	10.5237	-63.7447		19	Sucre
+Táchira	VEN	2	7.8185	-72.2623		20	Táchira
+Trujillo	VEN	2	9.3317	-70.5554		21	Trujillo
+Yaracuy	VEN	2	10.1864	-68.8903		22	Yaracuy
+Zulia	VEN	2	10.5787	-71.6391		23	Zulia
+Distrito Federal	VEN	2	10.488	-66.8792		25	Distrito Federal
+Vargas	VEN	2	10.6036	-66.9724		26	Vargas
+Saint Croix Island	VIR	2	17.7275	-64.747		010	Saint Croix Island
+Saint John Island	VIR	2	18.3313	-64.7937		020	Saint John Island
+Saint Thomas Island	VIR	2	18.3419	-64.9307		030	Saint Thomas Island
+Lao Cai	VNM	2	21.0833	105.95		15	Lao Cai
+Lạng Sơn Province	VNM	2	10.8198	106.6318		20	Lạng Sơn Province
+Bac Ninh	VNM	2	10.5869	106.5944		24	Bac Ninh
+Hưng Yên Province	VNM	2	11.2949	106.1182		33	Hưng Yên Province
+Ninh Binh	VNM	2	10.36	106.36		37	Ninh Binh
+Quang Tri	VNM	2	21.0258	105.8302		44	Quang Tri
+Thừa Thiên Huế Province	VNM	2	13.7765	109.2237		46	Thừa Thiên Huế Province
+Gia Lai	VNM	2	18.3428	105.9056		52	Gia Lai
+Dak Lak	VNM	2	16.4619	107.5955		66	Dak Lak
+Lam Dong	VNM	2	21.8236	105.2142		68	Lam Dong
+Dong Nai	VNM	2	10.9804	106.6519		75	Dong Nai
+Ho Chi Minh City (HCMC)	VNM	2	20.941	106.333		79	Ho Chi Minh City (HCMC)
+Tay Ninh	VNM	2	20.5453	105.9122		80	Tay Ninh
+Dong Thap	VNM	2	20.4339	106.1773		82	Dong Thap
+Vinh Long	VNM	2	21.3089	105.6049		86	Vinh Long
+An Giang	VNM	2	12.3512	107.7361		91	An Giang
+Can Tho City	VNM	2	21.3861	103.023		92	Can Tho City
+Torba	VUT	2	-13.8761	167.5517		07	Torba
+Sanma	VUT	2	-15.4591	167.1509		13	Sanma
+Tafea	VUT	2	-19.5417	169.2817		15	Tafea
+Malampa	VUT	2	-16.0719	167.4008		16	Malampa
+Penama	VUT	2	-15.2903	167.9668		17	Penama
+Shefa	VUT	2	-17.7365	168.3137		18	Shefa
+Sigave	WLF	2	-14.2933	-178.1583		98612	Sigave
+Uvea	WLF	2	-13.2816	-176.1745		98613	Uvea
+A'ana	WSM	2	-13.8217	-171.958		01	A'ana
+Aiga-i-le-Tai	WSM	2	-13.8318	-172.036		02	Aiga-i-le-Tai
+Atua	WSM	2	-13.9008	-171.6665		03	Atua
+Fa'asaleleaga	WSM	2	-13.6715	-172.1777		04	Fa'asaleleaga
+Va'a-o-Fonoti	WSM	2	-13.9337	-171.5312		06	Va'a-o-Fonoti
+Gaga'ifomauga	WSM	2	-13.7534	-172.0096		07	Gaga'ifomauga
+Palauli	WSM	2	-13.7663	-172.3554		08	Palauli
+Satupa'itea	WSM	2	-13.7659	-172.3269		09	Satupa'itea
+Tuamasaga	WSM	2	-13.8311	-171.7747		10	Tuamasaga
+Vaisigano	WSM	2	-13.5196	-172.6378		11	Vaisigano
+Ferizaj	KSV	2	42.3527	21.1339		10096138	Ferizaj
+Gjakova	KSV	2	42.449	20.4013		10096859	Gjakova
+Gjilan	KSV	2	42.4119	21.4352		10097357	Gjilan
+Mitrovica	KSV	2	42.8964	20.8584		10097358	Mitrovica
+Prizren	KSV	2	42.2562	20.7532		10097361	Prizren
+Abyan Governorate	YEM	2	13.4166	45.5609		01	Abyan Governorate
+Al Mahrah Governorate	YEM	2	16.2079	52.1758		03	Al Mahrah Governorate
+Muhafazat Hadramaout	YEM	2	14.5415	49.1435		04	Muhafazat Hadramaout
+Shabwah	YEM	2	14.5167	46.822		05	Shabwah
+Al Mahwit Governorate	YEM	2	15.47	43.5448		10	Al Mahwit Governorate
+Dhamār	YEM	2	14.541	44.3976		11	Dhamār
+Şa‘dah	YEM	2	16.9401	43.7637		15	Şa‘dah
+Sanaa Governorate	YEM	2	15.3479	44.2123		16	Sanaa Governorate
+Aḑ Ḑāli‘	YEM	2	13.7149	44.7417		18	Aḑ Ḑāli‘
+Omran	YEM	2	15.6595	43.9438		19	Omran
+Al Bayda	YEM	2	13.9854	45.5726		20	Al Bayda
+Al Jawf	YEM	2	16.1672	44.7742		21	Al Jawf
+Ḩajjah	YEM	2	15.6943	43.6057		22	Ḩajjah
+Ibb Governorate	YEM	2	13.9861	44.1958		23	Ibb Governorate
+Laḩij	YEM	2	13.057	44.8818		24	Laḩij
+Ta‘izz	YEM	2	13.5807	44.0188		25	Ta‘izz
+Amanat Alasimah	YEM	2	15.467	44.1779		26	Amanat Alasimah
+Raymah	YEM	2	14.6635	43.6322		27	Raymah
+Soqatra	YEM	2	12.6607	53.8644		28	Soqatra
+Acoua	MYT	2	-12.7239	45.0582		97601	Acoua
+Bandraboua	MYT	2	-12.7044	45.1223		97602	Bandraboua
+Bandrele	MYT	2	-12.9128	45.1926		97603	Bandrele
+Bouéni	MYT	2	-12.9025	45.0761		97604	Bouéni
+Chiconi	MYT	2	-12.8333	45.1106		97605	Chiconi
+Chirongui	MYT	2	-12.9319	45.1483		97606	Chirongui
+Dembeni	MYT	2	-12.8436	45.1844		97607	Dembeni
+Dzaoudzi	MYT	2	-12.7834	45.2569		97608	Dzaoudzi
+Kani-Kéli	MYT	2	-12.9536	45.1033		97609	Kani-Kéli
+Koungou	MYT	2	-12.7336	45.2042		97610	Koungou
+Mamoudzou	MYT	2	-12.7823	45.2288		97611	Mamoudzou
+Mtsamboro	MYT	2	-12.6998	45.0689		97612	Mtsamboro
+M'Tsangamouji	MYT	2	-12.7594	45.0836		97613	M'Tsangamouji
+Ouangani	MYT	2	-12.8464	45.1361		97614	Ouangani
+Pamandzi	MYT	2	-12.7967	45.2794		97615	Pamandzi
+Sada	MYT	2	-12.8505	45.1021		97616	Sada
+Tsingoni	MYT	2	-12.7872	45.1028		97617	Tsingoni
+KwaZulu-Natal	ZAF	2	-29.4929	30.8556		02	KwaZulu-Natal
+Free State	ZAF	2	-28.2927	26.9838		03	Free State
+Eastern Cape	ZAF	2	-33.1948	26.4378		05	Eastern Cape
+Gauteng	ZAF	2	-26.1392	28.0581		06	Gauteng
+Mpumalanga	ZAF	2	-26.1717	29.6804		07	Mpumalanga
+Northern Cape	ZAF	2	-28.9273	23.4313		08	Northern Cape
+Limpopo	ZAF	2	-23.9143	29.7255		09	Limpopo
+Western Cape	ZAF	2	-33.8567	18.798		11	Western Cape
+Luapula Province	ZMB	2	-10.5434	29.0083		04	Luapula Province
+Copperbelt	ZMB	2	-12.8006	28.3135		08	Copperbelt
+Lusaka Province	ZMB	2	-15.4198	28.2901		09	Lusaka Province
+Muchinga	ZMB	2	-10.8506	32.0926		10	Muchinga
+Manicaland	ZWE	2	-18.9956	32.592		01	Manicaland
+Midlands Province	ZWE	2	-19.1875	29.7769		02	Midlands Province
+Mashonaland Central	ZWE	2	-17.2528	31.2368		03	Mashonaland Central
+Mashonaland East Province	ZWE	2	-18.0826	31.4881		04	Mashonaland East Province
+Mashonaland West	ZWE	2	-17.689	30.0419		05	Mashonaland West
+Matabeleland North	ZWE	2	-18.2927	26.5335		06	Matabeleland North
+Matabeleland South Province	ZWE	2	-21.4938	29.5006		07	Matabeleland South Province
+Masvingo Province	ZWE	2	-20.3043	30.7745		08	Masvingo Province
