@@ -31,15 +31,16 @@ $K code --format tsv "$T/in/en-turkey.txt" > "$T/tr.tsv"
 $K code --format tsv "$T/in/en-none.txt" > "$T/none.tsv"
 $K code --format plover "$T/in/nl-geneve.txt" > "$T/nl.plover"
 
-# every line: the geo fields of the first event, as "type country lat lon id name"
+# the geo fields of the first event, as "type country lat lon id adm1 name"
 geo() {
   python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
     r = json.loads(line)
-    if "geo_type" not in r: print("none", r["location"]); continue
-    print(r["geo_type"], r["geo_country"], round(r["geo_lat"], 1), round(r["geo_lon"], 1), r["geo_id"], r["geo_adm1"], r["geo_name"])
-' "$1" | head -1
+    if "geo_type" not in r: print("none", r["location"])
+    else: print(r["geo_type"], r["geo_country"], round(r["geo_lat"], 1), round(r["geo_lon"], 1), r["geo_id"], r["geo_adm1"], r["geo_name"])
+    break
+' "$1"
 }
 check "nl Genève: a place in Switzerland (FIPS SZ), type 3, 46.2 N 6.1 E, GeoNames id" [ "$(geo $T/nl.jsonl)" = "3 SZ 46.2 6.1 2660646 SZGE Genève" ]
 check "en Geneva: the same place" [ "$(geo $T/en.jsonl)" = "3 SZ 46.2 6.1 2660646 SZGE Genève" ]
@@ -117,6 +118,14 @@ for line in open(sys.argv[1]):
 printf 'date 2019-03-10\nPremier Mark Rutte heeft PVV-leider Geert Wilders maandag tijdens een bezoek aan Limburg scherp bekritiseerd.\n' > "$T/in/nl-limburg.txt"
 $K code "$T/in/nl-limburg.txt" > "$T/limburg.jsonl"
 check "a fallback place: the division the sentence names (Limburg, NL05)" [ "$(geo $T/limburg.jsonl)" = "2 NL 51.1 5.9 NL05 NL05 Limburg" ]
+
+# the third fallback: a state's court, police or parliament acts at home
+printf 'date 2020-01-10\nA Thai court sentenced a Dutch man to ten years in prison on Monday.\n' > "$T/in/en-thai.txt"
+printf 'date 2020-01-10\nThe Iraqi parliament voted on Sunday to expel American troops.\n' > "$T/in/en-iraq.txt"
+$K code "$T/in/en-thai.txt" > "$T/thai.jsonl"
+$K code "$T/in/en-iraq.txt" > "$T/iraq.jsonl"
+check "a court's event without a place: its state (THAJUD -> THA)" [ "$(locs $T/thai.jsonl)" = "1:116:THA" ]
+check "a parliament's event without a place: its state (IRQLEG -> IRQ)" [ "$(locs $T/iraq.jsonl)" = "1:174:IRQ" ]
 
 # the gazetteer: a country row for every ISO state, FIPS codes unique
 check "gazetteer: 246 countries, FIPS codes unique" sh -c "
