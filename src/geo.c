@@ -23,10 +23,14 @@ typedef struct {
     const char *name;
 } geo_country;
 
+/* where a name comes from (places.geo's kind column), for the sentence scan */
+enum { GK_PLACE, GK_CAPITAL, GK_STATE, GK_DIVISION };
+
 typedef struct {
     const char *gname, *adm1, *id;
     uint32_t country;            /* index into countries */
     int type;                    /* 1 a name known without a point (the country), 2 division, 3 place */
+    int kind;                    /* GK_*: a dictionary place, capital or state, or a GeoNames division */
     double lat, lon;
 } geo_place;
 
@@ -36,6 +40,7 @@ static kr_map geo_cidx, geo_pidx;       /* ISO3 -> country + 1; folded name \t I
 static geo_country *geo_c; static uint32_t geo_nc;
 static geo_place *geo_p; static uint32_t geo_np;
 static size_t geo_maxname;              /* the longest folded name (bytes), for scanning a sentence */
+static kr_map geo_words;                /* folded word -> 1 place preposition, 2 determiner or possessive */
 
 /* the lookup key of a name: folded (case and accents), runs of white space as one space */
 static size_t geo_key(const char *s, size_t n, const char *iso3, char *out, size_t cap) {
@@ -98,8 +103,9 @@ static void country_line(char *l) {
 }
 
 static void place_line(char *l) {
-    char *f[8];
-    if (split_tabs(l, f, 8) < 8 || strlen(f[1]) != 3) return;
+    char *f[9];
+    int nf = split_tabs(l, f, 9);
+    if (nf < 8 || strlen(f[1]) != 3) return;
     uint32_t ci = kr_map_get(&geo_cidx, f[1], 3);
     if (!ci) return;
     char key[600];
@@ -115,13 +121,36 @@ static void place_line(char *l) {
     if (p->type < 1 || p->type > 3) p->type = 3;
     p->lat = strtod(f[3], NULL); p->lon = strtod(f[4], NULL);
     p->id = f[5]; p->adm1 = f[6]; p->gname = f[7];
+    const char *k = nf > 8 ? f[8] : "place";
+    p->kind = !strcmp(k, "capital") ? GK_CAPITAL : !strcmp(k, "state") ? GK_STATE : !strcmp(k, "division") ? GK_DIVISION : GK_PLACE;
     kr_map_put(&geo_pidx, key, kl, ++geo_np);
+}
+
+/* the word classes place-prep (1), det and poss (2) of the dictionaries' words.txt, which
+** the coder uses to tell "in Turkey" (a place) from "Turkey" (an actor) */
+static void words_line(char *l) {
+    char *hash = strchr(l, '#');
+    if (hash) *hash = 0;
+    size_t cl = strcspn(l, " \t");
+    uint32_t v = cl == 10 && !strncmp(l, "place-prep", 10) ? 1 : (cl == 3 && !strncmp(l, "det", 3)) || (cl == 4 && !strncmp(l, "poss", 4)) ? 2 : 0;
+    if (!v) return;
+    for (char *w = strtok(l + cl, "|"); w; w = strtok(NULL, "|")) {
+        while (*w == ' ' || *w == '\t') w++;
+        size_t n = strlen(w);
+        while (n && (w[n - 1] == ' ' || w[n - 1] == '\t' || w[n - 1] == '\r')) n--;
+        char f[128];
+        size_t fl = n ? kr_fold(w, n, f, sizeof f) : 0;
+        if (fl && fl < sizeof f) kr_map_put(&geo_words, kr_strndup(&geo_ar, f, fl), fl, v);
+    }
 }
 
 static void geo_init(void) {
     kr_map_init(&geo_cidx, &geo_ar); kr_map_init(&geo_pidx, &geo_ar);
     geo_lines(geo_file("data/geo/countries.geo"), country_line);
     geo_lines(geo_file("data/geo/places.geo"), place_line);
+    kr_map_init(&geo_words, &geo_ar);
+    geo_lines(geo_file("data/nl/words.txt"), words_line);
+    geo_lines(geo_file("data/en/words.txt"), words_line);
 }
 
 int kr_geo_count(int *countries, int *places) {
@@ -171,29 +200,52 @@ int kr_geolocate(const char *location, const char *location_text, const char *la
 /* word characters for the boundaries of a name in folded text (letters, digits, UTF-8) */
 static int geo_wordc(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
 
-/* the gazetteer name of the state ci that a sentence names first (leftmost, then longest),
-** copied into out; 0 if none.  Every stretch of the folded sentence that starts and ends
-** at a word boundary, up to the longest name, is looked up in the name index. */
+/* 1 if the word before offset s of the folded text f, past determiners and possessives
+** ("in the", "in het"), is a place preposition */
+static int geo_after_prep(const char *f, size_t s) {
+    size_t e = s;
+    for (int i = 0; i < 4; i++) {
+        while (e > 0 && f[e - 1] == ' ') e--;
+        size_t b = e;
+        while (b > 0 && geo_wordc((unsigned char)f[b - 1])) b--;
+        uint32_t v = b < e ? kr_map_get(&geo_words, f + b, e - b) : 0;
+        if (v != 2) return v == 1;
+        e = b;
+    }
+    return 0;
+}
+
+/* The gazetteer name of the state ci that a sentence names first (leftmost, then longest),
+** copied into out; 0 if none.  First as the coder finds a place: a dictionary place
+** anywhere, a capital or a state's own name only after a place preposition ("in Turkey",
+** not "Turkey said"), so that an event read back from an archive gets the place the coder
+** gave it; then, when there is none, a capital anywhere ("the Serbian capital Belgrade")
+** or a division the dictionaries do not name ("Maidan Wardak province").  Every
+** stretch of the folded sentence that starts and ends at a word boundary, up to the
+** longest name, is looked up in the name index. */
 static int geo_scan(uint32_t ci, const char *text, char *out, size_t cap) {
     size_t n = strlen(text);
     char *f = kr_xmalloc(n * 3 + 8);
     size_t fl = kr_fold(text, n, f, n * 3 + 8);
     char *key = kr_xmalloc(geo_maxname + 8);
     int found = 0;
-    for (size_t s = 0; s < fl && !found; s++) {
-        if (s > 0 && geo_wordc((unsigned char)f[s - 1])) continue;
-        for (size_t e = s + geo_maxname < fl ? s + geo_maxname : fl; e > s; e--) {   /* longest first */
-            if (e < fl && geo_wordc((unsigned char)f[e])) continue;
-            memcpy(key, f + s, e - s);
-            key[e - s] = '\t';
-            memcpy(key + e - s + 1, geo_c[ci].iso3, 3);
-            if (kr_map_get(&geo_pidx, key, e - s + 4)) {
+    for (int pass = 0; pass < 2 && !found; pass++)
+        for (size_t s = 0; s < fl && !found; s++) {
+            if (s > 0 && geo_wordc((unsigned char)f[s - 1])) continue;
+            for (size_t e = s + geo_maxname < fl ? s + geo_maxname : fl; e > s; e--) {   /* longest first */
+                if (e < fl && geo_wordc((unsigned char)f[e])) continue;
+                memcpy(key, f + s, e - s);
+                key[e - s] = '\t';
+                memcpy(key + e - s + 1, geo_c[ci].iso3, 3);
+                uint32_t pi = kr_map_get(&geo_pidx, key, e - s + 4);
+                if (!pi) continue;
+                int k = geo_p[pi - 1].kind;
+                if (pass == 0 ? k == GK_DIVISION || (k != GK_PLACE && !geo_after_prep(f, s)) : k != GK_DIVISION && k != GK_CAPITAL) continue;
                 snprintf(out, cap, "%.*s", (int)(e - s), f + s);
                 found = 1;
                 break;
             }
         }
-    }
     free(key);
     free(f);
     return found;

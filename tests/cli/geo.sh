@@ -119,6 +119,17 @@ printf 'date 2019-03-10\nPremier Mark Rutte heeft PVV-leider Geert Wilders maand
 $K code "$T/in/nl-limburg.txt" > "$T/limburg.jsonl"
 check "a fallback place: the division the sentence names (Limburg, NL05)" [ "$(geo $T/limburg.jsonl)" = "2 NL 51.1 5.9 NL05 NL05 Limburg" ]
 
+# the archive keeps the state, not the words: its exports find the coder's place again,
+# passing over a state's own name that is no place ("de Verenigde Staten ... in Texas")
+mkdir "$T/in2"
+printf 'date 2022-01-10\nRusland en de Verenigde Staten zijn maandag in Texas besprekingen begonnen.\n' > "$T/in2/nl-texas.txt"
+$K code --format tsv "$T/in2/nl-texas.txt" | cut -f50-56 > "$T/texas.code"
+if $K ingest --db "$T/k2.db" "$T/in2" > /dev/null 2>&1; then
+  $K export --db "$T/k2.db" --format gdelt | cut -f50-56 > "$T/texas.export"
+  check "archive export = code: Texas (USTX), not the United States named before it" sh -c "
+    grep -q '^2	Texas, United States of America	US	USTX	' '$T/texas.code' && cmp -s '$T/texas.code' '$T/texas.export'"
+fi
+
 # the third fallback: a state's court, police or parliament acts at home
 printf 'date 2020-01-10\nA Thai court sentenced a Dutch man to ten years in prison on Monday.\n' > "$T/in/en-thai.txt"
 printf 'date 2020-01-10\nThe Iraqi parliament voted on Sunday to expel American troops.\n' > "$T/in/en-iraq.txt"
