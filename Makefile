@@ -1,5 +1,6 @@
-# kroniek -- one Makefile.  `make deps` installs the Debian packages, `make` builds
-# ./kroniek, `make test` runs every test, `make bench` the benchmarks, `make fuzz` the
+# kroniek -- one Makefile.  `make deps` installs the Debian packages to build and run,
+# `make` builds ./kroniek, `make test` runs every test (installing the test tools first
+# when one is missing: `make test-deps`), `make bench` the benchmarks, `make fuzz` the
 # fuzz targets.  See README.md.
 
 CC       ?= cc
@@ -29,11 +30,20 @@ DATA     := $(sort $(shell find data -type f \( -name '*.actors' -o -name '*.ver
 DATA     += $(sort $(wildcard data/geo/*.geo))
 SHARED   ?= ../shared
 
-DEBIAN_PKGS := build-essential pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev sqlite3 \
-	libmicrohttpd-dev libpq-dev libstemmer-dev postgresql valgrind clang python3 \
-	chromium nodejs wrk openssl
+# `make deps`: what building and running need -- a C compiler, make, pkg-config and the
+# libraries' headers (their shared libraries come with them); not build-essential, whose
+# g++ and dpkg-dev nothing here uses.  About 67 MB to download on Debian 12 (README.md).
+DEBIAN_PKGS := gcc make libc6-dev pkg-config libjansson-dev libutf8proc-dev libsqlite3-dev \
+	libmicrohttpd-dev libpq-dev libstemmer-dev
+# `make test-deps` (and `make test` when one is missing, tests/deps.sh): the test tools --
+# a PostgreSQL server (pg.sh), Chromium, Node and npm (browser.sh, with playwright-core
+# from npm), Valgrind, clang (fuzz-regress.sh), wrk (serve-load.sh), openssl (TLS in
+# serve-abuse.sh), python3, the sqlite3 shell, curl, xz.  About 340 MB more to download.
+TEST_PKGS := postgresql valgrind clang python3 chromium nodejs wrk openssl sqlite3 curl xz-utils
+# TEST_DEPS=0: `make test` installs nothing
+TEST_DEPS ?= 1
 
-.PHONY: all deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict lib python install uninstall
+.PHONY: all deps test-deps test test-asan test-cases test-seed test-news clean bench fuzz check-dict lib python install uninstall
 
 all: $(BIN)
 
@@ -94,15 +104,17 @@ fuzz: $(FUZZ_BIN)
 deps:
 	@if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	$$SUDO apt-get update -qq && \
-	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS) && \
-	{ command -v npm >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends npm; }
-	@# (npm: Debian's package conflicts with a nodejs that bundles npm, so only when missing)
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS)
+
+test-deps:
+	sh tests/deps.sh install $(TEST_PKGS)
 
 check-dict: $(BIN)
 	./kroniek dict check > build/dict-check.txt || (cat build/dict-check.txt; exit 1)
 	@tail -4 build/dict-check.txt
 
 test: $(BIN) $(B)/kroniek-asan
+	@if [ "$(TEST_DEPS)" != 0 ]; then sh tests/deps.sh ensure $(TEST_PKGS); fi
 	sh tests/run.sh
 
 # the bench helper (tests/bench/helper.c: kroniek's sentence split for the TABARI comparison,

@@ -70,14 +70,22 @@ void kc_code_text(const kr_coder *c, const char *code, char *out, size_t cap) {
 **  1. the place named in one of the two sentences before it ("In Genève ... . The talks
 **     ... ."): a report stays where it is for a while;
 **  2. the state both actors belong to (NLDGOV criticises NLDOPP): domestic politics
-**     happens at home.
+**     happens at home;
+**  3. the state of a source that acts only at home, its courts, police and parliament:
+**     THAJUD jails a Dutchman in Thailand, IRQLEG votes in Iraq to expel US troops (not
+**     its government or army, which act abroad too).
 ** Otherwise "" (no place): a foreign minister's criticism of another state has no place
 ** we can tell. */
 const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt) {
+    static const char *const at_home[] = {"JUD", "COP", "LEG"};
     kr_geo g;
     if (c->prev_loc[0] && c->prev_loc_sent && sent_no - c->prev_loc_sent <= 2) return c->prev_loc;
-    if (strlen(src) >= 3 && strlen(tgt) >= 3 && !strncmp(src, tgt, 3)) {
-        memcpy(c->fb_loc, src, 3); c->fb_loc[3] = 0;
+    const char *st = NULL;
+    if (strlen(src) >= 3 && strlen(tgt) >= 3 && !strncmp(src, tgt, 3)) st = src;
+    for (size_t i = 0; !st && strlen(src) >= 6 && i < sizeof at_home / sizeof *at_home; i++)
+        if (!strncmp(src + 3, at_home[i], 3)) st = src;
+    if (st) {
+        memcpy(c->fb_loc, st, 3); c->fb_loc[3] = 0;
         if (kr_geolocate(c->fb_loc, NULL, NULL, &g)) return c->fb_loc;
     }
     return "";

@@ -6,7 +6,8 @@
 ** The gazetteer is compiled in (data/geo/ (*.geo files), embedded by tools/embed like the
 ** dictionaries): places.geo holds every place and capital kroniek's dictionaries name
 ** (data/common/places.actors, `capital` entries of data/{nl,en}/states.actors) with the
-** point, GeoNames id and admin1 code of the GeoNames city it was matched to;
+** point, GeoNames id and admin1 code of the GeoNames city it was matched to, and every
+** first-level division (type 2: GeoNames admin1 names, a point made from its cities);
 ** countries.geo holds every ISO 3166 state with its ISO2 and FIPS 10-4 codes and a
 ** centroid.  Both are made by tools/geo/make.js (README.md: Geolocation).  A name not in
 ** places.geo gives the country (type 1, its centroid).  The tables are read once, on
@@ -22,10 +23,14 @@ typedef struct {
     const char *name;
 } geo_country;
 
+/* where a name comes from (places.geo's kind column), for the sentence scan */
+enum { GK_PLACE, GK_CAPITAL, GK_STATE, GK_DIVISION };
+
 typedef struct {
     const char *gname, *adm1, *id;
     uint32_t country;            /* index into countries */
     int type;                    /* 1 a name known without a point (the country), 2 division, 3 place */
+    int kind;                    /* GK_*: a dictionary place, capital or state, or a GeoNames division */
     double lat, lon;
 } geo_place;
 
@@ -34,7 +39,8 @@ static kr_arena geo_ar;
 static kr_map geo_cidx, geo_pidx;       /* ISO3 -> country + 1; folded name \t ISO3 -> place + 1 */
 static geo_country *geo_c; static uint32_t geo_nc;
 static geo_place *geo_p; static uint32_t geo_np;
-static const char **geo_pkeys;          /* per place: its folded name (for scanning a sentence) */
+static size_t geo_maxname;              /* the longest folded name (bytes), for scanning a sentence */
+static kr_map geo_words;                /* folded word -> 1 place preposition, 2 determiner or possessive */
 
 /* the lookup key of a name: folded (case and accents), runs of white space as one space */
 static size_t geo_key(const char *s, size_t n, const char *iso3, char *out, size_t cap) {
@@ -97,8 +103,9 @@ static void country_line(char *l) {
 }
 
 static void place_line(char *l) {
-    char *f[8];
-    if (split_tabs(l, f, 8) < 8 || strlen(f[1]) != 3) return;
+    char *f[9];
+    int nf = split_tabs(l, f, 9);
+    if (nf < 8 || strlen(f[1]) != 3) return;
     uint32_t ci = kr_map_get(&geo_cidx, f[1], 3);
     if (!ci) return;
     char key[600];
@@ -107,21 +114,43 @@ static void place_line(char *l) {
     if (geo_np == geo_pcap) {
         geo_pcap = geo_pcap ? geo_pcap * 2 : 1024;
         geo_p = kr_xrealloc(geo_p, geo_pcap * sizeof *geo_p);
-        geo_pkeys = kr_xrealloc(geo_pkeys, geo_pcap * sizeof *geo_pkeys);
     }
-    geo_pkeys[geo_np] = kr_strndup(&geo_ar, key, kl - 4);
+    if (kl - 4 > geo_maxname) geo_maxname = kl - 4;
     geo_place *p = &geo_p[geo_np];
     p->country = ci - 1; p->type = atoi(f[2]);
     if (p->type < 1 || p->type > 3) p->type = 3;
     p->lat = strtod(f[3], NULL); p->lon = strtod(f[4], NULL);
     p->id = f[5]; p->adm1 = f[6]; p->gname = f[7];
+    const char *k = nf > 8 ? f[8] : "place";
+    p->kind = !strcmp(k, "capital") ? GK_CAPITAL : !strcmp(k, "state") ? GK_STATE : !strcmp(k, "division") ? GK_DIVISION : GK_PLACE;
     kr_map_put(&geo_pidx, key, kl, ++geo_np);
+}
+
+/* the word classes place-prep (1), det and poss (2) of the dictionaries' words.txt, which
+** the coder uses to tell "in Turkey" (a place) from "Turkey" (an actor) */
+static void words_line(char *l) {
+    char *hash = strchr(l, '#');
+    if (hash) *hash = 0;
+    size_t cl = strcspn(l, " \t");
+    uint32_t v = cl == 10 && !strncmp(l, "place-prep", 10) ? 1 : (cl == 3 && !strncmp(l, "det", 3)) || (cl == 4 && !strncmp(l, "poss", 4)) ? 2 : 0;
+    if (!v) return;
+    for (char *w = strtok(l + cl, "|"); w; w = strtok(NULL, "|")) {
+        while (*w == ' ' || *w == '\t') w++;
+        size_t n = strlen(w);
+        while (n && (w[n - 1] == ' ' || w[n - 1] == '\t' || w[n - 1] == '\r')) n--;
+        char f[128];
+        size_t fl = n ? kr_fold(w, n, f, sizeof f) : 0;
+        if (fl && fl < sizeof f) kr_map_put(&geo_words, kr_strndup(&geo_ar, f, fl), fl, v);
+    }
 }
 
 static void geo_init(void) {
     kr_map_init(&geo_cidx, &geo_ar); kr_map_init(&geo_pidx, &geo_ar);
     geo_lines(geo_file("data/geo/countries.geo"), country_line);
     geo_lines(geo_file("data/geo/places.geo"), place_line);
+    kr_map_init(&geo_words, &geo_ar);
+    geo_lines(geo_file("data/nl/words.txt"), words_line);
+    geo_lines(geo_file("data/en/words.txt"), words_line);
 }
 
 int kr_geo_count(int *countries, int *places) {
@@ -155,6 +184,8 @@ int kr_geolocate(const char *location, const char *location_text, const char *la
         out->lat = p->lat; out->lon = p->lon;
         snprintf(out->id, sizeof out->id, "%s", p->id);
         if (*p->adm1 && *c->fips) snprintf(out->adm1, sizeof out->adm1, "%s%s", c->fips, p->adm1);
+        /* a division without a GeoNames id: its ADM1 code, as GDELT's FeatureID has it */
+        if (!*out->id && p->type == 2) snprintf(out->id, sizeof out->id, "%s", out->adm1);
         snprintf(out->full_name, sizeof out->full_name, "%s, %s", p->gname, c->name);
     } else {
         out->type = 1; out->name = c->name;
@@ -169,27 +200,54 @@ int kr_geolocate(const char *location, const char *location_text, const char *la
 /* word characters for the boundaries of a name in folded text (letters, digits, UTF-8) */
 static int geo_wordc(unsigned char ch) { return ch >= 0x80 || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
 
-/* the gazetteer name of the state ci that a sentence names first (leftmost, then longest),
-** copied into out; 0 if none */
+/* 1 if the word before offset s of the folded text f, past determiners and possessives
+** ("in the", "in het"), is a place preposition */
+static int geo_after_prep(const char *f, size_t s) {
+    size_t e = s;
+    for (int i = 0; i < 4; i++) {
+        while (e > 0 && f[e - 1] == ' ') e--;
+        size_t b = e;
+        while (b > 0 && geo_wordc((unsigned char)f[b - 1])) b--;
+        uint32_t v = b < e ? kr_map_get(&geo_words, f + b, e - b) : 0;
+        if (v != 2) return v == 1;
+        e = b;
+    }
+    return 0;
+}
+
+/* The gazetteer name of the state ci that a sentence names first (leftmost, then longest),
+** copied into out; 0 if none.  First as the coder finds a place: a dictionary place
+** anywhere, a capital or a state's own name only after a place preposition ("in Turkey",
+** not "Turkey said"), so that an event read back from an archive gets the place the coder
+** gave it; then, when there is none, a capital anywhere ("the Serbian capital Belgrade")
+** or a division the dictionaries do not name ("Maidan Wardak province").  Every
+** stretch of the folded sentence that starts and ends at a word boundary, up to the
+** longest name, is looked up in the name index. */
 static int geo_scan(uint32_t ci, const char *text, char *out, size_t cap) {
     size_t n = strlen(text);
     char *f = kr_xmalloc(n * 3 + 8);
     size_t fl = kr_fold(text, n, f, n * 3 + 8);
-    const char *best = NULL; size_t bestl = 0;
-    for (uint32_t i = 0; i < geo_np; i++) {
-        const geo_place *p = &geo_p[i];
-        if (p->country != ci) continue;
-        const char *k = geo_pkeys[i]; size_t kl = strlen(k);
-        for (const char *h = f; (h = strstr(h, k)); h++) {
-            if ((h > f && geo_wordc((unsigned char)h[-1])) || geo_wordc((unsigned char)h[kl])) continue;
-            if (!best || h < best || (h == best && kl > bestl)) { best = h; bestl = kl; }
-            break;
+    char *key = kr_xmalloc(geo_maxname + 8);
+    int found = 0;
+    for (int pass = 0; pass < 2 && !found; pass++)
+        for (size_t s = 0; s < fl && !found; s++) {
+            if (s > 0 && geo_wordc((unsigned char)f[s - 1])) continue;
+            for (size_t e = s + geo_maxname < fl ? s + geo_maxname : fl; e > s; e--) {   /* longest first */
+                if (e < fl && geo_wordc((unsigned char)f[e])) continue;
+                memcpy(key, f + s, e - s);
+                key[e - s] = '\t';
+                memcpy(key + e - s + 1, geo_c[ci].iso3, 3);
+                uint32_t pi = kr_map_get(&geo_pidx, key, e - s + 4);
+                if (!pi) continue;
+                int k = geo_p[pi - 1].kind;
+                if (pass == 0 ? k == GK_DIVISION || (k != GK_PLACE && !geo_after_prep(f, s)) : k != GK_DIVISION && k != GK_CAPITAL) continue;
+                snprintf(out, cap, "%.*s", (int)(e - s), f + s);
+                found = 1;
+                break;
+            }
         }
-    }
-    int found = best != NULL;
-    if (found) snprintf(out, cap, "%.*s", (int)bestl, best);
+    free(key);
     free(f);
-    KR_UNUSED(fl);
     return found;
 }
 

@@ -190,7 +190,7 @@ static int write_plover(FILE *f, const kr_event *e, long seq, const kr_event_inf
         if (located) {
             /* PLOVER's location object (Mordecai's GeoNames fields); resolution 4 city, 2 province, 1 country */
             fputs("\"resolved_place\":", f); kr_json_str(f, g.name);
-            if (g.type > 1 && *g.id) fprintf(f, ",\"geonameid\":%s", g.id);
+            if (g.type > 1 && *g.id && strspn(g.id, "0123456789") == strlen(g.id)) fprintf(f, ",\"geonameid\":%s", g.id);
             fprintf(f, ",\"lat\":%.4f,\"lon\":%.4f,", g.lat, g.lon);
             if (g.type == 3) { fputs("\"city\":", f); kr_json_str(f, g.name); putc(',', f); }
         }

@@ -174,7 +174,8 @@ kr_status kr_store_put_prep(kr_store *s, const kr_article *a, const char *text_h
                             const kr_event *ev, int nev, kr_store_prep *p);
 
 #ifdef KR_STORE_INTERNAL
-/* ---- internals shared by the two backends (store.c, store_pg.c) ----------------
+/* ---- internals: the common layer (store.c) that the backends (store_sqlite.c,
+** store_pg.c) share, and the backend table ----------------------------------------
 ** Not part of the API: the server and the commands do not define KR_STORE_INTERNAL. */
 #include "kr_int.h"
 
@@ -221,6 +222,10 @@ char *kr_fq_snippet(kr_fts *ft, const kr_fq *q, const char *text, size_t n, int 
 /* SQL parameters, all passed as text (PostgreSQL) or bound by type (SQLite) */
 #define KR_SQL_MAXPARAM 40
 typedef struct { int n; const char *v[KR_SQL_MAXPARAM]; char own[KR_SQL_MAXPARAM][72]; int isint[KR_SQL_MAXPARAM]; } kr_sqlparams;
+/* The pg argument below: 1 PostgreSQL ($N placeholders); 0 SQLite (?N); KR_SQL_NOIDX
+** SQLite with the event columns written +e.x, so that SQLite does not drive the query
+** from their indexes (used to page through events_page in date order) */
+#define KR_SQL_NOIDX 2
 /* Append " AND ..." conditions for q to sql.  articles == 0: over events e JOIN
 ** articles a; articles != 0: over articles a, event filters through EXISTS.  pg selects
 ** $N placeholders.  text_fmt is the full-text condition as a printf format with one %s
@@ -229,6 +234,10 @@ typedef struct { int n; const char *v[KR_SQL_MAXPARAM]; char own[KR_SQL_MAXPARAM
 int kr_sql_where(kr_buf *sql, const kr_query *q, int pg, int articles, kr_sqlparams *p, const char *text_fmt,
                  const char *fts_arg, char *err, size_t errlen);
 const char *kr_sql_param(kr_sqlparams *p, const char *s);     /* copies s */
+/* "(col >= lo AND col < hi)" for a code prefix (RUS matches RUSGOV), as parameters */
+void kr_sql_prefix(kr_buf *sql, int pg, kr_sqlparams *p, const char *col, const char *prefix);
+/* 1 if q filters on the events themselves (actors, dyad, code, quad) */
+int kr_sql_event_filter(const kr_query *q);
 const char *kr_sql_param_int(kr_sqlparams *p, long long v);
 
 /* Raw timeline groups: one per (date, source, target, code), or a summary row of
@@ -307,8 +316,14 @@ void kr_tl_hash_add(kr_tl_hash *h, const char *date, const char *source, const c
 int kr_tl_hash_emit(kr_tl_hash *h, kr_tl_group_fn fn, void *ctx);     /* nonzero: fn stopped */
 void kr_tl_hash_free(kr_tl_hash *h);
 
+/* A backend: its name, the --db values it opens and its functions.  store.c holds the
+** table of backends (kr_store_open picks one) and calls them only through these
+** pointers; a backend calls store.c's common layer, never another backend. */
 typedef struct {
-    const char *name;
+    const char *name;                      /* kr_store_backend() */
+    const char *const *schemes;            /* URI prefixes it opens, NULL-terminated; NULL:
+                                              the default, every other --db value (a file) */
+    kr_store *(*open)(const char *uri, int create, int readonly, char *err, size_t errlen);
     void (*close)(kr_store *s);
     kr_status (*begin)(kr_store *s);
     kr_status (*commit)(kr_store *s);
@@ -344,9 +359,11 @@ struct kr_store {
     int (*stop)(void *ctx); void *stop_ctx;
     char ro_why[512];        /* kr_store_read_only: "" when writable */
 };
+/* the backends (store_sqlite.c, store_pg.c) */
+extern const kr_store_ops kr_store_sqlite_ops, kr_store_pg_ops;
 void kr_store_seterr(kr_store *s, const char *fmt, ...);
-/* the PostgreSQL backend (store_pg.c) */
-kr_store *kr_store_open_pg(const char *uri, int create, int readonly, char *err, size_t errlen);
+/* 1 once the time budget of kr_store_set_budget is spent or its stop() says so */
+int kr_store_out_of_time(const kr_store *s);
 /* a day number yyyymmdd for a stored date ("2022-01" -> 20220101), 0 if bad */
 int kr_store_day(const char *date);
 #endif

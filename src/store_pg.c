@@ -944,10 +944,6 @@ static void pg_budget(kr_store *s) {
     if (pg_cmd(s, sql, "setting the time budget") == KR_OK) b->timeout_ms = s->budget_ms;
 }
 
-static const kr_store_ops pg_ops = {
-    "postgresql", pg_close, pg_begin, pg_commit, pg_rollback, pg_seen, pg_put,
-    pg_events, pg_search, pg_groups, pg_actors, pg_article, pg_stats, pg_check, pg_empty, pg_budget, NULL
-};
 
 /* the URI without its password, for messages */
 static void safe_name(char *out, size_t n, const char *uri) {
@@ -1005,11 +1001,11 @@ out:
     return k;
 }
 
-kr_store *kr_store_open_pg(const char *uri, int create, int readonly, char *err, size_t errlen) {
+static kr_store *pg_open(const char *uri, int create, int readonly, char *err, size_t errlen) {
     kr_store *s = calloc(1, sizeof *s);
     pg_be *b = calloc(1, sizeof *b);
     if (!s || !b) { free(s); free(b); snprintf(err, errlen, "out of memory"); return NULL; }
-    s->ops = &pg_ops; s->be = b; s->readonly = readonly;
+    s->ops = &kr_store_pg_ops; s->be = b; s->readonly = readonly;
     safe_name(s->name, sizeof s->name, uri);
     s->fts = kr_fts_new();
     kr_map_init(&b->pend, &b->pend_ar);
@@ -1033,3 +1029,13 @@ fail:
     kr_store_close(s);
     return NULL;
 }
+
+static const char *const pg_schemes[] = {"postgresql://", "postgres://", NULL};
+
+/* the --db values "postgresql://..." and "postgres://..." (libpq connection URIs) */
+const kr_store_ops kr_store_pg_ops = {
+    .name = "postgresql", .schemes = pg_schemes, .open = pg_open, .close = pg_close,
+    .begin = pg_begin, .commit = pg_commit, .rollback = pg_rollback, .seen = pg_seen, .put = pg_put,
+    .events = pg_events, .search = pg_search, .groups = pg_groups, .actors = pg_actors, .article = pg_article,
+    .stats = pg_stats, .check = pg_check, .empty = pg_empty, .budget = pg_budget, .release = NULL,
+};

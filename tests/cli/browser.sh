@@ -5,7 +5,7 @@
 # loopback port and runs tests/browser/serve.test.js.  Screenshots: build/screenshots/.
 #
 # Run from the repository root with ./kroniek built:  sh tests/cli/browser.sh
-# Needs chromium, node and npm (`make deps`); `npm install` runs in tests/browser when
+# Needs chromium, node and npm (`make test-deps`); `npm install` runs in tests/browser when
 # playwright-core is missing.  Exits non-zero on failure.
 set -u
 K=${K:-./kroniek}
@@ -14,11 +14,11 @@ CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || ech
 export CHROMIUM
 die() { echo "browser.sh: $*" >&2; exit 1; }
 [ -x "$K" ] || die "$K not built"
-[ -x "$CHROMIUM" ] || die "chromium not found (apt-get install chromium, or make deps)"
-command -v node > /dev/null || die "node not found (apt-get install nodejs npm, or make deps)"
+[ -x "$CHROMIUM" ] || die "chromium not found (apt-get install chromium, or make test-deps)"
+command -v node > /dev/null || die "node not found (apt-get install nodejs npm, or make test-deps)"
 
 if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
-  command -v npm > /dev/null || die "npm not found (apt-get install npm, or make deps)"
+  command -v npm > /dev/null || die "npm not found (apt-get install npm, or make test-deps)"
   (cd tests/browser && npm install --no-audit --no-fund --loglevel=error) || die "npm install failed"
 fi
 

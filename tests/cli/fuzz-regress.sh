@@ -9,7 +9,7 @@
 set -u
 B=${B:-build}
 O=$B/fuzz-obj
-command -v clang >/dev/null || { echo "fuzz-regress.sh: clang is not installed (make deps)" >&2; exit 1; }
+command -v clang >/dev/null || { echo "fuzz-regress.sh: clang is not installed (make test-deps)" >&2; exit 1; }
 mkvar() { make -s --no-print-directory B="$B" --eval='print-%: ; @echo $($*)' "print-$1"; }
 CFL="$(mkvar CSTD) -g -O1 -Iinclude -Isrc $(mkvar PKG_CFLAGS)"
 LIBS=$(mkvar LDLIBS)

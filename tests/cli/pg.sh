@@ -6,7 +6,7 @@
 # sets and the snippets; the rank values differ: BM25 in SQLite, ts_rank here), and the
 # aggregates kept at ingest (tests/cli/aggregates.awk).  Also:
 # idempotent re-ingest, two concurrent ingests, a foreign database, a server that is
-# not there, bad records, a stored text damaged afterwards.  Installs nothing (`make deps` installs postgresql); the server is stopped
+# not there, bad records, a stored text damaged afterwards.  Installs nothing (`make test-deps` installs postgresql); the server is stopped
 # at the end.
 # Run from the repository root: sh tests/cli/pg.sh  (KRONIEK=path to test another binary)
 set -u
@@ -25,7 +25,7 @@ check() { desc=$1; shift; if "$@"; then ok "$desc"; else bad "$desc"; fi; }
 die() { echo "FAIL: $*"; exit 1; }
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V | tail -1)
-[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || { rm -rf "$T"; die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (make deps installs postgresql)"; }
+[ -n "$PGBIN" ] && [ -x "$PGBIN/initdb" ] || { rm -rf "$T"; die "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (make test-deps installs postgresql)"; }
 # as root the server runs as postgres, which must be able to reach the directory
 if [ "$(id -u)" = 0 ]; then
     id postgres > /dev/null 2>&1 || { rm -rf "$T"; die "running as root but there is no postgres user"; }

@@ -13,7 +13,7 @@ set -u
 K=${K:-./kroniek}
 SHARED=${SHARED:-../shared}
 N=${VALGRIND_SAMPLE:-all}
-command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind is not installed (make deps)" >&2; exit 1; }
+command -v valgrind >/dev/null || { echo "valgrind.sh: valgrind is not installed (make test-deps)" >&2; exit 1; }
 [ -x "$K" ] || { echo "valgrind.sh: $K not built" >&2; exit 1; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/kroniek-valgrind.XXXXXX")
 trap 'rm -rf "$T"' EXIT; trap 'exit 1' INT TERM

