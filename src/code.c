@@ -315,6 +315,14 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 break;
             }
         }
+        /* "the Russian offensive", "de Amerikaanse sancties": an adjective actor right
+        ** before an event noun is whose act it is */
+        if (T->kind == TK_NOUN && !subj.n && H->tok > k->s) {
+            int mi = kc_mention_at(c, H->tok - 1);
+            if (mi >= 0 && c->m[mi].weak && !c->m[mi].in_pp && !c->m[mi].skip && c->m[mi].e == H->tok) {
+                kc_codeset_from_group(c, c->m[mi].group, &subj); subj_group = c->m[mi].group;
+            }
+        }
         match_res r; memset(&r, 0, sizeof r);
         int matched = 0;
         for (uint32_t p = 0; p < T->npat; p++) {
