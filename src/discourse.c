@@ -141,6 +141,9 @@ static int has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t 
 **     allerstomste voornemens'", "called the move a 'smash and grab'") is disapproval
 **     (111) with a negative word or a label in quotation marks, praise (051) with a
 **     positive word ("'Mijn beste vriend', noemde Tsipras zijn collega Zaev"). */
+/* trigger hit h is a verb (not an event noun or phrase) */
+static int L_kind_verb(const kr_coder *c, int h) { return c->L->trig[c->th[h].trig].kind == TK_VERB; }
+
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
     /* labels: a label verb with a subject and an actor after it */
     for (int i = 0; i < c->ncl && !c->stop; i++) {
@@ -296,6 +299,11 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
         if (!k->neg || k->subj < 0 || k->modal || (k->type != CL_MAIN && k->type != CL_DAT)) continue;
+        /* (English: an act not done, a verb of the dictionaries in the clause -- "had no
+        ** say in the matter" is no failure; Dutch "wilde nog geen klimaatbeleid" is) */
+        int act = c->lang == 0;
+        for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i && L_kind_verb(c, h)) act = 1;
+        if (!act) continue;
         codeset y; kc_codeset_from_group(c, k->subj, &y);
         if (!y.n || c->m[k->subj].weak || c->m[k->subj].skip || kc_same_entity(y.code[0], src.code[0]) || k->subj == src_group) continue;
         uint32_t at = k->s;
