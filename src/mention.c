@@ -676,8 +676,8 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         /* "After Russia annexed Crimea, ...": a word that is a preposition and a
         ** subordinator, opening the sentence or a comma piece, with a verb right after
         ** the actor, is the subordinator and the actor is a subject */
-        int sub_here = t > a && (wcls(c, t - 1) & WC_SUB_OTHER) && (t - 1 == a || (c->tok[t-2].flags & TF_COMMA)) &&
-                       m->e < b && is_trigger_form(c, m->e);
+        /* (also inside the sentence: "resigned after Russia attacked Ukraine") */
+        int sub_here = t > a && (wcls(c, t - 1) & WC_SUB_OTHER) && m->e < b && is_trigger_form(c, m->e) && !(wcls(c, m->e) & (WC_PREP | WC_DET | WC_AND));
         /* "Thousands of Polish protesters", "tienduizenden van hen": after a quantity
         ** "of"/"van" is no preposition, the actor is the head of the phrase */
         int quantity_of = t > a + 1 && (wcls(c, t - 1) & WC_OF) && ((wcls(c, t - 2) & WC_QUANT) || (c->tok[t-2].flags & TF_NUM));
