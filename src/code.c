@@ -486,7 +486,21 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             const char *tc = tgt.code[0]; size_t tl = strlen(tc);
             int verbal = (!strncmp(tc, "IGO", 3) && strcmp(tc, "IGOWSTNAT")) ||
                          (tl >= 6 && (!strcmp(tc + 3, "LEG") || !strcmp(tc + 3, "JUD") || !strcmp(tc + 3, "MED") || !strncmp(tc + 3, "PTY", 3)));
+            /* (... but not by those who attack with force: "journalists were injured after
+            ** being attacked by protesters") */
+            if (verbal && src.n && strlen(src.code[0]) >= 6) {
+                const char *ss = src.code[0] + 3;
+                if (!strcmp(ss, "CVL") || !strcmp(ss, "REB") || !strcmp(ss, "UAF") || !strcmp(ss, "MIL") || !strcmp(ss, "COP") || !strcmp(ss, "CRM")) verbal = 0;
+            }
             if (verbal) { int v = kr_cameo_index(d, "111"); if (v >= 0) code = v; }
+        }
+        /* an attack by civilians or criminals is an assault (18), not military force (19);
+        ** against their state's police, army or government it is violent protest (145,
+        ** below) */
+        if (!strcmp(d->cameo[code].code, "190") && src.n && strlen(src.code[0]) >= 6 && (!strcmp(src.code[0] + 3, "CVL") || !strcmp(src.code[0] + 3, "CRM")) &&
+            !(tgt.n && strlen(tgt.code[0]) == 6 && !strncmp(tgt.code[0], src.code[0], 3) && (!strcmp(tgt.code[0] + 3, "COP") || !strcmp(tgt.code[0] + 3, "MIL") || !strcmp(tgt.code[0] + 3, "GOV")))) {
+            int v = kr_cameo_index(d, "180");
+            if (v >= 0) code = v;
         }
         if (!strcmp(d->cameo[code].code, "190") && tgt_group >= 0 && c->m[tgt_group].named) {
             int v = kr_cameo_index(d, "111");
