@@ -566,6 +566,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         c->both_ways = 0;
     }
     if (!c->stop && !c->d->foreign) kc_judgement(c, sent_no, S);
+    if (!c->stop && !c->d->foreign) kc_joint(c, sent_no, S);
     if (!c->stop && !c->d->foreign) kc_unattributed(c, sent_no, S);
 }
 

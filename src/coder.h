@@ -204,6 +204,7 @@ void kc_mark_irrealis(kr_coder *c);
 /* ---- discourse.c ---- */
 void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b);
 void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S);
+void kc_joint(kr_coder *c, int sent_no, const kr_sent *S);
 void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S);
 int kc_group_times(const kr_coder *c, int g, const char *code);
 int kc_distinct_span(const kr_coder *c, uint32_t ts, uint32_t te, const char *code, int tg);

@@ -141,6 +141,37 @@ static int has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t 
 **     allerstomste voornemens'", "called the move a 'smash and grab'") is disapproval
 **     (111) with a negative word or a label in quotation marks, praise (051) with a
 **     positive word ("'Mijn beste vriend', noemde Tsipras zijn collega Zaev"). */
+/* "Frankrijk en Duitsland publiceerden een gezamenlijk voorstel", "France and Germany
+** jointly announced": what a compound subject does together is cooperation (050) between
+** its members, both ways */
+void kc_joint(kr_coder *c, int sent_no, const kr_sent *S) {
+    for (int i = 0; i < c->ncl && !c->stop; i++) {
+        const clause *k = &c->cl[i];
+        uint32_t at;
+        if (k->neg || k->irrealis || kc_past_year(c, k) || !has_class(c, k, WC_JOINT, &at)) continue;
+        /* (Dutch "samen" before "met" or at the end of its clause is a verb's particle:
+        ** "brengt het OM en de politie samen met collega's", "werken samen") */
+        if (c->lang == 0 && c->tok[at].flen == 5 && (at + 1 >= k->e || is_punct(c, at + 1) || (wcls(c, at + 1) & WC_PREP))) continue;
+        /* (... nor a sum: "gezamenlijk ongeveer 11 procent", "together 40 seats") */
+        if (at + 1 < k->e && ((c->tok[at+1].flags & TF_NUM) || (wcls(c, at + 1) & WC_QUANT))) continue;
+        codeset cs; kc_subject_codes(c, k, &cs);
+        if (cs.n < 2) continue;
+        /* (one compound actor only: "the US and its allies", not a list of states and
+        ** their organs) */
+        for (int a = 0; a < cs.n; a++) for (int b = 0; b < cs.n; b++) {
+            if (a == b || kc_same_entity(cs.code[a], cs.code[b])) continue;
+            /* (a trigger coded their cooperation already: "held joint exercises", 062) */
+            int done = 0;
+            for (int q = 0; q < c->nseen; q++) if (c->seen[q].root >= 3 && c->seen[q].root <= 8 && !strcmp(c->seen[q].s, cs.code[a]) && !strcmp(c->seen[q].t, cs.code[b])) done = 1;
+            if (done) continue;
+            codeset s1 = cs, t1 = cs;
+            s1.n = 1; memcpy(s1.code[0], cs.code[a], CODELEN);
+            t1.n = 1; memcpy(t1.code[0], cs.code[b], CODELEN);
+            stance_emit(c, sent_no, S, &s1, -1, &t1, "050", at);
+        }
+    }
+}
+
 /* trigger hit h is a verb (not an event noun or phrase) */
 static int L_kind_verb(const kr_coder *c, int h) { return c->L->trig[c->th[h].trig].kind == TK_VERB; }
 

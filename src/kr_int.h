@@ -92,6 +92,7 @@ enum {
 #define WC_PARTY_REF (1ull << 50)   /* "de partij", "the party": the party named last */
 #define WC_SAY_ADV (1ull << 51)     /* "announced yesterday she ...": words between a verb of saying and its clause */
 #define WC_PERSON_NOUN (1ull << 52) /* "de man", "the suspect": a person who is no actor; no implied target then */
+#define WC_JOINT (1ull << 53)      /* "gezamenlijk", "jointly": what a compound subject does together is cooperation */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
