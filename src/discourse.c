@@ -447,7 +447,10 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         if (subj_before) for (uint32_t t = c->m[ksubj].e; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || ((wcls(c, t) & WC_QUANT) && t + 1 < H->tok && !(wcls(c, t + 1) & WC_OF))) subj_before = 0;
         if (coerce && !subj_before) {           /* "twenty people were arrested": counted people */
             int num = 0;
-            for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) num = 1;
+            /* (people: a person word or an actor within two words of the count -- "73.000
+            ** kilo coke werd onderschept" counts no people) */
+            for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT))
+                for (uint32_t u = t + 1; u < H->tok && u <= t + 3; u++) if ((wcls(c, u) & (WC_PERSON_NOUN | WC_PRON_OBJ)) || kc_mention_at(c, u) >= 0) num = 1;
             if (!num) coerce = 0;
         }
         int doer = (ksubj >= 0 && c->m[ksubj].s < H->tok) || (ksubj < 0 && k->pron_subj >= 0);
