@@ -541,8 +541,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* an interview ("in gesprek met het Duitse weekblad") is no consultation */
         if (cs[0] == '0' && cs[1] == '4' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) DROP("an interview")
         /* ... nor is telling reporters or one's own media a statement to them (01) */
-        if (cs[0] == '0' && cs[1] == '1' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED") &&
-            ((tgt_group >= 0 && c->m[tgt_group].bare) || (src.n && !strncmp(src.code[0], tgt.code[0], 3)))) DROP("telling the media")
+        if (cs[0] == '0' && cs[1] == '1' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) DROP("telling the media")
         char vt[256], st[256], tt[256];
         kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
         /* the evidence is the article's own words, also for an actor named sentences back */
