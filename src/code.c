@@ -99,10 +99,19 @@ static int neg_in_trigger(const kr_coder *c, const clause *k, const trig_hit *H)
     return 1;
 }
 
+/* "at", "on", "against", "op", "tegen": what an act is aimed at follows */
+static int aimed_prep(const kr_coder *c, uint32_t t) {
+    const char *f = c->tok[t].fold;
+    size_t n = c->tok[t].flen;
+    return (n == 2 && (!memcmp(f, "at", 2) || !memcmp(f, "on", 2) || !memcmp(f, "op", 2))) || (wcls(c, t) & WC_AGAINST);
+}
+
 /* the object right after the trigger is a person who is no actor ("veroordeelde de
 ** man", "sentenced the suspect"): the act is aimed at that person */
 static int person_object(const kr_coder *c, const trig_hit *H, const clause *k) {
-    for (uint32_t t = H->tok + H->ntok; t < k->e && t < H->tok + H->ntok + 4; t++) {
+    for (uint32_t t = H->tok + H->ntok; t < k->e && t < H->tok + H->ntok + 5; t++) {
+        /* (one preposition may open it: "fired a shot at the attacker") */
+        if ((wcls(c, t) & WC_PREP) && t <= H->tok + H->ntok + 3 && aimed_prep(c, t)) continue;
         if (is_punct(c, t) || kc_mention_at(c, t) >= 0 || (wcls(c, t) & WC_PREP)) return 0;
         if (wcls(c, t) & WC_PERSON_NOUN) return 1;
     }
