@@ -266,6 +266,13 @@ static int say_inversion(const kr_coder *c, const clause *k) {
     return 0;
 }
 
+
+/* a verb of saying or judging in clause k ("zegt", "vindt", "said") */
+static int has_say_word(const kr_coder *c, const clause *k) {
+    for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & (WC_SAY | WC_SPEAKER | WC_LABEL)) && kc_mention_at(c, t) < 0) return 1;
+    return 0;
+}
+
 /* a relative word that stands for a place, a possessor or an object ("waarin", "waarmee",
 ** "where", "whose", "whom") */
 static int rel_not_subject(const kr_coder *c, uint32_t t) {
@@ -416,6 +423,10 @@ void kc_analyse_clauses(kr_coder *c) {
                 if (c->cur_sent - c->last_subj_sent - c->quotes_since_subj > PRON_REACH) break;
                 const codeset *src = &c->last_subj;
                 int pl = c->last_subj_plural;
+                /* "Volgens PVV-Kamerlid De Jong doet de minister niks. Hij vindt dat ...": the
+                ** pronoun of a verb of saying or judging goes on with the speaker of the
+                ** sentence before, not its subject */
+                if (c->last_spk.n && c->last_spk_sent == c->cur_sent - 1 && !(w & WC_FIRST) && has_say_word(c, k)) { src = &c->last_spk; pl = 0; }
                 if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
                 if (!src->n) break;
                 *cs = *src;

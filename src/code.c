@@ -585,7 +585,7 @@ static void reset_article(kr_coder *c) {
     kr_map_free(&c->alias); kr_arena_reset(&c->alias_ar); kr_map_init(&c->alias, &c->alias_ar);
     c->last_subj.n = c->prev_subj.n = 0; c->last_subj_plural = c->prev_subj_plural = 0;
     memset(c->last_src, 0, sizeof c->last_src);
-    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->quotes_since_subj = 0; c->nprev_codes = c->ncur_codes = 0; c->stop = 0; c->err[0] = 0;
+    c->nrecent = 0; c->nrecent_m = 0; c->nam = 0; c->cur_sent = 0; c->last_subj_sent = -10; c->last_spk.n = 0; c->last_spk_sent = -10; c->quotes_since_subj = 0; c->nprev_codes = c->ncur_codes = 0; c->stop = 0; c->err[0] = 0;
     c->fstory_discard = 0; c->fprev.n = 0;
 }
 

@@ -83,6 +83,7 @@ struct kr_coder {
     kr_map alias; kr_arena alias_ar;       /* per article: folded name -> index+1 into aliases */
     char (*aliases)[CODELEN]; uint32_t nalias, aliascap;
     codeset last_subj; int last_subj_plural;
+    codeset last_spk; int last_spk_sent;   /* the latest speaker (quotation, "volgens X") and its sentence */
     codeset prev_subj; int prev_subj_plural;
     char last_src[21][CODELEN];            /* per root: source of the latest event */
     char recent_state[8][CODELEN]; int nrecent;

@@ -83,6 +83,7 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
     int pi = c->npron;
     c->pron[c->npron++] = cs;
     c->spk_pron = pi;
+    c->last_spk = cs; c->last_spk_sent = c->cur_sent;
     (void)aldus;
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
@@ -275,6 +276,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             if (ci < 0 || ci >= 64) continue;
             /* (the members of "volgens X" are skipped mentions: take them all the same) */
             kc_codeset_members(c, m, &src);
+            c->last_spk = src; c->last_spk_sent = c->cur_sent;
             src_group = m;
             region |= 1ull << ci;
             /* "Volgens X, Y ..." -- the comma may have cut the clause */
