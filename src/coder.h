@@ -194,7 +194,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b);
 int kc_mention_at(const kr_coder *c, uint32_t t);
 int kc_next_is_actor(const kr_coder *c, uint32_t t, uint32_t b);
 void kc_find_home(kr_coder *c);
-const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt);
+const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt, int quad);
 /* ---- clause.c ---- */
 void kc_segment(kr_coder *c, uint32_t a, uint32_t b);
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs);

@@ -74,9 +74,11 @@ void kc_code_text(const kr_coder *c, const char *code, char *out, size_t cap) {
 **  3. the state of a source that acts only at home, its courts, police and parliament:
 **     THAJUD jails a Dutchman in Thailand, IRQLEG votes in Iraq to expel US troops (not
 **     its government or army, which act abroad too).
+**  4. a material act (quad class 2 or 4: aid, arrests, attacks) happens in the state of
+**     its target, whoever does it (an air strike on Syria, aid delivered to Yemen).
 ** Otherwise "" (no place): a foreign minister's criticism of another state has no place
 ** we can tell. */
-const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt) {
+const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const char *tgt, int quad) {
     static const char *const at_home[] = {"JUD", "COP", "LEG"};
     kr_geo g;
     if (c->prev_loc[0] && c->prev_loc_sent && sent_no - c->prev_loc_sent <= 2) return c->prev_loc;
@@ -84,6 +86,7 @@ const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const c
     if (strlen(src) >= 3 && strlen(tgt) >= 3 && !strncmp(src, tgt, 3)) st = src;
     for (size_t i = 0; !st && strlen(src) >= 6 && i < sizeof at_home / sizeof *at_home; i++)
         if (!strncmp(src + 3, at_home[i], 3)) st = src;
+    if (!st && (quad == 2 || quad == 4) && strlen(tgt) >= 3 && strncmp(tgt, "IGO", 3)) st = tgt;
     if (st) {
         memcpy(c->fb_loc, st, 3); c->fb_loc[3] = 0;
         if (kr_geolocate(c->fb_loc, NULL, NULL, &g)) return c->fb_loc;
@@ -103,7 +106,7 @@ void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, con
     ev.location = c->loc;
     ev.location_text = c->loc[0] && c->loc_e > c->loc_s ? kr_strndup(&c->ar, c->text.p + c->tok[c->loc_s].off,
                            c->tok[c->loc_e - 1].off + c->tok[c->loc_e - 1].len - c->tok[c->loc_s].off) : "";
-    if (!c->loc[0]) ev.location = kc_fallback_place(c, sent_no, src, tgt);
+    if (!c->loc[0]) ev.location = kc_fallback_place(c, sent_no, src, tgt, ev.quad);
     ev.source_text = stext; ev.target_text = ttext; ev.verb_text = vtext;
     ev.text = kr_strndup(&c->ar, c->text.p + S->off, S->len); ev.sent_off = (int)S->off; ev.sent_len = (int)S->len;
     if (c->fn && c->fn(c->ctx, &ev)) c->stop = 1;

@@ -86,6 +86,11 @@ check "the next sentence keeps the place named before it; four sentences on, no 
   [ "$(locs $T/prev.jsonl)" = "1:040:TUR 1:040:TUR 2:112:TUR 6:111:-" ]
 check "a domestic event without a place: the actors' state (NLD), at its centroid" \
   [ "$(locs $T/dom.jsonl)" = "1:111:NLD" -a "$(geo $T/dom.jsonl | cut -d' ' -f1,2)" = "1 NL" ]
+# ... and a material act (quad class 2 or 4) in the state of its target
+printf 'date 2022-03-01\nThe weather was fine.\nRussian forces attacked the Ukrainian army on Monday.\n' > "$T/in/en-mat.txt"
+$K code "$T/in/en-mat.txt" > "$T/mat.jsonl"
+check "a material act without a place: the target's state (UKR)" \
+  [ "$(locs $T/mat.jsonl)" = "2:190:UKR" ]
 
 # first-level divisions (GeoNames admin1, type 2; GDELT ADM1): a dictionary name of a
 # division in Dutch or English gives its point (the mean of its cities weighted by
