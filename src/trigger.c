@@ -152,7 +152,8 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
             int found = -1;
             /* English is SVO: a pattern's first word follows the verb ("spoke with +" does
             ** not match the "to" of "urged X to reconsider and spoke with Y") */
-            if (i == 0 && c->lang == 1 && ci == h->clause && pos < h->tok + h->ntok && !(c->cl[ci].passive && c->cl[ci].by >= 0))
+            if (i == 0 && c->lang == 1 && ci == h->clause && pos < h->tok + h->ntok && !(c->cl[ci].passive && c->cl[ci].by >= 0) &&
+                c->L->trig[h->trig].kind == TK_VERB)
                 pos = h->tok + h->ntok;
             for (uint32_t t = pos; t < c->cl[ci].e; t++) {
                 if (t >= h->tok && t < h->tok + h->ntok) continue;
