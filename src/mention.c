@@ -788,7 +788,9 @@ void kc_find_home(kr_coder *c) {
     for (uint32_t t = 0; t < c->ntok;) {
         piece p;
         if (is_punct(c, t) || kc_match_piece(c, t, c->ntok, &p) != 1) { t++; continue; }
-        if (p.foreign || !(p.kind == AK_STATE || p.kind == AK_ADJ || p.kind == AK_PEOPLE || p.kind == AK_CAPITAL || p.kind == AK_PERSON)) { t += p.len; continue; }
+        /* (cities and regions count too: a local story in Tilburg or Christchurch is at home
+        ** there, whatever other states it names once) */
+        if (p.foreign || !(p.kind == AK_STATE || p.kind == AK_ADJ || p.kind == AK_PEOPLE || p.kind == AK_CAPITAL || p.kind == AK_PERSON || p.kind == AK_PLACE)) { t += p.len; continue; }
         const char *code = kr_str(c->d, p.code);
         t += p.len;
         if (strlen(code) < 3 || !strncmp(code, "IGO", 3) || code[0] < 'A' || code[0] > 'Z') continue;
