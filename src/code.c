@@ -289,6 +289,23 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             /* Dutch: a subject after the verb stands right behind it (inversion: "Vrijdag
             ** ontmoette minister Hoekstra ..."); an actor further on is not the subject */
             subj.n = 0; subj_group = -1;
+        } else if (c->lang == 0 && subj_group >= 0 && c->m[subj_group].s > H->tok && k->type == CL_MAIN && !(k->passive && k->by >= 0) &&
+                   H->tok > k->s + 1 && (wcls(c, k->s) & WC_DET) && kc_mention_at(c, k->s) < 0 && kc_mention_at(c, k->s + 1) < 0) {
+            /* ... but "De voetballer bekritiseerde de Argentijnse regering": a noun phrase
+            ** before the verb is its subject (an actor or not); the actor after it is the
+            ** object (not "De afgelopen week ontmoette X": a time before the verb) */
+            int time = 0;
+            for (uint32_t t = k->s; t < H->tok; t++) if ((wcls(c, t) & (WC_PERIOD | WC_CALENDAR)) || (c->tok[t].flags & TF_NUM)) time = 1;
+            if (!time) {
+                /* ("Het hoofd van de CHP beschuldigt de AKP": the noun phrase's owner acts) */
+                subj.n = 0; subj_group = -1;
+                for (int m = 0; m < c->nm; m++) {
+                    const mention *M = &c->m[m];
+                    if (M->group != m || M->skip || M->s <= k->s || M->s >= H->tok || !M->in_pp || !M->prep || !(c->L->wclass[M->prep] & WC_OF)) continue;
+                    kc_codeset_from_group(c, m, &subj); subj_group = m;
+                    break;
+                }
+            }
         }
         /* an event noun takes its source from before it ("Rusland voerde gesprekken"),
         ** not from a later clause subject ("ondanks oproepen van X maken landen ...") */
