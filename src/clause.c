@@ -328,6 +328,10 @@ void kc_analyse_clauses(kr_coder *c) {
         ** waarin ze zich uitspreken tegen ..." -- the relative is no subject there; a
         ** passive there without its agent is the antecedent's act: "een motie van het
         ** CDA, waarin de minister wordt gevraagd ..." = asked by the CDA's motion) */
+        /* "De vrouw die Baudet bedreigde": after a person who is no actor the relative
+        ** pronoun is the subject, the actor in the clause its object */
+        if (k->type == CL_REL && k->antecedent < 0 && k->s > 0 && (wcls(c, k->s - 1) & WC_PERSON_NOUN) && (wcls(c, k->s) & WC_REL) &&
+            !rel_not_subject(c, k->s)) continue;
         if (k->type == CL_REL && k->antecedent >= 0) {
             if (!rel_not_subject(c, k->s)) { k->subj = c->m[k->antecedent].group; continue; }
             if (k->passive && k->by < 0) k->by = c->m[k->antecedent].group;
