@@ -37,6 +37,11 @@ void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
             if (T->kind == TK_VERB && t > a && !(T->flags & TRIG_FOREIGN)) {
                 uint64_t pw = wcls(c, t - 1);
                 if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT))) continue;
+                /* ... also with an adjective between ("strikte eisen", "de nieuwe eisen"):
+                ** a lower-case word of no class, not a verb form itself, Dutch adjectives
+                ** ending in -e */
+                if (c->lang == 0 && t > a + 1 && !pw && !c->tok[t-1].cap && !is_punct(c, t - 1) && c->tok[t-1].flen > 2 &&
+                    c->tok[t-1].fold[c->tok[t-1].flen - 1] == 'e' && !is_trigger_form(c, t - 1) && kc_mention_at(c, t - 1) < 0) continue;
             }
             if (F->needs_particle) {
                 int found = 0;
