@@ -562,6 +562,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         else if (intent) {
             const char *m = kc_map_intent(c, cs);
             if (m) cs = m;
+            /* "De vakbonden willen weer gaan staken": a protest planned is none held (CAMEO
+            ** has no intent to protest) */
+            else if (cs[0] == '1' && cs[1] == '4') DROP("a protest planned, not held")
         }
         if (subj_group >= 0 && c->m[subj_group].crowd && cs[0] == '0' && cs[1] == '4') DROP("a crowd's visit")   /* tourists are no visit */
         /* an interview ("in gesprek met het Duitse weekblad") is no consultation */
