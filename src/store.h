@@ -345,6 +345,9 @@ struct kr_store {
     char ro_why[512];        /* kr_store_read_only: "" when writable */
 };
 void kr_store_seterr(kr_store *s, const char *fmt, ...);
+/* KR_ERR_DAMAGED with the message for article id, whose stored text does not match its
+** checksum (articles.text_sum); readers of a text return it instead of the text */
+kr_status kr_store_damaged(kr_store *s, const char *id);
 /* the PostgreSQL backend (store_pg.c) */
 kr_store *kr_store_open_pg(const char *uri, int create, int readonly, char *err, size_t errlen);
 /* a day number yyyymmdd for a stored date ("2022-01" -> 20220101), 0 if bad */
