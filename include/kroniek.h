@@ -35,7 +35,9 @@ typedef enum {
     KR_ERR_LIMIT,     /* input exceeds a documented limit */
     KR_ERR_ARG,       /* bad argument */
     KR_ERR_DB,        /* database error */
-    KR_EOF            /* no more input (readers) */
+    KR_EOF,           /* no more input (readers) */
+    KR_ERR_DAMAGED    /* stored data does not match its checksum (the archive was changed
+                         behind kroniek's back: the data is not handed out) */
 } kr_status;
 
 const char *kr_strerror(kr_status st);

@@ -7,8 +7,9 @@
 **
 ** Exit status: 0 success; 1 some article was rejected (reported on stderr with its
 ** file:line, the others are stored: bad input, an id stored with another text, an
-** article the archive refuses); 2 usage errors, a bad query, or an archive that
-** cannot be opened or written (the message says why; committed data is never lost).
+** article the archive refuses); 2 usage errors, a bad query, an archive that cannot
+** be opened or written (the message says why; committed data is never lost), or a
+** stored text `search` would show that no longer matches its checksum (named).
 */
 #include "kroniek.h"
 #include "cmd.h"

@@ -573,8 +573,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (cs[0] == '0' && cs[1] == '1' && tgt.n == 1 && strlen(tgt.code[0]) >= 6 && !strcmp(tgt.code[0] + strlen(tgt.code[0]) - 3, "MED")) DROP("telling the media")
         char vt[256], st[256], tt[256];
         kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
-        /* the evidence is the article's own words, also for an actor named sentences back */
-        if (k->subj >= 0 && !r.explicit_src && !(k->passive && k->by >= 0)) kc_group_text(c, k->subj, st, sizeof st);
+        /* the evidence is the article's own words, also for an actor named sentences back:
+        ** those of the subject the source codes came from (subj_group, which the English
+        ** rule "the actor closest before the verb" may have moved off the clause subject) */
+        if (subj_group >= 0 && !r.explicit_src && !(k->passive && k->by >= 0)) kc_group_text(c, subj_group, st, sizeof st);
         else if (src.te > src.ts) kc_span_text(c, src.ts, src.te, st, sizeof st); else st[0] = 0;
         if (tgt_group >= 0) kc_group_text(c, tgt_group, tt, sizeof tt);
         else if (tgt.te > tgt.ts) kc_span_text(c, tgt.ts, tgt.te, tt, sizeof tt); else tt[0] = 0;

@@ -49,6 +49,7 @@ kr_dict *kr_dict_new(void) {
         kr_map_init(&L->abbrev, &d->ar);
         L->nnodes = 1;   /* node 0 = root */
     }
+    d->max_file = KR_MAX_DICT;
     return d;
 }
 
@@ -847,17 +848,17 @@ kr_status kr_dict_load_mem(kr_dict *d, const char *name, const char *buf, size_t
     return d->nerr > before ? KR_ERR_PARSE : KR_OK;
 }
 
-/* issue 15: at most KR_MAX_DICT bytes are read (-2 past it); /dev/zero or /dev/urandom
-** as a dictionary was read until memory ran out */
-static int read_file(const char *path, char **buf, size_t *len) {
+/* issue 15: at most max bytes (KR_MAX_DICT) are read (-2 past it); /dev/zero or
+** /dev/urandom as a dictionary was read until memory ran out */
+static int read_file(const char *path, size_t max, char **buf, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f) return -1;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > KR_MAX_DICT) { fclose(f); return -2; }
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max) { fclose(f); return -2; }
     kr_buf b = {0};
     char tmp[65536]; size_t r;
     while ((r = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        if (b.len + r > KR_MAX_DICT) { kr_buf_free(&b); fclose(f); return -2; }
+        if (b.len + r > max) { kr_buf_free(&b); fclose(f); return -2; }
         kr_buf_add(&b, tmp, r);
     }
     int err = ferror(f);
@@ -870,8 +871,8 @@ static int read_file(const char *path, char **buf, size_t *len) {
 
 kr_status kr_dict_load_file(kr_dict *d, const char *path, const char *lang, const char *kind) {
     char *buf; size_t len;
-    int rf = read_file(path, &buf, &len);
-    if (rf == -2) { kr_dict_msg(d, 1, path, 0, "larger than %u bytes (the limit for a dictionary file), not read", KR_MAX_DICT); return KR_ERR_LIMIT; }
+    int rf = read_file(path, d->max_file, &buf, &len);
+    if (rf == -2) { kr_dict_msg(d, 1, path, 0, "larger than %zu bytes (the limit for a dictionary file), not read", d->max_file); return KR_ERR_LIMIT; }
     if (rf) { kr_dict_msg(d, 1, path, 0, "cannot read: %s", strerror(errno)); return KR_ERR_IO; }
     kr_status st = kr_dict_load_mem(d, path, buf, len, lang, kind);
     free(buf);

@@ -231,6 +231,8 @@ struct kr_dict {
     int finished;
     struct kr_fsrc *foreign;     /* foreign dictionaries loaded (dictfmt.c), kept for kr_dict_write */
     int skip;                    /* KR_SKIP_* for the built-in / directory loaders */
+    size_t max_file;             /* largest file kr_dict_load_file reads: KR_MAX_DICT
+                                    (fuzz_dict lowers it to reach the limit) */
 };
 
 uint32_t kr_intern(kr_dict *d, const char *s, size_t n);     /* 1-based id */

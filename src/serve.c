@@ -631,6 +631,8 @@ static int store_fail(srv_req *r, kr_status st, const char *what) {
                     "terms, a date range, other filters)", r->S->budget_ms);
     }
     fprintf(stderr, "kroniek serve: %s %s: %s (%s)\n", what, r->path, msg ? msg : "", kr_strerror(st));
+    /* a text changed behind kroniek's back: say which, never hand it out (issue 15) */
+    if (st == KR_ERR_DAMAGED) return fail(r, 500, "%s", msg);
     return fail(r, 500, "internal error while reading the archive (see the server log)");
 }
 

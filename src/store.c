@@ -1114,6 +1114,15 @@ void kr_store_seterr(kr_store *s, const char *fmt, ...) {
     va_end(ap);
 }
 
+/* Issue 15: the text of article id no longer matches the checksum kept of it (it was
+** changed after ingest).  Every reader that hands out a stored text (an article, a
+** search snippet) checks it, one hash per article, and answers this instead. */
+kr_status kr_store_damaged(kr_store *s, const char *id) {
+    kr_store_seterr(s, "article '%.200s': the stored text does not match its checksum (it was changed after ingest, "
+                    "so it is not shown); run kroniek ingest --check", id ? id : "");
+    return KR_ERR_DAMAGED;
+}
+
 /* The backends: the first whose URI prefix (schemes) starts the --db value opens it;
 ** the one without schemes (SQLite) opens every other value. */
 static const kr_store_ops *const backends[] = {&kr_store_pg_ops, &kr_store_sqlite_ops};

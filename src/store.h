@@ -362,6 +362,9 @@ struct kr_store {
 /* the backends (store_sqlite.c, store_pg.c) */
 extern const kr_store_ops kr_store_sqlite_ops, kr_store_pg_ops;
 void kr_store_seterr(kr_store *s, const char *fmt, ...);
+/* KR_ERR_DAMAGED with the message for article id, whose stored text does not match its
+** checksum (articles.text_sum); readers of a text return it instead of the text */
+kr_status kr_store_damaged(kr_store *s, const char *id);
 /* 1 once the time budget of kr_store_set_budget is spent or its stop() says so */
 int kr_store_out_of_time(const kr_store *s);
 /* a day number yyyymmdd for a stored date ("2022-01" -> 20220101), 0 if bad */

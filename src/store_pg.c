@@ -671,13 +671,18 @@ static kr_status pg_search(kr_store *s, const kr_fq *fq, const kr_query *q, cons
         if ((k = pg_long(s, sql.p, &p, total)) != KR_OK) goto out;
         sql.len = 0;
     }
-    kr_buf_addf(&sql, "SELECT a.id, a.date, a.lang, a.title, a.text, -ts_rank(a.fts, $1::tsquery, 1) AS r"
+    /* the checksum of each text handed out is verified outside the page, so only the
+    ** texts of that page are hashed */
+    kr_buf_addf(&sql, "SELECT id, date, lang, title, text, r, text_sum IS NOT DISTINCT FROM md5(text) FROM ("
+                      "SELECT a.id, a.date, a.lang, a.title, a.text, a.text_sum, -ts_rank(a.fts, $1::tsquery, 1) AS r"
                       " FROM articles a WHERE a.fts @@ $1::tsquery%s ORDER BY r, a.id", where.p);
     limit_sql(&sql, q);
+    kr_buf_addf(&sql, ") x ORDER BY r, id");
     if ((k = pg_send(s, sql.p, &p)) != KR_OK) goto out;
     PGresult *r;
     int got;
     while ((got = pg_row(s, &r)) == 1) {
+        if (strcmp(v(r, 6), "t")) { k = kr_store_damaged(s, v(r, 0)); PQclear(r); pg_drain(s); got = 0; break; }
         const char *lang = v(r, 2);
         char *snip = kr_fq_snippet(s->fts, fq, v(r, 4), (size_t)PQgetlength(r, 0, 4), kr_fts_lang(lang));
         kr_search_row row = {v(r, 0), v(r, 1), lang, vn(r, 3), snip, atof(v(r, 5))};
@@ -801,9 +806,11 @@ static kr_status pg_actors(kr_store *s, const char *prefix, long limit, kr_actor
 static kr_status pg_article(kr_store *s, const char *id, kr_article_fn fn, void *ctx) {
     kr_sqlparams p = {0};
     kr_sql_param(&p, id ? id : "");
-    PGresult *r = pg_params(s, "SELECT aid, id, date, lang, title, url, source, text FROM articles WHERE id = $1", &p);
+    PGresult *r = pg_params(s, "SELECT aid, id, date, lang, title, url, source, text, text_sum IS NOT DISTINCT FROM md5(text)"
+                               " FROM articles WHERE id = $1", &p);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) { kr_status k = pg_fail(s, "reading an article", r); PQclear(r); return k; }
     if (!PQntuples(r)) { PQclear(r); kr_store_seterr(s, "no article '%.200s'", id ? id : ""); return KR_EOF; }
+    if (strcmp(v(r, 8), "t")) { kr_status k = kr_store_damaged(s, v(r, 1)); PQclear(r); return k; }
     kr_sqlparams p2 = {0};
     kr_sql_param(&p2, PQgetvalue(r, 0, 0));
     PGresult *ss = pg_params(s, "SELECT off, len FROM sentences WHERE article = $1 ORDER BY n", &p2);

@@ -147,6 +147,7 @@ const char *kr_strerror(kr_status st) {
     case KR_ERR_ARG: return "bad argument";
     case KR_ERR_DB: return "database error";
     case KR_EOF: return "end of input";
+    case KR_ERR_DAMAGED: return "stored data does not match its checksum";
     }
     return "unknown error";
 }

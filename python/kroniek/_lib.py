@@ -30,7 +30,7 @@ class KroniekError(Exception):
 
 
 _STATUS = ["KR_OK", "KR_ERR_IO", "KR_ERR_PARSE", "KR_ERR_NOMEM", "KR_ERR_LIMIT", "KR_ERR_ARG",
-           "KR_ERR_DB", "KR_EOF"]
+           "KR_ERR_DB", "KR_EOF", "KR_ERR_DAMAGED"]
 KR_OK, KR_EOF = 0, 7
 
 

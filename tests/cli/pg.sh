@@ -6,7 +6,8 @@
 # sets and the snippets; the rank values differ: BM25 in SQLite, ts_rank here), and the
 # aggregates kept at ingest (tests/cli/aggregates.awk).  Also:
 # idempotent re-ingest, two concurrent ingests, a foreign database, a server that is
-# not there, bad records, a stored text damaged afterwards.  Installs nothing (`make test-deps` installs postgresql); the server is stopped
+# not there, bad records, a stored text damaged afterwards (found by the check, refused
+# by search and the server).  Installs nothing (`make test-deps` installs postgresql); the server is stopped
 # at the end.
 # Run from the repository root: sh tests/cli/pg.sh  (KRONIEK=path to test another binary)
 set -u
@@ -37,10 +38,11 @@ else
     AS=""
     mkdir -p "$T/pg"
 fi
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
 as_pg() { if [ -z "$AS" ]; then "$@"; elif [ "${AS#su }" != "$AS" ]; then su postgres -s /bin/sh -c "$*"; else $AS "$@"; fi; }
 stop() {
     [ -f "$PGDATA/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop > /dev/null 2>&1
-    rm -rf "$T"
+    serve_cleanup     # any kroniek server started, then rm -rf $T
 }
 trap stop EXIT INT TERM
 
@@ -221,6 +223,24 @@ $K ingest --db "$BASE/recs" --check > "$T/d.out" 2> "$T/d.err"; rc=$?
 cat "$T/d.err"
 check "a damaged text: --check exits 1 and names the article" [ $rc -eq 1 ] && grep -q "damaged text: 1 article .*'r5'" "$T/d.err"
 check "... and the undamaged one is not named" sh -c "! grep -q \"'r1'\" '$T/d.err'"
+# readers verify the checksum (md5 by the server) of every text they hand out and refuse
+# a damaged one: search, /api/article, /api/search name it
+dmg="article 'r5': the stored text does not match its checksum.*run kroniek ingest --check"
+$K search --db "$BASE/recs" --format jsonl monday > "$T/d.s" 2> "$T/d.se"; rc=$?
+cat "$T/d.se"
+check "search reaching the damaged text: exit 2, names the article, says to run --check" [ $rc -eq 2 ] && grep -q "^kroniek search: $dmg" "$T/d.se"
+check "... and shows nothing of it" sh -c "! grep -q '\"r5\"' '$T/d.s'"
+$K search --db "$BASE/recs" --format jsonl russia > "$T/d.s2" 2>&1; rc=$?
+check "... a search that does not reach it: exit 0, with its result" [ $rc -eq 0 ] && grep -q '"r1"' "$T/d.s2"
+if command -v curl > /dev/null 2>&1; then
+    url=$(DB=$BASE/recs; serve_start dmg) || bad "serve on the archive with a damaged text did not start"
+    for p in article/r5 "search?q=monday"; do
+        code=$(curl -s -o "$T/d.h" -w '%{http_code}' "${url%/}/api/$p")
+        check "/api/$p on the damaged text: 500 with an error naming the article ($code)" [ "$code" = 500 ] && grep -q "\"error\":\"$dmg" "$T/d.h"
+    done
+    check "... and the intact article is served (200)" [ "$(curl -s -o /dev/null -w '%{http_code}' "${url%/}/api/article/r1")" = 200 ]
+    kill "$(cat "$T/dmg.pid")" 2> /dev/null
+else echo "note: no curl; the server's answer to a damaged text is not checked"; fi
 
 [ $nfail -eq 0 ] || { echo "$nfail check(s) failed"; exit 1; }
 echo "PASS: PostgreSQL gives the same results as SQLite"

@@ -5,7 +5,7 @@
 # aggregates kept at ingest (the same answers as over the stored events, deep pages,
 # the upgrade of a version 1 archive), export formats, rejected input, and the error
 # cases (corrupt, foreign, newer, locked, missing archive, full disk, a stored text
-# changed afterwards; read-only archives: readonly.sh) -- each must give
+# changed afterwards, which readers refuse to show; read-only archives: readonly.sh) -- each must give
 # a clear message, a non-zero exit and leave the data as it was.  Event counts are
 # never hard-coded: the coder changes; results are compared with `kroniek code` and
 # with each other.
@@ -14,7 +14,8 @@ set -u
 SHARED=${SHARED:-../shared}
 K=${KRONIEK:-./kroniek}
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
+. "$(dirname "$0")/../lib/serve-start.sh"    # serve_start NAME ARGS..., serve_cleanup
+trap serve_cleanup EXIT INT TERM
 NEWS=$SHARED/data/news
 SEED=$NEWS/seed-2022-01-geneve.txt
 nfail=0
@@ -293,6 +294,24 @@ if [ $has_sqlite3 = 1 ]; then
     cat "$T/e4t"
     check "a changed byte in a stored text: --check exits 1 and names the article" [ $rc -eq 1 ] && grep -q "damaged text: 1 article .*'seed-2022-01-geneve'" "$T/e4t"
     check "... and nothing else is reported" [ "$(wc -l < "$T/e4t")" -eq 2 ]
+    # readers verify the checksum of every text they hand out and refuse a damaged one
+    # (a search snippet, /api/article, /api/search), naming the article
+    dmg="article 'seed-2022-01-geneve': the stored text does not match its checksum.*run kroniek ingest --check"
+    $K search --db "$T/txt.db" --format jsonl geneve > "$T/e4s" 2> "$T/e4se"; rc=$?
+    cat "$T/e4se"
+    check "search reaching the damaged text: exit 2, names the article, says to run --check" [ $rc -eq 2 ] && grep -q "^kroniek search: $dmg" "$T/e4se"
+    check "... and shows nothing of it" sh -c "! grep -q seed-2022-01-geneve '$T/e4s'"
+    $K search --db "$T/txt.db" --format jsonl --to 2021-12-31 rusland > "$T/e4s2" 2>&1; rc=$?
+    check "... a search that does not reach it: exit 0, with its results" [ $rc -eq 0 -a -s "$T/e4s2" ]
+    if command -v curl > /dev/null 2>&1; then
+        url=$(DB=$T/txt.db; serve_start dmg) || bad "serve on the archive with a damaged text did not start"
+        for p in article/seed-2022-01-geneve "search?q=geneve"; do
+            code=$(curl -s -o "$T/e4h" -w '%{http_code}' "${url%/}/api/$p")
+            check "/api/$p on the damaged text: 500 with an error naming the article ($code)" [ "$code" = 500 ] && grep -q "\"error\":\"$dmg" "$T/e4h"
+        done
+        check "... and an intact article is served (200)" [ "$(curl -s -o /dev/null -w '%{http_code}' "${url%/}/api/article/$(sqlite3 "$T/txt.db" "SELECT id FROM articles WHERE id <> 'seed-2022-01-geneve' LIMIT 1")")" = 200 ]
+        kill "$(cat "$T/dmg.pid")" 2> /dev/null
+    else echo "note: no curl; the server's answer to a damaged text is not checked"; fi
     # locked: another process holds the write lock
     ( echo "BEGIN IMMEDIATE;"; echo "INSERT INTO kroniek_meta VALUES('lock', 'x');"; sleep 3; echo "ROLLBACK;" ) | sqlite3 "$T/en.db" &
     lockpid=$!

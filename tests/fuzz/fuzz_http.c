@@ -8,8 +8,12 @@
 **
 ** Byte 0: bit 0 set = the rest is the raw request; otherwise the rest is a path (up
 ** to the first newline) sent with the method picked by bits 1-2 (GET, HEAD, OPTIONS,
-** POST), followed by the remaining bytes as header lines.  Checks: the answer is an
-** HTTP status line; no 500; JSON bodies parse.
+** POST), followed by the remaining bytes as header lines.  Bit 3 (issue 15): the
+** server requires the access token "fuzz-token" (--token-file), given as
+** "Authorization: Bearer fuzz-token" or as the password of basic auth.  Checks: the
+** answer is an HTTP status line; no 500; JSON bodies parse; with the token required, no
+** answer below 400 (but the 204 of a CORS preflight) to a request without an
+** Authorization header.
 */
 #define kr_serve_run fz_serve_run_unused      /* the library keeps the real one */
 #include "serve.c"
@@ -61,6 +65,7 @@ static unsigned nconn(void) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1 || size > 65536) return 0;
     if (!mhd) setup();
+    S.token = (data[0] & 8) ? "fuzz-token" : NULL;
     kr_buf req = {0};
     int head = 0;
     if (data[0] & 1) {
@@ -109,6 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         int status = atoi(out.p + 9);
         FZ_CHECK(status >= 100 && status < 600);
         if (status == 500) { fprintf(stderr, "500 for:\n%.*s\n", (int)req.len, req.p); abort(); }
+        if (S.token && status < 400 && status != 204) {
+            kr_buf_add(&req, "", 0);                     /* a C string for strcasestr (a NUL inside ends it early: stricter) */
+            if (!strcasestr(req.p, "authorization:")) { fprintf(stderr, "%d without the token for:\n%s\n", status, req.p); abort(); }
+        }
         const char *body = strstr(out.p, "\r\n\r\n");
         if (body && !head && strstr(out.p, "application/json") && strstr(out.p, "application/json") < body) {
             body += 4;
