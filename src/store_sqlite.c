@@ -228,6 +228,18 @@ static void sq_text_sum(sqlite3_context *cx, int argc, sqlite3_value **argv) {
     sqlite3_result_text(cx, hex, 64, SQLITE_TRANSIENT);
 }
 
+/* 1 if the text in column tc of a row matches the checksum in column sc (the rule of
+** kroniek_text_sum and --check, computed here so only the rows handed out are hashed) */
+static int sq_text_ok(sqlite3_stmt *st, int tc, int sc) {
+    if (sqlite3_column_type(st, sc) == SQLITE_NULL) return sqlite3_column_type(st, tc) == SQLITE_NULL;
+    const char *t = sqlite3_column_blob(st, tc);
+    int n = sqlite3_column_bytes(st, tc);
+    char hex[65];
+    kr_store_text_hash(t ? t : "", (size_t)(n > 0 ? n : 0), hex);
+    const char *sum = (const char *)sqlite3_column_text(st, sc);
+    return sum && !strcmp(sum, hex);
+}
+
 static int sq_register(sqlite3 *db, kr_fts *ft) {
     if (sqlite3_create_function(db, "kroniek_text_sum", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                 NULL, sq_text_sum, NULL, NULL) != SQLITE_OK) return SQLITE_ERROR;
@@ -769,7 +781,7 @@ static kr_status sq_search(kr_store *s, const kr_fq *fq, const kr_query *q, cons
         if (rc != SQLITE_ROW) { k = sq_step_fail(s, rc); goto out; }
         sql.len = 0;
     }
-    kr_buf_addf(&sql, "SELECT a.id, a.date, a.lang, a.title, a.text, bm25(articles_fts, 2.0, 1.0) AS r"
+    kr_buf_addf(&sql, "SELECT a.id, a.date, a.lang, a.title, a.text, bm25(articles_fts, 2.0, 1.0) AS r, a.text_sum"
                       " FROM articles_fts JOIN articles a ON a.aid = articles_fts.rowid"
                       " WHERE articles_fts MATCH ?1%s ORDER BY r, a.id", where.p);
     limit_clause(&sql, q);
@@ -778,6 +790,7 @@ static kr_status sq_search(kr_store *s, const kr_fq *fq, const kr_query *q, cons
     if ((k = sq_query(s, sql.p, &p, &st)) != KR_OK) goto out;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!sq_text_ok(st, 4, 6)) { k = kr_store_damaged(s, col(st, 0)); rc = SQLITE_DONE; break; }
         const char *text = col(st, 4), *lang = col(st, 2);
         char *snip = kr_fq_snippet(s->fts, fq, text, (size_t)sqlite3_column_bytes(st, 4), kr_fts_lang(lang));
         kr_search_row r = {col(st, 0), col(st, 1), lang, coln(st, 3), snip, sqlite3_column_double(st, 5)};
@@ -897,12 +910,14 @@ static kr_status sq_actors(kr_store *s, const char *prefix, long limit, kr_actor
 static kr_status sq_article(kr_store *s, const char *id, kr_article_fn fn, void *ctx) {
     sqlite3 *db = SQ(s)->db;
     sqlite3_stmt *st = NULL, *ss = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT aid, id, date, lang, title, url, source, text FROM articles WHERE id = ?1", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(db, "SELECT aid, id, date, lang, title, url, source, text, text_sum FROM articles WHERE id = ?1",
+                                -1, &st, NULL);
     if (rc != SQLITE_OK) return sq_fail(s, rc, "reading an article");
     sqlite3_bind_text(st, 1, id ? id : "", -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) { sqlite3_finalize(st); kr_store_seterr(s, "no article '%.200s'", id ? id : ""); return KR_EOF; }
     if (rc != SQLITE_ROW) { sqlite3_finalize(st); return sq_fail(s, rc, "reading an article"); }
+    if (!sq_text_ok(st, 7, 8)) { kr_status k = kr_store_damaged(s, col(st, 1)); sqlite3_finalize(st); return k; }
     int *off = NULL, *len = NULL, n = 0, cap = 0;
     rc = sqlite3_prepare_v2(db, "SELECT off, len FROM sentences WHERE article = ?1 ORDER BY n", -1, &ss, NULL);
     if (rc == SQLITE_OK) {
