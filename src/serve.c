@@ -1475,6 +1475,7 @@ static int h_index(srv_req *r) {
 /* ------------------------------------------------------------------ responses */
 
 static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value);
+static enum MHD_Result bad_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t ks, const char *value, size_t vs);
 static int authorized(srv_ctx *S, struct MHD_Connection *c);
 static int rate_ok(srv_ctx *S, const srv_conn *cc);
 
@@ -1646,6 +1647,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (cc && cc->uri && version != cc->uri + cc->ulen + 1) {
         ret = send_error(S, c, status = 400, "NUL byte in the request line");
         goto out;
+    }
+    /* a raw NUL or another control character in a header ("Host: \x01\x00"): MHD's string
+    ** would end early and hide what follows, so the request is malformed (400) */
+    {
+        int badh = 0;
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, bad_header, &badh);
+        if (badh) { ret = send_error(S, c, status = 400, "a control character or NUL byte in a header"); goto out; }
     }
     if (!strcmp(version, MHD_HTTP_VERSION_1_1)) {
         int nhost = 0;
@@ -1873,6 +1881,14 @@ static int rate_ok(srv_ctx *S, const srv_conn *cc) {
 }
 
 /* ------------------------------------------------------------------ connections */
+
+/* a header with a NUL or a control character (but a tab) in its name or value */
+static enum MHD_Result bad_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t ks, const char *value, size_t vs) {
+    (void)kind;
+    for (size_t i = 0; key && i < ks; i++) if ((unsigned char)key[i] < 0x20 || key[i] == 0x7f) { *(int *)cls = 1; return MHD_NO; }
+    for (size_t i = 0; value && i < vs; i++) if (((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f) { *(int *)cls = 1; return MHD_NO; }
+    return MHD_YES;
+}
 
 static enum MHD_Result count_host(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
     (void)kind; (void)value;

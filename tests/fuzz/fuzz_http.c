@@ -115,8 +115,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FZ_CHECK(status >= 100 && status < 600);
         if (status == 500) { fprintf(stderr, "500 for:\n%.*s\n", (int)req.len, req.p); abort(); }
         if (S.token && status < 400 && status != 204) {
-            kr_buf_add(&req, "", 0);                     /* a C string for strcasestr (a NUL inside ends it early: stricter) */
-            if (!strcasestr(req.p, "authorization:")) { fprintf(stderr, "%d without the token for:\n%s\n", status, req.p); abort(); }
+            /* (in all the bytes sent: a NUL inside a header value ends MHD's string for that
+            ** value, not the request, and an Authorization header after it is read) */
+            int has_auth = 0;
+            for (size_t i = 0; i + 14 <= req.len && !has_auth; i++) if (!strncasecmp(req.p + i, "authorization:", 14)) has_auth = 1;
+            if (!has_auth) { fprintf(stderr, "%d without the token for:\n%.*s\n", status, (int)req.len, req.p); abort(); }
         }
         const char *body = strstr(out.p, "\r\n\r\n");
         if (body && !head && strstr(out.p, "application/json") && strstr(out.p, "application/json") < body) {
