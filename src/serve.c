@@ -25,7 +25,7 @@
 ** interrupts the query, 503) that also stops when the client hangs up; at most 8
 ** prefix terms in a full-text query; connections per address capped below the total;
 ** a deadline for the request head (a reaper thread shuts down connections that are
-** too slow to send it); a raw NUL in the request line, an HTTP/1.1 request without
+** too slow to send it); a raw NUL in the request line, a control character in a header, an HTTP/1.1 request without
 ** exactly one Host header, a bad Content-Length are 400; --web files are opened
 ** without blocking and must be regular files; /api/article pages its sentences.  The CAMEO dictionary is loaded once and shared
 ** read-only.  Response bodies: JSON bodies are malloc'ed and handed to MHD with
