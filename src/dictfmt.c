@@ -1474,9 +1474,9 @@ static void load_verb_file(pctx *p, const char *buf, size_t len) {
             const char *nm = t + 1 + close;
             if (close) { sec = S_NONE; cur_syn = -1; continue; }
             block_done(p);
-            size_t rem = (size_t)(e - nm);      /* (the line is not NUL-terminated: fuzz_dict, session 3) */
-            if (rem >= 7 && !strncasecmp(nm, "SYNSETS", 7)) sec = S_SYN;
-            else if (rem >= 4 && !strncasecmp(nm, "TIME", 4)) { sec = S_TIME; time_line = r.line; }
+            /* (the line ends at e, the buffer may end there too: "<" or "<SYN" last) */
+            if (e - nm >= 7 && !strncasecmp(nm, "SYNSETS", 7)) sec = S_SYN;
+            else if (e - nm >= 4 && !strncasecmp(nm, "TIME", 4)) { sec = S_TIME; time_line = r.line; }
             else { sec = S_OTHER; msg(p, 0, "section %.*s is not used by kroniek", (int)(e - t), t); }
             continue;
         }
