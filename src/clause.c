@@ -193,6 +193,13 @@ void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
     }
 }
 
+/* the first word of class cls in clause k that is no part of an actor (its token in *at,
+** if at): "vindt" in "De SP vindt dat ..." */
+int kc_has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at) {
+    for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & cls) && kc_mention_at(c, t) < 0) { if (at) *at = t; return 1; }
+    return 0;
+}
+
 /* all members of group head, also skipped ones (the members of "volgens Nederland en
 ** Australië", "according to X and Y"), with their words */
 void kc_codeset_members(const kr_coder *c, int head, codeset *cs) {
@@ -236,8 +243,6 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
-
-
 /* a verb opens the words from t: up to three adverbs or auxiliaries ("later", "has",
 ** "subsequently", "nu") and then a trigger form, with no actor, article, pronoun or
 ** preposition before it; 1 + the number of words before the verb, else 0 */
@@ -249,7 +254,6 @@ static int verb_first(const kr_coder *c, uint32_t t, uint32_t e) {
     }
     return 0;
 }
-
 
 /* '"...," said Trump', 'said the minister': a verb of saying at the start of clause k with
 ** an actor right after it -- the subject stands after the verb */
@@ -263,13 +267,6 @@ static int say_inversion(const kr_coder *c, const clause *k) {
         }
         return 0;
     }
-    return 0;
-}
-
-
-/* a verb of saying or judging in clause k ("zegt", "vindt", "said") */
-static int has_say_word(const kr_coder *c, const clause *k) {
-    for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & (WC_SAY | WC_SPEAKER | WC_LABEL)) && kc_mention_at(c, t) < 0) return 1;
     return 0;
 }
 
@@ -430,7 +427,7 @@ void kc_analyse_clauses(kr_coder *c) {
                 /* "Volgens PVV-Kamerlid De Jong doet de minister niks. Hij vindt dat ...": the
                 ** pronoun of a verb of saying or judging goes on with the speaker of the
                 ** sentence before, not its subject */
-                if (c->last_spk.n && c->last_spk_sent == c->cur_sent - 1 && !(w & WC_FIRST) && has_say_word(c, k)) { src = &c->last_spk; pl = 0; }
+                if (c->last_spk.n && c->last_spk_sent == c->cur_sent - 1 && !(w & WC_FIRST) && kc_has_class(c, k, WC_SAY | WC_SPEAKER | WC_LABEL, NULL)) { src = &c->last_spk; pl = 0; }
                 if ((w & WC_PRON_SG) && pl && c->prev_subj.n && !c->prev_subj_plural) src = &c->prev_subj;
                 if (!src->n) break;
                 *cs = *src;

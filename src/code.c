@@ -118,17 +118,6 @@ static int person_object(const kr_coder *c, const trig_hit *H, const clause *k) 
     return 0;
 }
 
-/* the end of what can be the object of trigger H: in English an infinitive of its own
-** ends it ("was to meet Monday to discuss the nomination of X": X is discussed) */
-static uint32_t obj_end(const kr_coder *c, const trig_hit *H) {
-    if (c->lang != 1) return H->cend;
-    /* (not an infinitive that completes the trigger: "threatened to arrest the
-    ** protesters", "denied plans to attack Ukraine") */
-    for (uint32_t x = H->tok + H->ntok + 2; x + 1 < H->cend; x++)
-        if ((wcls(c, x) & WC_TE) && is_trigger_form(c, x + 1) && kc_mention_at(c, x + 1) < 0) return x;
-    return H->cend;
-}
-
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -447,12 +436,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             } else {
                 /* nearest other actor in the clause: after the trigger, else before */
                 int g = -1;
+                uint32_t oend = kc_obj_end(c, H, H->tok + H->ntok);
                 /* (a state after "in"/"at" is where it happened, not whom it concerned) */
                 for (int m = 0; m < c->nm; m++) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
-                    if (M->s >= H->tok + H->ntok && M->s < obj_end(c, H)) { g = m; break; }
+                    if (M->s >= H->tok + H->ntok && M->s < oend) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */
                 if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {
@@ -464,7 +454,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (g >= 0 && plain_statement && (c->m[g].in_pp || c->m[g].s < H->tok || c->m[g].s > H->tok + H->ntok + 3)) g = -1;
                 /* a role word alone is a weak target for violence when a state is named as
                 ** the place ("air strikes on a militant camp in Pakistan") */
-                int bare_loc = 0;
+                int bare_loc = 0, pobj = 0;
                 if (g >= 0 && c->m[g].bare && code_root(d, code) >= 18) {
                     int pg = kc_place_state(c, k);
                     if (pg >= 0) g = pg;
@@ -484,12 +474,12 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 else if (at_place && c->loc[0] && strncmp(c->loc, c->m[subj_group].code, 3)) {
                     tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e;
                 }
-                else if (src.n && person_object(c, H, k) && code_root(d, code) >= 17 && strncmp(src.code[0], "IGO", 3)) {
+                else if (src.n && (pobj = person_object(c, H, k)) && code_root(d, code) >= 17 && strncmp(src.code[0], "IGO", 3)) {
                     /* coercion or violence against a person who is no actor: one of the
                     ** state's civilians ("Police detained eight people") */
                     tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
                 }
-                else if (src.n && !plain_statement && !person_object(c, H, k)) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
+                else if (src.n && !plain_statement && !pobj) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
             }
         }
         if (code < 0) DROP("no code")

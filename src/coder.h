@@ -199,6 +199,7 @@ const char *kc_fallback_place(kr_coder *c, int sent_no, const char *src, const c
 void kc_segment(kr_coder *c, uint32_t a, uint32_t b);
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs);
 void kc_codeset_members(const kr_coder *c, int head, codeset *cs);
+int kc_has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at);
 void kc_analyse_clauses(kr_coder *c);
 int kc_clause_of(const kr_coder *c, uint32_t t);
 void kc_mark_irrealis(kr_coder *c);
@@ -211,6 +212,7 @@ int kc_group_times(const kr_coder *c, int g, const char *code);
 int kc_distinct_span(const kr_coder *c, uint32_t ts, uint32_t te, const char *code, int tg);
 int kc_distinct(const kr_coder *c, int sg, int tg);
 int kc_past_year(const kr_coder *c, const clause *k);
+uint32_t kc_obj_end(const kr_coder *c, const trig_hit *H, uint32_t from);
 void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj_group, const codeset *src, int root,
                            codeset *tgt, int *tgt_group);
 /* ---- trigger.c ---- */

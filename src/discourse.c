@@ -111,6 +111,13 @@ static int other_actor(const kr_coder *c, int i, int src_group, const codeset *s
     return -1;
 }
 
+/* this sentence coded an event src -> tgt of a root from lo to hi already */
+static int seen_pair(const kr_coder *c, const char *src, const char *tgt, int lo, int hi) {
+    for (int k = 0; k < c->nseen; k++)
+        if (c->seen[k].root >= lo && c->seen[k].root <= hi && !strcmp(c->seen[k].s, src) && !strcmp(c->seen[k].t, tgt)) return 1;
+    return 0;
+}
+
 static void stance_emit(kr_coder *c, int sent_no, const kr_sent *S, const codeset *src, int tg, const codeset *tgt,
                         const char *code, uint32_t at) {
     char vt[128], st[256], tt[256];
@@ -119,16 +126,8 @@ static void stance_emit(kr_coder *c, int sent_no, const kr_sent *S, const codese
     if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else if (tgt->te > tgt->ts) kc_span_text(c, tgt->ts, tgt->te, tt, sizeof tt); else tt[0] = 0;
     for (int i = 0; i < src->n; i++) for (int j = 0; j < tgt->n; j++) {
         /* a trigger said it already ("noemde het voorstel onaanvaardbaar": 12) */
-        int said = 0;
-        for (int k = 0; k < c->nseen; k++)
-            if (c->seen[k].root >= 10 && c->seen[k].root <= 13 && !strcmp(c->seen[k].s, src->code[i]) && !strcmp(c->seen[k].t, tgt->code[j])) said = 1;
-        if (!said) kc_emit(c, sent_no, S, src->code[i], tgt->code[j], code, vt, st, tt);
+        if (!seen_pair(c, src->code[i], tgt->code[j], 10, 13)) kc_emit(c, sent_no, S, src->code[i], tgt->code[j], code, vt, st, tt);
     }
-}
-
-static int has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at) {
-    for (uint32_t t = k->s; t < k->e; t++) if ((wcls(c, t) & cls) && kc_mention_at(c, t) < 0) { if (at) *at = t; return 1; }
-    return 0;
 }
 
 /* What an actor says about another, when no trigger says it:
@@ -149,7 +148,7 @@ void kc_joint(kr_coder *c, int sent_no, const kr_sent *S) {
     for (int i = 0; i < c->ncl && !c->stop; i++) {
         const clause *k = &c->cl[i];
         uint32_t at;
-        if (k->neg || k->irrealis || kc_past_year(c, k) || !has_class(c, k, WC_JOINT, &at)) continue;
+        if (k->neg || k->irrealis || kc_past_year(c, k) || !kc_has_class(c, k, WC_JOINT, &at)) continue;
         /* (Dutch "samen" before "met" or at the end of its clause is a verb's particle:
         ** "brengt het OM en de politie samen met collega's", "werken samen") */
         if (c->lang == 0 && c->tok[at].flen == 5 && (at + 1 >= k->e || is_punct(c, at + 1) || (wcls(c, at + 1) & WC_PREP))) continue;
@@ -162,9 +161,7 @@ void kc_joint(kr_coder *c, int sent_no, const kr_sent *S) {
         for (int a = 0; a < cs.n; a++) for (int b = 0; b < cs.n; b++) {
             if (a == b || kc_same_entity(cs.code[a], cs.code[b])) continue;
             /* (a trigger coded their cooperation already: "held joint exercises", 062) */
-            int done = 0;
-            for (int q = 0; q < c->nseen; q++) if (c->seen[q].root >= 3 && c->seen[q].root <= 8 && !strcmp(c->seen[q].s, cs.code[a]) && !strcmp(c->seen[q].t, cs.code[b])) done = 1;
-            if (done) continue;
+            if (seen_pair(c, cs.code[a], cs.code[b], 3, 8)) continue;
             codeset s1 = cs, t1 = cs;
             s1.n = 1; memcpy(s1.code[0], cs.code[a], CODELEN);
             t1.n = 1; memcpy(t1.code[0], cs.code[b], CODELEN);
@@ -181,7 +178,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
     for (int i = 0; i < c->ncl && !c->stop; i++) {
         const clause *k = &c->cl[i];
         uint32_t lv;
-        if (k->neg || !has_class(c, k, WC_LABEL, &lv)) continue;
+        if (k->neg || !kc_has_class(c, k, WC_LABEL, &lv)) continue;
         /* "zou Y ... noemen", "might call": not said (a modal after the verb belongs to a
         ** relative the clause did not cut off: "voornemens die hij zich kan heugen") */
         int unreal = 0;
@@ -192,8 +189,8 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         int pos = 0, neg = 0; uint32_t at = lv;
         for (int j = 0; j < c->ncl; j++) {
             uint32_t t;
-            if (has_class(c, &c->cl[j], WC_EVAL_POS, &t)) pos = 1;
-            if (has_class(c, &c->cl[j], WC_EVAL_NEG, &t)) { neg = 1; at = t; }
+            if (kc_has_class(c, &c->cl[j], WC_EVAL_POS, &t)) pos = 1;
+            if (kc_has_class(c, &c->cl[j], WC_EVAL_NEG, &t)) { neg = 1; at = t; }
         }
         /* the label in quotation marks; whom it names stands outside them */
         int quoted = 0, inq = 0, tg = -1;
@@ -230,7 +227,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         const clause *k = &c->cl[i];
         if (k->neg || k->irrealis || k->modal || (k->type != CL_MAIN && k->type != CL_DAT)) continue;
         uint32_t cop, ag = 0;
-        if (!has_class(c, k, WC_COPULA, &cop)) continue;
+        if (!kc_has_class(c, k, WC_COPULA, &cop)) continue;
         /* only adverbs (and "volgens X") between: "blijft mordicus tegen", "is daar fel tegen" */
         int found = 0, words = 0;
         for (uint32_t t = cop + 1; t < k->e && words < 4; t++) {
@@ -286,7 +283,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             const clause *k = &c->cl[i];
             if (k->type != CL_DAT || k->parent < 0) continue;
             const clause *p = &c->cl[k->parent];
-            if (!has_class(c, p, WC_SPEAKER | WC_SAY | WC_ALLEGE, NULL)) continue;
+            if (!kc_has_class(c, p, WC_SPEAKER | WC_SAY | WC_ALLEGE, NULL)) continue;
             codeset cs; kc_subject_codes(c, p, &cs);
             if (!cs.n) continue;
             src = cs; src_group = p->subj; region |= 1ull << i;
@@ -299,7 +296,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
         if (k->neg || k->type != CL_DAT || k->parent < 0) continue;
-        int alleged = has_class(c, &c->cl[k->parent], WC_ALLEGE, NULL), hostile = 0;
+        int alleged = kc_has_class(c, &c->cl[k->parent], WC_ALLEGE, NULL), hostile = 0;
         int ys = k->subj;
         if (ys < 0 && alleged) {              /* "Iran claimed Israeli agents had ...": a weak first actor */
             for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < k->e && !c->m[m].skip) { ys = m; break; }
@@ -317,7 +314,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
         uint32_t at;
-        if (k->neg || (k->type != CL_MAIN && k->type != CL_DAT) || !has_class(c, k, WC_OBLIGE, &at)) continue;
+        if (k->neg || (k->type != CL_MAIN && k->type != CL_DAT) || !kc_has_class(c, k, WC_OBLIGE, &at)) continue;
         /* the one on whom it is demanded: the clause's subject, else a weak first actor
         ** ("dat ook de Griekse schoolboeken onder de loep moeten") */
         int ys = k->subj;
@@ -347,7 +344,7 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
     int cl = -1; uint32_t at = 0;
     for (int i = 0; i < c->ncl && i < 64 && cl < 0; i++) {
         if (!(region >> i & 1) || c->cl[i].neg) continue;
-        if (has_class(c, &c->cl[i], WC_EVAL_NEG, &at)) cl = i;
+        if (kc_has_class(c, &c->cl[i], WC_EVAL_NEG, &at)) cl = i;
     }
     if (cl < 0) return;
     codeset tgt; tgt.n = 0; tgt.ts = tgt.te = 0;

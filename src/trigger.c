@@ -139,6 +139,18 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
     return -1;
 }
 
+/* the end of what can be the object of trigger H, looked for from token from (right
+** after the trigger): in English an infinitive of its own, two or more words on, ends it
+** ("was to meet on Monday to discuss the nomination of X": X is discussed, not met; but
+** "threatened to arrest the protesters", "denied plans to attack Ukraine": the
+** infinitive completes the trigger) */
+uint32_t kc_obj_end(const kr_coder *c, const trig_hit *H, uint32_t from) {
+    if (c->lang != 1) return H->cend;
+    for (uint32_t x = from + 2; x + 1 < H->cend; x++)
+        if ((wcls(c, x) & WC_TE) && is_trigger_form(c, x + 1) && kc_mention_at(c, x + 1) < 0) return x;
+    return H->cend;
+}
+
 void kc_subject_codes(const kr_coder *c, const clause *k, codeset *cs) {
     cs->n = 0; cs->ts = cs->te = 0;
     if (k->subj >= 0) kc_codeset_from_group(c, k->subj, cs);
@@ -193,12 +205,9 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
                 /* "met +": the actor follows the preposition; "&TROEPEN +": any later actor */
                 int adj = e->adjacent && prev_word && i > 0 && P->el[i-1].type == PE_WORD && P->el[i-1].nalt &&
                           (c->L->wclass[P->el[i-1].alts[0]] & (WC_PREP | WC_OF | WC_BY | WC_TE));
-                uint32_t bound = ci == h->clause ? h->cend : c->cl[ci].e;
-                /* (English: the object of the verb stands before an infinitive of its own:
-                ** "was to meet Monday to discuss the nomination of X" -- X is discussed; not
-                ** an infinitive right after the verb, "threatened to arrest X") */
-                if (i == 0 && c->lang == 1 && e->type == PE_TARGET)
-                    for (uint32_t x = pos + 2; x + 1 < bound; x++) if ((wcls(c, x) & WC_TE) && is_trigger_form(c, x + 1) && kc_mention_at(c, x + 1) < 0) { bound = x; break; }
+                /* (English, a bare + first: the verb's object, which ends at an infinitive
+                ** of its own, kc_obj_end) */
+                uint32_t bound = i == 0 && c->lang == 1 && e->type == PE_TARGET ? kc_obj_end(c, h, pos) : ci == h->clause ? h->cend : c->cl[ci].e;
                 g = mention_from(c, pos, bound, adj, subj_group);
                 if (g < 0 && c->relax_target && e->type == PE_TARGET) { prev_word = prev_sub = 0; continue; }
                 if (g < 0) return 0;
