@@ -278,6 +278,21 @@ static int rel_not_subject(const kr_coder *c, uint32_t t) {
     return (n > 4 && !memcmp(f, "waar", 4)) || (n == 5 && (!memcmp(f, "where", 5) || !memcmp(f, "whose", 5))) || (n == 4 && !memcmp(f, "whom", 4));
 }
 
+/* "riepen leuzen als 'Geen vijfde mandaat'", "the 'no deal' option": a negation inside a
+** short quotation without a verb that opens inside the clause is the quoted words', not
+** the clause's */
+static int quoted_words(const kr_coder *c, const clause *k, uint32_t t) {
+    uint32_t o = t;
+    while (o > k->s && !is_quote(c, o - 1)) o--;
+    if (o <= k->s + 1) return 0;              /* no quotation opened after the clause's first word */
+    o--;
+    uint32_t e = t + 1;
+    while (e < k->e && !is_quote(c, e)) e++;
+    if (e - o > 8) return 0;
+    for (uint32_t u = o + 1; u < e; u++) if (is_trigger_form(c, u) && !(wcls(c, u) & (WC_NEG | WC_DET))) return 0;
+    return 1;
+}
+
 void kc_analyse_clauses(kr_coder *c) {
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
@@ -294,6 +309,7 @@ void kc_analyse_clauses(kr_coder *c) {
             /* "een niet onderbouwd verzoek", "the not unreasonable request": negation inside a
             ** noun phrase negates nothing else */
             if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET)) continue;
+            if ((w & WC_NEG) && quoted_words(c, k, t)) continue;
             /* "kon het niet laten om ...", "could not resist": did it all the same */
             if ((w & WC_NEG) && t + 1 < k->e && ((c->tok[t+1].flen == 5 && !memcmp(c->tok[t+1].fold, "laten", 5)) ||
                                                   (c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "resist", 6)))) continue;

@@ -680,7 +680,9 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         int sub_here = t > a && (wcls(c, t - 1) & WC_SUB_OTHER) && m->e < b && is_trigger_form(c, m->e) && !(wcls(c, m->e) & (WC_PREP | WC_DET | WC_AND));
         /* "Thousands of Polish protesters", "tienduizenden van hen": after a quantity
         ** "of"/"van" is no preposition, the actor is the head of the phrase */
-        int quantity_of = t > a + 1 && (wcls(c, t - 1) & WC_OF) && ((wcls(c, t - 2) & WC_QUANT) || (c->tok[t-2].flags & TF_NUM));
+        /* (also "een van de ministers", "one of the rebels") */
+        int quantity_of = t > a + 1 && (wcls(c, t - 1) & WC_OF) && ((wcls(c, t - 2) & WC_QUANT) || (c->tok[t-2].flags & TF_NUM) ||
+                                                             !strcmp(c->tok[t-2].fold, c->lang ? "one" : "een"));
         if (t > a && (wcls(c, t - 1) & WC_PREP) && !sub_here && !quantity_of) {
             m->in_pp = 1; m->prep = c->tok[t-1].wid;
             if (wcls(c, t - 1) & WC_SKIP) m->skip = 1;
