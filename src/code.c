@@ -136,6 +136,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     kc_find_mentions(c, a, b);
     kc_segment(c, a, b);
     kc_analyse_clauses(c);
+    /* lists that act (a clause's subject) are remembered as one possible implied target */
+    for (int i = 0; i < c->ncl; i++) if (c->cl[i].subj >= 0)
+        for (int j = 0; j < c->nrecent_m; j++) if (c->recent_m_grp[j] == -(c->cur_sent * MAXM + c->cl[i].subj) - 1) c->recent_m_grp[j] = -c->recent_m_grp[j] - 1;
     kc_quote_speaker(c, a, b);
     kc_find_triggers(c, a, b);
     kc_resolve_roots(c);
@@ -187,7 +190,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!H->inf) {
             int embedded = 0;
             for (int g = 0; g < c->nth && !embedded; g++) {
-                if (g == h || c->th[g].clause != H->clause || c->th[g].inf || !c->th[g].root) continue;
+                if (g == h || c->th[g].clause != H->clause || c->th[g].inf || !c->th[g].root || c->th[g].nopat) continue;
                 /* a trigger that is itself a noun phrase ("Russia's demands", "die eisen")
                 ** does not take an object */
                 uint32_t gt = c->th[g].tok;
@@ -421,7 +424,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 if (tgt_group == k->by || tgt_group < 0) { tgt = subj; tgt_group = subj_group; }
             }
         } else {
-            if (own_code < 0) DROP("no pattern matched")
+            if (own_code < 0) { H->nopat = 1; DROP("no pattern matched") }
             code = own_code;
             /* a plain statement (010) has an addressee only as the direct object right
             ** after the verb ("told Blinken", "sprak het parlement toe"); otherwise the

@@ -393,7 +393,19 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
         if (c->cur_sent - c->recent_m_sent[i] > TARGET_REACH) break;
         if (kc_same_entity(c->recent_m[i], s0)) continue;
         tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
-        tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1]; return;
+        tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1];
+        /* a list named there is the target as a whole: "Frankrijk en Duitsland willen een
+        ** eurozonebudget. Hoekstra uitte dit dreigement." */
+        for (int j = i + 1; j < c->nrecent_m && tgt->n < CS_MAX && c->recent_m_grp[i] >= 0; j++) {
+            if (c->recent_m_grp[j] != c->recent_m_grp[i]) break;
+            if (kc_same_entity(c->recent_m[j], s0)) continue;
+            /* (a list of one state's parties or bodies stays one target: "de zeven indieners
+            ** (VVD, CDA, D66 ...)") */
+            int dup = 0;
+            for (int n = 0; n < tgt->n; n++) if (!strncmp(tgt->code[n], c->recent_m[j], 3)) dup = 1;
+            if (!dup) snprintf(tgt->code[tgt->n++], CODELEN, "%s", c->recent_m[j]);
+        }
+        return;
     }
     (void)H;
 }

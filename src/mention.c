@@ -758,6 +758,8 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         memmove(c->recent_m_tok[1], c->recent_m_tok[0], sizeof c->recent_m_tok[0] * 7);
         c->recent_m_tok[0][0] = c->m[k].s; c->recent_m_tok[0][1] = c->m[k].e;
         memmove(c->recent_m_sent + 1, c->recent_m_sent, sizeof c->recent_m_sent[0] * 7);
+        memmove(c->recent_m_grp + 1, c->recent_m_grp, sizeof c->recent_m_grp[0] * 7);
+        c->recent_m_grp[0] = -(c->cur_sent * MAXM + c->m[k].group) - 1;
         snprintf(c->recent_m[0], CODELEN, "%s", c->m[k].code);
         c->recent_m_sent[0] = c->cur_sent;
         if (c->nrecent_m < 8) c->nrecent_m++;

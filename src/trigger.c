@@ -61,7 +61,7 @@ void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
             for (int h = start; h < c->nth; h++) if (c->th[h].trig == F->trig) dup = 1;
             if (dup || c->nth >= MAXM) continue;
             trig_hit *h = &c->th[c->nth++];
-            h->tok = t; h->ntok = F->nseq; h->trig = F->trig; h->clause = ci;
+            h->tok = t; h->ntok = F->nseq; h->trig = F->trig; h->clause = ci; h->nopat = 0;
             h->root = code_root(c->d, T->code);
             if (!h->root && T->npat) h->root = T->pat[0].code >= 0 ? code_root(c->d, T->pat[0].code) : 0;
             h->inf = t > a && (wcls(c, t - 1) & WC_TE);
