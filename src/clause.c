@@ -378,6 +378,18 @@ void kc_analyse_clauses(kr_coder *c) {
                 continue;
             }
         }
+        /* Dutch "De Britse premier, die er niet in slaagde ..., vraagt nu om meer tijd": a
+        ** verb opening a main clause after a relative clause goes on with the subject the
+        ** relative clause interrupted (a piece of words before it with no verb) */
+        if (c->lang == 0 && k->type == CL_MAIN && i >= 2 && k->subj < 0 && verb_first(c, k->s, k->e) == 1 && c->cl[i-1].type != CL_MAIN) {
+            int j = i - 1;
+            while (j > 0 && c->cl[j].type != CL_MAIN) j--;
+            const clause *f = &c->cl[j];
+            int verbless = f->type == CL_MAIN && f->subj >= 0 && c->cl[j+1].type == CL_REL && j + 1 < i;
+            for (uint32_t t = f->s; t < f->e && verbless; t++)
+                if (kc_mention_at(c, t) < 0 && is_trigger_form(c, t) && !(wcls(c, t) & (WC_DET | WC_POSS | WC_PREP | WC_PRON))) verbless = 0;
+            if (verbless) { k->subj = f->subj; k->pron_subj = f->pron_subj; continue; }
+        }
         /* ", met verwijten aan het adres van de VVD": a piece after a comma that opens
         ** with a preposition and has no verb of its own continues the clause before it */
         if (k->type == CL_MAIN && i > 0 && (wcls(c, k->s) & WC_PREP) && !(wcls(c, k->s) & (WC_SUB_OTHER | WC_SKIP)) &&
