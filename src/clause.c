@@ -243,6 +243,16 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
+/* Dutch "zou"/"zouden" in a that-clause of a verb of saying, with no other modal after it
+** and no condition in the sentence */
+static int future_in_past(const kr_coder *c, int i, uint32_t t) {
+    const clause *k = &c->cl[i];
+    if (c->lang != 0 || i == 0 || k->type != CL_DAT || c->tok[t].flen < 3 || memcmp(c->tok[t].fold, "zou", 3)) return 0;
+    for (uint32_t u = t + 1; u < k->e; u++) if (wcls(c, u) & WC_MODAL) return 0;
+    for (int j = 0; j < c->ncl; j++) if (c->cl[j].type == CL_COND) return 0;
+    return kc_has_class(c, &c->cl[i - 1], WC_SAY | WC_SPEAKER, NULL);
+}
+
 /* a verb opens the words from t: up to three adverbs or auxiliaries ("later", "has",
 ** "subsequently", "nu") and then a trigger form, with no actor, article, pronoun or
 ** preposition before it; 1 + the number of words before the verb, else 0 */
@@ -319,7 +329,13 @@ void kc_analyse_clauses(kr_coder *c) {
             /* "Kim zou Trump hebben gevraagd": zou + hebben/zijn + participle reports what
             ** reportedly happened, it is no condition */
             /* ("in May": the capitalised month is no modal) */
-            if ((w & WC_MODAL) && !((w & WC_CALENDAR) && c->tok[t].cap) && !(c->lang == 0 && c->tok[t].flen >= 3 && !memcmp(c->tok[t].fold, "zou", 3) && reported_past(c, t, k->e))) k->modal = 1;
+            if ((w & WC_MODAL) && !((w & WC_CALENDAR) && c->tok[t].cap) && !(c->lang == 0 && c->tok[t].flen >= 3 && !memcmp(c->tok[t].fold, "zou", 3) && reported_past(c, t, k->e))) {
+                /* "Rutte zei dat hij Poetin zou bellen": zou in what a speaker said is the
+                ** future of then, a stated intent -- not with another modal ("zou kunnen")
+                ** or a condition in the sentence */
+                if (future_in_past(c, i, t)) k->future = 1;
+                else k->modal = 1;
+            }
             if (w & WC_FUTURE) k->future = 1;
             /* "morgen", "volgende week", "later this week": what is planned has not happened */
             if (w & WC_FUT_TIME) k->future = 1;
