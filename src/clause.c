@@ -248,7 +248,7 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
 static int future_in_past(const kr_coder *c, int i, uint32_t t) {
     const clause *k = &c->cl[i];
     if (c->lang != 0 || i == 0 || k->type != CL_DAT || c->tok[t].flen < 3 || memcmp(c->tok[t].fold, "zou", 3)) return 0;
-    for (uint32_t u = t + 1; u < k->e; u++) if (wcls(c, u) & WC_MODAL) return 0;
+    for (uint32_t u = t + 1; u < k->e; u++) if (wcls(c, u) & (WC_MODAL | WC_SUB_COND)) return 0;
     for (int j = 0; j < c->ncl; j++) if (c->cl[j].type == CL_COND) return 0;
     return kc_has_class(c, &c->cl[i - 1], WC_SAY | WC_SPEAKER, NULL);
 }

@@ -787,22 +787,26 @@ int kc_next_is_actor(const kr_coder *c, uint32_t t, uint32_t b) {
 ** adjectives, people, capitals, persons; ties go to the earliest), else for Dutch
 ** articles the Netherlands (Dutch news without a state named is Dutch news). */
 void kc_find_home(kr_coder *c) {
-    struct { char cc[4]; int n, first; } cnt[32]; int ncnt = 0;
+    struct { char cc[4]; int n, org, first; } cnt[32]; int ncnt = 0;
     c->home[0] = 0;
     for (uint32_t t = 0; t < c->ntok;) {
         piece p;
         if (is_punct(c, t) || kc_match_piece(c, t, c->ntok, &p) != 1) { t++; continue; }
         /* (cities and regions count too: a local story in Tilburg or Christchurch is at home
         ** there, whatever other states it names once) */
-        if (p.foreign || !(p.kind == AK_STATE || p.kind == AK_ADJ || p.kind == AK_PEOPLE || p.kind == AK_CAPITAL || p.kind == AK_PERSON || p.kind == AK_PLACE)) { t += p.len; continue; }
+        if (p.foreign || !(p.kind == AK_STATE || p.kind == AK_ADJ || p.kind == AK_PEOPLE || p.kind == AK_CAPITAL || p.kind == AK_PERSON || p.kind == AK_PLACE || p.kind == AK_ORG)) { t += p.len; continue; }
         const char *code = kr_str(c->d, p.code);
         t += p.len;
         if (strlen(code) < 3 || !strncmp(code, "IGO", 3) || code[0] < 'A' || code[0] > 'Z') continue;
         int k = 0;
         while (k < ncnt && memcmp(cnt[k].cc, code, 3)) k++;
-        if (k == ncnt) { if (ncnt == 32) continue; memcpy(cnt[k].cc, code, 3); cnt[k].cc[3] = 0; cnt[k].n = 0; cnt[k].first = (int)t; ncnt++; }
-        cnt[k].n++;
+        if (k == ncnt) { if (ncnt == 32) continue; memcpy(cnt[k].cc, code, 3); cnt[k].cc[3] = 0; cnt[k].n = 0; cnt[k].org = 0; cnt[k].first = (int)t; ncnt++; }
+        if (p.kind == AK_ORG) cnt[k].org++;
+        else cnt[k].n++;
     }
+    /* a state's own institutions ("het Openbaar Ministerie", "de Nationale ombudsman")
+    ** count for a state the article names ("een Tilburger in een Thaise cel") */
+    for (int k = 0; k < ncnt; k++) if (cnt[k].n) cnt[k].n += cnt[k].org;
     int best = -1;
     for (int k = 0; k < ncnt; k++) if (best < 0 || cnt[k].n > cnt[best].n) best = k;
     if (best >= 0) memcpy(c->home, cnt[best].cc, 4);
