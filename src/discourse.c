@@ -365,6 +365,14 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
 ** rallied again."); protest by citizens or the opposition with no one named is aimed
 ** at their government. */
 #define TARGET_REACH 3      /* sentences back for an implied target */
+/* a continent or part of one (CAMEO region codes: Africa, Asia, Latin, South and North
+** America, the Middle East ...): named as where something happens, no one the reader has
+** in mind as a target (the West, WST, and Europe's bodies are actors) */
+static int continent(const char *code) {
+    static const char *const reg[] = { "AFR", "ASA", "LAM", "SAM", "NMR", "MEA", "CAS", "SAS", "SEA", "EAF", "WAF", "NAF", "SAF", "CFR", "CAU", "BLK", "SCN" };
+    for (size_t i = 0; i < sizeof reg / sizeof reg[0]; i++) if (!strncmp(code, reg[i], 3) && !code[3]) return 1;
+    return 0;
+}
 static int implied_root(int root) {
     return root == 2 || root == 10 || root == 11 || root == 12 || root == 13 || root == 14 || root == 16 || root == 17;
 }
@@ -391,7 +399,7 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
     for (int i = 0; i < c->nrecent_m; i++) {
         if (c->recent_m_sent[i] >= c->cur_sent) continue;
         if (c->cur_sent - c->recent_m_sent[i] > TARGET_REACH) break;
-        if (kc_same_entity(c->recent_m[i], s0)) continue;
+        if (kc_same_entity(c->recent_m[i], s0) || continent(c->recent_m[i])) continue;
         tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
         tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1];
         /* a list named there is the target as a whole: "Frankrijk en Duitsland willen een
