@@ -214,6 +214,10 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
             ** (word class policy), whose actor the reader has in mind */
             int policy = 0;
             for (uint32_t t = lv + 1; t < k->e && t < lv + 5; t++) if (wcls(c, t) & WC_POLICY) policy = 1;
+            /* ... or a word pointing back at it, with a negative word: "Ik vind het
+            ** immoreel", "Dat lidmaatschap vinden veel EVP'ers problematisch" */
+            if (neg && lv + 1 < k->e && ((wcls(c, lv + 1) & WC_DEMONSTR) || (c->tok[lv+1].flen == 3 && !memcmp(c->tok[lv+1].fold, "het", 3)))) policy = 1;
+            if (neg && (wcls(c, k->s) & WC_DEMONSTR) && k->s < lv) policy = 1;
             if (!policy) continue;
             trig_hit h; memset(&h, 0, sizeof h); h.tok = lv; h.ntok = 1; h.clause = i;
             kc_implied_target(c, &h, k, k->subj, &src, 11, &tgt, &tg);
