@@ -243,6 +243,44 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
+/* "beide landen", "beiden", "de twee landen", "both countries", "the two sides" at t */
+static int pair_ref(const kr_coder *c, uint32_t t, uint32_t e) {
+    if (c->lang == 0 && c->tok[t].flen == 6 && !memcmp(c->tok[t].fold, "beiden", 6)) return 1;
+    if (t + 1 < e && (wcls(c, t) & WC_DET) && (wcls(c, t + 1) & WC_PAIR) && (c->tok[t+1].flags & TF_NUM || (wcls(c, t + 1) & WC_QUANT))) t++;
+    else if (!(wcls(c, t) & WC_PAIR) || (wcls(c, t) & WC_QUANT)) return 0;
+    return t + 1 < e && (wcls(c, t + 1) & WC_PAIR_NOUN);
+}
+
+/* ... as the subject: not after a copula ("Dat zijn de twee landen die ...") */
+static int pair_subject(const kr_coder *c, const clause *k, uint32_t t) {
+    for (uint32_t u = k->s; u < t; u++) if (wcls(c, u) & WC_COPULA) return 0;
+    return pair_ref(c, t, k->e);
+}
+
+/* the latest list of two or more actors of the sentences before (within PRON_REACH) */
+static int latest_list(const kr_coder *c, codeset *cs) {
+    for (int i = 0; i < c->nrecent_m; i++) {
+        if (c->recent_m_sent[i] >= c->cur_sent) continue;
+        if (c->cur_sent - c->recent_m_sent[i] > PRON_REACH) return 0;
+        int g = c->recent_m_grp[i] < 0 ? -c->recent_m_grp[i] - 1 : c->recent_m_grp[i];
+        cs->n = 0; cs->ts = cs->te = 0;
+        for (int j = i; j < c->nrecent_m && cs->n < CS_MAX; j++) {
+            int h = c->recent_m_grp[j] < 0 ? -c->recent_m_grp[j] - 1 : c->recent_m_grp[j];
+            if (h != g) break;
+            int dup = 0;
+            for (int n = 0; n < cs->n; n++) if (kc_same_entity(cs->code[n], c->recent_m[j])) dup = 1;
+            if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->recent_m[j]);
+        }
+        if (cs->n >= 2) {
+            /* (the list in the order it was named) */
+            for (int a = 0, b = cs->n - 1; a < b; a++, b--) { char tmp[CODELEN]; memcpy(tmp, cs->code[a], CODELEN); memcpy(cs->code[a], cs->code[b], CODELEN); memcpy(cs->code[b], tmp, CODELEN); }
+            return 1;
+        }
+        while (i + 1 < c->nrecent_m && (c->recent_m_grp[i+1] < 0 ? -c->recent_m_grp[i+1] - 1 : c->recent_m_grp[i+1]) == g) i++;
+    }
+    return 0;
+}
+
 /* Dutch "zou"/"zouden" in a that-clause of a verb of saying, with no other modal after it
 ** and no condition in the sentence */
 static int future_in_past(const kr_coder *c, int i, uint32_t t) {
@@ -429,6 +467,8 @@ void kc_analyse_clauses(kr_coder *c) {
             }
         }
         for (uint32_t t = k->s; t < subj_end; t++) {
+            /* "beide landen", "the two sides": the pair named before */
+            if (c->npron < MAXC && pair_subject(c, k, t) && latest_list(c, &c->pron[c->npron])) { k->pron_subj = c->npron++; break; }
             int mi = kc_mention_at(c, t);
             if (mi >= 0) {
                 mention *m = &c->m[mi];

@@ -63,6 +63,8 @@ void kc_group_text(const kr_coder *c, int g, char *out, size_t cap) {
 void kc_code_text(const kr_coder *c, const char *code, char *out, size_t cap) {
     out[0] = 0;
     for (int k = 0; k < c->nm; k++) if (!strcmp(c->m[k].code, code)) { kc_span_text(c, c->m[k].s, c->m[k].e, out, cap); return; }
+    /* an actor of the sentences before ("beide landen", "they"): the words that named it */
+    for (int i = 0; i < c->nrecent_m; i++) if (!strcmp(c->recent_m[i], code)) { kc_span_text(c, c->recent_m_tok[i][0], c->recent_m_tok[i][1], out, cap); return; }
 }
 
 /* The state where an event took place when its sentence names no place (its words are

@@ -93,6 +93,8 @@ enum {
 #define WC_SAY_ADV (1ull << 51)     /* "announced yesterday she ...": words between a verb of saying and its clause */
 #define WC_PERSON_NOUN (1ull << 52) /* "de man", "the suspect": a person who is no actor; no implied target then */
 #define WC_JOINT (1ull << 53)      /* "gezamenlijk", "jointly": what a compound subject does together is cooperation */
+#define WC_PAIR (1ull << 56)       /* "beide", "both": with a pair noun, the pair or list named before */
+#define WC_PAIR_NOUN (1ull << 57)  /* "landen", "sides": "beide landen", "de twee landen", "the two sides" */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */
