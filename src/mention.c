@@ -711,6 +711,19 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
     /* groups: mentions joined by en/and, parentheses, or commas in a list that ends
     ** with en/and ("Rusland, China en Iran"); a lone comma ("..., the US will") is not
     ** a join */
+    /* "Peter van Dalen (ChristenUnie-SGP)", "Lodewijk Asscher (PvdA)": a party in
+    ** parentheses right after a person is the person's party, no actor of its own (a
+    ** person known only by name and state takes its code) */
+    for (int k = 1; k < c->nm; k++) {
+        mention *p = &c->m[k-1], *m = &c->m[k];
+        if (p->kind != AK_PERSON || !strstr(m->code + 3, "PTY") || strncmp(p->code, m->code, 3) || m->e >= b || !(c->tok[m->e].flags & TF_CLOSE)) continue;
+        uint32_t t = p->e;
+        if (t >= m->s || !(c->tok[t].flags & TF_OPEN)) continue;
+        for (t++; t < m->s && (c->tok[t].flags & TF_HYPH_PART); t++) {}
+        if (t != m->s) continue;
+        if (strlen(p->code) == 3) snprintf(p->code, CODELEN, "%s", m->code);
+        m->skip = 1;
+    }
     int join[MAXM];     /* join[k]: how m[k-1] and m[k] are joined: 0 no, 1 comma, 2 and/paren */
     for (int k = 1; k < c->nm; k++) {
         mention *p = &c->m[k-1], *m = &c->m[k];
