@@ -243,6 +243,14 @@ static int reported_past(const kr_coder *c, uint32_t t, uint32_t e) {
     return 0;
 }
 
+/* token t is a form of a verb trigger */
+static int verb_form(const kr_coder *c, uint32_t t) {
+    uint32_t w = c->tok[t].wid;
+    if (!w || w >= c->L->tf_cap) return 0;
+    for (uint32_t f = c->L->tf_first[w]; f; f = c->L->tf[f-1].next) if (c->L->trig[c->L->tf[f-1].trig].kind == TK_VERB) return 1;
+    return 0;
+}
+
 /* "beide landen", "beiden", "de twee landen", "both countries", "the two sides" at t */
 static int pair_ref(const kr_coder *c, uint32_t t, uint32_t e) {
     if (c->lang == 0 && c->tok[t].flen == 6 && !memcmp(c->tok[t].fold, "beiden", 6)) return 1;
@@ -464,6 +472,15 @@ void kc_analyse_clauses(kr_coder *c) {
                 if (kc_mention_at(c, t) >= 0 || (wcls(c, t) & WC_PRON)) break;
                 if (is_trigger_form(c, t) && !c->tok[t].cap && !(wcls(c, t) & (WC_PREP | WC_DET)) &&
                     !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS | WC_OF)))) { subj_end = t; break; }
+            }
+        }
+        /* Dutch "Het rapport bekritiseerde het kabinet": a main clause opening with an
+        ** article and a noun that is no actor, then its verb -- that noun is the subject
+        ** and the actor after the verb its object */
+        if (c->lang == 0 && k->type == CL_MAIN && k->s + 2 < k->e && (wcls(c, k->s) & WC_DET) && !(wcls(c, k->s) & (WC_DEMONSTR | WC_PAIR)) && kc_mention_at(c, k->s) < 0) {
+            for (uint32_t t = k->s + 1; t < k->e && t < k->s + 5; t++) {
+                if (kc_mention_at(c, t) >= 0 || is_punct(c, t) || (wcls(c, t) & (WC_PREP | WC_OF | WC_AND | WC_PRON | WC_REL))) break;
+                if (t > k->s + 1 && is_trigger_form(c, t) && !c->tok[t].cap && !(wcls(c, t) & WC_DET) && verb_form(c, t)) { subj_end = k->s; break; }
             }
         }
         for (uint32_t t = k->s; t < subj_end; t++) {
