@@ -32,6 +32,23 @@ static int time_word(const kr_coder *c, uint32_t t) {
     return (c->tok[t].flags & TF_NUM) || (wcls(c, t) & (WC_SAY_ADV | WC_CALENDAR | WC_PERIOD));
 }
 
+/* English "so" is a purpose only in "so that", "so as to"; else it is "therefore" ("so
+** we told the president") or a degree ("so many lawsuits") */
+static int so_not_purpose(const kr_coder *c, uint32_t t, uint32_t b) {
+    if (c->lang != 1 || c->tok[t].flen != 2 || memcmp(c->tok[t].fold, "so", 2)) return 0;
+    if (t + 1 < b && ((c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "that", 4)) || (c->tok[t+1].flen == 2 && !memcmp(c->tok[t+1].fold, "as", 2)))) return 0;
+    return 1;
+}
+
+/* English "yet" after a negation or an auxiliary ("has not yet conceded", "have yet to
+** decide") is an adverb, not "but" */
+static int yet_adverb(const kr_coder *c, uint32_t t, uint32_t a) {
+    if (c->lang != 1 || c->tok[t].flen != 3 || memcmp(c->tok[t].fold, "yet", 3) || t <= a) return 0;
+    if (wcls(c, t - 1) & (WC_NEG | WC_PASS_AUX)) return 1;
+    const char *f = c->tok[t-1].fold; size_t n = c->tok[t-1].flen;
+    return (n == 3 && (!memcmp(f, "has", 3) || !memcmp(f, "had", 3))) || (n == 4 && !memcmp(f, "have", 4)) || (n == 2 && !memcmp(f, "as", 2));
+}
+
 static void new_clause(kr_coder *c, uint32_t s, int type) {
     if (c->ncl >= MAXC) return;
     if (c->ncl) c->cl[c->ncl - 1].e = s;
@@ -83,7 +100,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
                 if ((w & WC_SUB_DAT) && !(t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen))) cur->type = CL_DAT;
                 else if (w & WC_SUB_COND) cur->type = past_when(c, t, b) ? CL_OTHER : CL_COND;
                 else if (w & WC_SUB_QUEST) cur->type = CL_QUEST;
-                else if (w & WC_SUB_PURPOSE) cur->type = CL_PURPOSE;
+                else if ((w & WC_SUB_PURPOSE) && !so_not_purpose(c, t, b)) cur->type = CL_PURPOSE;
                 else if (w & WC_SUB_OM) cur->type = CL_OM;
                 else if (w & WC_SUB_OTHER) cur->type = CL_OTHER;
                 else if (w & WC_REL) cur->type = CL_REL;
@@ -92,7 +109,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         }
         if (is_punct(c, t)) continue;
         int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
-        if (w & WC_COORD) { new_clause(c, t, CL_MAIN); continue; }
+        if ((w & WC_COORD) && !yet_adverb(c, t, a)) { new_clause(c, t, CL_MAIN); continue; }
         /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
         if ((w & WC_AND) && t > cur->s && kc_mention_at(c, t - 1) < 0 && kc_next_is_actor(c, t + 1, b)) {
             int verb_before = 0;
@@ -119,6 +136,11 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         /* (", who was arrested in May": after a comma a word that is also a relative
         ** pronoun opens a relative clause, not a question) */
         if ((w & WC_SUB_QUEST) && !((w & WC_REL) && prev_comma) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
+        if ((w & WC_SUB_PURPOSE) && so_not_purpose(c, t, b)) {
+            /* ("..., so we told the president": "so" + a subject opens a main clause) */
+            if (t + 1 < b && ((wcls(c, t + 1) & WC_PRON) || kc_mention_at(c, t + 1) >= 0)) new_clause(c, t, CL_MAIN);
+            continue;
+        }
         if (w & WC_SUB_PURPOSE) { new_clause(c, t, CL_PURPOSE); continue; }
         if (w & WC_SUB_OM) {
             int te = 0;
@@ -294,6 +316,10 @@ void kc_analyse_clauses(kr_coder *c) {
             /* "een niet onderbouwd verzoek", "the not unreasonable request": negation inside a
             ** noun phrase negates nothing else */
             if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET)) continue;
+            /* "a no-deal Brexit", "a no-fly zone": "no" as the first part of a hyphenated
+            ** word belongs to its noun (English) */
+            if ((w & WC_NEG) && c->lang == 1 && (c->tok[t].flags & TF_HYPH_PART) && t + 1 < k->e && (c->tok[t+1].flags & TF_HYPH_PART) &&
+                c->tok[t+1].off == c->tok[t].off + c->tok[t].len + 1) continue;
             /* "kon het niet laten om ...", "could not resist": did it all the same */
             if ((w & WC_NEG) && t + 1 < k->e && ((c->tok[t+1].flen == 5 && !memcmp(c->tok[t+1].fold, "laten", 5)) ||
                                                   (c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "resist", 6)))) continue;
@@ -386,6 +412,14 @@ void kc_analyse_clauses(kr_coder *c) {
         }
         for (uint32_t t = k->s; t < subj_end; t++) {
             int mi = kc_mention_at(c, t);
+            /* "Some members of opposition parties have claimed ...": a person noun + "of" +
+            ** an actor as the subject stands for that actor (English) */
+            if (mi < 0 && c->lang == 1 && (wcls(c, t) & WC_PERSON_NOUN) && t + 2 < subj_end && (wcls(c, t + 1) & WC_OF)) {
+                uint32_t u = t + 2;
+                while (u < subj_end && (wcls(c, u) & (WC_DET | WC_POSS))) u++;
+                int pm = u < subj_end ? kc_mention_at(c, u) : -1;
+                if (pm >= 0 && c->m[pm].s == u && !c->m[pm].skip && !c->m[pm].loc_only && !c->m[pm].weak && c->m[pm].group == pm) { k->subj = pm; break; }
+            }
             if (mi >= 0) {
                 mention *m = &c->m[mi];
                 /* a weak mention is a subject only as the target of a passive with its agent */

@@ -296,13 +296,17 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
         if (k->neg || k->type != CL_DAT || k->parent < 0) continue;
-        int alleged = kc_has_class(c, &c->cl[k->parent], WC_ALLEGE, NULL), hostile = 0;
+        uint32_t av = c->cl[k->parent].s;
+        int alleged = kc_has_class(c, &c->cl[k->parent], WC_ALLEGE, &av), hostile = 0;
         int ys = k->subj;
+        /* "claimed violent protesters were sent by the government": a passive's agent is
+        ** whom the allegation is about (English) */
+        if (alleged && c->lang == 1 && k->passive && k->by >= 0) ys = k->by;
         if (ys < 0 && alleged) {              /* "Iran claimed Israeli agents had ...": a weak first actor */
             for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < k->e && !c->m[m].skip) { ys = m; break; }
         }
         if (ys < 0) continue;
-        uint32_t at = c->cl[k->parent].s;
+        uint32_t at = av;     /* the verb of alleging ("alleged"), else the parent's first word */
         for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i && c->th[h].root >= 11) { hostile = 1; at = c->th[h].tok; }
         if (!alleged && !hostile) continue;
         codeset y; kc_codeset_from_group(c, ys, &y);

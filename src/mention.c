@@ -642,6 +642,9 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             int adjunct = gen || (c->tok[j].flags & TF_HYPH_PART) || p.kind == AK_STATE || p.kind == AK_ORG;
             if (j < b && adjunct && kc_match_piece(c, j, b, &q) == 1 && q.kind == AK_AGENT) {
                 char tmp[CODELEN]; with_sector(tmp, code, kr_str(c->d, q.code));
+                /* "Johnson's critics": the opposition of a person's or organ's state, not
+                ** the person (English) */
+                if (c->lang == 1 && gen && strlen(code) > 3 && strncmp(code, "IGO", 3) && !strcmp(kr_str(c->d, q.code), "~OPP")) snprintf(tmp, CODELEN, "%.3sOPP", code);
                 snprintf(code, CODELEN, "%s", tmp);
                 e = j + q.len;
                 if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) snprintf(code, CODELEN, "%s", ov); }
