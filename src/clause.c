@@ -201,6 +201,27 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         c->ncl -= 2;
         i--;
     }
+    /* "The Vice President, Mike Pence, said ...": a sentence that opens with an actor
+    ** and its apposition (one mention) and a comma goes on with its verb (English) */
+    if (c->lang == 1 && c->ncl >= 2 && c->cl[0].type == CL_MAIN && c->cl[1].type == CL_MAIN && (c->tok[c->cl[1].s - 1].flags & TF_COMMA)) {
+        clause *k0 = &c->cl[0], *k1 = &c->cl[1];
+        int only_m = 1, has_m = 0;
+        for (uint32_t t = k0->s; t + 1 < k0->e && only_m; t++) {
+            int mi = kc_mention_at(c, t);
+            if (mi >= 0) { if (!c->m[mi].in_pp && !c->m[mi].skip) has_m = 1; t = c->m[mi].e - 1; continue; }
+            if (!(wcls(c, t) & (WC_DET | WC_POSS)) && !(c->tok[t].cap && !wcls(c, t) && !is_punct(c, t))) only_m = 0;   /* ("The Senate Minority Leader, Chuck Schumer,") */
+        }
+        int verb = 0;
+        for (uint32_t t = k1->s; t < k1->e && t < k1->s + 3; t++) {
+            if (is_punct(c, t) || c->tok[t].cap || kc_mention_at(c, t) >= 0 || (wcls(c, t) & (WC_DET | WC_POSS | WC_PREP | WC_PRON | WC_SUB_DAT | WC_REL))) break;
+            if (is_trigger_form(c, t) || (wcls(c, t) & (WC_SAY | WC_SPEAKER))) { verb = 1; break; }
+        }
+        if (only_m && has_m && verb) {
+            k0->e = k1->e;
+            for (int j = 2; j < c->ncl; j++) c->cl[j-1] = c->cl[j];
+            c->ncl -= 1;
+        }
+    }
 }
 
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {

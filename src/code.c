@@ -372,6 +372,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset src = subj, tgt;
         int code = -1;
         int tgt_group = -1;
+        int implied_tg = 0;     /* the target is the one the reader has in mind (kc_implied_target) */
         tgt.n = 0; tgt.ts = tgt.te = 0;
         if (matched) {
             code = r.code;
@@ -479,7 +480,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     ** state's civilians ("Police detained eight people") */
                     tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
                 }
-                else if (src.n && !plain_statement && !pobj) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
+                else if (src.n && !plain_statement && !pobj) { kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group); implied_tg = 1; }
             }
         }
         if (code < 0) DROP("no code")
@@ -549,6 +550,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (cc.n && kc_map_intent(c, cs) && src.n && !kc_same_actor(cc.code[0], src.code[0])) {
             tgt = cc; cs = kc_map_intent(c, cs); tgt_group = c->cl[cond_cl].subj;
         } else if (!src.n || !tgt.n) DROP(!src.n ? (tgt.n ? "no source" : "no source, no target") : "no target")
+        /* "The protesters clashed with the police and threw rocks": an act of the same kind
+        ** the sentence coded already with its target goes on with that act (English) */
+        if (c->lang == 1 && implied_tg) {
+            int again = 0;
+            for (int i = 0; i < c->nseen; i++) if (c->seen[i].root == root && !strcmp(c->seen[i].s, src.code[0])) again = 1;
+            if (again) DROP("the same act, coded with its target")
+        }
         else if (intent) {
             const char *m = kc_map_intent(c, cs);
             if (m) cs = m;

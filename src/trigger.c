@@ -174,6 +174,9 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
                 pos = h->tok + h->ntok;
             for (uint32_t t = pos; t < c->cl[ci].e; t++) {
                 if (t >= h->tok && t < h->tok + h->ntok) continue;
+                /* (English: a verb of saying does not reach into the quotation it opens --
+                ** 'said "We made a plea to the president"' says nothing to the president) */
+                if (c->lang == 1 && t > h->tok && is_quote(c, t) && (wcls(c, h->tok) & (WC_SAY | WC_SPEAKER))) break;
                 if (kc_tok_matches(c, t, e)) { found = (int)t; break; }
             }
             /* in a relative clause the antecedent noun belongs to the verb too:
