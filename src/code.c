@@ -264,11 +264,18 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             ** shares the clause subject; an actor after the verb is its object */
             int joined = 0;
             for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok) joined = 1;
+            /* (not for an event noun after a preposition: "troops there to eliminate Islamic
+            ** State elements in cooperation with Iraqi forces" -- the clause subject acts) */
+            if (T->kind == TK_NOUN && H->tok > k->s && (wcls(c, H->tok - 1) & WC_PREP) && !(wcls(c, H->tok - 1) & WC_SKIP)) joined = 1;
             if (!joined) {
                 int best = -1;
                 for (int m = 0; m < c->nm; m++) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->e > H->tok || M->in_pp || M->skip || M->weak) continue;
+                    /* ("the general manager of Abu Dhabi Media, Dr Ali bin Tamim, attributed":
+                    ** a name the dictionaries do not know in apposition between commas names
+                    ** the actor before it) */
+                    if (best >= 0 && M->unknown && M->s > k->s && (c->tok[M->s - 1].flags & TF_COMMA) && M->e < H->tok && (c->tok[M->e].flags & TF_COMMA)) continue;
                     best = M->group;
                 }
                 if (best >= 0 && best != subj_group) { subj_group = best; kc_codeset_from_group(c, best, &subj); }
