@@ -278,7 +278,30 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (best >= 0 && M->unknown && M->s > k->s && (c->tok[M->s - 1].flags & TF_COMMA) && M->e < H->tok && (c->tok[M->e].flags & TF_COMMA)) continue;
                     best = M->group;
                 }
-                if (best >= 0 && best != subj_group) { subj_group = best; kc_codeset_from_group(c, best, &subj); }
+                if (best >= 0 && best != subj_group) {
+                    /* ("Senate Minority Whip Dick Durbin and incoming chair of the House
+                    ** Intelligence Committee Adam Schiff both questioned": two actors joined by
+                    ** "and" with no verb between are the subject together) */
+                    int both = 0;
+                    uint32_t se = c->m[subj_group].e;
+                    for (int m = subj_group; m < c->nm; m++) if (c->m[m].group == subj_group && c->m[m].e > se) se = c->m[m].e;
+                    if (se <= c->m[best].s && !c->m[subj_group].in_pp && !c->m[subj_group].weak && !c->m[best].unknown && !c->m[subj_group].unknown) {
+                        int and_ = 0, verb = 0;
+                        for (uint32_t t = se; t < c->m[best].s; t++) {
+                            if (wcls(c, t) & WC_AND) and_ = 1;
+                            if (is_trigger_form(c, t) && kc_mention_at(c, t) < 0 && !c->tok[t].cap && !(wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS))) verb = 1;
+                            if (is_punct(c, t) && !(c->tok[t].flags & TF_COMMA)) verb = 1;
+                        }
+                        both = and_ && !verb;
+                    }
+                    codeset first = subj;
+                    subj_group = best; kc_codeset_from_group(c, best, &subj);
+                    if (both) for (int i = 0; i < first.n && subj.n < CS_MAX; i++) {
+                        int dup = 0;
+                        for (int j = 0; j < subj.n; j++) if (!strcmp(subj.code[j], first.code[i])) dup = 1;
+                        if (!dup) snprintf(subj.code[subj.n++], CODELEN, "%s", first.code[i]);
+                    }
+                }
             }
             if (c->m[subj_group].s > H->tok && !(k->passive && k->by >= 0)) { subj.n = 0; subj_group = -1; }
         } else if (c->lang == 0 && subj_group >= 0 && c->m[subj_group].s > H->tok + H->ntok + 3 && !(k->passive && k->by >= 0)) {

@@ -36,7 +36,12 @@ void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
             ** (foreign verbs: code_foreign decides, the TABARI way) */
             if (T->kind == TK_VERB && t > a && !(T->flags & TRIG_FOREIGN)) {
                 uint64_t pw = wcls(c, t - 1);
-                if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT))) continue;
+                /* (English "X and Y both criticised", "they all condemned": after an actor or a
+                ** pronoun "both", "all", "each" are no articles) */
+                const char *pf = c->tok[t-1].fold; size_t pl = c->tok[t-1].flen;
+                int floating = c->lang == 1 && t > a + 1 && ((pl == 4 && (!memcmp(pf, "both", 4) || !memcmp(pf, "each", 4))) || (pl == 3 && !memcmp(pf, "all", 3))) &&
+                               (kc_mention_at(c, t - 2) >= 0 || (wcls(c, t - 2) & WC_PRON));
+                if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT)) && !floating) continue;
                 /* ... also with an adjective between ("strikte eisen", "de nieuwe eisen"):
                 ** a lower-case word of no class, not a verb form itself, Dutch adjectives
                 ** ending in -e */
