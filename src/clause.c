@@ -230,6 +230,18 @@ void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
     for (int k = head; k < c->nm && cs->n < CS_MAX; k++) {
         if (c->m[k].group != head || c->m[k].skip) continue;
         if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
+        /* "Member of Parliament (MP) Yvette Cooper": a role word right before the named
+        ** person it belongs to (only brackets between) is that person, one actor (English) */
+        if (c->lang == 1 && c->m[k].kind == AK_AGENT && !c->m[k].named) {
+            int same = 0;
+            for (int j = k + 1; j < c->nm && c->m[j].group == head && !same; j++) {
+                int gap = 0;
+                for (uint32_t t = c->m[k].e; t < c->m[j].s && !gap; t++) if ((!is_punct(c, t) || (c->tok[t].flags & TF_COMMA)) && kc_mention_at(c, t) < 0) gap = 1;
+                if (gap) break;
+                if (c->m[j].kind == AK_PERSON && c->m[j].named && !c->m[j].unknown) same = 1;
+            }
+            if (same) continue;
+        }
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
         if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
