@@ -338,6 +338,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             for (uint32_t t = k->s; t < H->tok; t++) if ((is_trigger_form(c, t) && !(wcls(c, t) & (WC_PREP | WC_DET))) || (wcls(c, t) & WC_FIRST)) own = 1;
             if (!own) { subj.n = 0; subj_group = -1; }
         }
+        /* ... but a noun that opens a quotation is its speaker's ('Sanders wrote,
+        ** "Congratulations to Bill de Blasio ..."') (English) */
+        if (c->lang == 1 && T->kind == TK_NOUN && !subj.n && c->spk_pron >= 0 && H->clause < 64 && (c->spk_cl >> H->clause & 1) && H->tok > k->s && is_quote(c, H->tok - 1))
+            subj = c->pron[c->spk_pron];
         /* an event noun with no subject takes the actor whose it is from a phrase before it
         ** ("In de Kamer klinkt kritiek op Koolmees", "criticism from Democrats"): in, van,
         ** uit, from, of, among -- an organisation or role, not a state named as a place */

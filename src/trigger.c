@@ -134,6 +134,7 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
                 if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
                 if (w & WC_GENITIVE) { if (x == t) return -1; from = x + 1; nfill = 0; continue; }
                 if (w & (WC_DET | WC_POSS)) continue;
+                if (c->tok[x].flags & TF_OPEN && c->tok[x].len == 1 && c->text.p[c->tok[x].off] == '[') continue;   /* an editor's bracket: "to [Bill de Blasio]" */
                 if (is_trigger_form(c, x)) return -1;   /* "to leave the EU": a verb between */
                 int capfill = from > t && c->tok[x].cap && !is_punct(c, x) && !w;
                 if ((!kc_is_filler(c, x) && !capfill) || ++nfill > 2) return -1;
