@@ -462,7 +462,13 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         ** protest with no one named as doing it is by civilians, against their government */
         int crowd = 0;          /* "several thousand people rallied" */
         for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) crowd = 1;
-        int protest = root == 14 && !doer && !(k->passive && k->by >= 0) && (T->kind != TK_VERB || k->true_passive || crowd);
+        /* ("Anti-government protests continue in Baghdad": an English verb form in -s with
+        ** no doer is the plural noun) */
+        /* (not after a preposition, "weeks of protests", "with protests ongoing"; not
+        ** before "that", "demonstrates that"; not what will be) */
+        int plural_noun = c->lang == 1 && H->ntok == 1 && c->tok[H->tok].flen > 3 && c->tok[H->tok].fold[c->tok[H->tok].flen - 1] == 's' && !k->future &&
+                          !(H->tok > k->s && (wcls(c, H->tok - 1) & WC_PREP)) && !(H->tok + 1 < c->ntok && (wcls(c, H->tok + 1) & WC_SUB_DAT));
+        int protest = root == 14 && !doer && !(k->passive && k->by >= 0) && (T->kind != TK_VERB || k->true_passive || crowd || plural_noun);
         if (!coerce && !violence && !protest) continue;
         /* already coded with a doer in this sentence */
         int done = 0;
