@@ -473,9 +473,15 @@ void kc_analyse_clauses(kr_coder *c) {
                 if (k->type != CL_MAIN && (w & WC_PRON_SG) && i > 0) {
                     int psubj = c->cl[k->parent >= 0 ? k->parent : 0].subj;
                     int found = -1;
+                    const clause *pk = &c->cl[k->parent >= 0 ? k->parent : 0];
                     for (int m = c->nm - 1; m >= 0; m--) {
                         if (c->m[m].s >= t || c->m[m].skip || c->m[m].plural || c->m[m].weak) continue;
                         if (psubj >= 0 && c->m[m].group == psubj) continue;
+                        /* (English: the governing clause's object -- "warned Russia that it";
+                        ** "On Sunday in Argentina's National Congress, President Fernández
+                        ** announced he ...": an actor of another clause or in a prepositional
+                        ** phrase is not whom "he" means) */
+                        if (c->lang == 1 && (c->m[m].in_pp || c->m[m].s < pk->s || c->m[m].s >= pk->e)) continue;
                         found = m; break;
                     }
                     if (found >= 0) {
