@@ -443,6 +443,22 @@ void kc_analyse_clauses(kr_coder *c) {
                     !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS | WC_OF)))) { subj_end = t; break; }
             }
         }
+        /* "The House passed two articles of impeachment. The first charged Trump with abuse
+        ** of power, and the second accused him ...": "the first", "the second" with a verb
+        ** right after stand for what the sentence before named, the act of its subject
+        ** (English) */
+        if (c->lang == 1 && k->subj < 0 && k->pron_subj < 0 && c->npron < MAXC && c->last_subj.n && c->last_subj_sent == c->cur_sent - 1) {
+            uint32_t t = k->s;
+            if (t < k->e && (wcls(c, t) & (WC_AND | WC_COORD))) t++;
+            if (t + 2 < k->e && c->tok[t].flen == 3 && !memcmp(c->tok[t].fold, "the", 3) &&
+                ((c->tok[t+1].flen == 5 && !memcmp(c->tok[t+1].fold, "first", 5)) || (c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "second", 6))) &&
+                is_trigger_form(c, t + 2) && kc_mention_at(c, t + 2) < 0 && !(wcls(c, t + 2) & (WC_PREP | WC_DET | WC_PASS_AUX)) &&
+                c->tok[t+2].flen > 3 && !memcmp(c->tok[t+2].fold + c->tok[t+2].flen - 2, "ed", 2)) {    /* (a past tense: "the first attack was" is a noun) */
+                c->pron[c->npron] = c->last_subj;
+                k->pron_subj = c->npron++;
+                continue;
+            }
+        }
         for (uint32_t t = k->s; t < subj_end; t++) {
             int mi = kc_mention_at(c, t);
             /* "Some members of opposition parties have claimed ...": a person noun + "of" +

@@ -557,6 +557,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             int v = kr_cameo_index(d, "111");
             if (v >= 0) code = v;
         }
+        /* "The articles of impeachment charged Trump with abuse of power": a legislature,
+        ** party or opposition charges by words, it does not arrest (173 -> 112) (English) */
+        if (c->lang == 1 && !strcmp(d->cameo[code].code, "173") && src.n && strlen(src.code[0]) >= 6 &&
+            (!strcmp(src.code[0] + 3, "LEG") || !strcmp(src.code[0] + 3, "OPP") || !strncmp(src.code[0] + 3, "PTY", 3))) {
+            int v = kr_cameo_index(d, "112");
+            if (v >= 0) code = v;
+        }
         const char *cs = d->cameo[code].code;
         /* "The protesters clashed with the police": civilians or the opposition fighting
         ** their own state's police or army protest violently (145) */
