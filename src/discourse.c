@@ -310,8 +310,15 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i && c->th[h].root >= 11) { hostile = 1; at = c->th[h].tok; }
         if (!alleged && !hostile) continue;
         codeset y; kc_codeset_from_group(c, ys, &y);
-        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || ys == src_group || (c->m[ys].weak && !alleged)) continue;
+        /* ("Hotak alleged the central government are hiding ...": a person coded as the bare
+        ** state -- a name the dictionaries do not know, or its surname later -- alleging of
+        ** its government is someone of the country against it) (English) */
+        int uo = alleged && c->lang == 1 && src_group >= 0 && c->m[src_group].kind == AK_PERSON && c->m[src_group].named && strlen(src.code[0]) == 3 &&
+                 !c->m[ys].named && !c->m[ys].weak && strlen(y.code[0]) > 3 && !strncmp(y.code[0], src.code[0], 3);
+        if (!y.n || (kc_same_entity(y.code[0], src.code[0]) && !uo) || ys == src_group || (c->m[ys].weak && !alleged)) continue;
+        c->distinct = uo;
         stance_emit(c, sent_no, S, &src, ys, &y, "112", at);
+        c->distinct = 0;
     }
     /* a demand: "Y moet ..." */
     for (int i = 0; i < c->ncl && i < 64; i++) {
