@@ -32,6 +32,23 @@ static int time_word(const kr_coder *c, uint32_t t) {
     return (c->tok[t].flags & TF_NUM) || (wcls(c, t) & (WC_SAY_ADV | WC_CALENDAR | WC_PERIOD));
 }
 
+/* English "so" is a purpose only in "so that", "so as to"; else it is "therefore" ("so
+** we told the president") or a degree ("so many lawsuits") */
+static int so_not_purpose(const kr_coder *c, uint32_t t, uint32_t b) {
+    if (c->lang != 1 || c->tok[t].flen != 2 || memcmp(c->tok[t].fold, "so", 2)) return 0;
+    if (t + 1 < b && ((c->tok[t+1].flen == 4 && !memcmp(c->tok[t+1].fold, "that", 4)) || (c->tok[t+1].flen == 2 && !memcmp(c->tok[t+1].fold, "as", 2)))) return 0;
+    return 1;
+}
+
+/* English "yet" after a negation or an auxiliary ("has not yet conceded", "have yet to
+** decide") is an adverb, not "but" */
+static int yet_adverb(const kr_coder *c, uint32_t t, uint32_t a) {
+    if (c->lang != 1 || c->tok[t].flen != 3 || memcmp(c->tok[t].fold, "yet", 3) || t <= a) return 0;
+    if (wcls(c, t - 1) & (WC_NEG | WC_PASS_AUX)) return 1;
+    const char *f = c->tok[t-1].fold; size_t n = c->tok[t-1].flen;
+    return (n == 3 && (!memcmp(f, "has", 3) || !memcmp(f, "had", 3))) || (n == 4 && !memcmp(f, "have", 4)) || (n == 2 && !memcmp(f, "as", 2));
+}
+
 static void new_clause(kr_coder *c, uint32_t s, int type) {
     if (c->ncl >= MAXC) return;
     if (c->ncl) c->cl[c->ncl - 1].e = s;
@@ -83,7 +100,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
                 if ((w & WC_SUB_DAT) && !(t + 1 < b && kr_map_get(&c->L->eventref, c->tok[t+1].fold, c->tok[t+1].flen))) cur->type = CL_DAT;
                 else if (w & WC_SUB_COND) cur->type = past_when(c, t, b) ? CL_OTHER : CL_COND;
                 else if (w & WC_SUB_QUEST) cur->type = CL_QUEST;
-                else if (w & WC_SUB_PURPOSE) cur->type = CL_PURPOSE;
+                else if ((w & WC_SUB_PURPOSE) && !so_not_purpose(c, t, b)) cur->type = CL_PURPOSE;
                 else if (w & WC_SUB_OM) cur->type = CL_OM;
                 else if (w & WC_SUB_OTHER) cur->type = CL_OTHER;
                 else if (w & WC_REL) cur->type = CL_REL;
@@ -92,7 +109,7 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         }
         if (is_punct(c, t)) continue;
         int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
-        if (w & WC_COORD) { new_clause(c, t, CL_MAIN); continue; }
+        if ((w & WC_COORD) && !yet_adverb(c, t, a)) { new_clause(c, t, CL_MAIN); continue; }
         /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
         if ((w & WC_AND) && t > cur->s && kc_mention_at(c, t - 1) < 0 && kc_next_is_actor(c, t + 1, b)) {
             int verb_before = 0;
@@ -119,6 +136,11 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         /* (", who was arrested in May": after a comma a word that is also a relative
         ** pronoun opens a relative clause, not a question) */
         if ((w & WC_SUB_QUEST) && !((w & WC_REL) && prev_comma) && (prev_comma || (t > a && (wcls(c, t - 1) & WC_QPREV)))) { new_clause(c, t, CL_QUEST); continue; }
+        if ((w & WC_SUB_PURPOSE) && so_not_purpose(c, t, b)) {
+            /* ("..., so we told the president": "so" + a subject opens a main clause) */
+            if (t + 1 < b && ((wcls(c, t + 1) & WC_PRON) || kc_mention_at(c, t + 1) >= 0)) new_clause(c, t, CL_MAIN);
+            continue;
+        }
         if (w & WC_SUB_PURPOSE) { new_clause(c, t, CL_PURPOSE); continue; }
         if (w & WC_SUB_OM) {
             int te = 0;
@@ -179,6 +201,27 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         c->ncl -= 2;
         i--;
     }
+    /* "The Vice President, Mike Pence, said ...": a sentence that opens with an actor
+    ** and its apposition (one mention) and a comma goes on with its verb (English) */
+    if (c->lang == 1 && c->ncl >= 2 && c->cl[0].type == CL_MAIN && c->cl[1].type == CL_MAIN && (c->tok[c->cl[1].s - 1].flags & TF_COMMA)) {
+        clause *k0 = &c->cl[0], *k1 = &c->cl[1];
+        int only_m = 1, has_m = 0;
+        for (uint32_t t = k0->s; t + 1 < k0->e && only_m; t++) {
+            int mi = kc_mention_at(c, t);
+            if (mi >= 0) { if (!c->m[mi].in_pp && !c->m[mi].skip) has_m = 1; t = c->m[mi].e - 1; continue; }
+            if (!(wcls(c, t) & (WC_DET | WC_POSS)) && !(c->tok[t].cap && !wcls(c, t) && !is_punct(c, t))) only_m = 0;   /* ("The Senate Minority Leader, Chuck Schumer,") */
+        }
+        int verb = 0;
+        for (uint32_t t = k1->s; t < k1->e && t < k1->s + 3; t++) {
+            if (is_punct(c, t) || c->tok[t].cap || kc_mention_at(c, t) >= 0 || (wcls(c, t) & (WC_DET | WC_POSS | WC_PREP | WC_PRON | WC_SUB_DAT | WC_REL))) break;
+            if (is_trigger_form(c, t) || (wcls(c, t) & (WC_SAY | WC_SPEAKER))) { verb = 1; break; }
+        }
+        if (only_m && has_m && verb) {
+            k0->e = k1->e;
+            for (int j = 2; j < c->ncl; j++) c->cl[j-1] = c->cl[j];
+            c->ncl -= 1;
+        }
+    }
 }
 
 void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
@@ -187,6 +230,18 @@ void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
     for (int k = head; k < c->nm && cs->n < CS_MAX; k++) {
         if (c->m[k].group != head || c->m[k].skip) continue;
         if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
+        /* "Member of Parliament (MP) Yvette Cooper": a role word right before the named
+        ** person it belongs to (only brackets between) is that person, one actor (English) */
+        if (c->lang == 1 && c->m[k].kind == AK_AGENT && !c->m[k].named) {
+            int same = 0;
+            for (int j = k + 1; j < c->nm && c->m[j].group == head && !same; j++) {
+                int gap = 0;
+                for (uint32_t t = c->m[k].e; t < c->m[j].s && !gap; t++) if ((!is_punct(c, t) || (c->tok[t].flags & TF_COMMA)) && kc_mention_at(c, t) < 0) gap = 1;
+                if (gap) break;
+                if (c->m[j].kind == AK_PERSON && c->m[j].named && !c->m[j].unknown) same = 1;
+            }
+            if (same) continue;
+        }
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
         if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
@@ -366,6 +421,10 @@ void kc_analyse_clauses(kr_coder *c) {
             ** noun phrase negates nothing else */
             if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET)) continue;
             if ((w & WC_NEG) && quoted_words(c, k, t)) continue;
+            /* "a no-deal Brexit", "a no-fly zone": "no" as the first part of a hyphenated
+            ** word belongs to its noun (English) */
+            if ((w & WC_NEG) && c->lang == 1 && (c->tok[t].flags & TF_HYPH_PART) && t + 1 < k->e && (c->tok[t+1].flags & TF_HYPH_PART) &&
+                c->tok[t+1].off == c->tok[t].off + c->tok[t].len + 1) continue;
             /* "kon het niet laten om ...", "could not resist": did it all the same */
             if ((w & WC_NEG) && t + 1 < k->e && ((c->tok[t+1].flen == 5 && !memcmp(c->tok[t+1].fold, "laten", 5)) ||
                                                   (c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "resist", 6)))) continue;
@@ -483,10 +542,34 @@ void kc_analyse_clauses(kr_coder *c) {
                 if (t > k->s + 1 && is_trigger_form(c, t) && !c->tok[t].cap && !(wcls(c, t) & WC_DET) && verb_form(c, t)) { subj_end = k->s; break; }
             }
         }
+        /* "The House passed two articles of impeachment. The first charged Trump with abuse
+        ** of power, and the second accused him ...": "the first", "the second" with a verb
+        ** right after stand for what the sentence before named, the act of its subject
+        ** (English) */
+        if (c->lang == 1 && k->subj < 0 && k->pron_subj < 0 && c->npron < MAXC && c->last_subj.n && c->last_subj_sent == c->cur_sent - 1) {
+            uint32_t t = k->s;
+            if (t < k->e && (wcls(c, t) & (WC_AND | WC_COORD))) t++;
+            if (t + 2 < k->e && c->tok[t].flen == 3 && !memcmp(c->tok[t].fold, "the", 3) &&
+                ((c->tok[t+1].flen == 5 && !memcmp(c->tok[t+1].fold, "first", 5)) || (c->tok[t+1].flen == 6 && !memcmp(c->tok[t+1].fold, "second", 6))) &&
+                is_trigger_form(c, t + 2) && kc_mention_at(c, t + 2) < 0 && !(wcls(c, t + 2) & (WC_PREP | WC_DET | WC_PASS_AUX)) &&
+                c->tok[t+2].flen > 3 && !memcmp(c->tok[t+2].fold + c->tok[t+2].flen - 2, "ed", 2)) {    /* (a past tense: "the first attack was" is a noun) */
+                c->pron[c->npron] = c->last_subj;
+                k->pron_subj = c->npron++;
+                continue;
+            }
+        }
         for (uint32_t t = k->s; t < subj_end; t++) {
             /* "beide landen", "the two sides": the pair named before */
             if (c->npron < MAXC && pair_subject(c, k, t) && latest_list(c, &c->pron[c->npron])) { k->pron_subj = c->npron++; break; }
             int mi = kc_mention_at(c, t);
+            /* "Some members of opposition parties have claimed ...": a person noun + "of" +
+            ** an actor as the subject stands for that actor (English) */
+            if (mi < 0 && c->lang == 1 && (wcls(c, t) & WC_PERSON_NOUN) && t + 2 < subj_end && (wcls(c, t + 1) & WC_OF)) {
+                uint32_t u = t + 2;
+                while (u < subj_end && (wcls(c, u) & (WC_DET | WC_POSS))) u++;
+                int pm = u < subj_end ? kc_mention_at(c, u) : -1;
+                if (pm >= 0 && c->m[pm].s == u && !c->m[pm].skip && !c->m[pm].loc_only && !c->m[pm].weak && c->m[pm].group == pm) { k->subj = pm; break; }
+            }
             if (mi >= 0) {
                 mention *m = &c->m[mi];
                 /* a weak mention is a subject only as the target of a passive with its agent */
@@ -507,9 +590,15 @@ void kc_analyse_clauses(kr_coder *c) {
                 if (k->type != CL_MAIN && (w & WC_PRON_SG) && i > 0) {
                     int psubj = c->cl[k->parent >= 0 ? k->parent : 0].subj;
                     int found = -1;
+                    const clause *pk = &c->cl[k->parent >= 0 ? k->parent : 0];
                     for (int m = c->nm - 1; m >= 0; m--) {
                         if (c->m[m].s >= t || c->m[m].skip || c->m[m].plural || c->m[m].weak) continue;
                         if (psubj >= 0 && c->m[m].group == psubj) continue;
+                        /* (English: the governing clause's object -- "warned Russia that it";
+                        ** "On Sunday in Argentina's National Congress, President Fernández
+                        ** announced he ...": an actor of another clause or in a prepositional
+                        ** phrase is not whom "he" means) */
+                        if (c->lang == 1 && (c->m[m].in_pp || c->m[m].s < pk->s || c->m[m].s >= pk->e)) continue;
                         found = m; break;
                     }
                     if (found >= 0) {

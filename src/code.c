@@ -267,14 +267,44 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             ** shares the clause subject; an actor after the verb is its object */
             int joined = 0;
             for (int g = 0; g < c->nth; g++) if (g != h && c->th[g].clause == H->clause && c->th[g].tok < H->tok) joined = 1;
+            /* (not for an event noun after a preposition: "troops there to eliminate Islamic
+            ** State elements in cooperation with Iraqi forces" -- the clause subject acts) */
+            if (T->kind == TK_NOUN && H->tok > k->s && (wcls(c, H->tok - 1) & WC_PREP) && !(wcls(c, H->tok - 1) & WC_SKIP)) joined = 1;
             if (!joined) {
                 int best = -1;
                 for (int m = 0; m < c->nm; m++) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->e > H->tok || M->in_pp || M->skip || M->weak) continue;
+                    /* ("the general manager of Abu Dhabi Media, Dr Ali bin Tamim, attributed":
+                    ** a name the dictionaries do not know in apposition between commas names
+                    ** the actor before it) */
+                    if (best >= 0 && M->unknown && M->s > k->s && (c->tok[M->s - 1].flags & TF_COMMA) && M->e < H->tok && (c->tok[M->e].flags & TF_COMMA)) continue;
                     best = M->group;
                 }
-                if (best >= 0 && best != subj_group) { subj_group = best; kc_codeset_from_group(c, best, &subj); }
+                if (best >= 0 && best != subj_group) {
+                    /* ("Senate Minority Whip Dick Durbin and incoming chair of the House
+                    ** Intelligence Committee Adam Schiff both questioned": two actors joined by
+                    ** "and" with no verb between are the subject together) */
+                    int both = 0;
+                    uint32_t se = c->m[subj_group].e;
+                    for (int m = subj_group; m < c->nm; m++) if (c->m[m].group == subj_group && c->m[m].e > se) se = c->m[m].e;
+                    if (se <= c->m[best].s && !c->m[subj_group].in_pp && !c->m[subj_group].weak && !c->m[best].unknown && !c->m[subj_group].unknown) {
+                        int and_ = 0, verb = 0;
+                        for (uint32_t t = se; t < c->m[best].s; t++) {
+                            if (wcls(c, t) & WC_AND) and_ = 1;
+                            if (is_trigger_form(c, t) && kc_mention_at(c, t) < 0 && !c->tok[t].cap && !(wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS))) verb = 1;
+                            if (is_punct(c, t) && !(c->tok[t].flags & TF_COMMA)) verb = 1;
+                        }
+                        both = and_ && !verb;
+                    }
+                    codeset first = subj;
+                    subj_group = best; kc_codeset_from_group(c, best, &subj);
+                    if (both) for (int i = 0; i < first.n && subj.n < CS_MAX; i++) {
+                        int dup = 0;
+                        for (int j = 0; j < subj.n; j++) if (!strcmp(subj.code[j], first.code[i])) dup = 1;
+                        if (!dup) snprintf(subj.code[subj.n++], CODELEN, "%s", first.code[i]);
+                    }
+                }
             }
             if (c->m[subj_group].s > H->tok && !(k->passive && k->by >= 0)) { subj.n = 0; subj_group = -1; }
         } else if (c->lang == 0 && subj_group >= 0 && c->m[subj_group].s > H->tok + H->ntok + 3 && !(k->passive && k->by >= 0)) {
@@ -311,6 +341,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             for (uint32_t t = k->s; t < H->tok; t++) if ((is_trigger_form(c, t) && !(wcls(c, t) & (WC_PREP | WC_DET))) || (wcls(c, t) & WC_FIRST)) own = 1;
             if (!own) { subj.n = 0; subj_group = -1; }
         }
+        /* ... but a noun that opens a quotation is its speaker's ('Sanders wrote,
+        ** "Congratulations to Bill de Blasio ..."') (English) */
+        if (c->lang == 1 && T->kind == TK_NOUN && !subj.n && c->spk_pron >= 0 && H->clause < 64 && (c->spk_cl >> H->clause & 1) && H->tok > k->s && is_quote(c, H->tok - 1))
+            subj = c->pron[c->spk_pron];
         /* an event noun with no subject takes the actor whose it is from a phrase before it
         ** ("In de Kamer klinkt kritiek op Koolmees", "criticism from Democrats"): in, van,
         ** uit, from, of, among -- an organisation or role, not a state named as a place */
@@ -375,6 +409,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         codeset src = subj, tgt;
         int code = -1;
         int tgt_group = -1;
+        int implied_tg = 0;     /* the target is the one the reader has in mind (kc_implied_target) */
         tgt.n = 0; tgt.ts = tgt.te = 0;
         if (matched) {
             code = r.code;
@@ -482,7 +517,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     ** state's civilians ("Police detained eight people") */
                     tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
                 }
-                else if (src.n && !plain_statement && !pobj) kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group);
+                else if (src.n && !plain_statement && !pobj) { kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group); implied_tg = 1; }
             }
         }
         if (code < 0) DROP("no code")
@@ -525,6 +560,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             int v = kr_cameo_index(d, "111");
             if (v >= 0) code = v;
         }
+        /* "The articles of impeachment charged Trump with abuse of power": a legislature,
+        ** party or opposition charges by words, it does not arrest (173 -> 112) (English) */
+        if (c->lang == 1 && !strcmp(d->cameo[code].code, "173") && src.n && strlen(src.code[0]) >= 6 &&
+            (!strcmp(src.code[0] + 3, "LEG") || !strcmp(src.code[0] + 3, "OPP") || !strncmp(src.code[0] + 3, "PTY", 3))) {
+            int v = kr_cameo_index(d, "112");
+            if (v >= 0) code = v;
+        }
         const char *cs = d->cameo[code].code;
         /* "The protesters clashed with the police": civilians or the opposition fighting
         ** their own state's police or army protest violently (145) */
@@ -552,6 +594,13 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         if (cc.n && kc_map_intent(c, cs) && src.n && !kc_same_actor(cc.code[0], src.code[0])) {
             tgt = cc; cs = kc_map_intent(c, cs); tgt_group = c->cl[cond_cl].subj;
         } else if (!src.n || !tgt.n) DROP(!src.n ? (tgt.n ? "no source" : "no source, no target") : "no target")
+        /* "The protesters clashed with the police and threw rocks": an act of the same kind
+        ** the sentence coded already with its target goes on with that act (English) */
+        if (c->lang == 1 && implied_tg) {
+            int again = 0;
+            for (int i = 0; i < c->nseen; i++) if (c->seen[i].root == root && !strcmp(c->seen[i].s, src.code[0])) again = 1;
+            if (again) DROP("the same act, coded with its target")
+        }
         else if (intent) {
             const char *m = kc_map_intent(c, cs);
             if (m) cs = m;

@@ -300,18 +300,29 @@ void kc_judgement(kr_coder *c, int sent_no, const kr_sent *S) {
         if (!(region >> i & 1)) continue;
         const clause *k = &c->cl[i];
         if (k->neg || k->type != CL_DAT || k->parent < 0) continue;
-        int alleged = kc_has_class(c, &c->cl[k->parent], WC_ALLEGE, NULL), hostile = 0;
+        uint32_t av = c->cl[k->parent].s;
+        int alleged = kc_has_class(c, &c->cl[k->parent], WC_ALLEGE, &av), hostile = 0;
         int ys = k->subj;
+        /* "claimed violent protesters were sent by the government": a passive's agent is
+        ** whom the allegation is about (English) */
+        if (alleged && c->lang == 1 && k->passive && k->by >= 0) ys = k->by;
         if (ys < 0 && alleged) {              /* "Iran claimed Israeli agents had ...": a weak first actor */
             for (int m = 0; m < c->nm; m++) if (c->m[m].group == m && c->m[m].s >= k->s && c->m[m].s < k->e && !c->m[m].skip) { ys = m; break; }
         }
         if (ys < 0) continue;
-        uint32_t at = c->cl[k->parent].s;
+        uint32_t at = av;     /* the verb of alleging ("alleged"), else the parent's first word */
         for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i && c->th[h].root >= 11) { hostile = 1; at = c->th[h].tok; }
         if (!alleged && !hostile) continue;
         codeset y; kc_codeset_from_group(c, ys, &y);
-        if (!y.n || kc_same_entity(y.code[0], src.code[0]) || ys == src_group || (c->m[ys].weak && !alleged)) continue;
+        /* ("Hotak alleged the central government are hiding ...": a person coded as the bare
+        ** state -- a name the dictionaries do not know, or its surname later -- alleging of
+        ** its government is someone of the country against it) (English) */
+        int uo = alleged && c->lang == 1 && src_group >= 0 && c->m[src_group].kind == AK_PERSON && c->m[src_group].named && strlen(src.code[0]) == 3 &&
+                 !c->m[ys].named && !c->m[ys].weak && strlen(y.code[0]) > 3 && !strncmp(y.code[0], src.code[0], 3);
+        if (!y.n || (kc_same_entity(y.code[0], src.code[0]) && !uo) || ys == src_group || (c->m[ys].weak && !alleged)) continue;
+        c->distinct = uo;
         stance_emit(c, sent_no, S, &src, ys, &y, "112", at);
+        c->distinct = 0;
     }
     /* a demand: "Y moet ..." */
     for (int i = 0; i < c->ncl && i < 64; i++) {
@@ -482,7 +493,13 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         ** protest with no one named as doing it is by civilians, against their government */
         int crowd = 0;          /* "several thousand people rallied" */
         for (uint32_t t = k->s; t < H->tok; t++) if ((c->tok[t].flags & TF_NUM) || (wcls(c, t) & WC_QUANT)) crowd = 1;
-        int protest = root == 14 && !doer && !(k->passive && k->by >= 0) && (T->kind != TK_VERB || k->true_passive || crowd);
+        /* ("Anti-government protests continue in Baghdad": an English verb form in -s with
+        ** no doer is the plural noun) */
+        /* (not after a preposition, "weeks of protests", "with protests ongoing"; not
+        ** before "that", "demonstrates that"; not what will be) */
+        int plural_noun = c->lang == 1 && H->ntok == 1 && c->tok[H->tok].flen > 3 && c->tok[H->tok].fold[c->tok[H->tok].flen - 1] == 's' && !k->future &&
+                          !(H->tok > k->s && (wcls(c, H->tok - 1) & WC_PREP)) && !(H->tok + 1 < c->ntok && (wcls(c, H->tok + 1) & WC_SUB_DAT));
+        int protest = root == 14 && !doer && !(k->passive && k->by >= 0) && (T->kind != TK_VERB || k->true_passive || crowd || plural_noun);
         if (!coerce && !violence && !protest) continue;
         /* already coded with a doer in this sentence */
         int done = 0;

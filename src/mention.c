@@ -620,6 +620,21 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 ** rebel positions"), else the article's own country */
                 const char *st = c->home;
                 for (int k = c->nm - 1; k >= 0; k--) if (!c->m[k].bare && strlen(c->m[k].code) >= 3 && strncmp(c->m[k].code, "IGO", 3)) { st = c->m[k].code; break; }
+                /* (English: "the embassy" after "the US Embassy" a few sentences back is that
+                ** embassy: a diplomatic role word names the actor of the last sentences named
+                ** by the same word -- an embassy or envoy is mostly another state's) */
+                const char *rf = c->tok[e-1].fold; size_t rn = c->tok[e-1].flen;
+                int diplo = (rn == 7 && !memcmp(rf, "embassy", 7)) || (rn == 9 && !memcmp(rf, "consulate", 9)) || (rn == 10 && !memcmp(rf, "ambassador", 10)) ||
+                            (rn == 5 && !memcmp(rf, "envoy", 5));
+                if (c->lang == 1 && diplo) for (int k = 0; k < c->nrecent_m; k++) {
+                    if (c->recent_m_sent[k] >= c->cur_sent) continue;
+                    if (c->cur_sent - c->recent_m_sent[k] > PRON_REACH) break;
+                    uint32_t rl = c->recent_m_tok[k][1] - 1;
+                    if (c->recent_m_tok[k][1] - c->recent_m_tok[k][0] < 2 || c->tok[rl].flen != c->tok[e-1].flen || memcmp(c->tok[rl].fold, c->tok[e-1].fold, c->tok[rl].flen)) continue;
+                    if (strlen(c->recent_m[k]) < 3 || !strncmp(c->recent_m[k], "IGO", 3)) continue;
+                    st = c->recent_m[k];
+                    break;
+                }
                 char st3[4]; snprintf(st3, sizeof st3, "%.3s", st);
                 with_sector(code, st3, ag);
                 int mi = kc_add_mention(c, s, e, code, AK_AGENT);
@@ -642,6 +657,9 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             int adjunct = gen || (c->tok[j].flags & TF_HYPH_PART) || p.kind == AK_STATE || p.kind == AK_ORG;
             if (j < b && adjunct && kc_match_piece(c, j, b, &q) == 1 && q.kind == AK_AGENT) {
                 char tmp[CODELEN]; with_sector(tmp, code, kr_str(c->d, q.code));
+                /* "Johnson's critics": the opposition of a person's or organ's state, not
+                ** the person (English) */
+                if (c->lang == 1 && gen && strlen(code) > 3 && strncmp(code, "IGO", 3) && !strcmp(kr_str(c->d, q.code), "~OPP")) snprintf(tmp, CODELEN, "%.3sOPP", code);
                 snprintf(code, CODELEN, "%s", tmp);
                 e = j + q.len;
                 if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) snprintf(code, CODELEN, "%s", ov); }

@@ -36,7 +36,12 @@ void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
             ** (foreign verbs: code_foreign decides, the TABARI way) */
             if (T->kind == TK_VERB && t > a && !(T->flags & TRIG_FOREIGN)) {
                 uint64_t pw = wcls(c, t - 1);
-                if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT))) continue;
+                /* (English "X and Y both criticised", "they all condemned": after an actor or a
+                ** pronoun "both", "all", "each" are no articles) */
+                const char *pf = c->tok[t-1].fold; size_t pl = c->tok[t-1].flen;
+                int floating = c->lang == 1 && t > a + 1 && ((pl == 4 && (!memcmp(pf, "both", 4) || !memcmp(pf, "each", 4))) || (pl == 3 && !memcmp(pf, "all", 3))) &&
+                               (kc_mention_at(c, t - 2) >= 0 || (wcls(c, t - 2) & WC_PRON));
+                if ((pw & (WC_DET | WC_POSS)) && !(pw & (WC_REL | WC_PRON | WC_PASS_AUX | WC_SUB_DAT)) && !floating) continue;
                 /* ... also with an adjective between ("strikte eisen", "de nieuwe eisen"):
                 ** a lower-case word of no class, not a verb form itself, Dutch adjectives
                 ** ending in -e */
@@ -129,6 +134,7 @@ static int mention_from(const kr_coder *c, uint32_t t, uint32_t e, int adjacent,
                 if ((w & WC_OF) && !nof && x > t) { nof = 1; continue; }
                 if (w & WC_GENITIVE) { if (x == t) return -1; from = x + 1; nfill = 0; continue; }
                 if (w & (WC_DET | WC_POSS)) continue;
+                if (c->tok[x].flags & TF_OPEN && c->tok[x].len == 1 && c->text.p[c->tok[x].off] == '[') continue;   /* an editor's bracket: "to [Bill de Blasio]" */
                 if (is_trigger_form(c, x)) return -1;   /* "to leave the EU": a verb between */
                 int capfill = from > t && c->tok[x].cap && !is_punct(c, x) && !w;
                 if ((!kc_is_filler(c, x) && !capfill) || ++nfill > 2) return -1;
@@ -174,6 +180,9 @@ int kc_run_pattern(const kr_coder *c, const trig_hit *h, const kr_pattern *P, co
                 pos = h->tok + h->ntok;
             for (uint32_t t = pos; t < c->cl[ci].e; t++) {
                 if (t >= h->tok && t < h->tok + h->ntok) continue;
+                /* (English: a verb of saying does not reach into the quotation it opens --
+                ** 'said "We made a plea to the president"' says nothing to the president) */
+                if (c->lang == 1 && t > h->tok && is_quote(c, t) && (wcls(c, h->tok) & (WC_SAY | WC_SPEAKER))) break;
                 if (kc_tok_matches(c, t, e)) { found = (int)t; break; }
             }
             /* in a relative clause the antecedent noun belongs to the verb too:
