@@ -673,5 +673,17 @@ void kc_mark_irrealis(kr_coder *c) {
             if (k->type == CL_DAT) for (uint32_t t = p->s; t < p->e && !gov; t++) if ((wcls(c, t) & WC_ALLEGE) && kc_mention_at(c, t) < 0) gov = 1;
             if (gov) { k->governed = 1; k->irrealis = 1; }
         }
+        /* "als Baudet ..., dan verwelkomt hij ...", "if ..., then ...": the consequence of a
+        ** condition has not happened */
+        if (k->type == CL_MAIN && i > 0 && ((c->tok[k->s].flen == 3 && !memcmp(c->tok[k->s].fold, "dan", 3)) ||
+                                            (c->tok[k->s].flen == 4 && !memcmp(c->tok[k->s].fold, "then", 4))))
+            for (int j = 0; j < i; j++) if (c->cl[j].type == CL_COND) k->irrealis = 1;
+    }
+    /* a sentence that is a question ("Wat is het verwijt van de Catalanen?") reports nothing */
+    if (c->ncl) {
+        uint32_t t = c->cl[c->ncl - 1].e;
+        while (t > c->cl[0].s && (is_quote(c, t - 1) || (c->tok[t-1].flags & TF_CLOSE))) t--;
+        if (t > c->cl[0].s && c->tok[t-1].flen == 1 && c->text.p[c->tok[t-1].off] == '?')
+            for (int i = 0; i < c->ncl; i++) c->cl[i].irrealis = 1;
     }
 }
