@@ -651,13 +651,15 @@ int kc_clause_of(const kr_coder *c, uint32_t t) {
 void kc_mark_irrealis(kr_coder *c) {
     /* a trailing fragment after a relative clause (", nog altijd niet.") belongs to the
     ** main clause the relative clause interrupted */
+    /* (and its modal: ",,Een nieuwe minister, die niet is ingewerkt, kan de verbeteringen
+    ** niet sneller doorvoeren'': the minister is said to be unable, not to fail) */
     for (int i = 2; i < c->ncl; i++) {
         clause *k = &c->cl[i];
-        if (k->type != CL_MAIN || !k->neg || (c->cl[i-1].type != CL_REL && c->cl[i-1].type != CL_DAT)) continue;
+        if (k->type != CL_MAIN || !(k->neg || k->modal) || (c->cl[i-1].type != CL_REL && c->cl[i-1].type != CL_DAT)) continue;
         int has_m = 0, has_t = 0;
         for (int m = 0; m < c->nm; m++) if (c->m[m].s >= k->s && c->m[m].s < k->e) has_m = 1;
         for (int h = 0; h < c->nth; h++) if (c->th[h].clause == i) has_t = 1;
-        if (!has_m && !has_t) c->cl[i-2].neg = 1;
+        if (!has_m && !has_t) { if (k->neg) c->cl[i-2].neg = 1; if (k->modal) c->cl[i-2].modal = 1; }
     }
     for (int i = 0; i < c->ncl; i++) {
         clause *k = &c->cl[i];
