@@ -415,6 +415,9 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
         if (c->recent_m_sent[i] >= c->cur_sent) continue;
         if (c->cur_sent - c->recent_m_sent[i] > TARGET_REACH) break;
         if (kc_same_entity(c->recent_m[i], s0) || continent(c->recent_m[i])) continue;
+        /* (a party, the opposition or citizens do not have their own country in mind: "de
+        ** CDA-leider waarschuwde voor ..." after "Nederland" is not aimed at Nederland) */
+        if (strlen(c->recent_m[i]) == 3 && sl > 3 && !strncmp(c->recent_m[i], s0, 3)) continue;
         tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
         tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1];
         /* a list named there is the target as a whole: "Frankrijk en Duitsland willen een
