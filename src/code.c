@@ -118,6 +118,28 @@ static int person_object(const kr_coder *c, const trig_hit *H, const clause *k) 
     return 0;
 }
 
+/* English: the verb's direct object is a noun phrase with no actor in it ("urged
+** residents to evacuate", "asked his countrymen to stay home", "encouraged public schools
+** to reopen", "ask hard questions."): an appeal to no actor. Returns the object's end
+** ("to" or the punctuation after it), or 0 when the object is an actor, a pronoun or a
+** pair ("both sides"), when another preposition follows it, or when there is none. */
+static uint32_t nonactor_object(const kr_coder *c, const trig_hit *H, const clause *k) {
+    uint32_t t = H->tok + H->ntok;
+    if (t >= k->e || is_punct(c, t) || kc_mention_at(c, t) >= 0 || c->tok[t].cap) return 0;
+    uint64_t w = wcls(c, t);
+    if (w & (WC_PREP | WC_PRON_OBJ | WC_PAIR | WC_TE | WC_SUB_DAT | WC_SUB_OM | WC_NEG | WC_AND | WC_COORD | WC_SAY_ADV | WC_REL)) return 0;
+    if (w & ~(uint64_t)(WC_DET | WC_POSS | WC_QUANT | WC_PERSON_NOUN | WC_PLURAL)) return 0;
+    for (uint32_t u = t; u < k->e && u < t + 4; u++) {
+        if (u > t && is_punct(c, u)) return u;
+        if (is_punct(c, u) || kc_mention_at(c, u) >= 0 || c->tok[u].cap) return 0;
+        uint64_t x = wcls(c, u);
+        if (x & (WC_PAIR | WC_PAIR_NOUN)) return 0;
+        if (u > t && (x & WC_TE)) return u;
+        if (u > t && (x & WC_PREP)) return c->tok[u].flen == 2 && !memcmp(c->tok[u].fold, "to", 2) ? u : 0;
+    }
+    return 0;
+}
+
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -521,6 +543,21 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             }
         }
         if (code < 0) DROP("no code")
+        /* (English: an appeal whose object is no actor is aimed at no actor named elsewhere:
+        ** people urged to do something are the state's own -- "urged residents to evacuate"
+        ** is an appeal to its civilians --, anything else no one: "ask hard questions") */
+        if (c->lang == 1 && T->kind == TK_VERB && code_root(d, code) == 2 && !k->passive && src.n) {
+            uint32_t oe = nonactor_object(c, H, k);
+            /* ("appealed the decision to the court": "to" before a noun phrase is a
+            ** preposition; with no target found the trigger codes nothing anyway) */
+            if (oe && oe + 1 < k->e && ((wcls(c, oe + 1) & (WC_DET | WC_POSS)) || c->tok[oe + 1].cap || kc_mention_at(c, oe + 1) >= 0)) oe = 0;
+            if (oe && tgt.n && (tgt_group < 0 || c->m[tgt_group].s >= oe || implied_tg)) {
+                int to = c->tok[oe].flen == 2 && !memcmp(c->tok[oe].fold, "to", 2);
+                if (!to || !strncmp(src.code[0], "IGO", 3) || !strncmp(src.code[0], "NGO", 3)) DROP("object is no actor")
+                tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
+                tgt_group = -1; implied_tg = 0;
+            }
+        }
         /* "Rusland is volgens Nederland aansprakelijk": who holds the subject responsible
         ** is the one the clause is according to */
         if (T->kind == TK_PHRASE && code_root(d, code) == 11 && subj_group >= 0) {
