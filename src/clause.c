@@ -517,6 +517,11 @@ void kc_analyse_clauses(kr_coder *c) {
             (c->tok[k->s - 1].flags & TF_COMMA) && c->cl[i-1].type == CL_MAIN && (c->cl[i-1].subj >= 0 || c->cl[i-1].pron_subj >= 0)) {
             int verb = 0;
             for (uint32_t t = k->s; t < k->e; t++) if (is_trigger_form(c, t) && !(wcls(c, t) & WC_PREP) && kc_mention_at(c, t) < 0 && !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP)))) verb = 1;
+            /* (English "..., with sanctions restricting the purchase": "with" + a noun + an
+            ** -ing form is a clause of its own, whose doer is that noun) */
+            if (c->lang == 1 && c->tok[k->s].flen == 4 && !memcmp(c->tok[k->s].fold, "with", 4))
+                for (uint32_t t = k->s + 2; t < k->e; t++)
+                    if (c->tok[t].flen > 4 && !c->tok[t].cap && !memcmp(c->tok[t].fold + c->tok[t].flen - 3, "ing", 3) && kc_mention_at(c, t) < 0 && !(wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS))) verb = 1;
             if (!verb) { k->subj = c->cl[i-1].subj; k->pron_subj = c->cl[i-1].pron_subj; continue; }
         }
         /* (tried: an English clause opening with a verb after a comma goes on with the
