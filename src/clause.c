@@ -108,6 +108,11 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
             continue;
         }
         if (is_punct(c, t)) continue;
+        /* "if we can't resolve it then I will raise it": "then" after an if-clause opens
+        ** the main clause (English) */
+        if (c->lang == 1 && cur->type == CL_COND && t > cur->s + 1 && c->tok[t].flen == 4 && !memcmp(c->tok[t].fold, "then", 4) && !c->tok[t].cap) {
+            new_clause(c, t, CL_MAIN); continue;
+        }
         int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
         if ((w & WC_COORD) && !yet_adverb(c, t, a)) { new_clause(c, t, CL_MAIN); continue; }
         /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
