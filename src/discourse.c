@@ -63,6 +63,15 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
         while (u < b && (c->tok[u].flags & (TF_COMMA | TF_COLON)) && !is_quote(c, u)) u++;
         if (u < b && is_quote(c, u)) { v = t; before = 1; break; }
     }
+    /* English 'Fellow Democrats were more supportive in their comments: "..."': with no
+    ** verb of saying, a quotation right after a colon is the words of the clause before
+    ** it, whose subject speaks */
+    if (v == b && c->lang == 1)
+        for (uint32_t t = a; t + 1 < b && v == b; t++) {
+            if (!(c->tok[t].flags & TF_COLON) || !is_quote(c, t + 1)) continue;
+            for (int i = 0; i < c->ncl; i++)
+                if (t >= c->cl[i].s && t < c->cl[i].e && c->cl[i].type == CL_MAIN && (c->cl[i].subj >= 0 || c->cl[i].pron_subj >= 0)) { v = t; before = 1; }
+        }
     if (v == b) return;
     /* the speaker: the actor right after the verb ("zei May", "said Prime Minister
     ** Johnson"), else the subject of the verb's clause */
@@ -93,6 +102,10 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
         if (k->subj >= 0 || k->pron_subj >= 0) {
             /* "we"/"ik" before the subject found */
             for (uint32_t t = k->s; t < k->e && t < k->s + 3; t++) if (wcls(c, t) & WC_FIRST) first = 1;
+            /* ('"Thank you [X] for ...": the speaker thanks X (English) */
+            for (uint32_t t = k->s; c->lang == 1 && t + 1 < k->e && t < k->s + 2; t++)
+                if (((c->tok[t].flen == 5 && !memcmp(c->tok[t].fold, "thank", 5)) || (c->tok[t].flen == 6 && !memcmp(c->tok[t].fold, "thanks", 6))) &&
+                    ((c->tok[t+1].flen == 3 && !memcmp(c->tok[t+1].fold, "you", 3)) || kc_mention_at(c, t + 1) >= 0 || is_punct(c, t + 1))) first = 1;
             if (!first) continue;
         }
         k->subj = -1; k->pron_subj = pi;
