@@ -140,6 +140,17 @@ static uint32_t nonactor_object(const kr_coder *c, const trig_hit *H, const clau
     return 0;
 }
 
+/* English: a verb form used as a noun, after an article, a possessive or "'s" with only
+** ordinary lower-case words between ("a full and unconditional pardon") */
+static int en_noun_use(const kr_coder *c, const trig_hit *H, const clause *k) {
+    for (uint32_t t = H->tok, n = 0; t > k->s && n < 4; t--, n++) {
+        uint64_t w = wcls(c, t - 1);
+        if (w & (WC_DET | WC_POSS | WC_GENITIVE)) return 1;
+        if ((w & ~(uint64_t)WC_AND) || is_punct(c, t - 1) || c->tok[t - 1].cap || kc_mention_at(c, t - 1) >= 0) return 0;
+    }
+    return 0;
+}
+
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -505,7 +516,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->s >= H->tok + H->ntok && M->s < oend) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */
-                if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {
+                /* (English: a verb used as a verb takes no object before it -- "the population
+                ** of penguins in Punta Tombo declined", "Upgrades provide a chance to our users";
+                ** as a noun it may: "granted Milken a full pardon") */
+                if (g < 0 && !(words_only && c->lang == 1) && !(c->lang == 1 && T->kind == TK_VERB && !en_noun_use(c, H, k))) for (int m = c->nm - 1; m >= 0; m--) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= H->tok || M->skip || (M->weak && c->lang == 1) || M->group == subj_group) continue;   /* Dutch objects stand before a final verb */
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
