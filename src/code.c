@@ -292,6 +292,11 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             int participle = !H->inf && ((c->lang == 0 && nl_part) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t"))));
             if (participle) DROP("passive without agent")
         }
+        /* English "when asked whether ...", "if elected", "once approved": a subordinator
+        ** right before a participle is a passive whose agent is not named */
+        if (c->lang == 1 && T->kind == TK_VERB && H->tok > k->s && (wcls(c, H->tok - 1) & (WC_SUB_COND | WC_SUB_OTHER)) && !(wcls(c, H->tok - 1) & (WC_SUB_DAT | WC_REL)) &&
+            c->tok[H->tok].flen > 3 && !strcmp(c->tok[H->tok].fold + c->tok[H->tok].flen - 2, "ed") && !(k->passive && k->by >= 0))
+            DROP("passive without agent")
         codeset subj; kc_subject_codes(c, k, &subj);
         int subj_group = k->subj;
         if (c->lang == 1 && subj_group >= 0) {
