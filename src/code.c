@@ -299,7 +299,23 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             DROP("passive without agent")
         codeset subj; kc_subject_codes(c, k, &subj);
         int subj_group = k->subj;
-        if (c->lang == 1 && subj_group >= 0) {
+        /* English "interrupted by protesting legislators", "Protesting lawmakers shouted at
+        ** Lam": a protest verb in -ing right before an actor is that actor's act, aimed at
+        ** the clause's own subject when that is another actor */
+        int ing_src = -1, ing_tgt = -1;
+        if (c->lang == 1 && T->kind == TK_VERB && H->root == 14 && H->ntok == 1 && c->tok[H->tok].flen > 4 &&
+            !strcmp(c->tok[H->tok].fold + c->tok[H->tok].flen - 3, "ing") && H->tok + 1 < k->e) {
+            int mi = kc_mention_at(c, H->tok + 1);
+            if (mi >= 0 && c->m[mi].s == H->tok + 1 && !c->m[mi].skip && !c->m[mi].weak) {
+                ing_src = c->m[mi].group;
+                if (subj_group >= 0 && subj_group != ing_src) ing_tgt = subj_group;
+                else for (int m = 0; m < c->nm && ing_tgt < 0; m++)
+                    if (c->m[m].group == m && m != ing_src && !c->m[m].skip && c->m[m].s >= k->s && c->m[m].s < k->e && c->m[m].s > H->tok &&
+                        !(c->m[m].in_pp && c->m[m].prep && (L->wclass[c->m[m].prep] & WC_PLACE_PREP))) ing_tgt = m;
+                subj_group = ing_src; kc_codeset_from_group(c, ing_src, &subj);
+            }
+        }
+        if (c->lang == 1 && subj_group >= 0 && ing_src < 0) {
             /* English is SVO: the subject is the actor closest before the verb ("Fars
             ** reported Iran issued warrants"), unless an earlier verb joined by "and"
             ** shares the clause subject; an actor after the verb is its object */
@@ -562,6 +578,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             }
         }
         if (code < 0) DROP("no code")
+        if (ing_src >= 0 && ing_tgt >= 0) { kc_codeset_from_group(c, ing_src, &src); kc_codeset_from_group(c, ing_tgt, &tgt); tgt_group = ing_tgt; implied_tg = 0; }
         /* (English: an appeal whose object is no actor is aimed at no actor named elsewhere:
         ** people urged to do something are the state's own -- "urged residents to evacuate"
         ** is an appeal to its civilians --, anything else no one: "ask hard questions") */
