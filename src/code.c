@@ -81,13 +81,17 @@ int kc_past_year(const kr_coder *c, const clause *k) {
     uint32_t s = k->s;
     /* "In 2006, ...": a short piece before the clause, cut off by its comma */
     for (int i = 1; i < c->ncl; i++) if (&c->cl[i] == k && c->cl[i-1].e - c->cl[i-1].s <= 4) s = c->cl[i-1].s;
-    for (uint32_t t = s; t < k->e; t++) {
-        if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
-        const char *p = c->text.p + c->tok[t].off;
-        int y = 0, ok = 1;
-        for (int i = 0; i < 4; i++) { if (p[i] < '0' || p[i] > '9') ok = 0; else y = y * 10 + (p[i] - '0'); }
-        if (ok && y >= 1800 && y <= year - 2) return 1;
-    }
+    /* (English "In 2015, Saudi Arabia started ..., providing airstrikes": a year that
+    ** opens the sentence is the time of all its clauses) */
+    int open = c->lang == 1 && c->ncl > 1 && k != &c->cl[0] && c->cl[0].e - c->cl[0].s <= 4;
+    for (int pass = open ? 0 : 1; pass < 2; pass++)
+        for (uint32_t t = pass ? s : c->cl[0].s; t < (pass ? k->e : c->cl[0].e); t++) {
+            if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
+            const char *p = c->text.p + c->tok[t].off;
+            int y = 0, ok = 1;
+            for (int i = 0; i < 4; i++) { if (p[i] < '0' || p[i] > '9') ok = 0; else y = y * 10 + (p[i] - '0'); }
+            if (ok && y >= 1800 && y <= year - 2) return 1;
+        }
     return 0;
 }
 
