@@ -410,6 +410,9 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
     /* root 99: a claim of responsibility (015), aimed at whom the claimed attack hit */
     if (root == 99) root = 18;
     else if (!implied_root(root)) return;
+    /* (English: coercion and reduced relations, "seized these firearms", "impose bans on
+    ** niqabs", are aimed at what the clause names, not at an actor named before) */
+    if (c->lang == 1 && (root == 16 || root == 17)) return;
     if (!src->n) return;
     const char *s0 = src->code[0];
     /* another clause of this sentence */
