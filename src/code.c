@@ -587,6 +587,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     ** state's civilians ("Police detained eight people") */
                     tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
                 }
+                /* (English: a lawsuit or a sentence, 115, 116, names whom it is against: "sued
+                ** over the controversy", "was sentenced to fourteen years" aim at no one named before) */
+                else if (c->lang == 1 && (!strcmp(d->cameo[code].code, "115") || !strcmp(d->cameo[code].code, "116"))) { }
                 else if (src.n && !plain_statement && !pobj) { kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group); implied_tg = 1; }
             }
         }
