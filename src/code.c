@@ -305,6 +305,22 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             int participle = !H->inf && ((c->lang == 0 && nl_part) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t"))));
             if (participle) DROP("passive without agent")
         }
+        /* English '"likes dropping bombs on people, and killing them"': what follows a verb
+        ** of liking and an -ing form, in its clause or one joined to it by "and", is a habit
+        ** or a taste, no act */
+        if (c->lang == 1) {
+            static const char *const likes[] = { "like", "likes", "liked", "love", "loves", "loved", "enjoy", "enjoys", "enjoyed", "hate", "hates", "hated", NULL };
+            uint32_t from = k->s;
+            if (H->clause > 0 && (wcls(c, k->s) & (WC_AND | WC_COORD))) from = c->cl[H->clause - 1].s;
+            int taste = 0;
+            for (uint32_t t = from; t + 1 < H->tok + 1 && t + 1 < c->ntok && !taste; t++) {
+                const kr_tok *n = &c->tok[t + 1];
+                if (n->flen < 5 || strcmp(n->fold + n->flen - 3, "ing") || kc_mention_at(c, t) >= 0 || (t > from && (wcls(c, t - 1) & (WC_DET | WC_PREP)))) continue;
+                for (int i = 0; likes[i] && !taste; i++)
+                    if (c->tok[t].flen == strlen(likes[i]) && !memcmp(c->tok[t].fold, likes[i], c->tok[t].flen)) taste = 1;
+            }
+            if (taste) DROP("a habit or a taste, no act")
+        }
         /* English "when asked whether ...", "if elected", "once approved": a subordinator
         ** right before a participle is a passive whose agent is not named */
         if (c->lang == 1 && T->kind == TK_VERB && H->tok > k->s && (wcls(c, H->tok - 1) & (WC_SUB_COND | WC_SUB_OTHER)) && !(wcls(c, H->tok - 1) & (WC_SUB_DAT | WC_REL)) &&
