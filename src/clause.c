@@ -108,6 +108,11 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
             continue;
         }
         if (is_punct(c, t)) continue;
+        /* "if we can't resolve it then I will raise it": "then" after an if-clause opens
+        ** the main clause (English) */
+        if (c->lang == 1 && cur->type == CL_COND && t > cur->s + 1 && c->tok[t].flen == 4 && !memcmp(c->tok[t].fold, "then", 4) && !c->tok[t].cap) {
+            new_clause(c, t, CL_MAIN); continue;
+        }
         int prev_comma = t > a && (c->tok[t-1].flags & TF_COMMA);
         if ((w & WC_COORD) && !yet_adverb(c, t, a)) { new_clause(c, t, CL_MAIN); continue; }
         /* "..., en de VS reageerden": "en" + a new subject after a verb starts a clause */
@@ -517,6 +522,11 @@ void kc_analyse_clauses(kr_coder *c) {
             (c->tok[k->s - 1].flags & TF_COMMA) && c->cl[i-1].type == CL_MAIN && (c->cl[i-1].subj >= 0 || c->cl[i-1].pron_subj >= 0)) {
             int verb = 0;
             for (uint32_t t = k->s; t < k->e; t++) if (is_trigger_form(c, t) && !(wcls(c, t) & WC_PREP) && kc_mention_at(c, t) < 0 && !(t > k->s && (wcls(c, t - 1) & (WC_DET | WC_PREP)))) verb = 1;
+            /* (English "..., with sanctions restricting the purchase": "with" + a noun + an
+            ** -ing form is a clause of its own, whose doer is that noun) */
+            if (c->lang == 1 && c->tok[k->s].flen == 4 && !memcmp(c->tok[k->s].fold, "with", 4))
+                for (uint32_t t = k->s + 2; t < k->e; t++)
+                    if (c->tok[t].flen > 4 && !c->tok[t].cap && !memcmp(c->tok[t].fold + c->tok[t].flen - 3, "ing", 3) && kc_mention_at(c, t) < 0 && !(wcls(c, t - 1) & (WC_DET | WC_PREP | WC_POSS))) verb = 1;
             if (!verb) { k->subj = c->cl[i-1].subj; k->pron_subj = c->cl[i-1].pron_subj; continue; }
         }
         /* (tried: an English clause opening with a verb after a comma goes on with the
@@ -675,9 +685,10 @@ void kc_mark_irrealis(kr_coder *c) {
             if (k->type == CL_DAT) for (uint32_t t = p->s; t < p->e && !gov; t++) if ((wcls(c, t) & WC_ALLEGE) && kc_mention_at(c, t) < 0) gov = 1;
             if (gov) { k->governed = 1; k->irrealis = 1; }
         }
-        /* "als Baudet ..., dan verwelkomt hij ...", "if ..., then ...": the consequence of a
-        ** condition has not happened */
-        if (k->type == CL_MAIN && i > 0 && ((c->tok[k->s].flen == 3 && !memcmp(c->tok[k->s].fold, "dan", 3)) ||
+        /* "als Baudet ..., dan verwelkomt hij ...", "if ..., then he welcomes ...": the
+        ** consequence of a condition has not happened (what someone says they will do
+        ** then is a conditional intent or threat, coded as such: "then I will raise it") */
+        if (k->type == CL_MAIN && i > 0 && !k->future && !k->intent && ((c->tok[k->s].flen == 3 && !memcmp(c->tok[k->s].fold, "dan", 3)) ||
                                             (c->tok[k->s].flen == 4 && !memcmp(c->tok[k->s].fold, "then", 4))))
             for (int j = 0; j < i; j++) if (c->cl[j].type == CL_COND) k->irrealis = 1;
     }

@@ -2,7 +2,8 @@
 ** cmd_test.c -- `kroniek test FILE.cases...`: runs sentence test cases written as data
 ** (tests/cases/NAME.cases).  A case is a line "> text" followed by lines "= SOURCE TARGET
 ** CODE" (or "= none"); "@date YYYY-MM-DD" and "@lang nl|en" set the article date and
-** language for the cases that follow (the language defaults to the file name: nl.cases).
+** language for the cases that follow (the language defaults to the file name: nl.cases);
+** "@title TEXT" gives the next case's article a title.
 ** Codes of 2 digits compare the root only; 3-letter actor keys compare the first three
 ** letters of the prediction (as in eval/GUIDE.md).  Every failing case is printed with
 ** its file:line, what was expected and what came out.
@@ -51,7 +52,7 @@ static void test_usage(FILE *f) {
 "usage: kroniek test [-v] [--min-pass FRACTION] [dictionary options] CASES...\n"
 "  Runs sentence test cases: \"> text\" lines, each followed by the events it must\n"
 "  give (\"= SOURCE TARGET CODE\" or \"= none\"); \"@date YYYY-MM-DD\" and \"@lang nl|en\" set the\n"
-"  article date and language (default: the file name, nl.cases; format: the comment\n  atop tests/cases/nl.cases).\n"
+"  article date and language (default: the file name, nl.cases; format: the comment\n  atop tests/cases/nl.cases); \"@title TEXT\" gives the next case a title.\n"
 "  -v                   print every case, not only the failures\n"
 "  --min-pass F         exit 1 if fewer than this fraction of the cases pass (default 1)\n"
 "  dictionary options as for kroniek code (kroniek code --help)\n"
@@ -79,6 +80,7 @@ int cmd_test(int argc, char **argv) {
         FILE *f = fopen(files[fi], "r");
         if (!f) { fprintf(stderr, "%s: cannot open\n", files[fi]); bad = 1; continue; }
         char date[32] = "2022-01-15", lang[8] = "";
+        char title[512] = "";
         const char *b = strrchr(files[fi], '/'); b = b ? b + 1 : files[fi];
         if (!strncmp(b, "nl", 2)) strcpy(lang, "nl");
         if (!strncmp(b, "en", 2)) strcpy(lang, "en");
@@ -92,7 +94,7 @@ int cmd_test(int argc, char **argv) {
             if (flush && text) {
                 tevs got = {0};
                 char id[64]; snprintf(id, sizeof id, "case%ld", tline);
-                kr_article a = { .id = id, .date = date, .lang = lang[0] ? lang : NULL, .text = text };
+                kr_article a = { .id = id, .date = date, .lang = lang[0] ? lang : NULL, .text = text, .title = title[0] ? title : NULL };
                 kr_status st = kr_code_article(c, &a, on_ev, &got);
                 int used[64] = {0};
                 int ok = st == KR_OK && got.n == want.n && match_rec(&want, 0, &got, used);
@@ -109,11 +111,17 @@ int cmd_test(int argc, char **argv) {
                     printf("\n");
                 }
                 if (ok && verbose) printf("%s:%ld: ok\n", files[fi], tline);
-                free(text); text = NULL; want.n = 0; have_none = 0;
+                free(text); text = NULL; want.n = 0; have_none = 0; title[0] = 0;
             }
             if (n < 0) break;
             char *s = line; while (*s == ' ' || *s == '\t') s++;
             if (!*s || *s == '#') continue;
+            if (!strncmp(s, "@title ", 7)) {
+                size_t tl = strlen(s + 7);
+                while (tl && (s[7 + tl - 1] == '\n' || s[7 + tl - 1] == '\r')) tl--;
+                snprintf(title, sizeof title, "%.*s", (int)tl, s + 7);
+                continue;
+            }
             if (*s == '@') {
                 char k[16], v[32];
                 if (sscanf(s, "@%15s %31s", k, v) == 2) {

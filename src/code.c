@@ -81,13 +81,17 @@ int kc_past_year(const kr_coder *c, const clause *k) {
     uint32_t s = k->s;
     /* "In 2006, ...": a short piece before the clause, cut off by its comma */
     for (int i = 1; i < c->ncl; i++) if (&c->cl[i] == k && c->cl[i-1].e - c->cl[i-1].s <= 4) s = c->cl[i-1].s;
-    for (uint32_t t = s; t < k->e; t++) {
-        if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
-        const char *p = c->text.p + c->tok[t].off;
-        int y = 0, ok = 1;
-        for (int i = 0; i < 4; i++) { if (p[i] < '0' || p[i] > '9') ok = 0; else y = y * 10 + (p[i] - '0'); }
-        if (ok && y >= 1800 && y <= year - 2) return 1;
-    }
+    /* (English "In 2015, Saudi Arabia started ..., providing airstrikes": a year that
+    ** opens the sentence is the time of all its clauses) */
+    int open = c->lang == 1 && c->ncl > 1 && k != &c->cl[0] && c->cl[0].e - c->cl[0].s <= 4;
+    for (int pass = open ? 0 : 1; pass < 2; pass++)
+        for (uint32_t t = pass ? s : c->cl[0].s; t < (pass ? k->e : c->cl[0].e); t++) {
+            if (!(c->tok[t].flags & TF_NUM) || c->tok[t].len != 4) continue;
+            const char *p = c->text.p + c->tok[t].off;
+            int y = 0, ok = 1;
+            for (int i = 0; i < 4; i++) { if (p[i] < '0' || p[i] > '9') ok = 0; else y = y * 10 + (p[i] - '0'); }
+            if (ok && y >= 1800 && y <= year - 2) return 1;
+        }
     return 0;
 }
 
@@ -118,6 +122,39 @@ static int person_object(const kr_coder *c, const trig_hit *H, const clause *k) 
     return 0;
 }
 
+/* English: the verb's direct object is a noun phrase with no actor in it ("urged
+** residents to evacuate", "asked his countrymen to stay home", "encouraged public schools
+** to reopen", "ask hard questions."): an appeal to no actor. Returns the object's end
+** ("to" or the punctuation after it), or 0 when the object is an actor, a pronoun or a
+** pair ("both sides"), when another preposition follows it, or when there is none. */
+static uint32_t nonactor_object(const kr_coder *c, const trig_hit *H, const clause *k) {
+    uint32_t t = H->tok + H->ntok;
+    if (t >= k->e || is_punct(c, t) || kc_mention_at(c, t) >= 0 || c->tok[t].cap) return 0;
+    uint64_t w = wcls(c, t);
+    if (w & (WC_PREP | WC_PRON_OBJ | WC_PAIR | WC_TE | WC_SUB_DAT | WC_SUB_OM | WC_NEG | WC_AND | WC_COORD | WC_SAY_ADV | WC_REL)) return 0;
+    if (w & ~(uint64_t)(WC_DET | WC_POSS | WC_QUANT | WC_PERSON_NOUN | WC_PLURAL)) return 0;
+    for (uint32_t u = t; u < k->e && u < t + 4; u++) {
+        if (u > t && is_punct(c, u)) return u;
+        if (is_punct(c, u) || kc_mention_at(c, u) >= 0 || c->tok[u].cap) return 0;
+        uint64_t x = wcls(c, u);
+        if (x & (WC_PAIR | WC_PAIR_NOUN)) return 0;
+        if (u > t && (x & WC_TE)) return u;
+        if (u > t && (x & WC_PREP)) return c->tok[u].flen == 2 && !memcmp(c->tok[u].fold, "to", 2) ? u : 0;
+    }
+    return 0;
+}
+
+/* English: a verb form used as a noun, after an article, a possessive or "'s" with only
+** ordinary lower-case words between ("a full and unconditional pardon") */
+static int en_noun_use(const kr_coder *c, const trig_hit *H, const clause *k) {
+    for (uint32_t t = H->tok, n = 0; t > k->s && n < 4; t--, n++) {
+        uint64_t w = wcls(c, t - 1);
+        if (w & (WC_DET | WC_POSS | WC_GENITIVE)) return 1;
+        if ((w & ~(uint64_t)WC_AND) || is_punct(c, t - 1) || c->tok[t - 1].cap || kc_mention_at(c, t - 1) >= 0) return 0;
+    }
+    return 0;
+}
+
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -132,6 +169,15 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_lang *L = c->L;
     uint32_t a = S->tok0, b = S->tok0 + S->ntok;
     c->loc[0] = 0; c->nseen = 0; c->npron = 0; c->fdiscard = 0; c->spk_pron = -1; c->spk_cl = 0;
+    /* an English question ends in "?" (a closing quotation mark may follow): it asks, it
+    ** reports no act ("Had Red Hat considered this?", an interviewer's "Did any NGO help
+    ** you?") */
+    c->question = 0;
+    if (c->lang == 1 && S->ntok) {
+        uint32_t q = a + S->ntok - 1;
+        while (q > a && is_quote(c, q)) q--;
+        if (c->tok[q].len == 1 && c->text.p[c->tok[q].off] == '?') c->question = 1;
+    }
     if (c->fstory_discard) return;
     kc_find_mentions(c, a, b);
     kc_segment(c, a, b);
@@ -259,9 +305,46 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             int participle = !H->inf && ((c->lang == 0 && nl_part) || (c->lang == 1 && vl > 2 && (!strcmp(vf + vl - 2, "ed") || !strcmp(vf + vl - 1, "n") || !strcmp(vf + vl - 1, "t"))));
             if (participle) DROP("passive without agent")
         }
+        /* English '"likes dropping bombs on people, and killing them"': what follows a verb
+        ** of liking and an -ing form, in its clause or one joined to it by "and", is a habit
+        ** or a taste, no act */
+        if (c->lang == 1) {
+            static const char *const likes[] = { "like", "likes", "liked", "love", "loves", "loved", "enjoy", "enjoys", "enjoyed", "hate", "hates", "hated", NULL };
+            uint32_t from = k->s;
+            if (H->clause > 0 && (wcls(c, k->s) & (WC_AND | WC_COORD))) from = c->cl[H->clause - 1].s;
+            int taste = 0;
+            for (uint32_t t = from; t + 1 < H->tok + 1 && t + 1 < c->ntok && !taste; t++) {
+                const kr_tok *n = &c->tok[t + 1];
+                if (n->flen < 5 || strcmp(n->fold + n->flen - 3, "ing") || kc_mention_at(c, t) >= 0 || (t > from && (wcls(c, t - 1) & (WC_DET | WC_PREP)))) continue;
+                for (int i = 0; likes[i] && !taste; i++)
+                    if (c->tok[t].flen == strlen(likes[i]) && !memcmp(c->tok[t].fold, likes[i], c->tok[t].flen)) taste = 1;
+            }
+            if (taste) DROP("a habit or a taste, no act")
+        }
+        /* English "when asked whether ...", "if elected", "once approved": a subordinator
+        ** right before a participle is a passive whose agent is not named */
+        if (c->lang == 1 && T->kind == TK_VERB && H->tok > k->s && (wcls(c, H->tok - 1) & (WC_SUB_COND | WC_SUB_OTHER)) && !(wcls(c, H->tok - 1) & (WC_SUB_DAT | WC_REL)) &&
+            c->tok[H->tok].flen > 3 && !strcmp(c->tok[H->tok].fold + c->tok[H->tok].flen - 2, "ed") && !(k->passive && k->by >= 0))
+            DROP("passive without agent")
         codeset subj; kc_subject_codes(c, k, &subj);
         int subj_group = k->subj;
-        if (c->lang == 1 && subj_group >= 0) {
+        /* English "interrupted by protesting legislators", "Protesting lawmakers shouted at
+        ** Lam": a protest verb in -ing right before an actor is that actor's act, aimed at
+        ** the clause's own subject when that is another actor */
+        int ing_src = -1, ing_tgt = -1;
+        if (c->lang == 1 && T->kind == TK_VERB && H->root == 14 && H->ntok == 1 && c->tok[H->tok].flen > 4 &&
+            !strcmp(c->tok[H->tok].fold + c->tok[H->tok].flen - 3, "ing") && H->tok + 1 < k->e) {
+            int mi = kc_mention_at(c, H->tok + 1);
+            if (mi >= 0 && c->m[mi].s == H->tok + 1 && !c->m[mi].skip && !c->m[mi].weak) {
+                ing_src = c->m[mi].group;
+                if (subj_group >= 0 && subj_group != ing_src) ing_tgt = subj_group;
+                else for (int m = 0; m < c->nm && ing_tgt < 0; m++)
+                    if (c->m[m].group == m && m != ing_src && !c->m[m].skip && c->m[m].s >= k->s && c->m[m].s < k->e && c->m[m].s > H->tok &&
+                        !(c->m[m].in_pp && c->m[m].prep && (L->wclass[c->m[m].prep] & WC_PLACE_PREP))) ing_tgt = m;
+                subj_group = ing_src; kc_codeset_from_group(c, ing_src, &subj);
+            }
+        }
+        if (c->lang == 1 && subj_group >= 0 && ing_src < 0) {
             /* English is SVO: the subject is the actor closest before the verb ("Fars
             ** reported Iran issued warrants"), unless an earlier verb joined by "and"
             ** shares the clause subject; an actor after the verb is its object */
@@ -483,7 +566,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->s >= H->tok + H->ntok && M->s < oend) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */
-                if (g < 0 && !(words_only && c->lang == 1)) for (int m = c->nm - 1; m >= 0; m--) {
+                /* (English: a verb used as a verb takes no object before it -- "the population
+                ** of penguins in Punta Tombo declined", "Upgrades provide a chance to our users";
+                ** as a noun it may: "granted Milken a full pardon") */
+                if (g < 0 && !(words_only && c->lang == 1) && !(c->lang == 1 && T->kind == TK_VERB && !en_noun_use(c, H, k))) for (int m = c->nm - 1; m >= 0; m--) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= H->tok || M->skip || (M->weak && c->lang == 1) || M->group == subj_group) continue;   /* Dutch objects stand before a final verb */
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
@@ -517,10 +603,29 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     ** state's civilians ("Police detained eight people") */
                     tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
                 }
+                /* (English: a lawsuit or a sentence, 115, 116, names whom it is against: "sued
+                ** over the controversy", "was sentenced to fourteen years" aim at no one named before) */
+                else if (c->lang == 1 && (!strcmp(d->cameo[code].code, "115") || !strcmp(d->cameo[code].code, "116"))) { }
                 else if (src.n && !plain_statement && !pobj) { kc_implied_target(c, H, k, subj_group, &src, !strcmp(d->cameo[code].code, "015") ? 99 : code_root(d, code), &tgt, &tgt_group); implied_tg = 1; }
             }
         }
         if (code < 0) DROP("no code")
+        if (ing_src >= 0 && ing_tgt >= 0) { kc_codeset_from_group(c, ing_src, &src); kc_codeset_from_group(c, ing_tgt, &tgt); tgt_group = ing_tgt; implied_tg = 0; }
+        /* (English: an appeal whose object is no actor is aimed at no actor named elsewhere:
+        ** people urged to do something are the state's own -- "urged residents to evacuate"
+        ** is an appeal to its civilians --, anything else no one: "ask hard questions") */
+        if (c->lang == 1 && T->kind == TK_VERB && code_root(d, code) == 2 && !k->passive && src.n) {
+            uint32_t oe = nonactor_object(c, H, k);
+            /* ("appealed the decision to the court": "to" before a noun phrase is a
+            ** preposition; with no target found the trigger codes nothing anyway) */
+            if (oe && oe + 1 < k->e && ((wcls(c, oe + 1) & (WC_DET | WC_POSS)) || c->tok[oe + 1].cap || kc_mention_at(c, oe + 1) >= 0)) oe = 0;
+            if (oe && tgt.n && (tgt_group < 0 || c->m[tgt_group].s >= oe || implied_tg)) {
+                int to = c->tok[oe].flen == 2 && !memcmp(c->tok[oe].fold, "to", 2);
+                if (!to || !strncmp(src.code[0], "IGO", 3) || !strncmp(src.code[0], "NGO", 3)) DROP("object is no actor")
+                tgt.n = 1; tgt.ts = tgt.te = 0; snprintf(tgt.code[0], CODELEN, "%.3sCVL", src.code[0]);
+                tgt_group = -1; implied_tg = 0;
+            }
+        }
         /* "Rusland is volgens Nederland aansprakelijk": who holds the subject responsible
         ** is the one the clause is according to */
         if (T->kind == TK_PHRASE && code_root(d, code) == 11 && subj_group >= 0) {

@@ -124,6 +124,7 @@ struct kr_coder {
     int repeat;           /* emit: one more event of the same codes for another person of the group */
     int took_name;        /* mentions: the role phrase being read took a person's name ("President Trump") */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
+    int question;         /* this sentence is an English question ("Did the government help you?"): no events */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
     codeset fprev;        /* foreign coding: the source of the previous clause */
     /* ---- foreign coding: TABARI OPTION settings (kr_article.options) and FORWARD ---- */

@@ -63,6 +63,15 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
         while (u < b && (c->tok[u].flags & (TF_COMMA | TF_COLON)) && !is_quote(c, u)) u++;
         if (u < b && is_quote(c, u)) { v = t; before = 1; break; }
     }
+    /* English 'Fellow Democrats were more supportive in their comments: "..."': with no
+    ** verb of saying, a quotation right after a colon is the words of the clause before
+    ** it, whose subject speaks */
+    if (v == b && c->lang == 1)
+        for (uint32_t t = a; t + 1 < b && v == b; t++) {
+            if (!(c->tok[t].flags & TF_COLON) || !is_quote(c, t + 1)) continue;
+            for (int i = 0; i < c->ncl; i++)
+                if (t >= c->cl[i].s && t < c->cl[i].e && c->cl[i].type == CL_MAIN && (c->cl[i].subj >= 0 || c->cl[i].pron_subj >= 0)) { v = t; before = 1; }
+        }
     if (v == b) return;
     /* the speaker: the actor right after the verb ("zei May", "said Prime Minister
     ** Johnson"), else the subject of the verb's clause */
@@ -93,6 +102,10 @@ void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b) {
         if (k->subj >= 0 || k->pron_subj >= 0) {
             /* "we"/"ik" before the subject found */
             for (uint32_t t = k->s; t < k->e && t < k->s + 3; t++) if (wcls(c, t) & WC_FIRST) first = 1;
+            /* ('"Thank you [X] for ...": the speaker thanks X (English) */
+            for (uint32_t t = k->s; c->lang == 1 && t + 1 < k->e && t < k->s + 2; t++)
+                if (((c->tok[t].flen == 5 && !memcmp(c->tok[t].fold, "thank", 5)) || (c->tok[t].flen == 6 && !memcmp(c->tok[t].fold, "thanks", 6))) &&
+                    ((c->tok[t+1].flen == 3 && !memcmp(c->tok[t+1].fold, "you", 3)) || kc_mention_at(c, t + 1) >= 0 || is_punct(c, t + 1))) first = 1;
             if (!first) continue;
         }
         k->subj = -1; k->pron_subj = pi;
@@ -397,6 +410,9 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
     /* root 99: a claim of responsibility (015), aimed at whom the claimed attack hit */
     if (root == 99) root = 18;
     else if (!implied_root(root)) return;
+    /* (English: coercion and reduced relations, "seized these firearms", "impose bans on
+    ** niqabs", are aimed at what the clause names, not at an actor named before) */
+    if (c->lang == 1 && (root == 16 || root == 17)) return;
     if (!src->n) return;
     const char *s0 = src->code[0];
     /* another clause of this sentence */
@@ -444,6 +460,21 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
 **     in a sentence with a violence noun and no actor that did it is by unidentified
 **     forces (STATE+UAF, the state of the place named, else the article's) against whom
 **     it names, else against civilians. */
+/* English: whom an act with no doer named is aimed at. A protest's target is the actor
+** after "against" ("protests against the government"; else its government); violence hits
+** an actor of its own clause -- not a by-agent ("reportedly conducted by the Taliban"), a
+** source ("according to the Saudi Press Agency"), an owner before a noun ("Widodo's
+** inauguration") */
+static int en_unattr_target(const kr_coder *c, const mention *M, const clause *k, int protest) {
+    if (protest) return M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_AGAINST);
+    if (M->s < k->s || M->s >= k->e) return 0;
+    if (M->in_pp && M->prep && (c->L->wclass[M->prep] & (WC_BY | WC_OF))) return 0;
+    if (M->s > 0 && (wcls(c, M->s - 1) & WC_PREP) && c->tok[M->s - 1].flen == 9 && !memcmp(c->tok[M->s - 1].fold, "according", 9)) return 0;
+    if (M->s >= 2 && c->tok[M->s - 1].flen == 2 && !memcmp(c->tok[M->s - 1].fold, "to", 2) && c->tok[M->s - 2].flen == 9 && !memcmp(c->tok[M->s - 2].fold, "according", 9)) return 0;
+    if (M->e < c->ntok && (wcls(c, M->e) & WC_GENITIVE)) return 0;
+    return 1;
+}
+
 static void unattributed_state(const kr_coder *c, char out[4]) {
     const char *st = c->loc[0] ? c->loc : c->home;
     snprintf(out, 4, "%.3s", st);
@@ -503,6 +534,15 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         int plural_noun = c->lang == 1 && H->ntok == 1 && c->tok[H->tok].flen > 3 && c->tok[H->tok].fold[c->tok[H->tok].flen - 1] == 's' && !k->future &&
                           !(H->tok > k->s && (wcls(c, H->tok - 1) & WC_PREP)) && !(H->tok + 1 < c->ntok && (wcls(c, H->tok + 1) & WC_SUB_DAT));
         int protest = root == 14 && !doer && !(k->passive && k->by >= 0) && (T->kind != TK_VERB || k->true_passive || crowd || plural_noun);
+        /* English: "they will even attack", "its recent attack on ...": what will be is
+        ** no act, and a possessive before the noun names its doer */
+        if (c->lang == 1 && violence && k->future) violence = 0;
+        if (c->lang == 1 && violence)
+            for (uint32_t t = H->tok, n = 0; t > k->s && n < 3; t--, n++) {
+                uint64_t w = wcls(c, t - 1);
+                if (w & WC_POSS) { violence = 0; break; }
+                if (w || is_punct(c, t - 1) || c->tok[t - 1].cap) break;
+            }
         if (!coerce && !violence && !protest) continue;
         /* already coded with a doer in this sentence */
         int done = 0;
@@ -518,6 +558,7 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
             const mention *M = &c->m[m];
             if (M->group != m || M->skip || M->weak) continue;
             if (M->in_pp && M->prep && (L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+            if (c->lang == 1 && !en_unattr_target(c, M, k, protest)) continue;
             tg = m;
         }
         if (tg >= 0) {
@@ -532,7 +573,11 @@ void kc_unattributed(kr_coder *c, int sent_no, const kr_sent *S) {
         char vt[128], tt[256];
         kc_span_text(c, H->tok, H->tok + H->ntok, vt, sizeof vt);
         if (tg >= 0) kc_group_text(c, tg, tt, sizeof tt); else tt[0] = 0;
-        for (int j = 0; j < tgt.n; j++) kc_emit(c, sent_no, S, src.code[0], tgt.code[j], c->d->cameo[T->code].code, vt, "", tt);
+        /* (English: an attack by doers no one names is an assault, 180 -- not the
+        ** military force, 190, of an army that is named) */
+        const char *cs = c->d->cameo[T->code].code;
+        if (c->lang == 1 && violence && !strcmp(cs, "190")) cs = "180";
+        for (int j = 0; j < tgt.n; j++) kc_emit(c, sent_no, S, src.code[0], tgt.code[j], cs, vt, "", tt);
         (void)S;
     }
 }

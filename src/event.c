@@ -116,7 +116,7 @@ void kc_deliver(kr_coder *c, int sent_no, const kr_sent *S, const char *src, con
 
 void kc_emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const char *tgt, const char *code,
                  const char *vtext, const char *stext, const char *ttext) {
-    if (c->stop || !src[0] || !tgt[0] || (kc_same_entity(src, tgt) && !c->distinct)) return;
+    if (c->stop || c->question || !src[0] || !tgt[0] || (kc_same_entity(src, tgt) && !c->distinct)) return;
     /* (two "distinct" persons named by the same words are one: a surname seen twice) */
     if (kc_same_entity(src, tgt) && stext && ttext && stext[0] && !strcmp(stext, ttext)) return;
     int root = (code[0] - '0') * 10 + (code[1] - '0');

@@ -817,6 +817,37 @@ int kc_next_is_actor(const kr_coder *c, uint32_t t, uint32_t b) {
 ** police", "het kabinet"): the state named most often in the article (states,
 ** adjectives, people, capitals, persons; ties go to the earliest), else for Dutch
 ** articles the Netherlands (Dutch news without a state named is Dutch news). */
+/* English: the first state the title names (also by its adjective, people, capital,
+** city or a person of it), or "" -- a headline says where the story is ("UK urges US to
+** waive immunity ...", "Arrests made in theft of gold toilet in England") */
+static void title_state(kr_coder *c, char out[4]) {
+    out[0] = 0;
+    if (c->lang != 1 || !c->art || !c->art->title || !c->art->title[0]) return;
+    size_t n = strlen(c->art->title);
+    if (n > 1000) return;
+    kr_buf b = {0};
+    int bad = 0;
+    kr_text_normalize(c->art->title, n, &b, &bad);
+    kr_tok *save = c->tok; uint32_t sn = c->ntok;
+    kr_tok *tt = NULL; uint32_t tn = 0, tcap = 0;
+    if (b.p) kr_tokenize(b.p, b.len, c->L, &c->ar, &tt, &tn, &tcap);
+    c->tok = tt; c->ntok = tn;
+    for (uint32_t t = 0; t < tn && !out[0];) {
+        piece p;
+        if (is_punct(c, t) || kc_match_piece(c, t, tn, &p) != 1) { t++; continue; }
+        t += p.len;
+        if (p.foreign || !(p.kind == AK_STATE || p.kind == AK_ADJ || p.kind == AK_PEOPLE || p.kind == AK_CAPITAL || p.kind == AK_PERSON || p.kind == AK_PLACE)) continue;
+        /* (a city's name before a capitalised word is part of a name: "Kobe Bryant") */
+        if ((p.kind == AK_PLACE || p.kind == AK_CAPITAL) && t < tn && tt[t].cap && !is_punct(c, t)) continue;
+        const char *code = kr_str(c->d, p.code);
+        if (strlen(code) < 3 || !strncmp(code, "IGO", 3) || code[0] < 'A' || code[0] > 'Z') continue;
+        snprintf(out, 4, "%.3s", code);
+    }
+    c->tok = save; c->ntok = sn;
+    free(tt);
+    kr_buf_free(&b);
+}
+
 void kc_find_home(kr_coder *c) {
     struct { char cc[4]; int n, org, first; } cnt[32]; int ncnt = 0;
     c->home[0] = 0;
@@ -840,6 +871,9 @@ void kc_find_home(kr_coder *c) {
     for (int k = 0; k < ncnt; k++) if (cnt[k].n) cnt[k].n += cnt[k].org;
     int best = -1;
     for (int k = 0; k < ncnt; k++) if (best < 0 || cnt[k].n > cnt[best].n) best = k;
+    /* (English: the state the title names first, when the text names it too) */
+    char ts[4]; title_state(c, ts);
+    if (ts[0]) for (int k = 0; k < ncnt; k++) if (!memcmp(cnt[k].cc, ts, 3) && cnt[k].n) best = k;
     if (best >= 0) memcpy(c->home, cnt[best].cc, 4);
     else if (c->lang == 0) memcpy(c->home, "NLD", 4);
 }
