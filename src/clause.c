@@ -92,7 +92,10 @@ void kc_segment(kr_coder *c, uint32_t a, uint32_t b) {
         if (in_m || t == cur->s) {
             /* a clause-initial subordinator sets the type of the current clause */
             if (t == cur->s && t == a) {
-                if (w & WC_SUB_COND && kc_next_is_actor(c, t + 1, b)) cur->type = past_when(c, t, b) ? CL_OTHER : CL_COND;
+                /* (English "if"/"unless" always open a condition: "If the talks fail, ...";
+                ** Dutch "als" only before an actor -- "Als premier heeft hij ...") */
+                int cond_word = c->lang == 1 && ((c->tok[t].flen == 2 && !memcmp(c->tok[t].fold, "if", 2)) || (c->tok[t].flen == 6 && !memcmp(c->tok[t].fold, "unless", 6)));
+                if (w & WC_SUB_COND && (cond_word || kc_next_is_actor(c, t + 1, b))) cur->type = past_when(c, t, b) ? CL_OTHER : CL_COND;
                 else if ((w & WC_SUB_OTHER) && !(w & WC_SUB_DAT)) cur->type = CL_OTHER;
                 continue;
             }
