@@ -155,6 +155,20 @@ static int en_noun_use(const kr_coder *c, const trig_hit *H, const clause *k) {
     return 0;
 }
 
+/* "veroordeelde de aanval op Oekraïne", "condemned the attack on Ukraine": the actor after
+** an attack noun and op/tegen/on/against is its victim -- not whom a condemnation, demand
+** or threat about the attack is aimed at (that is the attacker: "deze aanval", the owner,
+** or the actor in mind) */
+static int victim(const kr_coder *c, const mention *M) {
+    if (!M->in_pp || M->s < 2) return 0;
+    uint32_t t = M->s;
+    while (t > 1 && (wcls(c, t - 1) & (WC_DET | WC_POSS))) t--;
+    const kr_tok *p = &c->tok[t-1], *n = &c->tok[t-2];
+    int prep = (p->flen == 2 && (!memcmp(p->fold, "op", 2) || !memcmp(p->fold, "on", 2))) || (p->flen == 5 && !memcmp(p->fold, "tegen", 5)) ||
+               (p->flen == 7 && !memcmp(p->fold, "against", 7));
+    return prep && n->flen && kr_map_get(&c->L->eventref, n->fold, n->flen) >= 18;
+}
+
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -563,6 +577,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     const mention *M = &c->m[m];
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) continue;
+                    if (victim(c, M) && code_root(d, code) >= 10 && code_root(d, code) <= 13) continue;
                     if (M->s >= H->tok + H->ntok && M->s < oend) { g = m; break; }
                 }
                 /* (in English a words-only pattern takes its target after the trigger only) */

@@ -451,10 +451,16 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             if (n == 1) { char tmp[CODELEN]; snprintf(tmp, sizeof tmp, "%s", who); kc_add_mention(c, i, i + 1, tmp, AK_STATE); }
             i++; continue;
         }
-        /* "die eisen": whoever made the latest demand */
+        /* "die eisen": whoever made the latest demand; "deze aanval": whoever attacked --
+        ** what is said of an attack is aimed at its doer, who does nothing in the clause
+        ** (a target only: "These attacks are our right, we warn ...") */
         if (i > a && (wcls(c, i - 1) & WC_DEMONSTR) && c->tok[i].flen) {
             uint32_t root = kr_map_get(&c->L->eventref, c->tok[i].fold, c->tok[i].flen);
-            if (root && c->last_src[root][0]) { kc_add_mention(c, i - 1, i + 1, c->last_src[root], AK_STATE); i++; continue; }
+            if (root && c->last_src[root][0]) {
+                int mi = kc_add_mention(c, i - 1, i + 1, c->last_src[root], AK_STATE);
+                if (mi >= 0 && root >= 18) c->m[mi].weak = 1;
+                i++; continue;
+            }
         }
         piece p;
         int r = kc_match_piece(c, i, b, &p);
