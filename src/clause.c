@@ -427,7 +427,9 @@ void kc_analyse_clauses(kr_coder *c) {
             ** interfere": the negation belongs to the infinitive, not to the warning */
             /* "een niet onderbouwd verzoek", "the not unreasonable request": negation inside a
             ** noun phrase negates nothing else */
-            if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET)) continue;
+            /* (not at the clause's end: "accepteert dit niet") */
+            if ((w & WC_NEG) && t > k->s && (wcls(c, t - 1) & WC_DET) && !(wcls(c, t) & WC_DET) &&
+                t + 1 < k->e && !is_punct(c, t + 1) && !is_quote(c, t + 1)) continue;
             if ((w & WC_NEG) && quoted_words(c, k, t)) continue;
             /* "a no-deal Brexit", "a no-fly zone": "no" as the first part of a hyphenated
             ** word belongs to its noun (English) */

@@ -47,6 +47,10 @@ void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
                 ** ending in -e */
                 if (c->lang == 0 && t > a + 1 && !pw && !c->tok[t-1].cap && !is_punct(c, t - 1) && c->tok[t-1].flen > 2 &&
                     c->tok[t-1].fold[c->tok[t-1].flen - 1] == 'e' && !is_trigger_form(c, t - 1) && kc_mention_at(c, t - 1) < 0) continue;
+                /* ... or an actor's adjective between ("de Russische eisen", "haar Amerikaanse
+                ** aanvallen": the actor's demands, no verb) */
+                if (c->lang == 0 && t > a + 1 && kc_mention_at(c, t - 1) >= 0 && c->m[kc_mention_at(c, t - 1)].kind == AK_ADJ &&
+                    c->m[kc_mention_at(c, t - 1)].s == t - 1 && (wcls(c, t - 2) & (WC_DET | WC_POSS)) && !(wcls(c, t - 2) & (WC_REL | WC_PRON))) continue;
             }
             if (F->needs_particle) {
                 int found = 0;
