@@ -577,6 +577,9 @@ void kc_analyse_clauses(kr_coder *c) {
             /* "beide landen", "the two sides": the pair named before */
             if (c->npron < MAXC && pair_subject(c, k, t) && latest_list(c, &c->pron[c->npron])) { k->pron_subj = c->npron++; break; }
             int mi = kc_mention_at(c, t);
+            /* Dutch "Wij veroordelen Rusland": "wij", "ik", "we" is the subject (the speaker's
+            ** side, discourse.c), never the actor after it */
+            if (mi < 0 && c->lang == 0 && (wcls(c, t) & WC_FIRST) && !(wcls(c, t) & WC_PRON) && !(t > c->cl[0].s && (wcls(c, t - 1) & WC_PREP))) break;
             /* "Some members of opposition parties have claimed ...": a person noun + "of" +
             ** an actor as the subject stands for that actor (English) */
             if (mi < 0 && c->lang == 1 && (wcls(c, t) & WC_PERSON_NOUN) && t + 2 < subj_end && (wcls(c, t + 1) & WC_OF)) {
