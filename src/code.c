@@ -169,6 +169,23 @@ static int victim(const kr_coder *c, const mention *M) {
     return prep && n->flen && kr_map_get(&c->L->eventref, n->fold, n->flen) >= 18;
 }
 
+/* the owner of a subject that is no actor ("Het plan van de minister", "X's plan"): the
+** first actor before the trigger outside any prepositional phrase but "van"/"of" (not one
+** that is the same entity as src, nor the passive's agent group), or -1 */
+static int subject_owner(const kr_coder *c, const clause *k, const trig_hit *H, const char *src, int agent) {
+    for (int m = 0; m < c->nm; m++) {
+        const mention *M = &c->m[m];
+        if (M->group != m || M->skip || M->s < k->s || M->s >= H->tok || M->group == agent) continue;
+        if (M->in_pp && !(M->prep && (c->L->wclass[M->prep] & WC_OF))) continue;
+        /* (with a passive's agent, only a "van"/"of" owner or a genitive: not "haar Britse
+        ** paspoort") */
+        if (agent >= 0 && !M->in_pp && !M->genitive) continue;
+        if (src && kc_same_entity(M->code, src)) continue;
+        return m;
+    }
+    return -1;
+}
+
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -533,14 +550,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 /* "Het plan van de minister stuit op kritiek bij de oppositie": with no actor
                 ** as the subject, the owner of the subject ("van X", "X's plan") before the
                 ** trigger is the target */
-                if (!tgt.n) for (int m = 0; m < c->nm; m++) {
-                    const mention *M = &c->m[m];
-                    if (M->group != m || M->skip || M->s < k->s || M->s >= H->tok) continue;
-                    if (M->in_pp && !(M->prep && (c->L->wclass[M->prep] & WC_OF))) continue;
-                    if (r.src.n && kc_same_entity(M->code, r.src.code[0])) continue;
-                    kc_codeset_from_group(c, m, &tgt); tgt_group = m;
-                    break;
-                }
+                if (!tgt.n) { int m = subject_owner(c, k, H, r.src.n ? r.src.code[0] : NULL, -1); if (m >= 0) { kc_codeset_from_group(c, m, &tgt); tgt_group = m; } }
             }
             else { tgt = r.tgt; tgt_group = r.tgt_head; }
             /* violence against a role word alone hits the state named as the place: "air
@@ -565,8 +575,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (k->passive && k->by >= 0) {
                 kc_codeset_from_group(c, k->by, &src);
                 tgt = subj; tgt_group = subj_group;
-                /* "The proceedings were criticised by the archbishop": no actor as the
-                ** subject, the implied one */
+                /* "Het plan van de minister werd door de Kamer verworpen": no actor as the
+                ** subject, its owner; "The proceedings were criticised by the archbishop":
+                ** the implied one */
+                if (!tgt.n) { int m = subject_owner(c, k, H, src.n ? src.code[0] : NULL, k->by); if (m >= 0) { kc_codeset_from_group(c, m, &tgt); tgt_group = m; } }
                 if (!tgt.n) kc_implied_target(c, H, k, k->by, &src, code_root(d, code), &tgt, &tgt_group);
             } else {
                 /* nearest other actor in the clause: after the trigger, else before */
