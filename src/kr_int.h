@@ -53,6 +53,8 @@ size_t kr_fold(const char *s, size_t n, char *out, size_t outcap);
 /* capitalization class of a word: 0 lower/other, 1 initial capital, 2 all capitals */
 int kr_capclass(const char *s, size_t n);
 int kr_utf8_valid(const char *s, size_t n);
+/* length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid */
+int kr_utf8_seqlen(const unsigned char *s, size_t n);
 
 /* ---- dictionary structures (dict.c) ---- */
 enum { AK_STATE = 1, AK_ORG, AK_CAPITAL, AK_ADJ, AK_PEOPLE, AK_AGENT, AK_PERSON, AK_PLACE,

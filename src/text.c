@@ -7,7 +7,7 @@
 #include <utf8proc.h>
 
 /* Length of a valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
-static int seqlen(const unsigned char *s, size_t n) {
+int kr_utf8_seqlen(const unsigned char *s, size_t n) {
     unsigned c = s[0];
     if (c < 0x80) return 1;
     if (c < 0xC2) return 0;
@@ -30,7 +30,7 @@ static int seqlen(const unsigned char *s, size_t n) {
 int kr_utf8_valid(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
-    while (i < n) { int l = seqlen(p + i, n - i); if (!l) return 0; i += (size_t)l; }
+    while (i < n) { int l = kr_utf8_seqlen(p + i, n - i); if (!l) return 0; i += (size_t)l; }
     return 1;
 }
 
@@ -75,7 +75,7 @@ void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
             else kr_buf_addc(&tmp, (char)c);
             i++; continue;
         }
-        int l = seqlen(p + i, n - i);
+        int l = kr_utf8_seqlen(p + i, n - i);
         if (!l) { kr_buf_add(&tmp, "\xEF\xBF\xBD", 3); nbad++; ascii = 0; i++; continue; }
         int32_t cp;
         utf8proc_iterate(p + i, l, &cp);
