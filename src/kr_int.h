@@ -32,11 +32,17 @@ void kr_buf_addc(kr_buf *b, char c);
 void kr_buf_addf(kr_buf *b, const char *fmt, ...);
 void kr_buf_free(kr_buf *b);
 
-/* open-addressing map from byte string to uint32 value (0 = absent) */
-typedef struct { const char **keys; uint32_t *klen; uint32_t *vals; uint32_t cap, n; kr_arena *ar; } kr_map;
+/* open-addressing map from byte string to uint32 value (0 = absent); a slot holds a key
+** of up to 8 bytes in itself (no pointer to follow), a longer one as a copy in ar */
+typedef struct {
+    union { const char *p; char s[8]; } key;
+    uint32_t val, len1;          /* len1: key length + 1, 0 for an empty slot */
+} kr_map_slot;
+typedef struct { kr_map_slot *slot; uint32_t cap, n; kr_arena *ar; } kr_map;
 void kr_map_init(kr_map *m, kr_arena *ar);
 void kr_map_free(kr_map *m);
 uint32_t kr_map_get(const kr_map *m, const char *k, size_t n);
+uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h);   /* h = kr_hash(k, n) */
 void kr_map_put(kr_map *m, const char *k, size_t n, uint32_t v);   /* copies key into ar */
 uint64_t kr_hash(const char *s, size_t n);
 

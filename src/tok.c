@@ -31,8 +31,6 @@ static inline int is_word_byte(unsigned char c) { return cls[c] & C_WORD; }
 static inline int is_alpha_byte(unsigned char c) { return cls[c] & C_ALPHA; }
 static inline int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
 
-/* util.c: kr_map_get with the key's kr_hash computed by the caller */
-uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h);
 
 
 /* U+FFFD (EF BF BD) and other non-letters >= 0x80 left after normalization count as
