@@ -98,11 +98,19 @@ uint64_t kr_hash(const char *s, size_t n) {      /* FNV-1a, 64 bit */
 void kr_map_init(kr_map *m, kr_arena *ar) { memset(m, 0, sizeof *m); m->ar = ar; }
 void kr_map_free(kr_map *m) { free(m->slot); memset(m, 0, sizeof *m); }
 
-/* does slot x hold the key k[0..n)?  A short key is compared as one 8-byte word. */
+/* does slot x hold the key k[0..n)?  A key of 4..8 bytes is compared as two 4-byte
+** words that overlap (its first and its last four bytes), a shorter one byte by byte:
+** fixed-size loads, no call to memcmp. */
 static inline int slot_is(const kr_map_slot *x, const char *k, size_t n) {
     if (x->len1 != n + 1) return 0;
-    if (n <= 8) { char s[8] = {0}; memcpy(s, k, n); return !memcmp(x->key.s, s, 8); }
-    return !memcmp(x->key.p, k, n);
+    if (n > 8) return !memcmp(x->key.p, k, n);
+    const char *s = x->key.s;
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, s, 4); memcpy(&b, k, 4); memcpy(&c, s + n - 4, 4); memcpy(&d, k + n - 4, 4);
+        return a == b && c == d;
+    }
+    return !n || (s[0] == k[0] && s[n / 2] == k[n / 2] && s[n - 1] == k[n - 1]);
 }
 
 /* kr_map_get with the key's kr_hash already computed (the tokenizer hashes a word while
