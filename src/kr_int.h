@@ -195,8 +195,8 @@ typedef struct {
     uint32_t nwords;
     uint64_t *wclass;            /* per wid flags (WC_*) */
     uint32_t wclass_cap;
-    /* actor trie: node ids; (parent,wid) -> child via hash */
-    uint32_t *trie_keys_parent, *trie_keys_wid, *trie_vals, trie_cap, trie_n;
+    /* actor trie: node ids; (parent,wid) -> child via hash, one slot per key (child 0: empty) */
+    struct kr_trie_slot { uint32_t parent, wid, child; } *trie; uint32_t trie_cap, trie_n;
     uint32_t nnodes;
     uint32_t *node_entry, node_cap;      /* first entry+1 per node */
     uint32_t *first_word_node;           /* per wid: node id for 1-word prefix (0 none), sized with vocab */

@@ -37,18 +37,20 @@ static inline int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
 ** letters; that is harmless for matching. */
 
 /* what push needs besides the token: the text, the vocabulary, where tokens go, and
-** free room for folded forms, taken from the arena FOLD_BLOCK bytes at a time (one
-** allocation per block, not one per token) */
+** free room for folded forms, taken from the arena in blocks (one allocation per block,
+** not one per token) of at most FOLD_BLOCK bytes: a short text (a one-sentence article)
+** gets a block of about twice its length, enough for the folds of all its ASCII words */
 enum { FOLD_BLOCK = 16384, FOLD_MAX = 256 };
 typedef struct {
     const char *text; const kr_lang *L; kr_arena *ar;
     kr_tok **toks; uint32_t *ntok, *cap;
     char *room, *room_end;
+    size_t block;
 } tok_ctx;
 
 /* room for a folded form of up to FOLD_MAX - 1 bytes and its NUL */
 static char *fold_room(tok_ctx *x) {
-    if (x->room_end - x->room < FOLD_MAX) { x->room = kr_alloc(x->ar, FOLD_BLOCK); x->room_end = x->room + FOLD_BLOCK; }
+    if (x->room_end - x->room < FOLD_MAX) { x->room = kr_alloc(x->ar, x->block); x->room_end = x->room + x->block; }
     return x->room;
 }
 
@@ -106,7 +108,7 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
                  kr_tok **toks, uint32_t *ntok, uint32_t *cap) {
     size_t i = 0;
     const unsigned char *p = (const unsigned char *)text;
-    tok_ctx x = { text, L, ar, toks, ntok, cap, NULL, NULL };
+    tok_ctx x = { text, L, ar, toks, ntok, cap, NULL, NULL, n < FOLD_BLOCK / 2 ? 2 * n + FOLD_MAX : FOLD_BLOCK };
     while (i < n) {
         unsigned char c = p[i];
         if (c == ' ' || c == '\n' || c == '\t') { i++; continue; }
