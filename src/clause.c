@@ -189,7 +189,7 @@ void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
         if (c->m[k].weak && !c->m[head].weak) continue;     /* "Duitsland en zijn Europese partners" */
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
-        if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
+        if (!dup) kc_code_copy(cs->code[cs->n++], c->m[k].code);
     }
 }
 
@@ -205,7 +205,7 @@ int kc_has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at)
 void kc_codeset_members(const kr_coder *c, int head, codeset *cs) {
     cs->n = 0; cs->ts = c->m[head].s; cs->te = c->m[head].e;
     for (int j = head; j < c->nm && cs->n < CS_MAX; j++) if (c->m[j].group == head) {
-        snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[j].code);
+        kc_code_copy(cs->code[cs->n++], c->m[j].code);
         if (c->m[j].e > cs->te) cs->te = c->m[j].e;
     }
 }

@@ -392,7 +392,7 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
         if (c->recent_m_sent[i] >= c->cur_sent) continue;
         if (c->cur_sent - c->recent_m_sent[i] > TARGET_REACH) break;
         if (kc_same_entity(c->recent_m[i], s0)) continue;
-        tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
+        tgt->n = 1; kc_code_copy(tgt->code[0], c->recent_m[i]);
         tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1]; return;
     }
     (void)H;

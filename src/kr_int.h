@@ -45,6 +45,9 @@ uint32_t kr_map_get(const kr_map *m, const char *k, size_t n);
 uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h);   /* h = kr_hash(k, n) */
 void kr_map_put(kr_map *m, const char *k, size_t n, uint32_t v);   /* copies key into ar */
 uint64_t kr_hash(const char *s, size_t n);
+/* kr_hash byte by byte (FNV-1a): h = KR_HASH_INIT, then h = kr_hash_add(h, c) per byte */
+#define KR_HASH_INIT 1469598103934665603ULL
+static inline uint64_t kr_hash_add(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ULL; }
 
 /* growable array of uint32 */
 typedef struct { uint32_t *v; uint32_t n, cap; } kr_u32v;

@@ -405,13 +405,26 @@ static int next_json_line(kr_reader *r, long *n) {
     }
 }
 
+/* OUT: o, "FILE:LINE" of the current line (lines count from 1), cut to cap - 1 bytes as
+** snprintf would (without snprintf: this runs once per record) */
+static void line_origin(const kr_reader *r, char *o, size_t cap) {
+    char num[24]; size_t nl = sizeof num;
+    unsigned long v = (unsigned long)r->line;
+    do num[--nl] = (char)('0' + v % 10); while (v /= 10);
+    size_t fl = strlen(r->fname), k = 0;
+    for (size_t i = 0; i < fl && k + 1 < cap; i++) o[k++] = r->fname[i];
+    if (k + 1 < cap) o[k++] = ':';
+    for (size_t i = nl; i < sizeof num && k + 1 < cap; i++) o[k++] = num[i];
+    o[k] = 0;
+}
+
 static kr_status read_json(kr_reader *r, kr_article *a) {
     long n;
     int k = next_json_line(r, &n);
     if (k == 0) return KR_EOF;
     if (k < 0) return KR_ERR_LIMIT;
     clear_rec(r);
-    char origin[600]; snprintf(origin, sizeof origin, "%s:%ld", r->fname, r->line);
+    char origin[600]; line_origin(r, origin, sizeof origin);
     char *hold[8];
     kr_status st = kr_article_parse_json(r->buf, (size_t)n, origin, a, hold, r->err, sizeof r->err);
     r->id = hold[0]; r->date = hold[1]; r->lang = hold[2]; r->title = hold[3]; r->text = hold[4];
@@ -469,7 +482,7 @@ static kr_status reader_next(kr_reader *r, kr_article *a, const char **raw, size
             else if (k < 0) st = KR_ERR_LIMIT;
             else {
                 clear_rec(r);
-                char o[600]; snprintf(o, sizeof o, "%s:%ld", r->fname, r->line);
+                char o[600]; line_origin(r, o, sizeof o);
                 r->origin = strdup(o);
                 a->origin = r->origin;
                 *raw = r->buf; *rawlen = (size_t)n;

@@ -65,7 +65,7 @@ static void push(tok_ctx *x, uint32_t off, uint32_t len, uint32_t flags) {
         /* the common case, an ASCII word: fold (A-Z to a-z), count capitals and small
         ** letters and hash the folded form (kr_hash, FNV-1a) in one pass over the bytes;
         ** the same results as kr_fold + the capitalization rule + kr_map_get */
-        uint64_t h = 1469598103934665603ULL;
+        uint64_t h = KR_HASH_INIT;
         int up = 0, low = 0, first = -1;
         uint32_t i = 0;
         for (; i < len; i++) {
@@ -74,7 +74,7 @@ static void push(tok_ctx *x, uint32_t off, uint32_t len, uint32_t flags) {
             if (k & C_UP) { up++; if (first < 0) first = 1; c = (unsigned char)(c + 32); }
             else if (k & C_LOW) { low++; if (first < 0) first = 0; }
             f[i] = (char)c;
-            h ^= c; h *= 1099511628211ULL;
+            h = kr_hash_add(h, c);
         }
         if (i == len) {
             f[len] = 0;

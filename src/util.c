@@ -90,8 +90,8 @@ void kr_buf_addf(kr_buf *b, const char *fmt, ...) {
 void kr_buf_free(kr_buf *b) { free(b->p); b->p = NULL; b->len = b->cap = 0; }
 
 uint64_t kr_hash(const char *s, size_t n) {      /* FNV-1a, 64 bit */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ULL; }
+    uint64_t h = KR_HASH_INIT;
+    for (size_t i = 0; i < n; i++) h = kr_hash_add(h, (unsigned char)s[i]);
     return h;
 }
 
