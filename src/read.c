@@ -195,10 +195,11 @@ static int check_id(const char *id, const char *origin, char *err, size_t errlen
 ** jansson accepts, with the same strings, and every error message is jansson's. */
 
 static const char *const field_names[8] = {"id", "date", "lang", "title", "text", "url", "source", "options"};
+static const unsigned char field_len[8] = {2, 4, 4, 5, 4, 3, 6, 7};
 
 /* which of field_names the key s[0..n) is, -1 none */
 static int field_index(const char *s, size_t n) {
-    for (int i = 0; i < 8; i++) if (strlen(field_names[i]) == n && !memcmp(field_names[i], s, n)) return i;
+    for (int i = 0; i < 8; i++) if (field_len[i] == n && !memcmp(field_names[i], s, n)) return i;
     return -1;
 }
 

@@ -48,56 +48,76 @@ static const char *ascii_for(int32_t cp) {
     return NULL;
 }
 
+/* NFC of t[0..n), appended to out, one stretch at a time: a stretch is a run of non-ASCII
+** bytes with the ASCII character before it ("e" + U+0301 composes to "é").  The text
+** between stretches is ASCII and is copied as it is.  NFC changes nothing across the
+** start of an ASCII character (a starter that composes with nothing before it: a safe
+** break of UAX #15), so the stretches give what the whole text gives, and a long article
+** with one "ṭ" is not sent through utf8proc whole.  -1 if utf8proc fails. */
+static int nfc_stretches(const char *t, size_t n, kr_buf *out) {
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && (unsigned char)t[j] < 0x80) j++;
+        if (j == n) { kr_buf_add(out, t + i, n - i); break; }
+        size_t s = j > i ? j - 1 : j, e = j;
+        while (e < n && (unsigned char)t[e] >= 0x80) e++;
+        kr_buf_add(out, t + i, s - i);
+        utf8proc_uint8_t *res = NULL;
+        utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)t + s, (utf8proc_ssize_t)(e - s), &res,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (r < 0) { free(res); return -1; }
+        kr_buf_add(out, (const char *)res, (size_t)r);
+        free(res);
+        i = e;
+    }
+    return 0;
+}
+
 void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
     const unsigned char *p = (const unsigned char *)in;
-    int nbad = 0, ascii = 1;
+    int nbad = 0;
+    /* pass 1, straight into out: repair, ASCII for typographic characters and control
+    ** characters; note whether a code point >= U+0300 (one NFC may change) occurs */
     out->len = 0;
     kr_buf_add(out, "", 0);
-    /* pass 1: repair + ASCII mapping of control chars; note whether all ASCII */
-    kr_buf tmp = {0};
     size_t i = 0;
     int need_nfc = 0;
-    kr_buf_add(&tmp, "", 0);
     while (i < n) {
         unsigned c = p[i];
         /* fast path: a run of printable ASCII is copied at once */
         if (c >= 0x20 && c < 0x7F) {
             size_t j = i + 1;
             while (j < n && p[j] >= 0x20 && p[j] < 0x7F) j++;
-            kr_buf_add(&tmp, in + i, j - i);
+            kr_buf_add(out, in + i, j - i);
             i = j;
             continue;
         }
         if (c < 0x80) {
-            if (c == 0) { kr_buf_addc(&tmp, ' '); nbad++; }
-            else if (c == '\r') { if (i + 1 < n && p[i+1] == '\n') {} else kr_buf_addc(&tmp, '\n'); }
-            else if (c < 0x20 && c != '\n' && c != '\t') kr_buf_addc(&tmp, ' ');
-            else kr_buf_addc(&tmp, (char)c);
+            if (c == 0) { kr_buf_addc(out, ' '); nbad++; }
+            else if (c == '\r') { if (i + 1 < n && p[i+1] == '\n') {} else kr_buf_addc(out, '\n'); }
+            else if (c < 0x20 && c != '\n' && c != '\t') kr_buf_addc(out, ' ');
+            else kr_buf_addc(out, (char)c);
             i++; continue;
         }
         int l = kr_utf8_seqlen(p + i, n - i);
-        if (!l) { kr_buf_add(&tmp, "\xEF\xBF\xBD", 3); nbad++; ascii = 0; i++; continue; }
+        if (!l) { kr_buf_add(out, "\xEF\xBF\xBD", 3); nbad++; i++; continue; }
         int32_t cp;
         utf8proc_iterate(p + i, l, &cp);
         const char *rep = ascii_for(cp);
-        if (rep) kr_buf_add(&tmp, rep, strlen(rep));
-        else { kr_buf_add(&tmp, in + i, (size_t)l); ascii = 0; if (cp >= 0x300) need_nfc = 1; }
+        if (rep) kr_buf_add(out, rep, strlen(rep));
+        else { kr_buf_add(out, in + i, (size_t)l); if (cp >= 0x300) need_nfc = 1; }
         i += (size_t)l;
     }
     if (bad) *bad = nbad;
     /* text made only of code points below U+0300 (ASCII, Latin-1, Latin Extended) holds
     ** no combining marks and is already in NFC: skip utf8proc */
-    if (ascii || !need_nfc || !tmp.len) {
-        kr_buf_add(out, tmp.p ? tmp.p : "", tmp.len);
-        kr_buf_free(&tmp);
-        return;
-    }
-    utf8proc_uint8_t *res = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)tmp.p, (utf8proc_ssize_t)tmp.len, &res,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (r >= 0) kr_buf_add(out, (const char *)res, (size_t)r);
-    else kr_buf_add(out, tmp.p, tmp.len);
-    free(res);
+    if (!need_nfc) return;
+    /* pass 2: NFC from the text of pass 1 (out's buffer, taken over) into out */
+    kr_buf tmp = *out;
+    out->p = NULL; out->len = out->cap = 0;
+    kr_buf_add(out, "", 0);
+    if (nfc_stretches(tmp.p, tmp.len, out)) { out->len = 0; kr_buf_add(out, tmp.p, tmp.len); }
     kr_buf_free(&tmp);
 }
 
