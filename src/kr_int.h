@@ -49,6 +49,17 @@ uint64_t kr_hash(const char *s, size_t n);
 #define KR_HASH_INIT 1469598103934665603ULL
 static inline uint64_t kr_hash_add(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ULL; }
 
+/* Eight bytes at a time (SWAR): scanners skip a run of ordinary bytes a word at a time
+** and look at bytes one by one only in a word that holds some other byte.  The tests
+** are exact for the word as a whole (Bit Twiddling Hacks, "haszero"/"hasless"). */
+#define KR_ONES8 0x0101010101010101ULL
+#define KR_HIGH8 0x8080808080808080ULL
+static inline uint64_t kr_load8(const unsigned char *p) { uint64_t x; memcpy(&x, p, 8); return x; }
+/* nonzero if a byte of x is below b (b <= 0x80) */
+static inline uint64_t kr_has_below8(uint64_t x, unsigned b) { return (x - KR_ONES8 * b) & ~x & KR_HIGH8; }
+/* nonzero if a byte of x is b */
+static inline uint64_t kr_has_byte8(uint64_t x, unsigned b) { return kr_has_below8(x ^ (KR_ONES8 * b), 1); }
+
 /* growable array of uint32 */
 typedef struct { uint32_t *v; uint32_t n, cap; } kr_u32v;
 void kr_u32v_push(kr_u32v *a, uint32_t x);

@@ -224,6 +224,10 @@ static int jstr(const unsigned char **pp, const unsigned char *e, char **out) {
     const unsigned char *p = *pp, *s = p;
     int esc = 0;
     for (;;) {          /* first pass: find the end, check UTF-8 and the escapes */
+        for (uint64_t x; e - p >= 8; p += 8) {      /* eight plain ASCII bytes at a time */
+            x = kr_load8(p);
+            if ((x & KR_HIGH8) | kr_has_below8(x, 0x20) | kr_has_byte8(x, '"') | kr_has_byte8(x, '\\')) break;
+        }
         while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') p++;
         if (p >= e || *p < 0x20) return -1;      /* no end; a control character */
         if (*p == '"') break;

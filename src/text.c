@@ -88,6 +88,10 @@ void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
         /* fast path: a run of printable ASCII is copied at once */
         if (c >= 0x20 && c < 0x7F) {
             size_t j = i + 1;
+            for (uint64_t x; n - j >= 8; j += 8) {   /* eight at a time */
+                x = kr_load8(p + j);
+                if ((x & KR_HIGH8) | kr_has_below8(x, 0x20) | kr_has_byte8(x, 0x7F)) break;
+            }
             while (j < n && p[j] >= 0x20 && p[j] < 0x7F) j++;
             kr_buf_add(out, in + i, j - i);
             i = j;
