@@ -43,7 +43,7 @@ static inline int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
 enum { FOLD_BLOCK = 16384, FOLD_MAX = 256 };
 typedef struct {
     const char *text; const kr_lang *L; kr_arena *ar;
-    kr_tok **toks; uint32_t *ntok, *cap;
+    kr_tok *toks; uint32_t ntok, cap;      /* the caller's, written back at the end */
     char *room, *room_end;
     size_t block;
 } tok_ctx;
@@ -55,8 +55,8 @@ static char *fold_room(tok_ctx *x) {
 }
 
 static void push(tok_ctx *x, uint32_t off, uint32_t len, uint32_t flags) {
-    if (*x->ntok == *x->cap) { *x->cap = *x->cap ? *x->cap * 2 : 1024; *x->toks = kr_xrealloc(*x->toks, *x->cap * sizeof **x->toks); }
-    kr_tok *t = &(*x->toks)[(*x->ntok)++];
+    if (x->ntok == x->cap) { x->cap = x->cap ? x->cap * 2 : 1024; x->toks = kr_xrealloc(x->toks, x->cap * sizeof *x->toks); }
+    kr_tok *t = &x->toks[x->ntok++];
     t->off = off; t->len = len; t->flags = flags; t->wid = 0; t->cap = 0;
     const unsigned char *s = (const unsigned char *)x->text + off;
     char *f = fold_room(x);
@@ -108,7 +108,7 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
                  kr_tok **toks, uint32_t *ntok, uint32_t *cap) {
     size_t i = 0;
     const unsigned char *p = (const unsigned char *)text;
-    tok_ctx x = { text, L, ar, toks, ntok, cap, NULL, NULL, n < FOLD_BLOCK / 2 ? 2 * n + FOLD_MAX : FOLD_BLOCK };
+    tok_ctx x = { text, L, ar, *toks, *ntok, *cap, NULL, NULL, n < FOLD_BLOCK / 2 ? 2 * n + FOLD_MAX : FOLD_BLOCK };
     while (i < n) {
         unsigned char c = p[i];
         if (c == ' ' || c == '\n' || c == '\t') { i++; continue; }
@@ -146,11 +146,11 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
             }
             uint32_t flags = is_digit(c) ? TF_NUM : 0;
             if (hyph) {
-                uint32_t before = *ntok;
+                uint32_t before = x.ntok;
                 push(&x, (uint32_t)i, (uint32_t)(j - i), flags);
-                if (!(*toks)[before].wid) {
+                if (!x.toks[before].wid) {
                     /* unknown compound: split into parts */
-                    *ntok = before;
+                    x.ntok = before;
                     size_t a = i;
                     while (a < j) {
                         size_t b = a; while (b < j && p[b] != '-' && p[b] != '_') b++;
@@ -184,6 +184,7 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
         push(&x, (uint32_t)i, (uint32_t)(j - i), flags);
         i = j;
     }
+    *toks = x.toks; *ntok = x.ntok; *cap = x.cap;
 }
 
 static int blank_line_between(const char *text, uint32_t a, uint32_t b) {
