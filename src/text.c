@@ -30,7 +30,12 @@ int kr_utf8_seqlen(const unsigned char *s, size_t n) {
 int kr_utf8_valid(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
-    while (i < n) { int l = kr_utf8_seqlen(p + i, n - i); if (!l) return 0; i += (size_t)l; }
+    while (i < n) {
+        if (n - i >= 8 && !(kr_load8(p + i) & KR_HIGH8)) { i += 8; continue; }   /* eight ASCII bytes */
+        int l = kr_utf8_seqlen(p + i, n - i);
+        if (!l) return 0;
+        i += (size_t)l;
+    }
     return 1;
 }
 
@@ -175,6 +180,12 @@ size_t kr_fold(const char *s, size_t n, char *out, size_t outcap) {
 int kr_capclass(const char *s, size_t n) {
     int32_t cp; size_t i = 0; int nup = 0, nlow = 0, first = -1;
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {     /* ASCII: what utf8proc_isupper/islower say of it, without the call */
+            if (c >= 'A' && c <= 'Z') { nup++; if (first < 0) first = 1; }
+            else if (c >= 'a' && c <= 'z') { nlow++; if (first < 0) first = 0; }
+            i++; continue;
+        }
         utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (l <= 0) { i++; continue; }
         i += (size_t)l;
