@@ -66,7 +66,9 @@ static int nfc_stretches(const char *t, size_t n, kr_buf *out) {
         while (j < n && (unsigned char)t[j] < 0x80) j++;
         if (j == n) { kr_buf_add(out, t + i, n - i); break; }
         size_t s = j > i ? j - 1 : j, e = j;
-        while (e < n && (unsigned char)t[e] >= 0x80) e++;
+        int marks = 0;      /* a code point >= U+0300 (lead byte >= 0xCC): else NFC keeps it */
+        while (e < n && (unsigned char)t[e] >= 0x80) { if ((unsigned char)t[e] >= 0xCC) marks = 1; e++; }
+        if (!marks) { kr_buf_add(out, t + i, e - i); i = e; continue; }
         kr_buf_add(out, t + i, s - i);
         utf8proc_uint8_t *res = NULL;
         utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)t + s, (utf8proc_ssize_t)(e - s), &res,
@@ -111,8 +113,9 @@ void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
         }
         int l = kr_utf8_seqlen(p + i, n - i);
         if (!l) { kr_buf_add(out, "\xEF\xBF\xBD", 3); nbad++; i++; continue; }
-        int32_t cp;
-        utf8proc_iterate(p + i, l, &cp);
+        int32_t cp = l == 2 ? (int32_t)(p[i] & 0x1F) << 6 | (p[i+1] & 0x3F)       /* a valid sequence */
+                   : l == 3 ? (int32_t)(p[i] & 0x0F) << 12 | (p[i+1] & 0x3F) << 6 | (p[i+2] & 0x3F)
+                   : (int32_t)(p[i] & 0x07) << 18 | (p[i+1] & 0x3F) << 12 | (p[i+2] & 0x3F) << 6 | (p[i+3] & 0x3F);
         const char *rep = ascii_for(cp);
         if (rep) kr_buf_add(out, rep, strlen(rep));
         else { kr_buf_add(out, in + i, (size_t)l); if (cp >= 0x300) need_nfc = 1; }
