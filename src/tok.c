@@ -243,7 +243,9 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
               kr_sent **s, uint32_t *ns, uint32_t *cap) {
     uint32_t start = 0;
     for (uint32_t i = 0; i < ntok; i++) {
-        if (i > start && (blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off) || heading_break(text, t, start, i))) {
+        /* (a blank line needs two newlines: a gap of one byte or none, the usual one, holds none) */
+        if (i > start && ((t[i].off - (t[i-1].off + t[i-1].len) >= 2 && blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off)) ||
+                          heading_break(text, t, start, i))) {
             add_text_sent(s, ns, cap, t, start, i, L);
             start = i;
         }
