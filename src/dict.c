@@ -251,6 +251,11 @@ static uint32_t trie_insert(kr_lang *L, uint32_t parent, uint32_t wid) {
     return x->child;
 }
 
+static int cmp_wids(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 /* split a phrase into words (space separated), fold each, return count */
 #define MAXPW 16
 static int phrase_words(kr_dict *d, kr_lang *L, const char *s, size_t n, uint32_t *wids, uint8_t *caps, int add) {
@@ -665,6 +670,9 @@ static int parse_pattern(kr_dict *d, kr_lang *L, kr_trigger *t, const char *s, s
                 const char **pp = kr_alloc(&d->ar, sizeof *pp * (npre ? npre : 1));
                 memcpy(pp, pres, sizeof *pp * npre);
                 e->type = PE_SET; e->prefixes = (const char *const *)pp; e->nprefix = npre;
+                /* the words of a set in order of their ids: the coder asks of each word of
+                ** a clause whether a set has it, and a set has tens of words */
+                qsort(ap, na, sizeof *ap, cmp_wids); e->sorted = 1;
             }
         }
         ne++;

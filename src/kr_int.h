@@ -136,6 +136,7 @@ enum { PE_WORD = 1, PE_PREFIX, PE_TARGET, PE_SOURCE, PE_RECIP, PE_SUB, PE_SET,
        PE_SKIP };        /* foreign patterns: pass over one actor (TABARI '^') */
 typedef struct {
     uint8_t type;
+    uint8_t sorted;      /* PE_SET: alts in ascending order (kc_tok_matches searches them) */
     uint8_t adjacent;    /* PE_TARGET/SOURCE right after a word; foreign patterns: any
                          ** element that must directly follow the previous one (TABARI '_') */
     uint32_t wid;        /* PE_WORD/PE_SUB: word; foreign PE_TARGET/PE_SOURCE: 1 if added by the
