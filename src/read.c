@@ -371,6 +371,16 @@ kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, 
         kr_status st = jansson_fields(line, n, origin, v, err, errlen);
         if (st != KR_OK) return st;
     }
+#ifdef KR_JSON_CHECK
+    else {      /* a build with -DKR_JSON_CHECK: jansson must read the same record */
+        char *w[8];
+        if (jansson_fields(line, n, origin, w, err, errlen) != KR_OK) { fprintf(stderr, "KR_JSON_CHECK: %s: jansson rejects: %s\n", origin, err); abort(); }
+        for (int i = 0; i < 8; i++) {
+            if ((v[i] == NULL) != (w[i] == NULL) || (v[i] && strcmp(v[i], w[i]))) { fprintf(stderr, "KR_JSON_CHECK: %s: field %s differs\n", origin, field_names[i]); abort(); }
+            free(w[i]);
+        }
+    }
+#endif
     for (int i = 0; i < 7; i++) hold[i] = v[i];
     /* "options" (TABARI-style coder options, docs/FOREIGN-DICTS.md): hold[] has no slot
     ** left, so the string is kept after origin's NUL in hold[7] ("origin\0options\0") */
