@@ -190,7 +190,7 @@ kr_status kc_f_article_start(kr_coder *c, const kr_article *a) {
     f_story(c, a->id, story, sizeof story);
     if (story[0] && !strcmp(story, c->fwd_story) && c->fwd_mem.n) c->fprev = c->fwd_mem;  /* pronouns at the start */
     else c->fwd_mem.n = 0;
-    snprintf(c->fwd_story, sizeof c->fwd_story, "%s", story);
+    memcpy(c->fwd_story, story, strlen(story) + 1);      /* both 64 bytes (once per article: no snprintf) */
     return KR_OK;
 }
 
