@@ -252,7 +252,7 @@ void kc_codeset_from_group(const kr_coder *c, int head, codeset *cs) {
         }
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
-        if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
+        if (!dup) kc_code_copy(cs->code[cs->n++], c->m[k].code);
     }
 }
 
@@ -268,7 +268,7 @@ int kc_has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at)
 void kc_codeset_members(const kr_coder *c, int head, codeset *cs) {
     cs->n = 0; cs->ts = c->m[head].s; cs->te = c->m[head].e;
     for (int j = head; j < c->nm && cs->n < CS_MAX; j++) if (c->m[j].group == head) {
-        snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[j].code);
+        kc_code_copy(cs->code[cs->n++], c->m[j].code);
         if (c->m[j].e > cs->te) cs->te = c->m[j].e;
     }
 }
@@ -340,7 +340,7 @@ static int latest_list(const kr_coder *c, codeset *cs) {
             if (h != g) break;
             int dup = 0;
             for (int n = 0; n < cs->n; n++) if (kc_same_entity(cs->code[n], c->recent_m[j])) dup = 1;
-            if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->recent_m[j]);
+            if (!dup) kc_code_copy(cs->code[cs->n++], c->recent_m[j]);
         }
         if (cs->n >= 2) {
             /* (the list in the order it was named) */

@@ -223,7 +223,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     for (int k = 0; k < c->nm && c->am; k++) {}
     for (int k = 0; k < c->nm; k++) {
         if (c->nam == c->amcap) { c->amcap = c->amcap ? c->amcap * 2 : 64; c->am = kr_xrealloc(c->am, c->amcap * sizeof *c->am); }
-        c->am[c->nam].sent = sent_no; snprintf(c->am[c->nam].code, CODELEN, "%s", c->m[k].code);
+        c->am[c->nam].sent = sent_no; kc_code_copy(c->am[c->nam].code, c->m[k].code);
         c->am[c->nam].off = c->tok[c->m[k].s].off;
         c->am[c->nam].len = c->tok[c->m[k].e - 1].off + c->tok[c->m[k].e - 1].len - c->am[c->nam].off;
         c->nam++;
@@ -416,7 +416,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (both) for (int i = 0; i < first.n && subj.n < CS_MAX; i++) {
                         int dup = 0;
                         for (int j = 0; j < subj.n; j++) if (!strcmp(subj.code[j], first.code[i])) dup = 1;
-                        if (!dup) snprintf(subj.code[subj.n++], CODELEN, "%s", first.code[i]);
+                        if (!dup) kc_code_copy(subj.code[subj.n++], first.code[i]);
                     }
                 }
             }
@@ -532,7 +532,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                 const codeset *A = r.explicit_src ? &r.src : &subj;
                 if (r.tgt.n) {
                     codeset both = *A;
-                    for (int i = 0; i < r.tgt.n && both.n < CS_MAX; i++) snprintf(both.code[both.n++], CODELEN, "%s", r.tgt.code[i]);
+                    for (int i = 0; i < r.tgt.n && both.n < CS_MAX; i++) kc_code_copy(both.code[both.n++], r.tgt.code[i]);
                     A = &both;
                     src = *A;
                 } else src = *A;
@@ -558,7 +558,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
             if (tgt_group >= 0 && c->m[tgt_group].bare && code_root(d, code) >= 18) {
                 int pg = kc_place_state(c, k);
                 if (pg >= 0) { kc_codeset_from_group(c, pg, &tgt); tgt_group = pg; }
-                else if (c->loc[0] && subj.n && strncmp(c->loc, subj.code[0], 3)) { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e; tgt_group = -1; }
+                else if (c->loc[0] && subj.n && strncmp(c->loc, subj.code[0], 3)) { tgt.n = 1; kc_code_copy(tgt.code[0], c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e; tgt_group = -1; }
             }
             /* passive: "Zelensky was welcomed by Biden" -- the by-agent acts on the subject */
             if (k->passive && k->by >= 0 && !r.explicit_src) {
@@ -620,10 +620,10 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
                     if (M->s < k->s || M->s >= k->e || M->skip || M->group == subj_group || M->group != m || M->kind != AK_STATE) continue;
                     if (M->in_pp && M->prep && (c->L->wclass[M->prep] & WC_PLACE_PREP)) { g = m; break; }
                 }
-                if (bare_loc) { tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e; }
+                if (bare_loc) { tgt.n = 1; kc_code_copy(tgt.code[0], c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e; }
                 else if (g >= 0) { kc_codeset_from_group(c, g, &tgt); tgt_group = g; }
                 else if (at_place && c->loc[0] && strncmp(c->loc, c->m[subj_group].code, 3)) {
-                    tgt.n = 1; snprintf(tgt.code[0], CODELEN, "%s", c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e;
+                    tgt.n = 1; kc_code_copy(tgt.code[0], c->loc); tgt.ts = c->loc_s; tgt.te = c->loc_e;
                 }
                 else if (src.n && (pobj = person_object(c, H, k)) && code_root(d, code) >= 17 && strncmp(src.code[0], "IGO", 3)) {
                     /* coercion or violence against a person who is no actor: one of the
@@ -842,7 +842,7 @@ kr_status kr_code_article(kr_coder *c, const kr_article *a, kr_event_fn fn, void
         c->cur_sent = (int)i + 1;
         int last = c->last_subj_sent;
         code_sentence(c, (int)i + 1, &c->sent[i]);
-        if (c->loc[0]) { snprintf(c->prev_loc, CODELEN, "%s", c->loc); c->prev_loc_sent = (int)i + 1; }
+        if (c->loc[0]) { kc_code_copy(c->prev_loc, c->loc); c->prev_loc_sent = (int)i + 1; }
         /* a sentence that is a quotation from start to end ('"..."') and named no new
         ** subject leaves the pronoun context as it was */
         const kr_sent *S = &c->sent[i];

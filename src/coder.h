@@ -24,6 +24,14 @@
 #define MAXM 256          /* mentions per sentence */
 #define MAXC 64           /* clauses per sentence */
 #define CODELEN 24
+/* copy an actor code into a CODELEN buffer, cut at CODELEN - 1 bytes: what
+** snprintf(dst, CODELEN, "%s", src) does, without the formatting machinery (a code is
+** copied several times per mention) */
+static inline void kc_code_copy(char *dst, const char *src) {
+    size_t n = strnlen(src, CODELEN - 1);
+    memmove(dst, src, n);
+    dst[n] = 0;
+}
 #define PRON_REACH 3      /* a subject pronoun refers to a subject at most this many sentences back */
 
 typedef struct {

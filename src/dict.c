@@ -58,7 +58,7 @@ void kr_dict_free(kr_dict *d) {
     for (int l = 0; l < NLANG; l++) {
         kr_lang *L = &d->lang[l];
         kr_map_free(&L->vocab); kr_map_free(&L->sets); kr_map_free(&L->eventref); kr_map_free(&L->abbrev);
-        free(L->wclass); free(L->trie_keys_parent); free(L->trie_keys_wid); free(L->trie_vals);
+        free(L->wclass); free(L->trie);
         free(L->node_entry); free(L->first_word_node); free(L->ent); free(L->trig); free(L->tf);
         free(L->tf_first);
         for (uint32_t i = 0; i < L->nwsets; i++) { free(L->wsets[i].w); free(L->wsets[i].pre); }
@@ -216,35 +216,31 @@ static uint32_t trie_slot(const kr_lang *L, uint32_t parent, uint32_t wid) {
     uint32_t mask = L->trie_cap - 1;
     uint64_t h = tk(parent, wid) * 0x9E3779B97F4A7C15ULL;
     uint32_t i = (uint32_t)(h >> 32) & mask;
-    while (L->trie_vals[i] && !(L->trie_keys_parent[i] == parent && L->trie_keys_wid[i] == wid)) i = (i + 1) & mask;
+    while (L->trie[i].child && !(L->trie[i].parent == parent && L->trie[i].wid == wid)) i = (i + 1) & mask;
     return i;
 }
 
 uint32_t kr_trie_child(const kr_lang *L, uint32_t node, uint32_t wid) {
     if (!L->trie_cap || !wid) return 0;
     if (node == 0 && wid < L->fw_cap) return L->first_word_node[wid];
-    uint32_t i = trie_slot(L, node, wid);
-    return L->trie_vals[i];
+    return L->trie[trie_slot(L, node, wid)].child;
 }
 
 static void trie_grow(kr_lang *L) {
     uint32_t oc = L->trie_cap, nc = oc ? oc * 2 : 4096;
-    uint32_t *op = L->trie_keys_parent, *ow = L->trie_keys_wid, *ov = L->trie_vals;
-    L->trie_keys_parent = calloc(nc, 4); L->trie_keys_wid = calloc(nc, 4); L->trie_vals = calloc(nc, 4);
-    if (!L->trie_keys_parent || !L->trie_keys_wid || !L->trie_vals) abort();
+    struct kr_trie_slot *os = L->trie;
+    L->trie = calloc(nc, sizeof *L->trie);
+    if (!L->trie) abort();
     L->trie_cap = nc;
-    for (uint32_t i = 0; i < oc; i++) if (ov[i]) {
-        uint32_t j = trie_slot(L, op[i], ow[i]);
-        L->trie_keys_parent[j] = op[i]; L->trie_keys_wid[j] = ow[i]; L->trie_vals[j] = ov[i];
-    }
-    free(op); free(ow); free(ov);
+    for (uint32_t i = 0; i < oc; i++) if (os[i].child) L->trie[trie_slot(L, os[i].parent, os[i].wid)] = os[i];
+    free(os);
 }
 
 static uint32_t trie_insert(kr_lang *L, uint32_t parent, uint32_t wid) {
     if ((L->trie_n + 1) * 2 > L->trie_cap) trie_grow(L);
-    uint32_t i = trie_slot(L, parent, wid);
-    if (L->trie_vals[i]) return L->trie_vals[i];
-    L->trie_keys_parent[i] = parent; L->trie_keys_wid[i] = wid; L->trie_vals[i] = L->nnodes++;
+    struct kr_trie_slot *x = &L->trie[trie_slot(L, parent, wid)];
+    if (x->child) return x->child;
+    x->parent = parent; x->wid = wid; x->child = L->nnodes++;
     L->trie_n++;
     if (L->nnodes > L->node_cap) {
         uint32_t nc = L->node_cap ? L->node_cap * 2 : 4096;
@@ -252,7 +248,12 @@ static uint32_t trie_insert(kr_lang *L, uint32_t parent, uint32_t wid) {
         memset(L->node_entry + L->node_cap, 0, (nc - L->node_cap) * 4);
         L->node_cap = nc;
     }
-    return L->trie_vals[i];
+    return x->child;
+}
+
+static int cmp_wids(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
 }
 
 /* split a phrase into words (space separated), fold each, return count */
@@ -669,6 +670,9 @@ static int parse_pattern(kr_dict *d, kr_lang *L, kr_trigger *t, const char *s, s
                 const char **pp = kr_alloc(&d->ar, sizeof *pp * (npre ? npre : 1));
                 memcpy(pp, pres, sizeof *pp * npre);
                 e->type = PE_SET; e->prefixes = (const char *const *)pp; e->nprefix = npre;
+                /* the words of a set in order of their ids: the coder asks of each word of
+                ** a clause whether a set has it, and a set has tens of words */
+                qsort(ap, na, sizeof *ap, cmp_wids); e->sorted = 1;
             }
         }
         ne++;
@@ -971,8 +975,7 @@ kr_status kr_dict_finish(kr_dict *d) {
         L->first_word_node = calloc(L->fw_cap, 4);
         for (uint32_t w = 1; w <= L->nwords; w++) {
             if (!L->trie_cap) break;
-            uint32_t i = trie_slot(L, 0, w);
-            L->first_word_node[w] = L->trie_vals[i];
+            L->first_word_node[w] = L->trie[trie_slot(L, 0, w)].child;
         }
         /* trigger form index */
         free(L->tf_first);

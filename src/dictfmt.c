@@ -323,26 +323,38 @@ static int split_words(pctx *p, const char *s, size_t n, const char **w) {
 
 static int is_vowel(char c) { return c && strchr("aeiou", c) != NULL; }
 
+/* out = at most n bytes of w, then the suffix c (if not 0) and sfx, cut at 63 bytes: what
+** snprintf(out, 64, "%.*s%c%s", n, w, c, sfx) writes, without snprintf (a verbs file
+** makes tens of thousands of forms) */
+static void form_of(char out[64], const char *w, size_t n, char c, const char *sfx) {
+    size_t k = strnlen(w, n);
+    if (k > 63) k = 63;
+    memcpy(out, w, k);
+    if (c && k < 63) out[k++] = c;
+    for (; *sfx && k < 63; sfx++) out[k++] = *sfx;
+    out[k] = 0;
+}
+
 /* regular English verb forms of a lemma (PETRARCH) into out; returns count */
 static int verb_forms(const char *w, char out[][64], int max) {
     size_t n = strlen(w);
     int k = 0;
     if (!n || n > 50 || max < 6) return 0;
     char last = w[n-1], prev = n > 1 ? w[n-2] : 0;
-    snprintf(out[k++], 64, "%s", w);
+    form_of(out[k++], w, n, 0, "");
     if (last == 'e') {
-        snprintf(out[k++], 64, "%ss", w); snprintf(out[k++], 64, "%sd", w);
-        snprintf(out[k++], 64, "%.*sing", (int)n - 1, w);
+        form_of(out[k++], w, n, 0, "s"); form_of(out[k++], w, n, 0, "d");
+        form_of(out[k++], w, n - 1, 0, "ing");
     } else if (last == 'y' && !is_vowel(prev)) {
-        snprintf(out[k++], 64, "%.*sies", (int)n - 1, w); snprintf(out[k++], 64, "%.*sied", (int)n - 1, w);
-        snprintf(out[k++], 64, "%sing", w);
+        form_of(out[k++], w, n - 1, 0, "ies"); form_of(out[k++], w, n - 1, 0, "ied");
+        form_of(out[k++], w, n, 0, "ing");
     } else {
         int es = strchr("sxz", last) || (n > 1 && (!strcmp(w + n - 2, "ch") || !strcmp(w + n - 2, "sh")));
-        snprintf(out[k++], 64, "%s%s", w, es ? "es" : "s");
-        snprintf(out[k++], 64, "%sed", w); snprintf(out[k++], 64, "%sing", w);
+        form_of(out[k++], w, n, 0, es ? "es" : "s");
+        form_of(out[k++], w, n, 0, "ed"); form_of(out[k++], w, n, 0, "ing");
         /* consonant-vowel-consonant: stop -> stopped, stopping */
         if (n >= 3 && !is_vowel(last) && !strchr("wxy", last) && is_vowel(prev) && !is_vowel(w[n-3])) {
-            snprintf(out[k++], 64, "%s%ced", w, last); snprintf(out[k++], 64, "%s%cing", w, last);
+            form_of(out[k++], w, n, last, "ed"); form_of(out[k++], w, n, last, "ing");
         }
     }
     return k;
@@ -368,31 +380,31 @@ static int word_forms(const char *w, int how, int verb, char out[][64], int max)
     size_t n = strlen(w);
     int k = 0;
     if (n > 50) n = 50;
-    if (how == '=') { snprintf(out[k++], 64, "%.*s", (int)n, w); return k; }
+    if (how == '=') { form_of(out[k++], w, n, 0, ""); return k; }
     if (how == 'o' && !verb && n < 4) how = 'n';        /* short names (PLA, UAE) are not stems */
     if (how == 'n') {
-        snprintf(out[k++], 64, "%.*s", (int)n, w);
+        form_of(out[k++], w, n, 0, "");
         if (n > 2 && w[n-1] == 's' && w[n-2] != 's') return k;   /* already a plural */
-        if (n && w[n-1] == 'y' && n > 1 && !is_vowel(w[n-2])) snprintf(out[k++], 64, "%.*sies", (int)n - 1, w);
-        else snprintf(out[k++], 64, "%.*s%s", (int)n, w, (n && strchr("sxz", w[n-1])) ? "es" : "s");
+        if (n && w[n-1] == 'y' && n > 1 && !is_vowel(w[n-2])) form_of(out[k++], w, n - 1, 0, "ies");
+        else form_of(out[k++], w, n, 0, (n && strchr("sxz", w[n-1])) ? "es" : "s");
         return k;
     }
     if (how == '_') {
         static const char *const reg[] = { "", "s", "es", "ed", "en", "ing", NULL };
-        for (int i = 0; reg[i] && k < max; i++) snprintf(out[k++], 64, "%.*s%s", (int)n, w, reg[i]);
+        for (int i = 0; reg[i] && k < max; i++) form_of(out[k++], w, n, 0, reg[i]);
         if (!verb) return k;
-        if (n && w[n-1] == 'e' && k + 2 <= max) { snprintf(out[k++], 64, "%.*sd", (int)n, w); snprintf(out[k++], 64, "%.*sing", (int)n - 1, w); }
+        if (n && w[n-1] == 'e' && k + 2 <= max) { form_of(out[k++], w, n, 0, "d"); form_of(out[k++], w, n - 1, 0, "ing"); }
         return k;
     }
     const char *const *end = verb ? verb_endings : name_endings;
-    for (int i = 0; end[i] && k < max; i++) snprintf(out[k++], 64, "%.*s%s", (int)n, w, end[i]);
+    for (int i = 0; end[i] && k < max; i++) form_of(out[k++], w, n, 0, end[i]);
     if (verb && n > 2 && w[n-1] == 'e') {
         static const char *const drop[] = { "ing", "ion", "ions", "ation", "al", "ure", NULL };
-        for (int i = 0; drop[i] && k < max; i++) snprintf(out[k++], 64, "%.*s%s", (int)n - 1, w, drop[i]);
+        for (int i = 0; drop[i] && k < max; i++) form_of(out[k++], w, n - 1, 0, drop[i]);
     }
     if (verb && n >= 3 && !is_vowel(w[n-1]) && !strchr("wxy", w[n-1]) && is_vowel(w[n-2]) && !is_vowel(w[n-3]) && k + 3 <= max) {
-        snprintf(out[k++], 64, "%.*s%ced", (int)n, w, w[n-1]); snprintf(out[k++], 64, "%.*s%cing", (int)n, w, w[n-1]);
-        snprintf(out[k++], 64, "%.*s%cer", (int)n, w, w[n-1]);
+        form_of(out[k++], w, n, w[n-1], "ed"); form_of(out[k++], w, n, w[n-1], "ing");
+        form_of(out[k++], w, n, w[n-1], "er");
     }
     return k;
 }
@@ -1356,9 +1368,11 @@ static void trig_add_forms(pctx *p, xtrig *T, const char *s, size_t n, int petra
     if (how == 'p') nf = verb_forms(w[vi], forms, 80);
     else if (how == '_' && petrarch) nf = verb_forms(w[vi], forms, 80);
     else nf = word_forms(w[vi], how, 1, forms, 80);
+    size_t flen[80];        /* (lengths first: most forms of a stem differ in length) */
+    for (int i = 0; i < nf; i++) flen[i] = strlen(forms[i]);
     for (int i = 0; i < nf; i++) {
         int dup = 0;
-        for (int j = 0; j < i && !dup; j++) if (!strcmp(forms[i], forms[j])) dup = 1;
+        for (int j = 0; j < i && !dup; j++) if (flen[i] == flen[j] && !memcmp(forms[i], forms[j], flen[i])) dup = 1;
         if (dup) continue;
         T->forms = grow(&p->sa, T->forms, T->nforms, &T->fcap, sizeof *T->forms);
         xform *F = &T->forms[T->nforms++];

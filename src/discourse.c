@@ -434,7 +434,7 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
         /* (a party, the opposition or citizens do not have their own country in mind: "de
         ** CDA-leider waarschuwde voor ..." after "Nederland" is not aimed at Nederland) */
         if (strlen(c->recent_m[i]) == 3 && sl > 3 && !strncmp(c->recent_m[i], s0, 3)) continue;
-        tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", c->recent_m[i]);
+        tgt->n = 1; kc_code_copy(tgt->code[0], c->recent_m[i]);
         tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1];
         /* a list named there is the target as a whole: "Frankrijk en Duitsland willen een
         ** eurozonebudget. Hoekstra uitte dit dreigement." */
@@ -445,7 +445,7 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
             ** (VVD, CDA, D66 ...)") */
             int dup = 0;
             for (int n = 0; n < tgt->n; n++) if (!strncmp(tgt->code[n], c->recent_m[j], 3)) dup = 1;
-            if (!dup) snprintf(tgt->code[tgt->n++], CODELEN, "%s", c->recent_m[j]);
+            if (!dup) kc_code_copy(tgt->code[tgt->n++], c->recent_m[j]);
         }
         return;
     }

@@ -123,10 +123,10 @@ void kc_emit(kr_coder *c, int sent_no, const kr_sent *S, const char *src, const 
     for (int i = 0; i < c->nseen && !c->repeat; i++)
         if (c->seen[i].root == root && !strcmp(c->seen[i].s, src) && !strcmp(c->seen[i].t, tgt)) return;
     if (c->nseen < 128) {
-        snprintf(c->seen[c->nseen].s, CODELEN, "%s", src); snprintf(c->seen[c->nseen].t, CODELEN, "%s", tgt);
+        kc_code_copy(c->seen[c->nseen].s, src); kc_code_copy(c->seen[c->nseen].t, tgt);
         c->seen[c->nseen++].root = root;
     }
-    if (root >= 1 && root <= 20) snprintf(c->last_src[root], CODELEN, "%s", src);
+    if (root >= 1 && root <= 20) kc_code_copy(c->last_src[root], src);
     kc_deliver(c, sent_no, S, src, tgt, code, vtext, stext, ttext);
     /* a meeting, a call, a visit or talks go both ways (GUIDE.md): the visited hosts the
     ** visit (042 <-> 043); mediation (045) does not */

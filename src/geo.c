@@ -228,16 +228,29 @@ static int geo_scan(uint32_t ci, const char *text, char *out, size_t cap) {
     char *f = kr_xmalloc(n * 3 + 8);
     size_t fl = kr_fold(text, n, f, n * 3 + 8);
     char *key = kr_xmalloc(geo_maxname + 8);
+    /* the word ends e after s, and the kr_hash of f[s..e) up to each: the hash of a key
+    ** "NAME\tISO" is the hash of its NAME carried on, so the stretches from s cost one
+    ** pass over their bytes, not one per stretch */
+    size_t *ends = kr_xmalloc((geo_maxname + 1) * sizeof *ends);
+    uint64_t *hs = kr_xmalloc((geo_maxname + 1) * sizeof *hs);
     int found = 0;
     for (int pass = 0; pass < 2 && !found; pass++)
         for (size_t s = 0; s < fl && !found; s++) {
             if (s > 0 && geo_wordc((unsigned char)f[s - 1])) continue;
-            for (size_t e = s + geo_maxname < fl ? s + geo_maxname : fl; e > s; e--) {   /* longest first */
-                if (e < fl && geo_wordc((unsigned char)f[e])) continue;
+            size_t lim = s + geo_maxname < fl ? s + geo_maxname : fl, ne = 0;
+            uint64_t h = KR_HASH_INIT;
+            for (size_t e = s + 1; e <= lim; e++) {
+                h = kr_hash_add(h, (unsigned char)f[e - 1]);
+                if (e == fl || !geo_wordc((unsigned char)f[e])) { ends[ne] = e; hs[ne] = h; ne++; }
+            }
+            while (ne--) {      /* longest first */
+                size_t e = ends[ne];
+                uint64_t hk = kr_hash_add(hs[ne], '\t');
+                for (int i = 0; i < 3; i++) hk = kr_hash_add(hk, (unsigned char)geo_c[ci].iso3[i]);
                 memcpy(key, f + s, e - s);
                 key[e - s] = '\t';
                 memcpy(key + e - s + 1, geo_c[ci].iso3, 3);
-                uint32_t pi = kr_map_get(&geo_pidx, key, e - s + 4);
+                uint32_t pi = kr_map_get_h(&geo_pidx, key, e - s + 4, hk);
                 if (!pi) continue;
                 int k = geo_p[pi - 1].kind;
                 if (pass == 0 ? k == GK_DIVISION || (k != GK_PLACE && !geo_after_prep(f, s)) : k != GK_DIVISION && k != GK_CAPITAL) continue;
@@ -246,7 +259,7 @@ static int geo_scan(uint32_t ci, const char *text, char *out, size_t cap) {
                 break;
             }
         }
-    free(key);
+    free(key); free(ends); free(hs);
     free(f);
     return found;
 }

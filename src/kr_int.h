@@ -32,13 +32,33 @@ void kr_buf_addc(kr_buf *b, char c);
 void kr_buf_addf(kr_buf *b, const char *fmt, ...);
 void kr_buf_free(kr_buf *b);
 
-/* open-addressing map from byte string to uint32 value (0 = absent) */
-typedef struct { const char **keys; uint32_t *klen; uint32_t *vals; uint32_t cap, n; kr_arena *ar; } kr_map;
+/* open-addressing map from byte string to uint32 value (0 = absent); a slot holds a key
+** of up to 8 bytes in itself (no pointer to follow), a longer one as a copy in ar */
+typedef struct {
+    union { const char *p; char s[8]; } key;
+    uint32_t val, len1;          /* len1: key length + 1, 0 for an empty slot */
+} kr_map_slot;
+typedef struct { kr_map_slot *slot; uint32_t cap, n; kr_arena *ar; } kr_map;
 void kr_map_init(kr_map *m, kr_arena *ar);
 void kr_map_free(kr_map *m);
 uint32_t kr_map_get(const kr_map *m, const char *k, size_t n);
+uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h);   /* h = kr_hash(k, n) */
 void kr_map_put(kr_map *m, const char *k, size_t n, uint32_t v);   /* copies key into ar */
 uint64_t kr_hash(const char *s, size_t n);
+/* kr_hash byte by byte (FNV-1a): h = KR_HASH_INIT, then h = kr_hash_add(h, c) per byte */
+#define KR_HASH_INIT 1469598103934665603ULL
+static inline uint64_t kr_hash_add(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ULL; }
+
+/* Eight bytes at a time (SWAR): scanners skip a run of ordinary bytes a word at a time
+** and look at bytes one by one only in a word that holds some other byte.  The tests
+** are exact for the word as a whole (Bit Twiddling Hacks, "haszero"/"hasless"). */
+#define KR_ONES8 0x0101010101010101ULL
+#define KR_HIGH8 0x8080808080808080ULL
+static inline uint64_t kr_load8(const unsigned char *p) { uint64_t x; memcpy(&x, p, 8); return x; }
+/* nonzero if a byte of x is below b (b <= 0x80) */
+static inline uint64_t kr_has_below8(uint64_t x, unsigned b) { return (x - KR_ONES8 * b) & ~x & KR_HIGH8; }
+/* nonzero if a byte of x is b */
+static inline uint64_t kr_has_byte8(uint64_t x, unsigned b) { return kr_has_below8(x ^ (KR_ONES8 * b), 1); }
 
 /* growable array of uint32 */
 typedef struct { uint32_t *v; uint32_t n, cap; } kr_u32v;
@@ -53,6 +73,8 @@ size_t kr_fold(const char *s, size_t n, char *out, size_t outcap);
 /* capitalization class of a word: 0 lower/other, 1 initial capital, 2 all capitals */
 int kr_capclass(const char *s, size_t n);
 int kr_utf8_valid(const char *s, size_t n);
+/* length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid */
+int kr_utf8_seqlen(const unsigned char *s, size_t n);
 
 /* ---- dictionary structures (dict.c) ---- */
 enum { AK_STATE = 1, AK_ORG, AK_CAPITAL, AK_ADJ, AK_PEOPLE, AK_AGENT, AK_PERSON, AK_PLACE,
@@ -116,6 +138,7 @@ enum { PE_WORD = 1, PE_PREFIX, PE_TARGET, PE_SOURCE, PE_RECIP, PE_SUB, PE_SET,
        PE_SKIP };        /* foreign patterns: pass over one actor (TABARI '^') */
 typedef struct {
     uint8_t type;
+    uint8_t sorted;      /* PE_SET: alts in ascending order (kc_tok_matches searches them) */
     uint8_t adjacent;    /* PE_TARGET/SOURCE right after a word; foreign patterns: any
                          ** element that must directly follow the previous one (TABARI '_') */
     uint32_t wid;        /* PE_WORD/PE_SUB: word; foreign PE_TARGET/PE_SOURCE: 1 if added by the
@@ -189,8 +212,8 @@ typedef struct {
     uint32_t nwords;
     uint64_t *wclass;            /* per wid flags (WC_*) */
     uint32_t wclass_cap;
-    /* actor trie: node ids; (parent,wid) -> child via hash */
-    uint32_t *trie_keys_parent, *trie_keys_wid, *trie_vals, trie_cap, trie_n;
+    /* actor trie: node ids; (parent,wid) -> child via hash, one slot per key (child 0: empty) */
+    struct kr_trie_slot { uint32_t parent, wid, child; } *trie; uint32_t trie_cap, trie_n;
     uint32_t nnodes;
     uint32_t *node_entry, node_cap;      /* first entry+1 per node */
     uint32_t *first_word_node;           /* per wid: node id for 1-word prefix (0 none), sized with vocab */

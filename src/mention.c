@@ -95,7 +95,7 @@ void kc_add_alias(kr_coder *c, uint32_t t, const char *code) {
     if (!c->tok[t].cap || !c->tok[t].flen || c->tok[t].flen < 3) return;
     if (c->tok[t].wid && (c->L->wclass[c->tok[t].wid])) return;   /* function words */
     if (c->nalias == c->aliascap) { c->aliascap = c->aliascap ? c->aliascap * 2 : 16; c->aliases = kr_xrealloc(c->aliases, c->aliascap * sizeof *c->aliases); }
-    snprintf(c->aliases[c->nalias], CODELEN, "%s", code);
+    kc_code_copy(c->aliases[c->nalias], code);
     c->nalias++;
     kr_map_put(&c->alias, c->tok[t].fold, c->tok[t].flen, c->nalias);
 }
@@ -105,7 +105,7 @@ static void note_state(kr_coder *c, const char *code) {
     char s[4]; memcpy(s, code, 3); s[3] = 0;
     if (c->nrecent && !strcmp(c->recent_state[0], s)) return;
     memmove(c->recent_state[1], c->recent_state[0], sizeof c->recent_state[0] * 7);
-    snprintf(c->recent_state[0], CODELEN, "%s", s);
+    kc_code_copy(c->recent_state[0], s);
     if (c->nrecent < 8) c->nrecent++;
 }
 
@@ -119,7 +119,7 @@ int kc_add_mention(kr_coder *c, uint32_t s, uint32_t e, const char *code, int ki
     mention *m = &c->m[c->nm];
     memset(m, 0, sizeof *m);
     m->s = s; m->e = e; m->kind = (uint8_t)kind; m->group = c->nm;
-    snprintf(m->code, CODELEN, "%s", code);
+    kc_code_copy(m->code, code);
     mark_mention(c, c->nm);
     for (uint32_t t = s; t < e; t++) if (wcls(c, t) & WC_PLURAL) m->plural = 1;
     return c->nm++;
@@ -150,7 +150,7 @@ static uint32_t take_names(kr_coder *c, uint32_t t, uint32_t end, const char *co
         piece p;
         int r = kc_match_piece(c, k, end, &p);
         if (r == 1 && p.kind == AK_PERSON) {
-            snprintf(override, CODELEN, "%s", kr_str(c->d, p.code));
+            kc_code_copy(override, kr_str(c->d, p.code));
             k += p.len; last = k; break;
         }
         if (r == 1 && p.kind != AK_PERSON) break;
@@ -205,7 +205,7 @@ static void f_split_compound(kr_coder *c, int mi) {
     uint32_t s = c->m[mi].s, e = c->m[mi].e; int kind = c->m[mi].kind;
     char *sv = NULL, *part = strtok_r(all, "/", &sv);
     if (!part) return;
-    snprintf(c->m[mi].code, CODELEN, "%s", part);
+    kc_code_copy(c->m[mi].code, part);
     while ((part = strtok_r(NULL, "/", &sv))) {
         int k = kc_add_mention(c, s, e, part, kind);
         if (k >= 0) c->m[k].group = mi;
@@ -232,14 +232,14 @@ static void f_with_agent(char *out, const char *base, const char *agent, int for
             if (l) res[l++] = '/';
             memcpy(res + l, one, ol + 1);
         }
-        snprintf(out, CODELEN, "%s", res);
+        kc_code_copy(out, res);
         return;
     }
     char res[CODELEN]; snprintf(res, sizeof res, "%s", base);
     size_t al = strlen(agent), bl = strlen(res);
     if (al > 1 && agent[al-1] == '~' && !former) {
         if (strncmp(res, agent, al - 1)) { char t[2 * CODELEN]; snprintf(t, sizeof t, "%.*s%s", (int)(al - 1), agent, res); snprintf(out, CODELEN, "%.*s", CODELEN - 1, t); }
-        else snprintf(out, CODELEN, "%s", res);
+        else kc_code_copy(out, res);
         return;
     }
     const char *suf = former ? "ELI" : agent[0] == '~' ? agent + 1 : agent;
@@ -250,7 +250,7 @@ static void f_with_agent(char *out, const char *base, const char *agent, int for
         if (!have && bl + gl < CODELEN) { memcpy(res + bl, suf + g, gl); bl += gl; res[bl] = 0; }
         if (gl < 3) break;
     }
-    snprintf(out, CODELEN, "%s", res);
+    kc_code_copy(out, res);
 }
 
 /* a foreign agent piece p at [s, *e) without a person after it: the actor after it
@@ -270,7 +270,7 @@ static int f_agent_actor(kr_coder *c, uint32_t a, uint32_t b, uint32_t s, uint32
         return 1;
     }
     if (c->fo.convert_agent) {
-        if (former) snprintf(code, CODELEN, "~ELI"); else snprintf(code, CODELEN, "%s", ag);
+        if (former) snprintf(code, CODELEN, "~ELI"); else kc_code_copy(code, ag);
         return 1;
     }
     return 0;
@@ -287,9 +287,9 @@ static int f_actor_agent(kr_coder *c, uint32_t a, uint32_t b, uint32_t s, uint32
     if (j >= b || kc_match_piece(c, j, b, &q) != 1 || q.kind != AK_AGENT || !q.foreign) return 0;
     char tmp[CODELEN], ov[CODELEN];
     f_with_agent(tmp, code, kr_str(c->d, q.code), former);
-    snprintf(code, CODELEN, "%s", tmp);
+    kc_code_copy(code, tmp);
     *e = take_names(c, j + q.len, b, code, ov);
-    if (ov[0]) snprintf(code, CODELEN, "%s", ov);
+    if (ov[0]) kc_code_copy(code, ov);
     return 1;
 }
 
@@ -375,7 +375,7 @@ static void merge_appositions(kr_coder *c) {
                 uint8_t bare = role->bare && name->unknown;
                 p->e = m->e; p->kind = AK_PERSON; p->named = 1; p->unknown = 0; p->bare = bare;
                 p->plural = 0; p->weak = 0;
-                snprintf(p->code, CODELEN, "%s", code);
+                kc_code_copy(p->code, code);
                 continue;
             }
         }
@@ -492,7 +492,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         while (prev > a && (wcls(c, prev - 1) & (WC_DET | WC_POSS))) prev--;
         int after_place = prev > a && (wcls(c, prev - 1) & WC_PLACE_PREP);
         if (r == 2) {                            /* alias */
-            snprintf(code, CODELEN, "%s", c->aliases[p.person - 1]);
+            kc_code_copy(code, c->aliases[p.person - 1]);
         } else switch (p.kind) {
         case AK_PLACE:
             if (!c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); c->loc_s = s; c->loc_e = e; }
@@ -503,11 +503,11 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             if (after_place) { if (!c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", kr_str(c->d, p.code)); c->loc_s = s; c->loc_e = e; } i = e; continue; }
             /* fall through */
         case AK_STATE: case AK_ORG: case AK_PEOPLE:
-            snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
+            kc_code_copy(code, kr_str(c->d, p.code));
             if (after_place && p.kind == AK_STATE && !c->loc[0]) { snprintf(c->loc, CODELEN, "%.3s", code); c->loc_s = s; c->loc_e = e; }
             break;
         case AK_PERSON:
-            snprintf(code, CODELEN, "%s", kr_str(c->d, p.code));
+            kc_code_copy(code, kr_str(c->d, p.code));
             /* the surname alone refers to this person for the rest of the article */
             if (p.len > 1) kc_add_alias(c, e - 1, code);
             /* ... and in East Asian order the family name stands first ("Kim Jong-un":
@@ -575,7 +575,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             with_sector(code, kr_str(c->d, p.code), kr_str(c->d, q.code));
             e = j + q.len;
             e = take_names(c, e, b, code, ov);
-            if (ov[0]) snprintf(code, CODELEN, "%s", ov);
+            if (ov[0]) kc_code_copy(code, ov);
             break;
         }
         case AK_AGENT: {
@@ -584,7 +584,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
             piece q;
             /* (not a plural role: "vijftig andere landen Guaidó hebben erkend") */
             if (j < b && !(wcls(c, j - 1) & WC_PLURAL) && kc_match_piece(c, j, b, &q) == 1 && q.kind == AK_PERSON) {
-                snprintf(code, CODELEN, "%s", kr_str(c->d, q.code)); e = j + q.len;
+                kc_code_copy(code, kr_str(c->d, q.code)); e = j + q.len;
                 c->took_name = 1;
                 if (q.len > 1) kc_add_alias(c, e - 1, code);
                 break;
@@ -666,9 +666,9 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 /* "Johnson's critics": the opposition of a person's or organ's state, not
                 ** the person (English) */
                 if (c->lang == 1 && gen && strlen(code) > 3 && strncmp(code, "IGO", 3) && !strcmp(kr_str(c->d, q.code), "~OPP")) snprintf(tmp, CODELEN, "%.3sOPP", code);
-                snprintf(code, CODELEN, "%s", tmp);
+                kc_code_copy(code, tmp);
                 e = j + q.len;
-                if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) snprintf(code, CODELEN, "%s", ov); }
+                if (p.kind != AK_PERSON) { e = take_names(c, e, b, code, ov); if (ov[0]) kc_code_copy(code, ov); }
             }
         }
         /* "US dollars", "Niger's capital": the name only modifies the next word */
@@ -745,7 +745,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         if (t >= m->s || !(c->tok[t].flags & TF_OPEN)) continue;
         for (t++; t < m->s && (c->tok[t].flags & TF_HYPH_PART); t++) {}
         if (t != m->s) continue;
-        if (strlen(p->code) == 3) snprintf(p->code, CODELEN, "%s", m->code);
+        if (strlen(p->code) == 3) kc_code_copy(p->code, m->code);
         m->skip = 1;
     }
     int join[MAXM];     /* join[k]: how m[k-1] and m[k] are joined: 0 no, 1 comma, 2 and/paren */
@@ -797,7 +797,7 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         memmove(c->recent_m_sent + 1, c->recent_m_sent, sizeof c->recent_m_sent[0] * 7);
         memmove(c->recent_m_grp + 1, c->recent_m_grp, sizeof c->recent_m_grp[0] * 7);
         c->recent_m_grp[0] = -(c->cur_sent * MAXM + c->m[k].group) - 1;
-        snprintf(c->recent_m[0], CODELEN, "%s", c->m[k].code);
+        kc_code_copy(c->recent_m[0], c->m[k].code);
         c->recent_m_sent[0] = c->cur_sent;
         if (c->nrecent_m < 8) c->nrecent_m++;
     }

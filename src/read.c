@@ -1,7 +1,8 @@
 /*
 ** read.c -- article readers: the seed format (first line "date YYYY-MM[-DD]", the text
 ** may start on the same line), JSON Lines ({id, date, lang?, title?, text, url?,
-** source?, options?}, parsed with jansson), directories (recursively, sorted by name) and stdin.
+** source?, options?}: the usual record read straight from the line by fast_fields, any
+** other one parsed with jansson), directories (recursively, sorted by name) and stdin.
 ** A bad record yields an error naming file and line; the reader then goes on with the
 ** next record.  Ids and dates are checked here, so `code` and `ingest` take the same
 ** records: an id is 1..KR_MAX_ID bytes, not blank; dates follow kr_article_date().  Lines longer than KR_MAX_LINE are skipped with an error.
@@ -13,6 +14,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <ctype.h>
+#include <utf8proc.h>
 
 struct kr_reader {
     char **paths; size_t npaths, cur;    /* files still to read */
@@ -117,20 +119,6 @@ static char *base_id(const char *path) {
 }
 
 
-static char *json_field(json_t *o, const char *k, int allow_num) {
-    json_t *v = json_object_get(o, k);
-    if (!v || json_is_null(v)) return NULL;
-    if (json_is_string(v)) {
-        size_t l = json_string_length(v);
-        char *c = kr_xmalloc(l + 1);
-        memcpy(c, json_string_value(v), l); c[l] = 0;
-        for (size_t i = 0; i < l; i++) if (!c[i]) c[i] = ' ';   /* \u0000 would cut the text */
-        return c;
-    }
-    if (allow_num && json_is_integer(v)) { char b[32]; snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v)); return strdup(b); }
-    return (char *)-1;
-}
-
 static void fill(kr_reader *r, kr_article *a) {
     a->id = r->id; a->date = r->date; a->lang = r->lang; a->title = r->title; a->text = r->text;
     a->url = r->url; a->source = r->source; a->origin = r->origin;
@@ -197,32 +185,206 @@ static int check_id(const char *id, const char *origin, char *err, size_t errlen
     return 0;
 }
 
+/* ---- JSON Lines records: a fast path for the common record, jansson for the rest ----
+** Nearly every record is one object whose keys are plain strings and whose values are
+** strings, null, true or false.  fast_fields reads such a record straight from the line:
+** one pass over the bytes, the wanted strings decoded into their own buffers, no tree.
+** Whatever it does not handle (numbers, arrays, nested objects, escapes in keys, invalid
+** UTF-8, syntax errors, duplicate keys, more than FAST_MAX_KEYS keys) it leaves to
+** jansson_fields, which parses the line as before; so every record it accepts is one
+** jansson accepts, with the same strings, and every error message is jansson's. */
+
+static const char *const field_names[8] = {"id", "date", "lang", "title", "text", "url", "source", "options"};
+static const unsigned char field_len[8] = {2, 4, 4, 5, 4, 3, 6, 7};
+
+/* which of field_names the key s[0..n) is, -1 none */
+static int field_index(const char *s, size_t n) {
+    for (int i = 0; i < 8; i++) if (field_len[i] == n && !memcmp(field_names[i], s, n)) return i;
+    return -1;
+}
+
+static int hexval(unsigned char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+static long hex4(const unsigned char *p, const unsigned char *e) {
+    if (e - p < 4) return -1;
+    long v = 0;
+    for (int i = 0; i < 4; i++) { int h = hexval(p[i]); if (h < 0) return -1; v = v * 16 + h; }
+    return v;
+}
+
+/* The JSON string starting after the opening quote at *pp: checked, and decoded into a
+** new buffer if out is not NULL (a NUL from \u0000 becomes a space, as json_field
+** does).  *pp is left after the closing quote.  0 on success, -1 if jansson is to
+** decide (an error, or something this path does not read). */
+static int jstr(const unsigned char **pp, const unsigned char *e, char **out) {
+    const unsigned char *p = *pp, *s = p;
+    int esc = 0;
+    for (;;) {          /* first pass: find the end, check UTF-8 and the escapes */
+        for (uint64_t x; e - p >= 8; p += 8) {      /* eight plain ASCII bytes at a time */
+            x = kr_load8(p);
+            if ((x & KR_HIGH8) | kr_has_below8(x, 0x20) | kr_has_byte8(x, '"') | kr_has_byte8(x, '\\')) break;
+        }
+        while (p < e && *p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') p++;
+        if (p >= e || *p < 0x20) return -1;      /* no end; a control character */
+        if (*p == '"') break;
+        if (*p >= 0x80) { int l = kr_utf8_seqlen(p, (size_t)(e - p)); if (!l) return -1; p += l; continue; }
+        esc = 1;        /* a backslash */
+        if (p + 1 >= e) return -1;
+        unsigned char c = p[1];
+        if (c == 'u') {
+            long u = hex4(p + 2, e);
+            if (u < 0 || (u >= 0xDC00 && u <= 0xDFFF)) return -1;
+            p += 6;
+            if (u >= 0xD800 && u <= 0xDBFF) {    /* a high surrogate needs a low one */
+                if (e - p < 2 || p[0] != '\\' || p[1] != 'u') return -1;
+                long lo = hex4(p + 2, e);
+                if (lo < 0xDC00 || lo > 0xDFFF) return -1;
+                p += 6;
+            }
+            continue;
+        }
+        if (!strchr("\"\\/bfnrt", c) || !c) return -1;
+        p += 2;
+    }
+    *pp = p + 1;
+    if (!out) return 0;
+    size_t n = (size_t)(p - s);
+    char *o = kr_xmalloc(n + 1);
+    if (!esc) { memcpy(o, s, n); o[n] = 0; *out = o; return 0; }
+    size_t k = 0;
+    for (const unsigned char *q = s; q < p; ) {        /* second pass: decode */
+        if (*q != '\\') { o[k++] = (char)*q++; continue; }
+        unsigned char c = q[1];
+        if (c != 'u') {
+            o[k++] = c == 'b' ? '\b' : c == 'f' ? '\f' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == 't' ? '\t' : (char)c;
+            q += 2; continue;
+        }
+        long u = hex4(q + 2, p);
+        q += 6;
+        if (u >= 0xD800 && u <= 0xDBFF) { u = 0x10000 + ((u - 0xD800) << 10) + (hex4(q + 2, p) - 0xDC00); q += 6; }
+        if (u == 0) o[k++] = ' ';
+        else k += (size_t)utf8proc_encode_char((utf8proc_int32_t)u, (utf8proc_uint8_t *)o + k);
+    }
+    o[k] = 0;
+    *out = o;
+    return 0;
+}
+
+static const unsigned char *jws(const unsigned char *p, const unsigned char *e) {
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+    return p;
+}
+
+enum { FAST_MAX_KEYS = 32 };
+
+/* OUT: v[8], the fields of field_names (malloc'ed, NULL if absent or null).  1 if the
+** record was read here, 0 if it is jansson's (v is then all NULL). */
+static int fast_fields(const char *line, size_t n, char *v[8]) {
+    const unsigned char *p = (const unsigned char *)line, *e = p + n;
+    struct { const unsigned char *s; size_t n; } keys[FAST_MAX_KEYS];
+    int nkeys = 0;
+    for (int i = 0; i < 8; i++) v[i] = NULL;
+    p = jws(p, e);
+    if (p >= e || *p != '{') goto no;
+    p = jws(p + 1, e);
+    if (p < e && *p == '}') { p++; goto end; }
+    for (;;) {
+        if (p >= e || *p != '"' || nkeys == FAST_MAX_KEYS) goto no;
+        const unsigned char *ks = ++p;
+        while (p < e && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80) p++;
+        if (p >= e || *p != '"') goto no;        /* escapes and non-ASCII keys: jansson */
+        size_t kl = (size_t)(p - ks);
+        for (int i = 0; i < nkeys; i++) if (keys[i].n == kl && !memcmp(keys[i].s, ks, kl)) goto no;
+        keys[nkeys].s = ks; keys[nkeys].n = kl; nkeys++;
+        p = jws(p + 1, e);
+        if (p >= e || *p != ':') goto no;
+        p = jws(p + 1, e);
+        if (p >= e) goto no;
+        int f = field_index((const char *)ks, kl);
+        if (*p == '"') {
+            p++;
+            if (jstr(&p, e, f >= 0 ? &v[f] : NULL)) goto no;
+        } else if (e - p >= 4 && !memcmp(p, "null", 4)) p += 4;
+        else if (f < 0 && e - p >= 4 && !memcmp(p, "true", 4)) p += 4;
+        else if (f < 0 && e - p >= 5 && !memcmp(p, "false", 5)) p += 5;
+        else goto no;                            /* numbers, arrays, objects, errors */
+        p = jws(p, e);
+        if (p < e && *p == ',') { p = jws(p + 1, e); continue; }
+        if (p < e && *p == '}') { p++; break; }
+        goto no;
+    }
+end:
+    if (jws(p, e) != e) goto no;
+    return 1;
+no:
+    for (int i = 0; i < 8; i++) { free(v[i]); v[i] = NULL; }
+    return 0;
+}
+
+static char *json_field(json_t *o, const char *k, int allow_num) {
+    json_t *v = json_object_get(o, k);
+    if (!v || json_is_null(v)) return NULL;
+    if (json_is_string(v)) {
+        size_t l = json_string_length(v);
+        char *c = kr_xmalloc(l + 1);
+        memcpy(c, json_string_value(v), l); c[l] = 0;
+        for (size_t i = 0; i < l; i++) if (!c[i]) c[i] = ' ';   /* \u0000 would cut the text */
+        return c;
+    }
+    if (allow_num && json_is_integer(v)) { char b[32]; snprintf(b, sizeof b, "%lld", (long long)json_integer_value(v)); return strdup(b); }
+    return (char *)-1;
+}
+
+/* The fields of the record with jansson.  OUT: v[8] as fast_fields' (freed again on an
+** error, with the message in err). */
+static kr_status jansson_fields(const char *line, size_t n, const char *origin, char *v[8], char *err, size_t errlen) {
+    for (int i = 0; i < 8; i++) v[i] = NULL;
+    json_error_t je;
+    json_t *o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (!o) { snprintf(err, errlen, "%s: invalid JSON: %s (column %d)", origin, je.text, je.column); return KR_ERR_PARSE; }
+    if (!json_is_object(o)) { json_decref(o); snprintf(err, errlen, "%s: expected a JSON object per line", origin); return KR_ERR_PARSE; }
+    for (int i = 0; i < 8; i++) {
+        char *x = json_field(o, field_names[i], i == 0);
+        if (x == (char *)-1) {
+            snprintf(err, errlen, "%s: field \"%s\" must be a string", origin, field_names[i]);
+            json_decref(o);
+            for (int j = 0; j < i; j++) { free(v[j]); v[j] = NULL; }
+            return KR_ERR_PARSE;
+        }
+        v[i] = x;
+    }
+    json_decref(o);
+    return KR_OK;
+}
+
 /* one JSON Lines record -> article; strings are malloc'ed into hold[] */
 kr_status kr_article_parse_json(const char *line, size_t n, const char *origin, kr_article *a,
                                 char *hold[8], char *err, size_t errlen) {
     memset(a, 0, sizeof *a);
     for (int i = 0; i < 8; i++) hold[i] = NULL;
-    json_error_t je;
-    json_t *o = json_loadb(line, n, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
-    if (!o) { snprintf(err, errlen, "%s: invalid JSON: %s (column %d)", origin, je.text, je.column); return KR_ERR_PARSE; }
-    if (!json_is_object(o)) { json_decref(o); snprintf(err, errlen, "%s: expected a JSON object per line", origin); return KR_ERR_PARSE; }
-    static const char *names[] = {"id", "date", "lang", "title", "text", "url", "source"};
-    for (int i = 0; i < 7; i++) {
-        char *v = json_field(o, names[i], i == 0);
-        if (v == (char *)-1) {
-            snprintf(err, errlen, "%s: field \"%s\" must be a string", origin, names[i]);
-            json_decref(o); kr_article_release(hold); return KR_ERR_PARSE;
-        }
-        hold[i] = v;
+    char *v[8];
+    if (!fast_fields(line, n, v)) {
+        kr_status st = jansson_fields(line, n, origin, v, err, errlen);
+        if (st != KR_OK) return st;
     }
+#ifdef KR_JSON_CHECK
+    else {      /* a build with -DKR_JSON_CHECK: jansson must read the same record */
+        char *w[8];
+        if (jansson_fields(line, n, origin, w, err, errlen) != KR_OK) { fprintf(stderr, "KR_JSON_CHECK: %s: jansson rejects: %s\n", origin, err); abort(); }
+        for (int i = 0; i < 8; i++) {
+            if ((v[i] == NULL) != (w[i] == NULL) || (v[i] && strcmp(v[i], w[i]))) { fprintf(stderr, "KR_JSON_CHECK: %s: field %s differs\n", origin, field_names[i]); abort(); }
+            free(w[i]);
+        }
+    }
+#endif
+    for (int i = 0; i < 7; i++) hold[i] = v[i];
     /* "options" (TABARI-style coder options, docs/FOREIGN-DICTS.md): hold[] has no slot
     ** left, so the string is kept after origin's NUL in hold[7] ("origin\0options\0") */
-    char *opts = json_field(o, "options", 0);
-    if (opts == (char *)-1) {
-        snprintf(err, errlen, "%s: field \"options\" must be a string", origin);
-        json_decref(o); kr_article_release(hold); return KR_ERR_PARSE;
-    }
-    json_decref(o);
+    char *opts = v[7];
     size_t ol = strlen(origin), pl = opts ? strlen(opts) : 0;
     hold[7] = kr_xmalloc(ol + pl + 2);
     memcpy(hold[7], origin, ol + 1);
@@ -258,13 +420,26 @@ static int next_json_line(kr_reader *r, long *n) {
     }
 }
 
+/* OUT: o, "FILE:LINE" of the current line (lines count from 1), cut to cap - 1 bytes as
+** snprintf would (without snprintf: this runs once per record) */
+static void line_origin(const kr_reader *r, char *o, size_t cap) {
+    char num[24]; size_t nl = sizeof num;
+    unsigned long v = (unsigned long)r->line;
+    do num[--nl] = (char)('0' + v % 10); while (v /= 10);
+    size_t fl = strlen(r->fname), k = 0;
+    for (size_t i = 0; i < fl && k + 1 < cap; i++) o[k++] = r->fname[i];
+    if (k + 1 < cap) o[k++] = ':';
+    for (size_t i = nl; i < sizeof num && k + 1 < cap; i++) o[k++] = num[i];
+    o[k] = 0;
+}
+
 static kr_status read_json(kr_reader *r, kr_article *a) {
     long n;
     int k = next_json_line(r, &n);
     if (k == 0) return KR_EOF;
     if (k < 0) return KR_ERR_LIMIT;
     clear_rec(r);
-    char origin[600]; snprintf(origin, sizeof origin, "%s:%ld", r->fname, r->line);
+    char origin[600]; line_origin(r, origin, sizeof origin);
     char *hold[8];
     kr_status st = kr_article_parse_json(r->buf, (size_t)n, origin, a, hold, r->err, sizeof r->err);
     r->id = hold[0]; r->date = hold[1]; r->lang = hold[2]; r->title = hold[3]; r->text = hold[4];
@@ -322,7 +497,7 @@ static kr_status reader_next(kr_reader *r, kr_article *a, const char **raw, size
             else if (k < 0) st = KR_ERR_LIMIT;
             else {
                 clear_rec(r);
-                char o[600]; snprintf(o, sizeof o, "%s:%ld", r->fname, r->line);
+                char o[600]; line_origin(r, o, sizeof o);
                 r->origin = strdup(o);
                 a->origin = r->origin;
                 *raw = r->buf; *rawlen = (size_t)n;

@@ -190,7 +190,7 @@ kr_status kc_f_article_start(kr_coder *c, const kr_article *a) {
     f_story(c, a->id, story, sizeof story);
     if (story[0] && !strcmp(story, c->fwd_story) && c->fwd_mem.n) c->fprev = c->fwd_mem;  /* pronouns at the start */
     else c->fwd_mem.n = 0;
-    snprintf(c->fwd_story, sizeof c->fwd_story, "%s", story);
+    memcpy(c->fwd_story, story, strlen(story) + 1);      /* both 64 bytes (once per article: no snprintf) */
     return KR_OK;
 }
 
@@ -248,7 +248,7 @@ static void f_codeset(const kr_coder *c, int head, codeset *cs) {
         if (c->fg[k] != head || c->m[k].skip) continue;
         int dup = 0;
         for (int j = 0; j < cs->n; j++) if (!strcmp(cs->code[j], c->m[k].code)) dup = 1;
-        if (!dup) snprintf(cs->code[cs->n++], CODELEN, "%s", c->m[k].code);
+        if (!dup) kc_code_copy(cs->code[cs->n++], c->m[k].code);
     }
 }
 
@@ -424,7 +424,7 @@ static int f_emit(kr_coder *c, fseen *seen, int *nseen, const char *src, const c
     for (int i = 0; i < *nseen; i++) if (!strcmp(seen[i].s, src) && !strcmp(seen[i].t, tgt) && !strcmp(seen[i].code, code)) { if (dom) seen[i].dom = 1; return 0; }
     if (*nseen >= FSEEN_MAX) return 0;
     fseen *f = &seen[(*nseen)++];
-    snprintf(f->s, CODELEN, "%s", src); snprintf(f->t, CODELEN, "%s", tgt); snprintf(f->code, 8, "%s", code);
+    kc_code_copy(f->s, src); kc_code_copy(f->t, tgt); snprintf(f->code, 8, "%s", code);
     f->vt = kr_strndup(&c->ar, vt, strlen(vt)); f->dom = (uint8_t)(dom != 0);
     return 1;
 }
@@ -439,14 +439,14 @@ static void f_flush(kr_coder *c, int sent_no, const kr_sent *S, const fseen *see
 ** forwards FOR, as TABARI does) */
 static void f_base_code(const kr_coder *c, int k, char *out) {
     const mention *M = &c->m[k];
-    snprintf(out, CODELEN, "%s", M->code);
+    kc_code_copy(out, M->code);
     for (uint32_t t = M->s; t < M->e; t++) {
         piece p;
         if (kc_match_piece(c, t, M->e, &p) != 1) continue;
         if (p.kind == AK_AGENT || p.kind == AK_NULL || p.kind == AK_DISCARD || p.kind == AK_PLACE) { t += p.len - 1; continue; }
         const char *pc = kr_str(c->d, p.code);
         size_t l = strlen(pc);
-        if (l && !strncmp(M->code, pc, l)) snprintf(out, CODELEN, "%s", pc);
+        if (l && !strncmp(M->code, pc, l)) kc_code_copy(out, pc);
         return;
     }
 }
@@ -493,25 +493,25 @@ static void f_defaults(const kr_coder *c, const trig_hit *H, uint32_t ce, const 
         int g = o->def_prior ? -1 : f_next_actor(c, H->tok + H->ntok, ce, del, a, -1);
         if (g >= 0) {
             codeset cs; f_codeset(c, g, &cs);
-            src->n = 1; snprintf(src->code[0], CODELEN, "%s", cs.code[0]);
+            src->n = 1; kc_code_copy(src->code[0], cs.code[0]);
             tgt->n = 0; tgt_before = 0;
-            for (int i = 1; i < cs.n; i++) snprintf(tgt->code[tgt->n++], CODELEN, "%s", cs.code[i]);
+            for (int i = 1; i < cs.n; i++) kc_code_copy(tgt->code[tgt->n++], cs.code[i]);
             if (!tgt->n) {
                 uint32_t s0, e0; f_group_span(c, g, &s0, &e0);
                 int g2 = f_next_actor(c, e0, ce, del, a, g);
                 if (g2 >= 0) f_codeset(c, g2, tgt);
             }
-        } else { src->n = 1; snprintf(src->code[0], CODELEN, "%s", o->defsrc); }
+        } else { src->n = 1; kc_code_copy(src->code[0], o->defsrc); }
     }
     if (!src->n || !o->deftar[0]) return;
     if (tgt->n && !(o->def_after && tgt_before)) return;
     if (!o->def_after && src->n >= 2) {
         tgt->n = 0;
-        for (int i = 1; i < src->n; i++) snprintf(tgt->code[tgt->n++], CODELEN, "%s", src->code[i]);
+        for (int i = 1; i < src->n; i++) kc_code_copy(tgt->code[tgt->n++], src->code[i]);
         src->n = 1;
         return;
     }
-    tgt->n = 1; snprintf(tgt->code[0], CODELEN, "%s", o->deftar);
+    tgt->n = 1; kc_code_copy(tgt->code[0], o->deftar);
 }
 
 void kc_code_foreign(kr_coder *c, int sent_no, const kr_sent *S) {

@@ -7,7 +7,7 @@
 #include <utf8proc.h>
 
 /* Length of a valid UTF-8 sequence at s (max n bytes), or 0 if invalid. */
-static int seqlen(const unsigned char *s, size_t n) {
+int kr_utf8_seqlen(const unsigned char *s, size_t n) {
     unsigned c = s[0];
     if (c < 0x80) return 1;
     if (c < 0xC2) return 0;
@@ -30,7 +30,12 @@ static int seqlen(const unsigned char *s, size_t n) {
 int kr_utf8_valid(const char *s, size_t n) {
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
-    while (i < n) { int l = seqlen(p + i, n - i); if (!l) return 0; i += (size_t)l; }
+    while (i < n) {
+        if (n - i >= 8 && !(kr_load8(p + i) & KR_HIGH8)) { i += 8; continue; }   /* eight ASCII bytes */
+        int l = kr_utf8_seqlen(p + i, n - i);
+        if (!l) return 0;
+        i += (size_t)l;
+    }
     return 1;
 }
 
@@ -48,56 +53,83 @@ static const char *ascii_for(int32_t cp) {
     return NULL;
 }
 
+/* NFC of t[0..n), appended to out, one stretch at a time: a stretch is a run of non-ASCII
+** bytes with the ASCII character before it ("e" + U+0301 composes to "é").  The text
+** between stretches is ASCII and is copied as it is.  NFC changes nothing across the
+** start of an ASCII character (a starter that composes with nothing before it: a safe
+** break of UAX #15), so the stretches give what the whole text gives, and a long article
+** with one "ṭ" is not sent through utf8proc whole.  -1 if utf8proc fails. */
+static int nfc_stretches(const char *t, size_t n, kr_buf *out) {
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && (unsigned char)t[j] < 0x80) j++;
+        if (j == n) { kr_buf_add(out, t + i, n - i); break; }
+        size_t s = j > i ? j - 1 : j, e = j;
+        int marks = 0;      /* a code point >= U+0300 (lead byte >= 0xCC): else NFC keeps it */
+        while (e < n && (unsigned char)t[e] >= 0x80) { if ((unsigned char)t[e] >= 0xCC) marks = 1; e++; }
+        if (!marks) { kr_buf_add(out, t + i, e - i); i = e; continue; }
+        kr_buf_add(out, t + i, s - i);
+        utf8proc_uint8_t *res = NULL;
+        utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)t + s, (utf8proc_ssize_t)(e - s), &res,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (r < 0) { free(res); return -1; }
+        kr_buf_add(out, (const char *)res, (size_t)r);
+        free(res);
+        i = e;
+    }
+    return 0;
+}
+
 void kr_text_normalize(const char *in, size_t n, kr_buf *out, int *bad) {
     const unsigned char *p = (const unsigned char *)in;
-    int nbad = 0, ascii = 1;
+    int nbad = 0;
+    /* pass 1, straight into out: repair, ASCII for typographic characters and control
+    ** characters; note whether a code point >= U+0300 (one NFC may change) occurs */
     out->len = 0;
     kr_buf_add(out, "", 0);
-    /* pass 1: repair + ASCII mapping of control chars; note whether all ASCII */
-    kr_buf tmp = {0};
     size_t i = 0;
     int need_nfc = 0;
-    kr_buf_add(&tmp, "", 0);
     while (i < n) {
         unsigned c = p[i];
         /* fast path: a run of printable ASCII is copied at once */
         if (c >= 0x20 && c < 0x7F) {
             size_t j = i + 1;
+            for (uint64_t x; n - j >= 8; j += 8) {   /* eight at a time */
+                x = kr_load8(p + j);
+                if ((x & KR_HIGH8) | kr_has_below8(x, 0x20) | kr_has_byte8(x, 0x7F)) break;
+            }
             while (j < n && p[j] >= 0x20 && p[j] < 0x7F) j++;
-            kr_buf_add(&tmp, in + i, j - i);
+            kr_buf_add(out, in + i, j - i);
             i = j;
             continue;
         }
         if (c < 0x80) {
-            if (c == 0) { kr_buf_addc(&tmp, ' '); nbad++; }
-            else if (c == '\r') { if (i + 1 < n && p[i+1] == '\n') {} else kr_buf_addc(&tmp, '\n'); }
-            else if (c < 0x20 && c != '\n' && c != '\t') kr_buf_addc(&tmp, ' ');
-            else kr_buf_addc(&tmp, (char)c);
+            if (c == 0) { kr_buf_addc(out, ' '); nbad++; }
+            else if (c == '\r') { if (i + 1 < n && p[i+1] == '\n') {} else kr_buf_addc(out, '\n'); }
+            else if (c < 0x20 && c != '\n' && c != '\t') kr_buf_addc(out, ' ');
+            else kr_buf_addc(out, (char)c);
             i++; continue;
         }
-        int l = seqlen(p + i, n - i);
-        if (!l) { kr_buf_add(&tmp, "\xEF\xBF\xBD", 3); nbad++; ascii = 0; i++; continue; }
-        int32_t cp;
-        utf8proc_iterate(p + i, l, &cp);
+        int l = kr_utf8_seqlen(p + i, n - i);
+        if (!l) { kr_buf_add(out, "\xEF\xBF\xBD", 3); nbad++; i++; continue; }
+        int32_t cp = l == 2 ? (int32_t)(p[i] & 0x1F) << 6 | (p[i+1] & 0x3F)       /* a valid sequence */
+                   : l == 3 ? (int32_t)(p[i] & 0x0F) << 12 | (p[i+1] & 0x3F) << 6 | (p[i+2] & 0x3F)
+                   : (int32_t)(p[i] & 0x07) << 18 | (p[i+1] & 0x3F) << 12 | (p[i+2] & 0x3F) << 6 | (p[i+3] & 0x3F);
         const char *rep = ascii_for(cp);
-        if (rep) kr_buf_add(&tmp, rep, strlen(rep));
-        else { kr_buf_add(&tmp, in + i, (size_t)l); ascii = 0; if (cp >= 0x300) need_nfc = 1; }
+        if (rep) kr_buf_add(out, rep, strlen(rep));
+        else { kr_buf_add(out, in + i, (size_t)l); if (cp >= 0x300) need_nfc = 1; }
         i += (size_t)l;
     }
     if (bad) *bad = nbad;
     /* text made only of code points below U+0300 (ASCII, Latin-1, Latin Extended) holds
     ** no combining marks and is already in NFC: skip utf8proc */
-    if (ascii || !need_nfc || !tmp.len) {
-        kr_buf_add(out, tmp.p ? tmp.p : "", tmp.len);
-        kr_buf_free(&tmp);
-        return;
-    }
-    utf8proc_uint8_t *res = NULL;
-    utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)tmp.p, (utf8proc_ssize_t)tmp.len, &res,
-                                      UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (r >= 0) kr_buf_add(out, (const char *)res, (size_t)r);
-    else kr_buf_add(out, tmp.p, tmp.len);
-    free(res);
+    if (!need_nfc) return;
+    /* pass 2: NFC from the text of pass 1 (out's buffer, taken over) into out */
+    kr_buf tmp = *out;
+    out->p = NULL; out->len = out->cap = 0;
+    kr_buf_add(out, "", 0);
+    if (nfc_stretches(tmp.p, tmp.len, out)) { out->len = 0; kr_buf_add(out, tmp.p, tmp.len); }
     kr_buf_free(&tmp);
 }
 
@@ -151,6 +183,12 @@ size_t kr_fold(const char *s, size_t n, char *out, size_t outcap) {
 int kr_capclass(const char *s, size_t n) {
     int32_t cp; size_t i = 0; int nup = 0, nlow = 0, first = -1;
     while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {     /* ASCII: what utf8proc_isupper/islower say of it, without the call */
+            if (c >= 'A' && c <= 'Z') { nup++; if (first < 0) first = 1; }
+            else if (c >= 'a' && c <= 'z') { nlow++; if (first < 0) first = 0; }
+            i++; continue;
+        }
         utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (l <= 0) { i++; continue; }
         i += (size_t)l;

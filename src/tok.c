@@ -31,26 +31,41 @@ static inline int is_word_byte(unsigned char c) { return cls[c] & C_WORD; }
 static inline int is_alpha_byte(unsigned char c) { return cls[c] & C_ALPHA; }
 static inline int is_digit(unsigned char c) { return cls[c] & C_DIGIT; }
 
-/* util.c: kr_map_get with the key's kr_hash computed by the caller */
-uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h);
 
 
 /* U+FFFD (EF BF BD) and other non-letters >= 0x80 left after normalization count as
 ** letters; that is harmless for matching. */
 
-static void push(const char *text, uint32_t off, uint32_t len, uint32_t flags, const kr_lang *L, kr_arena *ar,
-                 kr_tok **toks, uint32_t *ntok, uint32_t *cap) {
-    if (*ntok == *cap) { *cap = *cap ? *cap * 2 : 1024; *toks = kr_xrealloc(*toks, *cap * sizeof **toks); }
-    kr_tok *t = &(*toks)[(*ntok)++];
+/* what push needs besides the token: the text, the vocabulary, where tokens go, and
+** free room for folded forms, taken from the arena in blocks (one allocation per block,
+** not one per token) of at most FOLD_BLOCK bytes: a short text (a one-sentence article)
+** gets a block of about twice its length, enough for the folds of all its ASCII words */
+enum { FOLD_BLOCK = 16384, FOLD_MAX = 256 };
+typedef struct {
+    const char *text; const kr_lang *L; kr_arena *ar;
+    kr_tok *toks; uint32_t ntok, cap;      /* the caller's, written back at the end */
+    char *room, *room_end;
+    size_t block;
+} tok_ctx;
+
+/* room for a folded form of up to FOLD_MAX - 1 bytes and its NUL */
+static char *fold_room(tok_ctx *x) {
+    if (x->room_end - x->room < FOLD_MAX) { x->room = kr_alloc(x->ar, x->block); x->room_end = x->room + x->block; }
+    return x->room;
+}
+
+static void push(tok_ctx *x, uint32_t off, uint32_t len, uint32_t flags) {
+    if (x->ntok == x->cap) { x->cap = x->cap ? x->cap * 2 : 1024; x->toks = kr_xrealloc(x->toks, x->cap * sizeof *x->toks); }
+    kr_tok *t = &x->toks[x->ntok++];
     t->off = off; t->len = len; t->flags = flags; t->wid = 0; t->cap = 0;
-    const unsigned char *s = (const unsigned char *)text + off;
-    char buf[256];
+    const unsigned char *s = (const unsigned char *)x->text + off;
+    char *f = fold_room(x);
     size_t fl;
     if (len < 200) {
         /* the common case, an ASCII word: fold (A-Z to a-z), count capitals and small
         ** letters and hash the folded form (kr_hash, FNV-1a) in one pass over the bytes;
         ** the same results as kr_fold + the capitalization rule + kr_map_get */
-        uint64_t h = 1469598103934665603ULL;
+        uint64_t h = KR_HASH_INIT;
         int up = 0, low = 0, first = -1;
         uint32_t i = 0;
         for (; i < len; i++) {
@@ -58,19 +73,21 @@ static void push(const char *text, uint32_t off, uint32_t len, uint32_t flags, c
             if (c >= 0x80) break;
             if (k & C_UP) { up++; if (first < 0) first = 1; c = (unsigned char)(c + 32); }
             else if (k & C_LOW) { low++; if (first < 0) first = 0; }
-            buf[i] = (char)c;
-            h ^= c; h *= 1099511628211ULL;
+            f[i] = (char)c;
+            h = kr_hash_add(h, c);
         }
         if (i == len) {
-            buf[len] = 0;
+            f[len] = 0;
+            x->room += len + 1;
             t->cap = (up >= 1 && low == 0 && (up >= 2 || len == 1)) ? 2 : first == 1 ? 1 : 0;
-            t->fold = kr_strndup(ar, buf, len);
+            t->fold = f;
             t->flen = len;
-            t->wid = len ? kr_map_get_h(&L->vocab, buf, len, h) : 0;
+            t->wid = len ? kr_map_get_h(&x->L->vocab, f, len, h) : 0;
             return;
         }
-        fl = kr_fold((const char *)s, len, buf, sizeof buf);
-    } else { fl = 0; buf[0] = 0; }
+        fl = kr_fold((const char *)s, len, f, FOLD_MAX);
+    } else { fl = 0; f[0] = 0; }
+    x->room += fl + 1;
     int ascii = 1;
     for (uint32_t i = 0; i < len; i++) if (s[i] >= 0x80) { ascii = 0; break; }
     if (ascii) {
@@ -82,15 +99,16 @@ static void push(const char *text, uint32_t off, uint32_t len, uint32_t flags, c
         }
         t->cap = (up >= 1 && low == 0 && (up >= 2 || len == 1)) ? 2 : first == 1 ? 1 : 0;
     } else t->cap = (uint8_t)kr_capclass((const char *)s, len);
-    t->fold = kr_strndup(ar, buf, fl);
+    t->fold = f;
     t->flen = (uint32_t)fl;
-    t->wid = fl ? kr_wid(L, buf, fl) : 0;
+    t->wid = fl ? kr_wid(x->L, f, fl) : 0;
 }
 
 void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
                  kr_tok **toks, uint32_t *ntok, uint32_t *cap) {
     size_t i = 0;
     const unsigned char *p = (const unsigned char *)text;
+    tok_ctx x = { text, L, ar, *toks, *ntok, *cap, NULL, NULL, n < FOLD_BLOCK / 2 ? 2 * n + FOLD_MAX : FOLD_BLOCK };
     while (i < n) {
         unsigned char c = p[i];
         if (c == ' ' || c == '\n' || c == '\t') { i++; continue; }
@@ -121,30 +139,30 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
             }
             /* n't: "didn't" -> did + n't */
             if (j < n && p[j] == '\'' && j + 1 < n && p[j+1] == 't' && j > i + 1 && (p[j-1] == 'n' || p[j-1] == 'N')) {
-                push(text, (uint32_t)i, (uint32_t)(j - 1 - i), 0, L, ar, toks, ntok, cap);
-                push(text, (uint32_t)(j - 1), 3, 0, L, ar, toks, ntok, cap);
+                push(&x, (uint32_t)i, (uint32_t)(j - 1 - i), 0);
+                push(&x, (uint32_t)(j - 1), 3, 0);
                 i = j + 2;
                 continue;
             }
             uint32_t flags = is_digit(c) ? TF_NUM : 0;
             if (hyph) {
-                uint32_t before = *ntok;
-                push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
-                if (!(*toks)[before].wid) {
+                uint32_t before = x.ntok;
+                push(&x, (uint32_t)i, (uint32_t)(j - i), flags);
+                if (!x.toks[before].wid) {
                     /* unknown compound: split into parts */
-                    *ntok = before;
+                    x.ntok = before;
                     size_t a = i;
                     while (a < j) {
                         size_t b = a; while (b < j && p[b] != '-' && p[b] != '_') b++;
-                        if (b > a) push(text, (uint32_t)a, (uint32_t)(b - a), flags | TF_HYPH_PART, L, ar, toks, ntok, cap);
+                        if (b > a) push(&x, (uint32_t)a, (uint32_t)(b - a), flags | TF_HYPH_PART);
                         a = b + 1;
                     }
                 }
-            } else push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
+            } else push(&x, (uint32_t)i, (uint32_t)(j - i), flags);
             /* clitic 's / 're ... */
             if (j < n && p[j] == '\'' && j + 1 < n && is_alpha_byte(p[j+1])) {
                 size_t k = j + 1; while (k < n && is_alpha_byte(p[k])) k++;
-                push(text, (uint32_t)j, (uint32_t)(k - j), 0, L, ar, toks, ntok, cap);
+                push(&x, (uint32_t)j, (uint32_t)(k - j), 0);
                 j = k;
             }
             i = j;
@@ -163,9 +181,10 @@ void kr_tokenize(const char *text, size_t n, const kr_lang *L, kr_arena *ar,
         /* Dutch newspapers open quotes with ",," and close them with '' */
         if (c == ',' && j < n && p[j] == ',') { j++; flags = TF_PUNCT | TF_QUOTE | TF_OPEN; }
         else if (c == '\'' && j < n && p[j] == '\'') { j++; flags = TF_PUNCT | TF_QUOTE; }
-        push(text, (uint32_t)i, (uint32_t)(j - i), flags, L, ar, toks, ntok, cap);
+        push(&x, (uint32_t)i, (uint32_t)(j - i), flags);
         i = j;
     }
+    *toks = x.toks; *ntok = x.ntok; *cap = x.cap;
 }
 
 static int blank_line_between(const char *text, uint32_t a, uint32_t b) {
@@ -224,7 +243,9 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
               kr_sent **s, uint32_t *ns, uint32_t *cap) {
     uint32_t start = 0;
     for (uint32_t i = 0; i < ntok; i++) {
-        if (i > start && (blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off) || heading_break(text, t, start, i))) {
+        /* (a blank line needs two newlines: a gap of one byte or none, the usual one, holds none) */
+        if (i > start && ((t[i].off - (t[i-1].off + t[i-1].len) >= 2 && blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off)) ||
+                          heading_break(text, t, start, i))) {
             add_text_sent(s, ns, cap, t, start, i, L);
             start = i;
         }

@@ -112,8 +112,17 @@ int kc_tok_matches(const kr_coder *c, uint32_t t, const kr_pelem *e) {
     if (e->type == PE_WORD) { for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1; return 0; }
     if (e->type == PE_PREFIX) return k->flen >= e->plen && !memcmp(k->fold, e->prefix, e->plen);
     if (e->type == PE_SET) {
-        for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1;
-        for (uint32_t i = 0; i < e->nprefix; i++) { size_t l = strlen(e->prefixes[i]); if (k->flen >= l && !memcmp(k->fold, e->prefixes[i], l)) return 1; }
+        if (e->sorted) {        /* binary search */
+            uint32_t lo = 0, hi = e->nalt;
+            while (lo < hi) { uint32_t mid = lo + (hi - lo) / 2; if (e->alts[mid] < k->wid) lo = mid + 1; else hi = mid; }
+            if (lo < e->nalt && e->alts[lo] == k->wid) return 1;
+        } else for (uint32_t i = 0; i < e->nalt; i++) if (k->wid == e->alts[i]) return 1;
+        for (uint32_t i = 0; i < e->nprefix; i++) {     /* the folded form starts with the prefix */
+            const char *q = e->prefixes[i];
+            uint32_t m = 0;
+            while (q[m] && m < k->flen && q[m] == k->fold[m]) m++;
+            if (!q[m]) return 1;
+        }
         return 0;
     }
     return 0;

@@ -90,46 +90,70 @@ void kr_buf_addf(kr_buf *b, const char *fmt, ...) {
 void kr_buf_free(kr_buf *b) { free(b->p); b->p = NULL; b->len = b->cap = 0; }
 
 uint64_t kr_hash(const char *s, size_t n) {      /* FNV-1a, 64 bit */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) { h ^= (unsigned char)s[i]; h *= 1099511628211ULL; }
+    uint64_t h = KR_HASH_INIT;
+    for (size_t i = 0; i < n; i++) h = kr_hash_add(h, (unsigned char)s[i]);
     return h;
 }
 
 void kr_map_init(kr_map *m, kr_arena *ar) { memset(m, 0, sizeof *m); m->ar = ar; }
-void kr_map_free(kr_map *m) { free(m->keys); free(m->klen); free(m->vals); memset(m, 0, sizeof *m); }
+void kr_map_free(kr_map *m) { free(m->slot); memset(m, 0, sizeof *m); }
 
-uint32_t kr_map_get(const kr_map *m, const char *k, size_t n) {
+/* does slot x hold the key k[0..n)?  A key of 4..8 bytes is compared as two 4-byte
+** words that overlap (its first and its last four bytes), a shorter one byte by byte:
+** fixed-size loads, no call to memcmp. */
+static inline int slot_is(const kr_map_slot *x, const char *k, size_t n) {
+    if (x->len1 != n + 1) return 0;
+    if (n > 8) return !memcmp(x->key.p, k, n);
+    const char *s = x->key.s;
+    if (n >= 4) {
+        uint32_t a, b, c, d;
+        memcpy(&a, s, 4); memcpy(&b, k, 4); memcpy(&c, s + n - 4, 4); memcpy(&d, k + n - 4, 4);
+        return a == b && c == d;
+    }
+    return !n || (s[0] == k[0] && s[n / 2] == k[n / 2] && s[n - 1] == k[n - 1]);
+}
+
+/* kr_map_get with the key's kr_hash already computed (the tokenizer hashes a word while
+** folding it, in the same pass) */
+uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h) {
     if (!m->cap) return 0;
-    uint32_t mask = m->cap - 1, i = (uint32_t)kr_hash(k, n) & mask;
-    while (m->keys[i]) {
-        if (m->klen[i] == n && memcmp(m->keys[i], k, n) == 0) return m->vals[i];
+    uint32_t mask = m->cap - 1, i = (uint32_t)h & mask;
+    while (m->slot[i].len1) {
+        if (slot_is(&m->slot[i], k, n)) return m->slot[i].val;
         i = (i + 1) & mask;
     }
     return 0;
 }
 
+uint32_t kr_map_get(const kr_map *m, const char *k, size_t n) { return kr_map_get_h(m, k, n, kr_hash(k, n)); }
+
+static const char *slot_key(const kr_map_slot *x) { return x->len1 <= 9 ? x->key.s : x->key.p; }
+
 static void map_grow(kr_map *m) {
     uint32_t oc = m->cap, nc = oc ? oc * 2 : 64;
-    const char **ok = m->keys; uint32_t *ol = m->klen, *ov = m->vals;
-    m->keys = calloc(nc, sizeof *m->keys); m->klen = calloc(nc, 4); m->vals = calloc(nc, 4);
-    if (!m->keys || !m->klen || !m->vals) { fprintf(stderr, "kroniek: out of memory\n"); abort(); }
+    kr_map_slot *os = m->slot;
+    m->slot = calloc(nc, sizeof *m->slot);
+    if (!m->slot) { fprintf(stderr, "kroniek: out of memory\n"); abort(); }
     m->cap = nc;
-    for (uint32_t i = 0; i < oc; i++) if (ok[i]) {
-        uint32_t j = (uint32_t)kr_hash(ok[i], ol[i]) & (nc - 1);
-        while (m->keys[j]) j = (j + 1) & (nc - 1);
-        m->keys[j] = ok[i]; m->klen[j] = ol[i]; m->vals[j] = ov[i];
+    for (uint32_t i = 0; i < oc; i++) if (os[i].len1) {
+        uint32_t j = (uint32_t)kr_hash(slot_key(&os[i]), os[i].len1 - 1) & (nc - 1);
+        while (m->slot[j].len1) j = (j + 1) & (nc - 1);
+        m->slot[j] = os[i];
     }
-    free(ok); free(ol); free(ov);
+    free(os);
 }
 
 void kr_map_put(kr_map *m, const char *k, size_t n, uint32_t v) {
     if ((m->n + 1) * 2 > m->cap) map_grow(m);
     uint32_t mask = m->cap - 1, i = (uint32_t)kr_hash(k, n) & mask;
-    while (m->keys[i]) {
-        if (m->klen[i] == n && memcmp(m->keys[i], k, n) == 0) { m->vals[i] = v; return; }
+    while (m->slot[i].len1) {
+        if (slot_is(&m->slot[i], k, n)) { m->slot[i].val = v; return; }
         i = (i + 1) & mask;
     }
-    m->keys[i] = kr_strndup(m->ar, k, n); m->klen[i] = (uint32_t)n; m->vals[i] = v; m->n++;
+    kr_map_slot *x = &m->slot[i];
+    if (n <= 8) { memset(x->key.s, 0, 8); memcpy(x->key.s, k, n); }
+    else x->key.p = kr_strndup(m->ar, k, n);
+    x->len1 = (uint32_t)n + 1; x->val = v; m->n++;
 }
 
 void kr_u32v_push(kr_u32v *a, uint32_t x) {
@@ -218,16 +242,4 @@ int kr_parse_date(const char *s) {
     if (y < 1900 || y > 2100 || m < 1 || m > 12 || dd < 1) return 0;
     if (dd > mdays[m-1] + (m == 2 && leap(y))) return 0;
     return y * 10000 + m * 100 + dd;
-}
-
-/* kr_map_get with the key's kr_hash already computed (the tokenizer hashes a word while
-** folding it, in the same pass) */
-uint32_t kr_map_get_h(const kr_map *m, const char *k, size_t n, uint64_t h) {
-    if (!m->cap) return 0;
-    uint32_t mask = m->cap - 1, i = (uint32_t)h & mask;
-    while (m->keys[i]) {
-        if (m->klen[i] == n && memcmp(m->keys[i], k, n) == 0) return m->vals[i];
-        i = (i + 1) & mask;
-    }
-    return 0;
 }
