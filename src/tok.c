@@ -234,6 +234,19 @@ static int heading_break(const char *text, const kr_tok *t, uint32_t start, uint
     return 0;
 }
 
+/* ... or glued to the sentence after it (the line break lost): "Afstel Zij stemden in
+** januari tegen", "Verborgen camera's De premier riep": one to four words opening with a
+** capital and no punctuation, then a capitalised word that opens sentences (an article,
+** pronoun, conjunction, subordinator or preposition) and a lower-case word.  Names keep
+** their capitalised parts ("De Telegraaf", "Van Engelshoven": a capital follows). */
+static int glued_heading(const kr_tok *t, uint32_t ntok, uint32_t start, uint32_t i, const kr_lang *L) {
+    if (i - start < 1 || i - start > 4 || i + 1 >= ntok || t[i].cap != 1 || !t[start].cap || !t[i].wid) return 0;
+    if (!(L->wclass[t[i].wid] & (WC_DET | WC_PRON | WC_COORD | WC_SUB_OTHER | WC_SUB_COND | WC_PREP | WC_FIRST))) return 0;
+    if ((t[i+1].flags & (TF_PUNCT | TF_QUOTE)) || t[i+1].cap) return 0;
+    for (uint32_t k = start; k < i; k++) if (t[k].flags & (TF_PUNCT | TF_QUOTE | TF_OPEN | TF_CLOSE)) return 0;
+    return 1;
+}
+
 static void add_text_sent(kr_sent **s, uint32_t *ns, uint32_t *cap, const kr_tok *t, uint32_t a, uint32_t b, const kr_lang *L) {
     if (is_dateline(t, a, b, L)) return;
     add_sent(s, ns, cap, t, a, b);
@@ -245,7 +258,7 @@ void kr_split(const char *text, const kr_tok *t, uint32_t ntok, const kr_lang *L
     for (uint32_t i = 0; i < ntok; i++) {
         /* (a blank line needs two newlines: a gap of one byte or none, the usual one, holds none) */
         if (i > start && ((t[i].off - (t[i-1].off + t[i-1].len) >= 2 && blank_line_between(text, t[i-1].off + t[i-1].len, t[i].off)) ||
-                          heading_break(text, t, start, i))) {
+                          heading_break(text, t, start, i) || glued_heading(t, ntok, start, i, L))) {
             add_text_sent(s, ns, cap, t, start, i, L);
             start = i;
         }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/cli/split.sh -- sentence splitting as the events show it (issue 13, item 5): a
 # dateline ("Monday, March 4, 2019") is no sentence, "VS." (a state in capitals) ends a
-# sentence where "vs." would not, "a.m."/"p.m." can end one.  Each line of the expected
+# sentence where "vs." would not, "a.m."/"p.m." can end one; a heading glued to the next
+# sentence ("Tegenzet Zij ...") is a sentence of its own, a name is not ("De VS").  Each line of the expected
 # output is "SENTENCE SOURCE CODE TARGET" of one event, in order.
 set -u
 K=${KRONIEK:-./kroniek}
@@ -15,5 +16,6 @@ for l in sys.stdin:
     if [ "$got" = "$want" ]; then echo "ok   $f"; else echo "FAIL $f"; echo "  want: $want" | tr '\n' ' '; echo; echo "  got:  $got" | tr '\n' ' '; echo; fail=1; fi
 }
 check nl-dateline-vs.txt "1 RUS 11 USA" "2 USA 11 RUS"
+check nl-glued-heading.txt "1 RUS 11 USA" "2 USA 11 RUS" "4 USA 11 RUS"
 check en-dateline-pm.txt "1 RUS 11 USA" "2 USA 11 RUS" "3 CHN 05 RUS"
 exit $fail
