@@ -186,6 +186,15 @@ static int subject_owner(const kr_coder *c, const clause *k, const trig_hit *H, 
     return -1;
 }
 
+static int topic_noun(const kr_coder *c, const trig_hit *H, const clause *k) {
+    if (!kc_in_pp_noun(c, H, k)) return 0;
+    uint32_t t = H->tok;
+    while (t > k->s && !(wcls(c, t - 1) & (WC_PREP | WC_OF))) t--;
+    if (t == k->s) return 0;
+    const kr_tok *p = &c->tok[t-1];
+    return (p->flen == 4 && !memcmp(p->fold, "over", 4)) || (p->flen == 5 && !memcmp(p->fold, "about", 5));
+}
+
 static int be_form(const kr_coder *c, uint32_t t) {
     const char *f = c->tok[t].fold;
     size_t n = c->tok[t].flen;
@@ -251,6 +260,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
         /* "In 2006, Abqaiq was the target of an attack", "de moord op honderden Roemenen in
         ** 1989": history told as background, not news of the article's days */
         if (kc_past_year(c, k)) DROP("past year")
+        /* "een debat over de mislukte top tussen Kim en Trump", "talks about the attack": an
+        ** event noun after "over"/"about" is what is talked about, not news of the day */
+        if (topic_noun(c, H, k)) DROP("topic of talk")
         /* an action after "hopes", "considers", "refuses" ... in the same clause did not happen */
         {
             int after_gov = 0;
