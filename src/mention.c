@@ -357,7 +357,9 @@ static void merge_appositions(kr_coder *c) {
     for (int k = 0; k < c->nm; k++) {
         if (w > 0) {
             mention *p = &c->m[w-1], *m = &c->m[k];
-            int pr = p->kind == AK_AGENT, mr = m->kind == AK_AGENT;
+            /* (a role: "ambassadeur", or an adjective with one, "de Duitse ambassadeur") */
+            int pr = p->kind == AK_AGENT || (p->kind == AK_ADJ && strlen(p->code) > 3 && !p->weak),
+                mr = m->kind == AK_AGENT || (m->kind == AK_ADJ && strlen(m->code) > 3 && !m->weak);
             int pn = p->kind == AK_PERSON, mn = m->kind == AK_PERSON;
             /* (not a role before a list of names: "Two Democratic Representatives, Collin
             ** Peterson and Jeff Van Drew") */
@@ -367,7 +369,10 @@ static void merge_appositions(kr_coder *c) {
                 while (t < c->m[k+1].s && ((wcls(c, t) & WC_AND) || (c->tok[t].flags & TF_COMMA))) t++;
                 list = t == c->m[k+1].s && t > m->e;
             }
-            if (((pr && mn) || (pn && mr)) && !list && !strncmp(p->code, m->code, 3) && apposed(c, p, m, pr)) {
+            /* (a name the dictionaries do not know has the article's state as a guess only:
+            ** "de Duitse ambassadeur, Daniel Kriener," in a story about Venezuela) */
+            int guess = (mn && m->unknown) || (pn && p->unknown);
+            if (((pr && mn) || (pn && mr)) && !list && (!strncmp(p->code, m->code, 3) || guess) && apposed(c, p, m, pr)) {
                 mention *role = pr ? p : m, *name = pr ? m : p;
                 char code[CODELEN];
                 snprintf(code, sizeof code, "%s", strlen(name->code) > 3 && !name->unknown ? name->code : role->code);
