@@ -9,6 +9,15 @@
 */
 #include "coder.h"
 
+/* a number, in digits or words ("5", "vijf", "two") */
+static int numeral(const kr_coder *c, uint32_t t) {
+    static const char *const w[] = { "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "twintig", "honderd", "duizend",
+                                     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred", "thousand" };
+    if (c->tok[t].flags & TF_NUM) return 1;
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) if (c->tok[t].flen == strlen(w[i]) && !memcmp(c->tok[t].fold, w[i], c->tok[t].flen)) return 1;
+    return 0;
+}
+
 void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
     const kr_lang *L = c->L;
     c->nth = 0;
@@ -47,6 +56,8 @@ void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
                 ** ending in -e */
                 if (c->lang == 0 && t > a + 1 && !pw && !c->tok[t-1].cap && !is_punct(c, t - 1) && c->tok[t-1].flen > 2 &&
                     c->tok[t-1].fold[c->tok[t-1].flen - 1] == 'e' && !is_trigger_form(c, t - 1) && kc_mention_at(c, t - 1) < 0) continue;
+                /* ... or a number before it ("vijf prijzen", "two attacks") */
+                if (numeral(c, t - 1)) continue;
                 /* ... or an actor's adjective between ("de Russische eisen", "haar Amerikaanse
                 ** aanvallen": the actor's demands, no verb) */
                 if (c->lang == 0 && t > a + 1 && kc_mention_at(c, t - 1) >= 0 && c->m[kc_mention_at(c, t - 1)].kind == AK_ADJ &&
