@@ -700,11 +700,20 @@ void kc_mark_irrealis(kr_coder *c) {
                                             (c->tok[k->s].flen == 4 && !memcmp(c->tok[k->s].fold, "then", 4))))
             for (int j = 0; j < i; j++) if (c->cl[j].type == CL_COND) k->irrealis = 1;
     }
-    /* a sentence that is a question ("Wat is het verwijt van de Catalanen?") reports nothing */
-    if (c->ncl) {
-        uint32_t t = c->cl[c->ncl - 1].e;
-        while (t > c->cl[0].s && (is_quote(c, t - 1) || (c->tok[t-1].flags & TF_CLOSE))) t--;
-        if (t > c->cl[0].s && c->tok[t-1].flen == 1 && c->text.p[c->tok[t-1].off] == '?')
-            for (int i = 0; i < c->ncl; i++) c->cl[i].irrealis = 1;
+    /* a sentence that is a question reports nothing */
+    if (c->question) for (int i = 0; i < c->ncl; i++) c->cl[i].irrealis = 1;
+}
+
+/* The sentence a..b is a question: the first of ".", "!", "?" after its last word is "?"
+** (closing quotes and brackets may stand between; "... gaat. ?!" is no question) */
+int kc_is_question(const kr_coder *c, uint32_t a, uint32_t b) {
+    uint32_t w = b;
+    while (w > a && is_punct(c, w - 1)) w--;
+    for (uint32_t t = w; t < b; t++) {
+        if (c->tok[t].len != 1) continue;
+        char ch = c->text.p[c->tok[t].off];
+        if (ch == '.' || ch == '!') return 0;
+        if (ch == '?') return 1;
     }
+    return 0;
 }

@@ -209,15 +209,9 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     const kr_lang *L = c->L;
     uint32_t a = S->tok0, b = S->tok0 + S->ntok;
     c->loc[0] = 0; c->nseen = 0; c->npron = 0; c->fdiscard = 0; c->spk_pron = -1; c->spk_cl = 0;
-    /* an English question ends in "?" (a closing quotation mark may follow): it asks, it
-    ** reports no act ("Had Red Hat considered this?", an interviewer's "Did any NGO help
-    ** you?") */
-    c->question = 0;
-    if (c->lang == 1 && S->ntok) {
-        uint32_t q = a + S->ntok - 1;
-        while (q > a && is_quote(c, q)) q--;
-        if (c->tok[q].len == 1 && c->text.p[c->tok[q].off] == '?') c->question = 1;
-    }
+    /* a question asks, it reports no act ("Had Red Hat considered this?", an interviewer's
+    ** "Did any NGO help you?", "Wat is het verwijt van de Catalanen?") */
+    c->question = kc_is_question(c, a, b);
     if (c->fstory_discard) return;
     kc_find_mentions(c, a, b);
     kc_segment(c, a, b);

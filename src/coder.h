@@ -132,7 +132,7 @@ struct kr_coder {
     int repeat;           /* emit: one more event of the same codes for another person of the group */
     int took_name;        /* mentions: the role phrase being read took a person's name ("President Trump") */
     int fdiscard;         /* this sentence has a foreign discard actor ([###]/[+++]) */
-    int question;         /* this sentence is an English question ("Did the government help you?"): no events */
+    int question;         /* this sentence is a question ("Did the government help you?"): no events */
     int fstory_discard;   /* a foreign story discard was seen: the rest of the article is not coded */
     codeset fprev;        /* foreign coding: the source of the previous clause */
     /* ---- foreign coding: TABARI OPTION settings (kr_article.options) and FORWARD ---- */
@@ -215,6 +215,7 @@ void kc_codeset_members(const kr_coder *c, int head, codeset *cs);
 int kc_has_class(const kr_coder *c, const clause *k, uint64_t cls, uint32_t *at);
 void kc_analyse_clauses(kr_coder *c);
 int kc_clause_of(const kr_coder *c, uint32_t t);
+int kc_is_question(const kr_coder *c, uint32_t a, uint32_t b);
 void kc_mark_irrealis(kr_coder *c);
 /* ---- discourse.c ---- */
 void kc_quote_speaker(kr_coder *c, uint32_t a, uint32_t b);
