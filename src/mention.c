@@ -631,6 +631,13 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
                 ** rebel positions"), else the article's own country */
                 const char *st = c->home;
                 for (int k = c->nm - 1; k >= 0; k--) if (!c->m[k].bare && strlen(c->m[k].code) >= 3 && strncmp(c->m[k].code, "IGO", 3)) { st = c->m[k].code; break; }
+                /* ("oppositiepartij LKP ... over de top tussen Kim en Trump ... om de regering te
+                ** bekritiseren": a government named with an opposition or a party of the
+                ** sentence is that party's own) */
+                if (!strcmp(ag, "~GOV"))
+                    for (int k = c->nm - 1; k >= 0; k--)
+                        if (strlen(c->m[k].code) >= 6 && strncmp(c->m[k].code, "IGO", 3) &&
+                            (!memcmp(c->m[k].code + 3, "OPP", 3) || !memcmp(c->m[k].code + 3, "PTY", 3))) { st = c->m[k].code; break; }
                 /* (English: "the embassy" after "the US Embassy" a few sentences back is that
                 ** embassy: a diplomatic role word names the actor of the last sentences named
                 ** by the same word -- an embassy or envoy is mostly another state's) */
