@@ -333,11 +333,10 @@ static int latest_list(const kr_coder *c, codeset *cs) {
     for (int i = 0; i < c->nrecent_m; i++) {
         if (c->recent_m_sent[i] >= c->cur_sent) continue;
         if (c->cur_sent - c->recent_m_sent[i] > PRON_REACH) return 0;
-        int g = c->recent_m_grp[i] < 0 ? -c->recent_m_grp[i] - 1 : c->recent_m_grp[i];
+        int g = c->recent_m_grp[i];
         cs->n = 0; cs->ts = cs->te = 0;
         for (int j = i; j < c->nrecent_m && cs->n < CS_MAX; j++) {
-            int h = c->recent_m_grp[j] < 0 ? -c->recent_m_grp[j] - 1 : c->recent_m_grp[j];
-            if (h != g) break;
+            if (c->recent_m_grp[j] != g) break;
             int dup = 0;
             for (int n = 0; n < cs->n; n++) if (kc_same_entity(cs->code[n], c->recent_m[j])) dup = 1;
             if (!dup) kc_code_copy(cs->code[cs->n++], c->recent_m[j]);
@@ -347,7 +346,7 @@ static int latest_list(const kr_coder *c, codeset *cs) {
             for (int a = 0, b = cs->n - 1; a < b; a++, b--) { char tmp[CODELEN]; memcpy(tmp, cs->code[a], CODELEN); memcpy(cs->code[a], cs->code[b], CODELEN); memcpy(cs->code[b], tmp, CODELEN); }
             return 1;
         }
-        while (i + 1 < c->nrecent_m && (c->recent_m_grp[i+1] < 0 ? -c->recent_m_grp[i+1] - 1 : c->recent_m_grp[i+1]) == g) i++;
+        while (i + 1 < c->nrecent_m && c->recent_m_grp[i+1] == g) i++;
     }
     return 0;
 }

@@ -156,17 +156,15 @@ static int en_noun_use(const kr_coder *c, const trig_hit *H, const clause *k) {
 }
 
 /* "veroordeelde de aanval op Oekraïne", "condemned the attack on Ukraine": the actor after
-** an attack noun and op/tegen/on/against is its victim -- not whom a condemnation, demand
+** an attack noun and a preposition of aim (aimed_prep: op/tegen/on/at/against) is its victim -- not whom a condemnation, demand
 ** or threat about the attack is aimed at (that is the attacker: "deze aanval", the owner,
 ** or the actor in mind) */
 static int victim(const kr_coder *c, const mention *M) {
     if (!M->in_pp || M->s < 2) return 0;
     uint32_t t = M->s;
     while (t > 1 && (wcls(c, t - 1) & (WC_DET | WC_POSS))) t--;
-    const kr_tok *p = &c->tok[t-1], *n = &c->tok[t-2];
-    int prep = (p->flen == 2 && (!memcmp(p->fold, "op", 2) || !memcmp(p->fold, "on", 2))) || (p->flen == 5 && !memcmp(p->fold, "tegen", 5)) ||
-               (p->flen == 7 && !memcmp(p->fold, "against", 7));
-    return prep && n->flen && kr_map_get(&c->L->eventref, n->fold, n->flen) >= 18;
+    const kr_tok *n = &c->tok[t-2];
+    return aimed_prep(c, t - 1) && n->flen && kr_map_get(&c->L->eventref, n->fold, n->flen) >= 18;
 }
 
 /* the owner of a subject that is no actor ("Het plan van de minister", "X's plan"): the
@@ -218,7 +216,7 @@ static void code_sentence(kr_coder *c, int sent_no, const kr_sent *S) {
     kc_analyse_clauses(c);
     /* lists that act (a clause's subject) are remembered as one possible implied target */
     for (int i = 0; i < c->ncl; i++) if (c->cl[i].subj >= 0)
-        for (int j = 0; j < c->nrecent_m; j++) if (c->recent_m_grp[j] == -(c->cur_sent * MAXM + c->cl[i].subj) - 1) c->recent_m_grp[j] = -c->recent_m_grp[j] - 1;
+        for (int j = 0; j < c->nrecent_m; j++) if (c->recent_m_grp[j] == c->cur_sent * MAXM + c->cl[i].subj) c->recent_m_acted[j] = 1;
     kc_quote_speaker(c, a, b);
     kc_find_triggers(c, a, b);
     kc_resolve_roots(c);

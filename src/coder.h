@@ -100,8 +100,8 @@ struct kr_coder {
     char recent_m[8][CODELEN]; int nrecent_m;   /* latest actor codes of the article */
     uint32_t recent_m_tok[8][2];                /* ... the words that named them */
     int recent_m_sent[8];                       /* ... and the sentence each was seen in */
-    int recent_m_grp[8];                        /* ... and its list ("Frankrijk en Duitsland"): sentence * MAXM + group, */
-                                                /* negative until a clause has the list as its subject */
+    int recent_m_grp[8];                        /* ... and its list ("Frankrijk en Duitsland"): sentence * MAXM + group */
+    uint8_t recent_m_acted[8];                  /* ... a clause had that list as its subject */
     int cur_sent, last_subj_sent;
     int last_subj_main;     /* last_subj was set by a main clause of sentence last_subj_sent */
     int quotes_since_subj;  /* whole-quotation sentences since last_subj_sent */

@@ -427,7 +427,7 @@ static const struct { const char *name; uint64_t flag; } wclasses[] = {
     {"neighbour", WC_NEIGHBOUR}, {"demonstrative", WC_DEMONSTR}, {"genitive", WC_GENITIVE},
     {"of", WC_OF}, {"skip", WC_SKIP}, {"self", WC_SELF}, {"own-country", WC_COUNTRY}, {"pron-obj", WC_PRON_OBJ}, {"not-actor-after", WC_NOT_ACTOR},
     {"say", WC_SAY}, {"quantity", WC_QUANT}, {"speaker", WC_SPEAKER}, {"pron-first", WC_FIRST},
-    {"future-time", WC_FUT_TIME}, {"future-mod", WC_FUT_MOD}, {"period", WC_PERIOD}, {"judgement-neg", WC_EVAL_NEG}, {"judgement-pos", WC_EVAL_POS}, {"label", WC_LABEL}, {"obligation", WC_OBLIGE}, {"allege", WC_ALLEGE}, {"copula", WC_COPULA}, {"against", WC_AGAINST}, {"policy", WC_POLICY}, {"calendar", WC_CALENDAR}, {"party-ref", WC_PARTY_REF}, {"say-adverb", WC_SAY_ADV}, {"person-noun", WC_PERSON_NOUN}, {"joint", WC_JOINT}, {"pair", WC_PAIR}, {"pair-noun", WC_PAIR_NOUN},
+    {"future-time", WC_FUT_TIME}, {"future-mod", WC_FUT_MOD}, {"period", WC_PERIOD}, {"judgement-neg", WC_EVAL_NEG}, {"judgement-pos", WC_EVAL_POS}, {"label", WC_LABEL}, {"obligation", WC_OBLIGE}, {"allege", WC_ALLEGE}, {"copula", WC_COPULA}, {"against", WC_AGAINST}, {"policy", WC_POLICY}, {"calendar", WC_CALENDAR}, {"party-ref", WC_PARTY_REF}, {"say-adverb", WC_SAY_ADV}, {"person-noun", WC_PERSON_NOUN}, {"joint", WC_JOINT}, {"pair", WC_PAIR}, {"pair-noun", WC_PAIR_NOUN}, {"numeral", WC_NUMERAL},
 };
 
 typedef struct { kr_dict *d; kr_lang *L; uint64_t flag; int root; const char *file; int line; } word_ctx;

@@ -438,7 +438,7 @@ void kc_implied_target(kr_coder *c, const trig_hit *H, const clause *k, int subj
         tgt->ts = c->recent_m_tok[i][0]; tgt->te = c->recent_m_tok[i][1];
         /* a list named there is the target as a whole: "Frankrijk en Duitsland willen een
         ** eurozonebudget. Hoekstra uitte dit dreigement." */
-        for (int j = i + 1; j < c->nrecent_m && tgt->n < CS_MAX && c->recent_m_grp[i] >= 0; j++) {
+        for (int j = i + 1; j < c->nrecent_m && tgt->n < CS_MAX && c->recent_m_acted[i]; j++) {
             if (c->recent_m_grp[j] != c->recent_m_grp[i]) break;
             if (kc_same_entity(c->recent_m[j], s0)) continue;
             /* (a list of one state's parties or bodies stays one target: "de zeven indieners

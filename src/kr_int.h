@@ -117,6 +117,7 @@ enum {
 #define WC_JOINT (1ull << 53)      /* "gezamenlijk", "jointly": what a compound subject does together is cooperation */
 #define WC_PAIR (1ull << 56)       /* "beide", "both": with a pair noun, the pair or list named before */
 #define WC_PAIR_NOUN (1ull << 57)  /* "landen", "sides": "beide landen", "de twee landen", "the two sides" */
+#define WC_NUMERAL (1ull << 58)    /* "vijf", "two": a number in words; a verb form after it is a noun ("vijf prijzen") */
 
 typedef struct {
     uint32_t code;       /* interned code string id (index into d->strs) */

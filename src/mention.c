@@ -808,7 +808,9 @@ void kc_find_mentions(kr_coder *c, uint32_t a, uint32_t b) {
         c->recent_m_tok[0][0] = c->m[k].s; c->recent_m_tok[0][1] = c->m[k].e;
         memmove(c->recent_m_sent + 1, c->recent_m_sent, sizeof c->recent_m_sent[0] * 7);
         memmove(c->recent_m_grp + 1, c->recent_m_grp, sizeof c->recent_m_grp[0] * 7);
-        c->recent_m_grp[0] = -(c->cur_sent * MAXM + c->m[k].group) - 1;
+        memmove(c->recent_m_acted + 1, c->recent_m_acted, sizeof c->recent_m_acted[0] * 7);
+        c->recent_m_grp[0] = c->cur_sent * MAXM + c->m[k].group;
+        c->recent_m_acted[0] = 0;
         kc_code_copy(c->recent_m[0], c->m[k].code);
         c->recent_m_sent[0] = c->cur_sent;
         if (c->nrecent_m < 8) c->nrecent_m++;

@@ -9,13 +9,10 @@
 */
 #include "coder.h"
 
-/* a number, in digits (not a year) or words ("5", "vijf", "two") */
+/* a number, in digits (not a year) or words (word class numeral: "5", "vijf", "two") */
 static int numeral(const kr_coder *c, uint32_t t) {
-    static const char *const w[] = { "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf", "twintig", "honderd", "duizend",
-                                     "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "twenty", "hundred", "thousand" };
     if (c->tok[t].flags & TF_NUM) return c->tok[t].flen < 4;    /* (not a year: "In 2018 maakte Brussel ...") */
-    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++) if (c->tok[t].flen == strlen(w[i]) && !memcmp(c->tok[t].fold, w[i], c->tok[t].flen)) return 1;
-    return 0;
+    return (wcls(c, t) & WC_NUMERAL) != 0;
 }
 
 void kc_find_triggers(kr_coder *c, uint32_t a, uint32_t b) {
